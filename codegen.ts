@@ -1,0 +1,16 @@
+// GraphQL Code Generator: typed documents, from the printed schema, for the operations the tests and clients use.
+import type { CodegenConfig } from "@graphql-codegen/cli";
+
+const config: CodegenConfig = {
+  schema: "schema/schema.graphql",
+  documents: ["test/**/*.graphql"],
+  generates: {
+    "test/generated/": {
+      preset: "client",
+      config: { enumsAsTypes: true, useTypeImports: true },
+      presetConfig: { fragmentMasking: false },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,72 @@
+// The emulator's knobs, from command-line flags or (for the gateway's embedded mode) environment variables.
+export interface EmulatorSettings {
+  port: number;
+  host: string;
+  /** How many workspaces are generated at start. */
+  workspaces: number;
+  /** How long a new workspace stays PENDING, and a modification takes to settle. */
+  pendingMs: number;
+  /** How long a new workspace stays invisible to DescribeWorkspaces. */
+  visibilityLagMs: number;
+  /** Added to every call before it is answered. */
+  latencyMs: number;
+  /** Fraction of calls answered with ThrottlingException. */
+  throttleRate: number;
+  seed: number;
+}
+
+export const DEFAULT_SETTINGS: EmulatorSettings = {
+  port: 4566,
+  host: "127.0.0.1",
+  workspaces: 60,
+  pendingMs: 10_000,
+  visibilityLagMs: 1_000,
+  latencyMs: 0,
+  throttleRate: 0,
+  seed: 1,
+};
+
+const KNOBS: { key: keyof EmulatorSettings; flag: string; env: string; max: number }[] = [
+  { key: "port", flag: "--port", env: "EMULATOR_PORT", max: 65_535 },
+  { key: "workspaces", flag: "--workspaces", env: "EMULATOR_WORKSPACES", max: 100_000 },
+  { key: "pendingMs", flag: "--pending-ms", env: "EMULATOR_PENDING_MS", max: 86_400_000 },
+  { key: "visibilityLagMs", flag: "--visibility-lag-ms", env: "EMULATOR_VISIBILITY_LAG_MS", max: 86_400_000 },
+  { key: "latencyMs", flag: "--latency-ms", env: "EMULATOR_LATENCY_MS", max: 60_000 },
+  { key: "throttleRate", flag: "--throttle-rate", env: "EMULATOR_THROTTLE_RATE", max: 1 },
+  { key: "seed", flag: "--seed", env: "EMULATOR_SEED", max: 2 ** 32 - 1 },
+];
+
+export const SETTINGS_HELP = KNOBS.map((k) => `  ${k.flag} <n>  (env ${k.env}, default ${DEFAULT_SETTINGS[k.key]})`).join("\n");
+
+function parseNumber(raw: string, name: string, max: number): number {
+  const value = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(value) || value < 0 || value > max) {
+    throw new Error(`${name} must be a number from 0 to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Settings from environment variables, then flags (`--port 4566` or `--port=4566`) over them. */
+export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): EmulatorSettings {
+  const settings: EmulatorSettings = { ...DEFAULT_SETTINGS, host: env.EMULATOR_HOST ?? DEFAULT_SETTINGS.host };
+  const set = (key: keyof EmulatorSettings, raw: string, name: string, max: number) => {
+    (settings as unknown as Record<string, number>)[key] = parseNumber(raw, name, max);
+  };
+  for (const knob of KNOBS) {
+    const raw = env[knob.env];
+    if (raw !== undefined) set(knob.key, raw, knob.env, knob.max);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split("=", 2) as [string, string | undefined];
+    if (flag === "--host") {
+      settings.host = inline ?? argv[++i] ?? "";
+      continue;
+    }
+    const knob = KNOBS.find((k) => k.flag === flag);
+    if (!knob) throw new Error(`unknown option ${flag}\n${SETTINGS_HELP}`);
+    const raw = inline ?? argv[++i];
+    if (raw === undefined) throw new Error(`${flag} needs a value`);
+    set(knob.key, raw, flag, knob.max);
+  }
+  return settings;
+}
