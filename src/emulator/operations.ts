@@ -76,7 +76,11 @@ function conforms(value: unknown, shape: Shape, path: string): void {
     if (typeof value !== "boolean") fail("a boolean");
   } else if ("list" in shape) {
     if (!Array.isArray(value)) return fail("a list");
-    value.forEach((item, i) => conforms(item, shape.list, `${path}[${i}]`));
+    value.forEach((item, i) => {
+      // The model's lists are not sparse: a null item is refused, as AWS does, rather than reaching a handler.
+      if (item === null || item === undefined) throw serialization(`${path}[${i}]: expected a list item, got null`);
+      conforms(item, shape.list, `${path}[${i}]`);
+    });
   } else {
     if (typeof value !== "object" || Array.isArray(value)) return fail("an object");
     for (const [member, memberShape] of Object.entries(shape.struct)) {

@@ -26,22 +26,22 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   seed: 1,
 };
 
-const KNOBS: { key: keyof EmulatorSettings; flag: string; env: string; max: number }[] = [
+const KNOBS: { key: keyof EmulatorSettings; flag: string; env: string; max: number; fraction?: true }[] = [
   { key: "port", flag: "--port", env: "EMULATOR_PORT", max: 65_535 },
   { key: "workspaces", flag: "--workspaces", env: "EMULATOR_WORKSPACES", max: 100_000 },
   { key: "pendingMs", flag: "--pending-ms", env: "EMULATOR_PENDING_MS", max: 86_400_000 },
   { key: "visibilityLagMs", flag: "--visibility-lag-ms", env: "EMULATOR_VISIBILITY_LAG_MS", max: 86_400_000 },
   { key: "latencyMs", flag: "--latency-ms", env: "EMULATOR_LATENCY_MS", max: 60_000 },
-  { key: "throttleRate", flag: "--throttle-rate", env: "EMULATOR_THROTTLE_RATE", max: 1 },
+  { key: "throttleRate", flag: "--throttle-rate", env: "EMULATOR_THROTTLE_RATE", max: 1, fraction: true },
   { key: "seed", flag: "--seed", env: "EMULATOR_SEED", max: 2 ** 32 - 1 },
 ];
 
 export const SETTINGS_HELP = KNOBS.map((k) => `  ${k.flag} <n>  (env ${k.env}, default ${DEFAULT_SETTINGS[k.key]})`).join("\n");
 
-function parseNumber(raw: string, name: string, max: number): number {
+function parseNumber(raw: string, name: string, max: number, fraction: boolean): number {
   const value = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(value) || value < 0 || value > max) {
-    throw new Error(`${name} must be a number from 0 to ${max}, got "${raw}"`);
+  if (raw.trim() === "" || !Number.isFinite(value) || value < 0 || value > max || (!fraction && !Number.isInteger(value))) {
+    throw new Error(`${name} must be ${fraction ? "a number" : "an integer"} from 0 to ${max}, got "${raw}"`);
   }
   return value;
 }
@@ -49,24 +49,26 @@ function parseNumber(raw: string, name: string, max: number): number {
 /** Settings from environment variables, then flags (`--port 4566` or `--port=4566`) over them. */
 export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): EmulatorSettings {
   const settings: EmulatorSettings = { ...DEFAULT_SETTINGS, host: env.EMULATOR_HOST ?? DEFAULT_SETTINGS.host };
-  const set = (key: keyof EmulatorSettings, raw: string, name: string, max: number) => {
-    (settings as unknown as Record<string, number>)[key] = parseNumber(raw, name, max);
+  const set = (knob: (typeof KNOBS)[number], raw: string, name: string) => {
+    (settings as unknown as Record<string, number>)[knob.key] = parseNumber(raw, name, knob.max, knob.fraction === true);
   };
   for (const knob of KNOBS) {
     const raw = env[knob.env];
-    if (raw !== undefined) set(knob.key, raw, knob.env, knob.max);
+    if (raw !== undefined) set(knob, raw, knob.env);
   }
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split("=", 2) as [string, string | undefined];
     if (flag === "--host") {
-      settings.host = inline ?? argv[++i] ?? "";
+      const host = inline ?? argv[++i];
+      if (!host) throw new Error("--host needs a value");
+      settings.host = host;
       continue;
     }
     const knob = KNOBS.find((k) => k.flag === flag);
     if (!knob) throw new Error(`unknown option ${flag}\n${SETTINGS_HELP}`);
     const raw = inline ?? argv[++i];
     if (raw === undefined) throw new Error(`${flag} needs a value`);
-    set(knob.key, raw, flag, knob.max);
+    set(knob, raw, flag);
   }
   return settings;
 }

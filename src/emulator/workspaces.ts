@@ -143,6 +143,9 @@ export class Fleet {
     }
     if (change.RunningModeAutoStopTimeoutInMinutes !== undefined) {
       properties.RunningModeAutoStopTimeoutInMinutes = change.RunningModeAutoStopTimeoutInMinutes;
+    } else if (properties.RunningMode === RunningMode.AUTO_STOP && properties.RunningModeAutoStopTimeoutInMinutes === undefined) {
+      // Switching to AUTO_STOP without a timeout gets the default, as at creation.
+      properties.RunningModeAutoStopTimeoutInMinutes = 60;
     }
     const resources: ModificationResourceEnum[] = [];
     const target: WorkspaceProperties = {};

@@ -1,0 +1,57 @@
+// Relay connections over AWS's forward-only NextToken pages: `first` items after a cursor, chaining pages as needed.
+import type { CursorPosition } from "./cursor.ts";
+
+export interface AwsPage<T> {
+  items: T[];
+  nextToken: string | undefined;
+}
+
+export interface Edge<T> {
+  node: T;
+  cursor: string;
+}
+
+export interface Slice<T> {
+  edges: Edge<T>[];
+  /** Exact; when only a fetch can tell (a full page with a token), it is made only if the client asks. */
+  hasNextPage: PromiseLike<boolean> | boolean;
+}
+
+/** A value computed on first `then`, so GraphQL pays for it only when the field is selected. */
+export function lazy<T>(compute: () => Promise<T>): PromiseLike<T> {
+  let promise: Promise<T> | undefined;
+  return {
+    then: (onFulfilled, onRejected) => (promise ??= compute()).then(onFulfilled, onRejected),
+  };
+}
+
+export async function sliceOf<T>(
+  fetchPage: (token: string | null) => Promise<AwsPage<T>>,
+  first: number,
+  after: CursorPosition | null,
+  cursorFor: (position: CursorPosition) => string,
+): Promise<Slice<T>> {
+  const edges: Edge<T>[] = [];
+  let token = after?.token ?? null;
+  let skip = after?.offset ?? 0;
+  // Every page but an empty one yields an edge; the bound only stops an upstream that hands out empty pages forever.
+  for (let pages = 0; pages < first + 2; pages++) {
+    const page = await fetchPage(token);
+    let index = skip;
+    for (; index < page.items.length && edges.length < first; index++) {
+      const atPageEnd = index + 1 === page.items.length && page.nextToken !== undefined;
+      const position = atPageEnd ? { token: page.nextToken!, offset: 0 } : { token, offset: index + 1 };
+      edges.push({ node: page.items[index]!, cursor: cursorFor(position) });
+    }
+    if (edges.length === first) {
+      if (index < page.items.length) return { edges, hasNextPage: true };
+      if (page.nextToken === undefined) return { edges, hasNextPage: false };
+      const nextToken = page.nextToken;
+      return { edges, hasNextPage: lazy(async () => (await fetchPage(nextToken)).items.length > 0) };
+    }
+    if (page.nextToken === undefined) return { edges, hasNextPage: false };
+    token = page.nextToken;
+    skip = 0;
+  }
+  return { edges, hasNextPage: true };
+}

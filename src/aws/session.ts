@@ -1,0 +1,103 @@
+// What one GraphQL request may ask of AWS: its own loaders (so nothing is fetched twice in a request) and
+// connections over AWS's pages, with the input checked against AWS's rules before any call is made.
+import type { WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import type DataLoader from "dataloader";
+import { validateDescribeWorkspaceBundles, validateDescribeWorkspaces } from "../constraints.ts";
+import type { Violation } from "../constraints.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { gatewayError, fromAwsError } from "./errors.ts";
+import { sliceOf } from "./pagination.ts";
+import type { AwsPage, Slice } from "./pagination.ts";
+import { createBundleLoader, describeBundlesRequest, fetchBundlesPage } from "./bundles.ts";
+import type { BundleCache, BundleShape, BundlesFilter } from "./bundles.ts";
+import { createWorkspaceLoader, describeWorkspacesRequest, fetchWorkspacesPage } from "./workspaces.ts";
+import type { WorkspaceShape, WorkspacesFilter } from "./workspaces.ts";
+
+export const CONNECTION_SIZE = { default: 25, max: 100 };
+
+export interface UpstreamOptions {
+  client: WorkSpacesClient;
+  bundleCache: BundleCache;
+  /** Signs cursors; instances behind one load balancer must share it. */
+  cursorSecret: string;
+  clock?: () => number;
+}
+
+/** AWS member paths in a violation, as the GraphQL argument paths a client wrote. */
+const FILTER_FIELDS: Record<string, string> = {
+  WorkspaceIds: "filter.workspaceIds",
+  DirectoryId: "filter.directory.directoryId",
+  UserName: "filter.directory.userName",
+  BundleId: "filter.bundleId",
+  BundleIds: "filter.bundleIds",
+  NextToken: "after",
+  Limit: "first",
+};
+
+export function validationError(violations: Violation[], fields: Record<string, string>) {
+  const [first] = violations;
+  const field = first!.field.replace(/^[A-Za-z]+/, (member) => fields[member] ?? member);
+  const message = `${field}: ${first!.message.slice(first!.field.length + 2)}`;
+  return gatewayError("VALIDATION", message, { field, rule: first!.rule });
+}
+
+function checkFirst(first: number | null | undefined): number {
+  const size = first ?? CONNECTION_SIZE.default;
+  if (!Number.isInteger(size) || size < 1 || size > CONNECTION_SIZE.max) {
+    throw gatewayError("VALIDATION", `first: must be from 1 to ${CONNECTION_SIZE.max}`, { field: "first", rule: "range" });
+  }
+  return size;
+}
+
+export class AwsSession {
+  readonly workspaces: DataLoader<string, WorkspaceShape | null>;
+  readonly bundles: DataLoader<string, BundleShape | null>;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly upstream: UpstreamOptions,
+    private readonly signal?: AbortSignal,
+  ) {
+    this.clock = upstream.clock ?? Date.now;
+    this.workspaces = createWorkspaceLoader(upstream.client, signal);
+    this.bundles = createBundleLoader(upstream.client, upstream.bundleCache, signal);
+  }
+
+  async listWorkspaces(filter: WorkspacesFilter | null | undefined, first?: number | null, after?: string | null) {
+    const request = describeWorkspacesRequest(filter);
+    const violations = validateDescribeWorkspaces(request);
+    if (violations.length > 0) throw validationError(violations, FILTER_FIELDS);
+    return this.slice(`workspaces:${JSON.stringify(request)}`, first, after, async (token) => {
+      const page = await fetchWorkspacesPage(this.upstream.client, request, token, this.signal);
+      for (const workspace of page.items) this.workspaces.clear(workspace.workspaceId!).prime(workspace.workspaceId!, workspace);
+      return page;
+    });
+  }
+
+  async listBundles(filter: BundlesFilter | null | undefined, first?: number | null, after?: string | null) {
+    const request = describeBundlesRequest(filter);
+    const violations = validateDescribeWorkspaceBundles(request);
+    if (violations.length > 0) throw validationError(violations, FILTER_FIELDS);
+    return this.slice(`bundles:${JSON.stringify(request)}`, first, after, async (token) => {
+      const page = await fetchBundlesPage(this.upstream.client, request, token, this.upstream.bundleCache, this.signal);
+      for (const bundle of page.items) this.bundles.clear(bundle.bundleId!).prime(bundle.bundleId!, bundle);
+      return page;
+    });
+  }
+
+  private async slice<T>(
+    listing: string,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    fetchPage: (token: string | null) => Promise<AwsPage<T>>,
+  ): Promise<Slice<T>> {
+    const size = checkFirst(first);
+    const { cursorSecret } = this.upstream;
+    try {
+      const position = after ? decodeCursor(cursorSecret, listing, after, this.clock()) : null;
+      return await sliceOf(fetchPage, size, position, (p) => encodeCursor(cursorSecret, listing, p, this.clock()));
+    } catch (error) {
+      throw fromAwsError(error);
+    }
+  }
+}

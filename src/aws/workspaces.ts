@@ -1,0 +1,54 @@
+// Workspaces from AWS: batched lookups by ID and NextToken pages, mapped to GraphQL's shape at the boundary.
+import { DescribeWorkspacesCommand } from "@aws-sdk/client-workspaces";
+import type { DescribeWorkspacesRequest, WorkSpacesClient, Workspace } from "@aws-sdk/client-workspaces";
+import DataLoader from "dataloader";
+import { ID_LIST_SIZE, PAGE_SIZE, WORKSPACE_ID_PATTERN } from "../constraints.ts";
+import { camelCase } from "./camel-case.ts";
+import type { CamelCase } from "./camel-case.ts";
+import { callAws } from "./client.ts";
+import type { AwsPage } from "./pagination.ts";
+
+export type WorkspaceShape = CamelCase<Workspace>;
+
+/** One filter at a time, as AWS takes them. */
+export type WorkspacesFilter =
+  | { workspaceIds: string[] }
+  | { directory: { directoryId: string; userName?: string | null } }
+  | { bundleId: string };
+
+export function describeWorkspacesRequest(filter: WorkspacesFilter | null | undefined): DescribeWorkspacesRequest {
+  if (!filter) return {};
+  if ("workspaceIds" in filter) return { WorkspaceIds: filter.workspaceIds };
+  if ("directory" in filter) {
+    const { directoryId, userName } = filter.directory;
+    return { DirectoryId: directoryId, ...(userName != null ? { UserName: userName } : {}) };
+  }
+  return { BundleId: filter.bundleId };
+}
+
+export async function fetchWorkspacesPage(
+  client: WorkSpacesClient,
+  request: DescribeWorkspacesRequest,
+  token: string | null,
+  signal?: AbortSignal,
+): Promise<AwsPage<WorkspaceShape>> {
+  const input = { ...request, ...(request.WorkspaceIds ? {} : { Limit: PAGE_SIZE }), ...(token ? { NextToken: token } : {}) };
+  const output = await callAws(() => client.send(new DescribeWorkspacesCommand(input), { abortSignal: signal }));
+  return { items: camelCase(output.Workspaces ?? []), nextToken: output.NextToken || undefined };
+}
+
+/** Per-request loader: up to 25 IDs per DescribeWorkspaces, batches in parallel; IDs AWS cannot hold cost nothing. */
+export function createWorkspaceLoader(client: WorkSpacesClient, signal?: AbortSignal) {
+  return new DataLoader<string, WorkspaceShape | null>(
+    async (ids) => {
+      const valid = ids.filter((id) => WORKSPACE_ID_PATTERN.test(id));
+      const found = new Map<string, WorkspaceShape>();
+      if (valid.length > 0) {
+        const page = await fetchWorkspacesPage(client, { WorkspaceIds: valid }, null, signal);
+        for (const workspace of page.items) found.set(workspace.workspaceId!, workspace);
+      }
+      return ids.map((id) => found.get(id) ?? null);
+    },
+    { maxBatchSize: ID_LIST_SIZE.max },
+  );
+}

@@ -1,0 +1,23 @@
+// AWS's enums, with the values taken from the SDK's own constants so a newer SDK brings its new values along.
+import { Compute, ModificationResourceEnum, ModificationStateEnum, RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
+import { builder } from "./builder.ts";
+
+function enumFrom<T extends Record<string, string>>(name: string, values: T, description: string) {
+  return builder.enumType(name, { values: Object.values(values) as T[keyof T][], description });
+}
+
+export const WorkspaceStateEnum = enumFrom("WorkspaceState", WorkspaceState, "The state of a WorkSpace, as AWS reports it.");
+export const ComputeEnum = enumFrom("Compute", Compute, "A WorkSpaces compute type (VALUE, STANDARD, ..., POWERPRO, GRAPHICSPRO, ...).");
+export const RunningModeEnum = enumFrom("RunningMode", RunningMode, "How a WorkSpace runs: always on, auto-stopped, or manual.");
+export const ModificationResourceEnumType = enumFrom("ModificationResourceEnum", ModificationResourceEnum,
+  "What a WorkSpace modification changes.");
+export const ModificationStateEnumType = enumFrom("ModificationStateEnum", ModificationStateEnum,
+  "How far a WorkSpace modification has come.");
+
+/**
+ * A value AWS sent that this schema does not know (a newer service than our SDK) becomes null, so one new value
+ * never fails the rest of a response.
+ */
+export function knownValue<T extends Record<string, string>>(values: T, value: string | undefined): T[keyof T] | null {
+  return value !== undefined && (Object.values(values) as string[]).includes(value) ? (value as T[keyof T]) : null;
+}

@@ -1,0 +1,40 @@
+import { ModificationResourceEnum, ModificationStateEnum } from "@aws-sdk/client-workspaces";
+import type { WorkspaceShape } from "../aws/workspaces.ts";
+import { builder } from "./builder.ts";
+import { ModificationResourceEnumType, ModificationStateEnumType, knownValue } from "./enums.ts";
+import { WorkspaceRef } from "./workspace.ts";
+
+export interface ModificationStateShape {
+  workspaceId: string;
+  resource?: string;
+  state?: string;
+}
+
+export const ModificationStateRef = builder.objectRef<ModificationStateShape>("ModificationState");
+
+/** A modification's node ID: its workspace and the resource it changes, as AWS keeps one per resource. */
+const idOf = (m: ModificationStateShape) => `${m.workspaceId}/${m.resource}`;
+
+export function modificationStatesOf(workspace: WorkspaceShape): ModificationStateShape[] {
+  return (workspace.modificationStates ?? []).map((m) => ({ ...m, workspaceId: workspace.workspaceId! }));
+}
+
+builder.node(ModificationStateRef, {
+  description: "A change to a WorkSpace's compute type or volumes that AWS is carrying out.",
+  id: { resolve: idOf },
+  loadMany: (ids, context) =>
+    Promise.all(ids.map(async (id) => {
+      const [workspaceId = "", resource] = id.split("/");
+      const workspace = await context.aws.workspaces.load(workspaceId);
+      return (workspace && modificationStatesOf(workspace).find((m) => m.resource === resource)) ?? null;
+    })),
+  fields: (t) => ({
+    resource: t.field({ type: ModificationResourceEnumType, nullable: true, resolve: (m) => knownValue(ModificationResourceEnum, m.resource) }),
+    state: t.field({ type: ModificationStateEnumType, nullable: true, resolve: (m) => knownValue(ModificationStateEnum, m.state) }),
+    workspace: t.field({
+      type: WorkspaceRef,
+      nullable: true,
+      resolve: (m, _args, context) => context.aws.workspaces.load(m.workspaceId),
+    }),
+  }),
+});
