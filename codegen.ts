@@ -3,7 +3,8 @@ import type { CodegenConfig } from "@graphql-codegen/cli";
 
 const config: CodegenConfig = {
   schema: "schema/schema.graphql",
-  documents: ["test/**/*.graphql"],
+  emitLegacyCommonJSImports: false,
+  documents: ["test/operations/*.graphql"],
   generates: {
     "test/generated/": {
       preset: "client",

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga } from "graphql-yoga";
 import { BundleCache } from "./aws/bundles.ts";
 import { createWorkspacesClient } from "./aws/client.ts";
@@ -44,6 +45,8 @@ export function createGatewayHandler(upstream: UpstreamOptions) {
     graphqlEndpoint: "/graphql",
     landingPage: false,
     graphiql: { title: "WorkSpaces gateway", defaultQuery: DEFAULT_QUERY },
+    // GraphiQL's assets are served from the gateway itself, not a CDN: it works offline and behind firewalls.
+    renderGraphiQL,
     // Unexpected errors reach clients as "Unexpected error." whatever NODE_ENV says; typed GraphQL errors pass.
     maskedErrors: { isDev: false },
     context: ({ request }) => ({ aws: new AwsSession(upstream, request.signal) }),

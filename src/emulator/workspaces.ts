@@ -217,7 +217,8 @@ export class Fleet {
       WorkspaceId: this.newWorkspaceId(),
       DirectoryId: request.DirectoryId,
       UserName: request.UserName,
-      IpAddress: `10.${(seq >> 16) & 255}.${(seq >> 8) & 255}.${(seq & 255) | 1}`,
+      // 254 hosts (.1 to .254) per /24, so no two workspaces share an address.
+      IpAddress: `10.${(Math.floor(seq / 254) >> 8) & 255}.${Math.floor(seq / 254) & 255}.${(seq % 254) + 1}`,
       State: state,
       BundleId: request.BundleId,
       SubnetId: subnets[seq % Math.max(subnets.length, 1)],

@@ -28,7 +28,7 @@ builder.node(BundleRef, {
   id: { resolve: (bundle) => bundle.bundleId! },
   loadMany: (ids, context) => ids.map((id) => context.aws.bundles.load(id)),
   fields: (t) => ({
-    bundleId: t.string({ description: "AWS's ID of the bundle (wsb-...).", resolve: (b) => b.bundleId! }),
+    bundleId: t.string({ nullable: false, description: "AWS's ID of the bundle (wsb-...).", resolve: (b) => b.bundleId! }),
     name: t.exposeString("name", { nullable: true }),
     owner: t.exposeString("owner", { nullable: true, description: "AMAZON for AWS's public bundles, else the account ID." }),
     description: t.exposeString("description", { nullable: true }),
@@ -37,6 +37,7 @@ builder.node(BundleRef, {
     computeType: t.expose("computeType", { type: ComputeTypeRef, nullable: true }),
     workspaces: t.field({
       type: WorkspaceConnection,
+      nullable: false,
       description: "The WorkSpaces created from this bundle.",
       args: { first: t.arg.int(), after: t.arg.string() },
       resolve: async (bundle, { first, after }, context) =>
@@ -77,6 +78,7 @@ builder.queryFields((t) => ({
   }),
   bundles: t.field({
     type: BundleConnection,
+    nullable: false,
     description: "Bundles, a page at a time (first: 1 to 100, default 25).",
     args: { first: t.arg.int(), after: t.arg.string(), filter: t.arg({ type: BundlesFilter }) },
     resolve: async (_root, { first, after, filter }, context) => connectionOf(await context.aws.listBundles(filter, first, after)),

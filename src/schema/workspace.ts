@@ -28,7 +28,7 @@ builder.node(WorkspaceRef, {
   id: { resolve: (workspace) => workspace.workspaceId! },
   loadMany: (ids, context) => ids.map((id) => context.aws.workspaces.load(id)),
   fields: (t) => ({
-    workspaceId: t.string({ description: "AWS's ID of the WorkSpace (ws-...).", resolve: (w) => w.workspaceId! }),
+    workspaceId: t.string({ nullable: false, description: "AWS's ID of the WorkSpace (ws-...).", resolve: (w) => w.workspaceId! }),
     directoryId: t.exposeString("directoryId", { nullable: true }),
     userName: t.exposeString("userName", { nullable: true }),
     ipAddress: t.exposeString("ipAddress", { nullable: true }),
@@ -44,6 +44,7 @@ builder.node(WorkspaceRef, {
     workspaceProperties: t.expose("workspaceProperties", { type: WorkspacePropertiesRef, nullable: true }),
     modificationStates: t.field({
       type: [ModificationStateRef],
+      nullable: false,
       description: "Changes in progress; empty when none.",
       resolve: modificationStatesOf,
     }),
@@ -93,6 +94,7 @@ builder.queryFields((t) => ({
   }),
   workspaces: t.field({
     type: WorkspaceConnection,
+    nullable: false,
     description: "WorkSpaces, a page at a time (first: 1 to 100, default 25).",
     args: { first: t.arg.int(), after: t.arg.string(), filter: t.arg({ type: WorkspacesFilter }) },
     resolve: async (_root, { first, after, filter }, context) =>

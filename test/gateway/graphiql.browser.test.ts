@@ -1,0 +1,49 @@
+// GraphiQL in real headless Chromium (Debian's), driven by playwright-core: it opens, runs its default query, shows data.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { startTestGateway } from "./fixture.ts";
+import type { TestGateway } from "./fixture.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+describe("GraphiQL in Chromium", () => {
+  let gateway: TestGateway;
+  let browser: Browser;
+
+  before(async () => {
+    gateway = await startTestGateway();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await gateway?.close();
+  });
+
+  it("opens with the dashboard query, runs it and shows WorkSpaces with their bundles", async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(gateway.url, { waitUntil: "domcontentloaded" });
+    assert.equal(response?.status(), 200);
+    await page.getByText("query Dashboard").first().waitFor({ timeout: 30_000 });
+    const answered = page.waitForResponse((r) => r.url() === gateway.url && r.request().method() === "POST");
+    await page.locator(".graphiql-execute-button").click();
+    const body = (await (await answered).json()) as {
+      data?: { workspaces: { edges: { node: { workspaceId: string; bundle: { computeType: { name: string } } | null } }[] } };
+      errors?: unknown;
+    };
+    assert.equal(body.errors, undefined);
+    const nodes = body.data!.workspaces.edges.map((e) => e.node);
+    assert.equal(nodes.length, 10);
+    assert.ok(nodes.every((n) => /^ws-[0-9a-z]{9}$/.test(n.workspaceId) && n.bundle?.computeType.name));
+    const result = page.locator(".graphiql-response");
+    await result.getByText(`"workspaceId": "${nodes[0]!.workspaceId}"`).waitFor({ timeout: 30_000 });
+    await page.close();
+  });
+});

@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { loadConfig } from "../../src/config.ts";
+
+describe("loadConfig", () => {
+  it("defaults to the embedded emulator on port 4000", () => {
+    const config = loadConfig({});
+    assert.equal(config.backend, "emulator");
+    assert.equal(config.port, 4000);
+    assert.equal(config.emulator.port, 0);
+    assert.equal(config.bundleCacheTtlMs, 300_000);
+  });
+
+  it("uses real AWS only when asked, and only with a region", () => {
+    assert.throws(() => loadConfig({ WORKSPACES_BACKEND: "aws" }), /AWS_REGION/);
+    assert.equal(loadConfig({ WORKSPACES_BACKEND: "aws", AWS_REGION: "eu-west-1" }).backend, "aws");
+    assert.throws(() => loadConfig({ WORKSPACES_BACKEND: "prod" }), /WORKSPACES_BACKEND/);
+  });
+
+  it("reads the emulator's knobs and refuses bad numbers", () => {
+    const config = loadConfig({ EMULATOR_LATENCY_MS: "50", EMULATOR_WORKSPACES: "1000", PORT: "8080", CURSOR_SECRET: "s" });
+    assert.equal(config.emulator.latencyMs, 50);
+    assert.equal(config.emulator.workspaces, 1000);
+    assert.equal(config.port, 8080);
+    assert.equal(config.cursorSecret, "s");
+    assert.throws(() => loadConfig({ PORT: "-1" }), /PORT/);
+    assert.throws(() => loadConfig({ BUNDLE_CACHE_TTL_MS: "soon" }), /BUNDLE_CACHE_TTL_MS/);
+    assert.throws(() => loadConfig({ EMULATOR_THROTTLE_RATE: "2" }), /EMULATOR_THROTTLE_RATE/);
+  });
+});
