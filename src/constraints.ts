@@ -53,6 +53,9 @@ export interface Violation {
   field: string;
   /** Short name of the rule broken, stable for clients (`pattern`, `length`, `oneFilter`, ...). */
   rule: string;
+  /** What the rule asks, without the path (`must match ^ws-[0-9a-z]{8,63}$`). */
+  detail: string;
+  /** `field: detail`, as AWS words its errors. */
   message: string;
   /** The error code AWS uses when it refuses an item for this reason. */
   code: string;
@@ -61,7 +64,7 @@ export interface Violation {
 const INVALID = FAILED_REQUEST_CODES.invalidParameter;
 
 function violation(field: string, rule: string, message: string, code: string = INVALID): Violation {
-  return { field, rule, message: `${field}: ${message}`, code };
+  return { field, rule, detail: message, message: `${field}: ${message}`, code };
 }
 
 function checkPattern(value: unknown, pattern: RegExp, field: string): Violation[] {

@@ -15,3 +15,26 @@ export function camelCase<T>(value: T): CamelCase<T> {
   const entries = Object.entries(value).map(([key, member]) => [key.charAt(0).toLowerCase() + key.slice(1), camelCase(member)]);
   return Object.fromEntries(entries) as CamelCase<T>;
 }
+
+type Capitalized<K> = K extends string ? Capitalize<K> : K;
+
+export type PascalCase<T> = T extends readonly (infer U)[]
+  ? PascalCase<U>[]
+  : T extends object
+    ? { [K in keyof T as Capitalized<K>]: PascalCase<Exclude<T[K], null>> }
+    : T;
+
+/** GraphQL input to AWS members; GraphQL's explicit nulls mean absent members. */
+export function pascalCase<T>(value: T): PascalCase<T> {
+  if (Array.isArray(value)) return value.map(pascalCase) as PascalCase<T>;
+  if (value === null || typeof value !== "object") return value as PascalCase<T>;
+  const entries = Object.entries(value)
+    .filter(([, member]) => member !== null && member !== undefined)
+    .map(([key, member]) => [key.charAt(0).toUpperCase() + key.slice(1), pascalCase(member)]);
+  return Object.fromEntries(entries) as PascalCase<T>;
+}
+
+/** An AWS member path (`Workspaces[3].UserName`) as the GraphQL path a client wrote (`workspaces[3].userName`). */
+export function camelCasePath(path: string): string {
+  return path.replace(/(^|\.)([A-Z])/g, (_match, dot: string, letter: string) => dot + letter.toLowerCase());
+}

@@ -1,5 +1,5 @@
-// AWS failures as GraphQL errors: a stable extensions.code and a message safe to show. Nothing from the upstream
-// response (request IDs, ARNs, endpoints, bodies) is carried over.
+// AWS failures in terms safe to show: a stable code and a message with nothing from the upstream response that
+// identifies AWS internals (request IDs, ARNs, account IDs, endpoints).
 import { WorkSpacesServiceException } from "@aws-sdk/client-workspaces";
 import { GraphQLError } from "graphql";
 import { CursorError } from "./cursor.ts";
@@ -19,27 +19,52 @@ export function gatewayError(code: GatewayErrorCode, message: string, extensions
   return new GraphQLError(message, { extensions: { ...extensions, code } });
 }
 
-function isThrottling(error: WorkSpacesServiceException): boolean {
-  return error.name === "ThrottlingException" || error.$retryable?.throttling === true || error.$metadata?.httpStatusCode === 429;
+export type AwsFailure =
+  | { kind: "throttled"; message: string }
+  | { kind: "unavailable"; message: string }
+  /** AWS refused the call: `exception` is its exception name, `message` its own words, scrubbed. */
+  | { kind: "refused"; exception: string; message: string };
+
+const THROTTLED_MESSAGE = "AWS is throttling requests; retry after a short wait.";
+const UNAVAILABLE_MESSAGE = "AWS WorkSpaces could not be reached or failed; retry later.";
+
+/** Removes what identifies AWS internals from an AWS message. */
+export function scrubMessage(message: string): string {
+  return message
+    .replace(/arn:aws[\w-]*:[^\s"',)]*/g, "<arn>")
+    .replace(/\b\d{12}\b/g, "<account>")
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<id>")
+    .replace(/https?:\/\/\S+/g, "<endpoint>")
+    .slice(0, 500);
 }
 
-/** The GraphQL error for any failure of an AWS call. */
+export function describeAwsFailure(error: unknown): AwsFailure {
+  if (!(error instanceof WorkSpacesServiceException)) return { kind: "unavailable", message: UNAVAILABLE_MESSAGE };
+  const status = error.$metadata?.httpStatusCode ?? 500;
+  if (error.name === "ThrottlingException" || error.$retryable?.throttling === true || status === 429) {
+    return { kind: "throttled", message: THROTTLED_MESSAGE };
+  }
+  if (status >= 500) return { kind: "unavailable", message: UNAVAILABLE_MESSAGE };
+  return { kind: "refused", exception: error.name, message: scrubMessage(error.message || error.name) };
+}
+
+const QUERY_CODES: Record<string, GatewayErrorCode> = {
+  InvalidParameterValuesException: "INVALID_PARAMETER",
+  ResourceNotFoundException: "NOT_FOUND",
+  AccessDeniedException: "FORBIDDEN",
+};
+
+/** The GraphQL error for any failure of a read. */
 export function fromAwsError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
   if (error instanceof CursorError) return gatewayError(error.code, error.message);
-  if (error instanceof WorkSpacesServiceException) {
-    if (isThrottling(error)) return gatewayError("THROTTLED", "AWS is throttling requests; retry after a short wait.", { retryable: true });
-    switch (error.name) {
-      case "InvalidParameterValuesException":
-        return gatewayError("INVALID_PARAMETER", "AWS refused a parameter of the request as invalid.");
-      case "ResourceNotFoundException":
-        return gatewayError("NOT_FOUND", "AWS has no such resource.");
-      case "AccessDeniedException":
-        return gatewayError("FORBIDDEN", "The gateway's AWS credentials are not allowed to do this.");
-    }
-    const status = error.$metadata?.httpStatusCode ?? 500;
-    if (status >= 500) return gatewayError("UPSTREAM_UNAVAILABLE", "AWS WorkSpaces is unavailable; retry later.", { retryable: true });
-    return gatewayError("UPSTREAM_ERROR", "AWS WorkSpaces refused the request.");
+  const failure = describeAwsFailure(error);
+  switch (failure.kind) {
+    case "throttled":
+      return gatewayError("THROTTLED", failure.message, { retryable: true });
+    case "unavailable":
+      return gatewayError("UPSTREAM_UNAVAILABLE", failure.message, { retryable: true });
+    case "refused":
+      return gatewayError(QUERY_CODES[failure.exception] ?? "UPSTREAM_ERROR", failure.message);
   }
-  return gatewayError("UPSTREAM_UNAVAILABLE", "AWS WorkSpaces could not be reached; retry later.", { retryable: true });
 }

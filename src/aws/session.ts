@@ -1,9 +1,12 @@
 // What one GraphQL request may ask of AWS: its own loaders (so nothing is fetched twice in a request) and
 // connections over AWS's pages, with the input checked against AWS's rules before any call is made.
-import type { WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import type { ModifyWorkspacePropertiesRequest, WorkSpacesClient, WorkspaceRequest } from "@aws-sdk/client-workspaces";
 import type DataLoader from "dataloader";
 import { validateDescribeWorkspaceBundles, validateDescribeWorkspaces } from "../constraints.ts";
 import type { Violation } from "../constraints.ts";
+import { createWorkspaces } from "./create-workspaces.ts";
+import type { CreateOutcome } from "./create-workspaces.ts";
+import { modifyWorkspaceProperties } from "./modify-workspace-properties.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { gatewayError, fromAwsError } from "./errors.ts";
 import { sliceOf } from "./pagination.ts";
@@ -37,8 +40,7 @@ const FILTER_FIELDS: Record<string, string> = {
 export function validationError(violations: Violation[], fields: Record<string, string>) {
   const [first] = violations;
   const field = first!.field.replace(/^[A-Za-z]+/, (member) => fields[member] ?? member);
-  const message = `${field}: ${first!.message.slice(first!.field.length + 2)}`;
-  return gatewayError("VALIDATION", message, { field, rule: first!.rule });
+  return gatewayError("VALIDATION", `${field}: ${first!.detail}`, { field, rule: first!.rule });
 }
 
 function checkFirst(first: number | null | undefined): number {
@@ -83,6 +85,20 @@ export class AwsSession {
       for (const bundle of page.items) this.bundles.clear(bundle.bundleId!).prime(bundle.bundleId!, bundle);
       return page;
     });
+  }
+
+  createWorkspaces(requests: WorkspaceRequest[]): Promise<CreateOutcome[]> {
+    return createWorkspaces(this.upstream.client, requests, this.signal);
+  }
+
+  /** Modifies, then reads each modified WorkSpace afresh (batched), as AWS shows it after the call. */
+  async modifyWorkspaceProperties(requests: ModifyWorkspacePropertiesRequest[]) {
+    const outcomes = await modifyWorkspaceProperties(this.upstream.client, requests, this.signal);
+    return Promise.all(outcomes.map(async (outcome) => {
+      if (outcome.kind !== "modified") return outcome;
+      const workspace = await this.workspaces.clear(outcome.workspaceId).load(outcome.workspaceId).catch(() => null);
+      return { ...outcome, workspace };
+    }));
   }
 
   private async slice<T>(

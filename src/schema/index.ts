@@ -2,5 +2,7 @@ import { builder } from "./builder.ts";
 import "./workspace.ts";
 import "./bundle.ts";
 import "./modification-state.ts";
+import "./create-workspaces.ts";
+import "./modify-workspace-properties.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });
