@@ -44,7 +44,7 @@ const PayloadRef = builder.objectType(ModifyWorkspacePropertiesPayload, {
   fields: (t) => ({
     results: t.errorUnionListField({
       types: [SuccessRef, ...refusals.values(), ValidationFailure, UpstreamFailure],
-      union: { name: "ModifyWorkspacePropertiesItemResult" },
+      union: { name: "ModifyWorkspacePropertiesItemResult", resolveType: () => SuccessRef },
       nullable: { list: false, items: false },
       description: "One result per modification, in input order.",
       resolve: (payload) => payload.results,
