@@ -10,7 +10,7 @@ import {
   paginateDescribeWorkspaces,
 } from "@aws-sdk/client-workspaces";
 import type { DescribeWorkspacesRequest, Workspace, WorkspaceBundle } from "@aws-sdk/client-workspaces";
-import { BUNDLES, DIRECTORIES, UNKNOWN_DIRECTORY, expectAwsError, startHarness } from "./fixture.ts";
+import { BUNDLES, DIRECTORIES, UNKNOWN_BUNDLE, UNKNOWN_DIRECTORY, expectAwsError, startHarness } from "./fixture.ts";
 import type { Harness } from "./fixture.ts";
 
 const SEEDED = 60;
@@ -44,6 +44,8 @@ describe("DescribeWorkspaces: the workspaces", () => {
   it("lists every seeded workspace once, with distinct IDs", () => {
     assert.equal(seeded.length, SEEDED);
     assert.equal(new Set(ids(seeded)).size, SEEDED);
+    assert.equal(new Set(seeded.map((w) => w.IpAddress)).size, SEEDED, "two workspaces share an IP address");
+    assert.equal(new Set(seeded.map((w) => w.ComputerName)).size, SEEDED, "two workspaces share a computer name");
   });
 
   it("answers every member of a workspace, consistent with its bundle and directory", async () => {
@@ -185,12 +187,10 @@ describe("DescribeWorkspaces: filters", () => {
     assert.deepEqual(ids(workspaces), ids(seeded.filter((w) => w.BundleId === bundleId)));
   });
 
-  it("BundleId of a bundle nobody uses lists nothing", async () => {
-    const used = new Set(seeded.map((w) => w.BundleId));
-    const unused = [...bundles.keys()].find((id) => !used.has(id));
-    if (!unused) return assert.fail("every bundle is used: pick another seed");
-    const page = await h.client.send(new DescribeWorkspacesCommand({ BundleId: unused }));
+  it("a BundleId that matches the pattern but is not in the catalog lists nothing", async () => {
+    const page = await h.client.send(new DescribeWorkspacesCommand({ BundleId: UNKNOWN_BUNDLE }));
     assert.deepEqual(page.Workspaces, []);
+    assert.equal(page.NextToken, undefined);
   });
 
   it("WorkspaceIds answers those workspaces, once each, skipping unknown IDs, with no NextToken", async () => {
