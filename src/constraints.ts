@@ -177,6 +177,20 @@ function checkRunningMode(properties: WorkspaceProperties, runningMode: string |
   return [];
 }
 
+/** Enum members must hold one of the model's values. */
+function checkPropertyEnums(properties: WorkspaceProperties | undefined, field: string): Violation[] {
+  if (!properties) return [];
+  const violations: Violation[] = [];
+  const enums = [["RunningMode", RunningMode], ["ComputeTypeName", Compute]] as const;
+  for (const [member, values] of enums) {
+    const value = properties[member];
+    if (value !== undefined && !(Object.values(values) as string[]).includes(value)) {
+      violations.push(violation(`${field}.${member}`, "enum", `must be one of ${Object.values(values).join(", ")}`));
+    }
+  }
+  return violations;
+}
+
 /** What the service model itself refuses in one WorkspaceRequest; AWS rejects the whole call for these. */
 export function checkWorkspaceRequestShape(request: WorkspaceRequest, field: string): Violation[] {
   const tags = request.Tags ?? [];
@@ -184,6 +198,7 @@ export function checkWorkspaceRequestShape(request: WorkspaceRequest, field: str
     ...checkDirectoryId(request.DirectoryId, `${field}.DirectoryId`),
     ...checkUserName(request.UserName, `${field}.UserName`),
     ...checkBundleId(request.BundleId, `${field}.BundleId`),
+    ...checkPropertyEnums(request.WorkspaceProperties, `${field}.WorkspaceProperties`),
     ...checkListSize(tags, TAGS_PER_WORKSPACE, `${field}.Tags`),
     ...tags.flatMap((tag, i) => [
       ...checkLength(tag.Key, TAG_KEY_LENGTH, `${field}.Tags[${i}].Key`),
@@ -224,6 +239,7 @@ export function validateModifyWorkspaceProperties(request: ModifyWorkspaceProper
     return [...violations, violation("WorkspaceProperties", "required", "is required")];
   }
   const field = "WorkspaceProperties";
+  violations.push(...checkPropertyEnums(properties, field));
   const changesVolume = properties.RootVolumeSizeGib !== undefined || properties.UserVolumeSizeGib !== undefined;
   if (changesVolume && properties.ComputeTypeName !== undefined) {
     violations.push(violation(field, "computeOrVolume", "ComputeTypeName and volume sizes cannot be changed in the same call"));

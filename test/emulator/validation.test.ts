@@ -201,3 +201,22 @@ describe("ModifyWorkspaceProperties: refused calls", () => {
     it(`refuses ${name}`, () => refused(h.client.send(new ModifyWorkspacePropertiesCommand(input)), message));
   }
 });
+
+describe("enum members: refused values", () => {
+  it("refuses a RunningMode or ComputeTypeName the model does not declare", async () => {
+    const request = { DirectoryId: DIRECTORIES.corp, UserName: "enum-check", BundleId: BUNDLES.STANDARD };
+    await refused(
+      h.client.send(new CreateWorkspacesCommand({
+        Workspaces: [{ ...request, WorkspaceProperties: { RunningMode: "SOMETIMES" as never } }],
+      })),
+      /^Workspaces\[0\]\.WorkspaceProperties\.RunningMode: must be one of /,
+    );
+    await refused(
+      h.client.send(new ModifyWorkspacePropertiesCommand({
+        WorkspaceId: UNKNOWN_WORKSPACE,
+        WorkspaceProperties: { ComputeTypeName: "QUANTUM" as never },
+      })),
+      /^WorkspaceProperties\.ComputeTypeName: must be one of /,
+    );
+  });
+});
