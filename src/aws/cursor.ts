@@ -41,6 +41,11 @@ export function encodeCursor(secret: string, listing: string, position: CursorPo
 }
 
 export function decodeCursor(secret: string, listing: string, cursor: string, now: number): CursorPosition {
+  return readCursor(secret, listing, cursor, now).position;
+}
+
+/** A checked cursor's position and issue time (that of the AWS token it holds, which cursors resumed from it keep). */
+export function readCursor(secret: string, listing: string, cursor: string, now: number): { position: CursorPosition; issuedAt: number } {
   const [payload, signature, ...rest] = cursor.split(".");
   const given = Buffer.from(signature ?? "", "base64url");
   if (!payload || rest.length > 0 || given.length !== MAC_BYTES || !timingSafeEqual(given, mac(secret, payload))) {
@@ -53,5 +58,5 @@ export function decodeCursor(secret: string, listing: string, cursor: string, no
   if (now - body.i > NEXT_TOKEN_TTL_MS) {
     throw new CursorError("CURSOR_EXPIRED", "The cursor has expired (cursors live 24 hours, like AWS's tokens); start again from the first page.");
   }
-  return { token: body.t, offset: body.o };
+  return { position: { token: body.t, offset: body.o }, issuedAt: body.i };
 }

@@ -7,7 +7,8 @@ import type { Violation } from "../constraints.ts";
 import { createWorkspaces } from "./create-workspaces.ts";
 import type { CreateOutcome } from "./create-workspaces.ts";
 import { modifyWorkspaceProperties } from "./modify-workspace-properties.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { encodeCursor, readCursor } from "./cursor.ts";
+import type { CursorPosition } from "./cursor.ts";
 import { gatewayError, fromAwsError } from "./errors.ts";
 import { sliceOf } from "./pagination.ts";
 import type { AwsPage, Slice } from "./pagination.ts";
@@ -110,8 +111,11 @@ export class AwsSession {
     const size = checkFirst(first);
     const { cursorSecret } = this.upstream;
     try {
-      const position = after ? decodeCursor(cursorSecret, listing, after, this.clock()) : null;
-      return await sliceOf(fetchPage, size, position, (p) => encodeCursor(cursorSecret, listing, p, this.clock()));
+      const resumed = after ? readCursor(cursorSecret, listing, after, this.clock()) : null;
+      // A cursor expires with the AWS token it holds: one holding the resumed cursor's token keeps that cursor's age.
+      const issuedAt = (p: CursorPosition) =>
+        resumed && p.token !== null && p.token === resumed.position.token ? resumed.issuedAt : this.clock();
+      return await sliceOf(fetchPage, size, resumed?.position ?? null, (p) => encodeCursor(cursorSecret, listing, p, issuedAt(p)));
     } catch (error) {
       throw fromAwsError(error);
     }
