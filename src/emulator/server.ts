@@ -145,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
