@@ -1,10 +1,17 @@
 // A real gateway over HTTP on a real emulator, and a typed client for the documents codegen generated.
+import { paginateDescribeWorkspaces } from "@aws-sdk/client-workspaces";
+import type { WorkSpacesClient, Workspace } from "@aws-sdk/client-workspaces";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import type { GatewayConfig } from "../../src/config.ts";
 import { loadConfig } from "../../src/config.ts";
-import type { EmulatorSettings } from "../../src/emulator/index.ts";
-import { startGateway } from "../../src/server.ts";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { BundleCache } from "../../src/aws/bundles.ts";
+import { createWorkspacesClient } from "../../src/aws/client.ts";
+import { startEmulator } from "../../src/emulator/index.ts";
+import type { EmulatorSettings, RunningEmulator } from "../../src/emulator/index.ts";
+import { createGatewayHandler, startGateway } from "../../src/server.ts";
 import type { RunningGateway } from "../../src/server.ts";
 
 export interface GraphQLResponse<T> {
@@ -18,6 +25,27 @@ export interface TestGateway extends RunningGateway {
   /** Calls the emulator received, by operation, since the last reset. */
   awsCalls(): Promise<Record<string, number>>;
   resetAwsCalls(): Promise<void>;
+  /** The gateway's origin (scheme, host and port), where /metrics and /health are served. */
+  origin: string;
+  /** The text of GET /metrics. */
+  metrics(): Promise<string>;
+}
+
+/** A Relay global ID, as the gateway makes them: base64 of `Type:id`. */
+export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
+
+/** Every workspace, in listing order, read through the SDK client directly (so not through the gateway's schema). */
+export async function sdkWorkspaces(client: WorkSpacesClient): Promise<Workspace[]> {
+  const all: Workspace[] = [];
+  for await (const page of paginateDescribeWorkspaces({ client }, {})) all.push(...(page.Workspaces ?? []));
+  return all;
+}
+
+/** The value of a counter or gauge sample in Prometheus text, 0 when absent. */
+export function metricValue(text: string, name: string, labels: Record<string, string>): number {
+  const labelText = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",");
+  const line = text.split("\n").find((l) => l.startsWith(`${name}{${labelText}} `));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(" ") + 1));
 }
 
 export async function startTestGateway(
@@ -38,9 +66,15 @@ export async function startTestGateway(
       body: typeof body === "string" ? body : JSON.stringify(body),
     });
   const emulatorUrl = gateway.emulator!.url;
+  const origin = new URL(gateway.url).origin;
   return {
     ...gateway,
     post,
+    origin,
+    async metrics() {
+      const response = await fetch(`${origin}/metrics`);
+      return response.text();
+    },
     async execute(document, variables) {
       const response = await post({ query: print(document), variables });
       return (await response.json()) as GraphQLResponse<never>;
@@ -51,6 +85,63 @@ export async function startTestGateway(
     },
     async resetAwsCalls() {
       await fetch(`${emulatorUrl}/_emulator/reset-stats`, { method: "POST" });
+    },
+  };
+}
+
+export interface ClockedGateway {
+  url: string;
+  emulator: RunningEmulator;
+  /** Milliseconds since the epoch, read by both the gateway and the emulator; move it by hand. */
+  clock: { now: number };
+  execute<R, V>(document: TypedDocumentNode<R, V>, variables?: V): Promise<GraphQLResponse<R>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The gateway's own handler, client and bundle cache on an emulator, all reading one fake clock, so tests can
+ * move time by hours (startGateway takes no clock). Assembled as startGateway assembles them.
+ */
+export async function startClockedGateway(
+  emulatorSettings: Partial<EmulatorSettings> = {},
+  options: { cursorSecret?: string; bundleCacheTtlMs?: number; start?: number } = {},
+): Promise<ClockedGateway> {
+  const clock = { now: options.start ?? Date.UTC(2025, 0, 1) };
+  const now = () => clock.now;
+  const emulator = await startEmulator({ port: 0, host: "127.0.0.1", workspaces: 60, ...emulatorSettings, clock: now });
+  const client = createWorkspacesClient({
+    endpoint: emulator.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
+  });
+  const yoga = createGatewayHandler({
+    client,
+    bundleCache: new BundleCache(options.bundleCacheTtlMs ?? 5 * 60_000, now),
+    cursorSecret: options.cursorSecret ?? "test-secret",
+    clock: now,
+  });
+  const server = createServer((request, response) => yoga(request, response));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  return {
+    url,
+    emulator,
+    clock,
+    async execute(document, variables) {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: print(document), variables }),
+      });
+      return (await response.json()) as GraphQLResponse<never>;
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      client.destroy();
+      await emulator.close();
     },
   };
 }

@@ -1,0 +1,128 @@
+// The two backends: the embedded emulator (the default), and `aws`, where the SDK's standard configuration (region,
+// credentials, AWS_ENDPOINT_URL_WORKSPACES) decides where calls go; here a standalone emulator stands in for AWS.
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { print } from "graphql";
+import { loadConfig } from "../../src/config.ts";
+import { startEmulator } from "../../src/emulator/index.ts";
+import type { RunningEmulator } from "../../src/emulator/index.ts";
+import { startGateway } from "../../src/server.ts";
+import type { RunningGateway } from "../../src/server.ts";
+import { DashboardDocument } from "../generated/graphql.ts";
+import type { DashboardQuery } from "../generated/graphql.ts";
+import type { GraphQLResponse } from "./fixture.ts";
+
+const ENV_KEYS = ["AWS_ENDPOINT_URL_WORKSPACES", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"] as const;
+const savedEnv = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
+
+function setAwsEnv(endpoint: string) {
+  for (const key of ENV_KEYS) delete process.env[key];
+  process.env.AWS_ENDPOINT_URL_WORKSPACES = endpoint;
+  process.env.AWS_REGION = "us-east-1";
+  process.env.AWS_ACCESS_KEY_ID = "standalone";
+  process.env.AWS_SECRET_ACCESS_KEY = "standalone";
+}
+
+function restoreEnv() {
+  for (const key of ENV_KEYS) {
+    if (savedEnv[key] === undefined) delete process.env[key];
+    else process.env[key] = savedEnv[key];
+  }
+}
+
+async function dashboard(gateway: RunningGateway): Promise<{ status: number; body: GraphQLResponse<DashboardQuery> }> {
+  const response = await fetch(gateway.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: print(DashboardDocument), variables: { first: 25 } }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  return { status: response.status, body: (await response.json()) as GraphQLResponse<DashboardQuery> };
+}
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe("backend: aws, with a standalone emulator as AWS", () => {
+  let emulator: RunningEmulator;
+  let gateway: RunningGateway;
+  before(async () => {
+    emulator = await startEmulator({ port: 0, host: "127.0.0.1", workspaces: 30 });
+    setAwsEnv(emulator.url);
+    gateway = await startGateway(loadConfig({ ...process.env, WORKSPACES_BACKEND: "aws", PORT: "0" }));
+  });
+  after(async () => {
+    await gateway?.close();
+    await emulator?.close();
+    restoreEnv();
+  });
+
+  it("starts no emulator of its own", () => {
+    assert.equal(gateway.emulator, undefined);
+  });
+
+  it("serves the dashboard from the endpoint AWS_ENDPOINT_URL_WORKSPACES names", async () => {
+    emulator.resetStats();
+    const { status, body } = await dashboard(gateway);
+    assert.equal(status, 200);
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    assert.equal(body.data!.workspaces.edges.length, 25);
+    assert.ok(body.data!.workspaces.edges.every((e) => e.node.bundle?.name), "a workspace lacks its bundle");
+    assert.deepEqual(emulator.stats().requests, { DescribeWorkspaces: 1, DescribeWorkspaceBundles: 1 });
+  });
+});
+
+describe("backend: aws, with nothing at the endpoint", () => {
+  let gateway: RunningGateway;
+  before(async () => {
+    setAwsEnv(`http://127.0.0.1:${await closedPort()}`);
+    gateway = await startGateway(loadConfig({ ...process.env, WORKSPACES_BACKEND: "aws", PORT: "0" }));
+  });
+  after(async () => {
+    await gateway?.close();
+    restoreEnv();
+  });
+
+  it("answers UPSTREAM_UNAVAILABLE in an HTTP 200, without the endpoint, promptly", { timeout: 20_000 }, async () => {
+    const { status, body } = await dashboard(gateway);
+    assert.equal(status, 200);
+    assert.equal(body.data, null);
+    assert.deepEqual(body.errors?.map((e) => e.extensions?.code), ["UPSTREAM_UNAVAILABLE"]);
+    assert.ok(!JSON.stringify(body).includes("127.0.0.1"), `the endpoint leaked: ${JSON.stringify(body)}`);
+    assert.ok(!JSON.stringify(body).includes("ECONNREFUSED"), `the socket error leaked: ${JSON.stringify(body)}`);
+  });
+});
+
+describe("loadConfig", () => {
+  it("defaults to the embedded emulator", () => {
+    assert.equal(loadConfig({}).backend, "emulator");
+  });
+
+  it("WORKSPACES_BACKEND=aws needs a region", () => {
+    assert.throws(() => loadConfig({ WORKSPACES_BACKEND: "aws" }), /AWS_REGION/);
+    assert.equal(loadConfig({ WORKSPACES_BACKEND: "aws", AWS_REGION: "eu-west-1" }).backend, "aws");
+    assert.equal(loadConfig({ WORKSPACES_BACKEND: "aws", AWS_DEFAULT_REGION: "eu-west-1" }).backend, "aws");
+  });
+
+  it("refuses an unknown backend", () => {
+    assert.throws(() => loadConfig({ WORKSPACES_BACKEND: "bogus" }), /WORKSPACES_BACKEND must be "emulator" or "aws", got "bogus"/);
+  });
+
+  it("reads the port, bundle cache TTL and cursor secret, and refuses bad numbers", () => {
+    const config = loadConfig({ PORT: "8080", BUNDLE_CACHE_TTL_MS: "0", CURSOR_SECRET: "s3cret" });
+    assert.deepEqual([config.port, config.bundleCacheTtlMs, config.cursorSecret], [8080, 0, "s3cret"]);
+    assert.throws(() => loadConfig({ BUNDLE_CACHE_TTL_MS: "soon" }), /BUNDLE_CACHE_TTL_MS/);
+    assert.throws(() => loadConfig({ PORT: "70000" }), /PORT/);
+    // Without CURSOR_SECRET each instance makes its own, so cursors of one are refused by another.
+    assert.notEqual(loadConfig({}).cursorSecret, loadConfig({}).cursorSecret);
+  });
+});

@@ -1,0 +1,105 @@
+// What a query costs in AWS calls: the dashboard in 1 + 1 (1 once bundles are cached), 100 nodes in 4 parallel
+// batches, and nothing fetched twice in a request.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
+import { DashboardDocument, NodesByIdsDocument, WorkspaceModificationsDocument, WorkspacesCursorsDocument } from "../generated/graphql.ts";
+import { globalId, sdkWorkspaces, startTestGateway } from "./fixture.ts";
+import type { TestGateway } from "./fixture.ts";
+
+describe("call budget: the dashboard", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway();
+  });
+  after(() => gateway.close());
+
+  it("costs 1 DescribeWorkspaces + 1 DescribeWorkspaceBundles cold, then 1 DescribeWorkspaces warm", async () => {
+    await gateway.resetAwsCalls();
+    const cold = await gateway.execute(DashboardDocument, { first: 25 });
+    assert.equal(cold.errors, undefined);
+    const edges = cold.data!.workspaces.edges;
+    assert.equal(edges.length, 25);
+    assert.ok(edges.every((e) => e.node.bundle !== null && e.node.bundle.name && e.node.bundle.computeType?.name), "a workspace lacks its bundle");
+    // The 25 workspaces use several bundles, all fetched in the one call.
+    assert.ok(new Set(edges.map((e) => e.node.bundle!.name)).size > 1, "all 25 workspaces share one bundle");
+    assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 1, DescribeWorkspaceBundles: 1 });
+
+    await gateway.resetAwsCalls();
+    const warm = await gateway.execute(DashboardDocument, { first: 25 });
+    assert.equal(warm.errors, undefined);
+    assert.deepEqual(warm.data, cold.data);
+    assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 1 });
+  });
+
+  it("a list fetch primes the workspace loader: a lookup of a listed workspace later in the request is free", async () => {
+    const listed = (await gateway.execute(WorkspacesCursorsDocument, { first: 5 })).data!.workspaces.edges.map((e) => e.node.workspaceId);
+    const all = await sdkWorkspaces(gateway.client);
+    const target = all.find((w) => listed.includes(w.WorkspaceId!) && w.State === "AVAILABLE"
+      && !w.WorkspaceProperties!.ComputeTypeName!.startsWith("GRAPHICS"))!;
+    assert.ok(target, "no AVAILABLE non-graphics workspace among the first 5");
+    const compute = target.WorkspaceProperties!.ComputeTypeName === "STANDARD" ? "PERFORMANCE" : "STANDARD";
+    await gateway.client.send(new ModifyWorkspacePropertiesCommand({
+      WorkspaceId: target.WorkspaceId, WorkspaceProperties: { ComputeTypeName: compute },
+    }));
+
+    // ModificationState.workspace looks its workspace up through the loader, after the list has primed it.
+    const query = `{
+      workspaces(first: 5) { edges { node { workspaceId modificationStates { resource workspace { workspaceId userName } } } } }
+    }`;
+    await gateway.resetAwsCalls();
+    const body = (await (await gateway.post({ query })).json()) as {
+      errors?: unknown;
+      data: { workspaces: { edges: { node: { workspaceId: string; modificationStates: { resource: string; workspace: { workspaceId: string; userName: string } }[] } }[] } };
+    };
+    assert.equal(body.errors, undefined);
+    const node = body.data.workspaces.edges.find((e) => e.node.workspaceId === target.WorkspaceId)!.node;
+    assert.deepEqual(node.modificationStates, [
+      { resource: "COMPUTE_TYPE", workspace: { workspaceId: target.WorkspaceId, userName: target.UserName } },
+    ]);
+    assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 1 });
+
+    // Without the list, the same lookup does cost a call: the zero above is the priming, not a cache across requests.
+    await gateway.resetAwsCalls();
+    const alone = await gateway.execute(WorkspaceModificationsDocument, { workspaceId: target.WorkspaceId! });
+    assert.equal(alone.data!.workspace!.modificationStates[0]!.workspace!.workspaceId, target.WorkspaceId);
+    assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 1 });
+  });
+});
+
+describe("call budget: nodes", () => {
+  let gateway: TestGateway;
+  let ids: string[];
+  before(async () => {
+    gateway = await startTestGateway({ workspaces: 110 });
+    const page = await gateway.execute(WorkspacesCursorsDocument, { first: 100 });
+    ids = page.data!.workspaces.edges.map((e) => e.node.workspaceId);
+    assert.equal(ids.length, 100);
+  });
+  after(() => gateway.close());
+
+  it("nodes(ids: 100 workspace IDs) costs exactly 4 DescribeWorkspaces, made concurrently", async () => {
+    gateway.emulator!.settings.latencyMs = 100;
+    try {
+      await gateway.resetAwsCalls();
+      const started = performance.now();
+      const result = await gateway.execute(NodesByIdsDocument, { ids: ids.map((id) => globalId("Workspace", id)) });
+      const elapsed = performance.now() - started;
+      assert.equal(result.errors, undefined);
+      assert.deepEqual(result.data!.nodes.map((n) => (n?.__typename === "Workspace" ? n.workspaceId : null)), ids);
+      assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 4 });
+      // 4 sequential calls would take at least 400 ms; a sanity bound, not a benchmark.
+      assert.ok(elapsed < 350, `4 batches of 25 took ${elapsed.toFixed(0)} ms: not concurrent`);
+    } finally {
+      gateway.emulator!.settings.latencyMs = 0;
+    }
+  });
+
+  it("the same ID asked twice is fetched once", async () => {
+    await gateway.resetAwsCalls();
+    const twice = [ids[0]!, ids[1]!, ids[0]!].map((id) => globalId("Workspace", id));
+    const result = await gateway.execute(NodesByIdsDocument, { ids: twice });
+    assert.deepEqual(result.data!.nodes.map((n) => (n?.__typename === "Workspace" ? n.workspaceId : null)), [ids[0], ids[1], ids[0]]);
+    assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 1 });
+  });
+});

@@ -1,0 +1,195 @@
+// Relay nodes and lookups by AWS ID: every member as AWS gives it (camelCase), null for what AWS does not have.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { DescribeWorkspaceBundlesCommand, DescribeWorkspacesCommand, ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
+import type { Workspace, WorkspaceBundle } from "@aws-sdk/client-workspaces";
+import {
+  BundleByIdDocument,
+  NodeByIdDocument,
+  WorkspaceByIdDocument,
+  WorkspaceModificationsDocument,
+  WorkspacesDetailedDocument,
+} from "../generated/graphql.ts";
+import { globalId, sdkWorkspaces, startTestGateway } from "./fixture.ts";
+import type { TestGateway } from "./fixture.ts";
+
+let gateway: TestGateway;
+let all: Workspace[];
+
+before(async () => {
+  gateway = await startTestGateway();
+  all = await sdkWorkspaces(gateway.client);
+});
+after(() => gateway.close());
+
+/** A workspace as the schema should show it: AWS's members, camelCased, absent ones null. */
+function expectedWorkspace(w: Workspace) {
+  const p = w.WorkspaceProperties ?? {};
+  return {
+    id: globalId("Workspace", w.WorkspaceId!),
+    workspaceId: w.WorkspaceId,
+    directoryId: w.DirectoryId ?? null,
+    userName: w.UserName ?? null,
+    ipAddress: w.IpAddress ?? null,
+    state: w.State ?? null,
+    bundleId: w.BundleId ?? null,
+    subnetId: w.SubnetId ?? null,
+    errorMessage: w.ErrorMessage ?? null,
+    errorCode: w.ErrorCode ?? null,
+    computerName: w.ComputerName ?? null,
+    volumeEncryptionKey: w.VolumeEncryptionKey ?? null,
+    userVolumeEncryptionEnabled: w.UserVolumeEncryptionEnabled ?? null,
+    rootVolumeEncryptionEnabled: w.RootVolumeEncryptionEnabled ?? null,
+    workspaceProperties: {
+      runningMode: p.RunningMode ?? null,
+      runningModeAutoStopTimeoutInMinutes: p.RunningModeAutoStopTimeoutInMinutes ?? null,
+      rootVolumeSizeGib: p.RootVolumeSizeGib ?? null,
+      userVolumeSizeGib: p.UserVolumeSizeGib ?? null,
+      computeTypeName: p.ComputeTypeName ?? null,
+    },
+    modificationStates: (w.ModificationStates ?? []).map((m) => ({
+      id: globalId("ModificationState", `${w.WorkspaceId}/${m.Resource}`),
+      resource: m.Resource ?? null,
+      state: m.State ?? null,
+    })),
+  };
+}
+
+function expectedBundle(b: WorkspaceBundle) {
+  return {
+    id: globalId("Bundle", b.BundleId!),
+    bundleId: b.BundleId,
+    name: b.Name ?? null,
+    owner: b.Owner ?? null,
+    description: b.Description ?? null,
+    rootStorage: b.RootStorage ? { capacity: b.RootStorage.Capacity ?? null } : null,
+    userStorage: b.UserStorage ? { capacity: b.UserStorage.Capacity ?? null } : null,
+    computeType: b.ComputeType ? { name: b.ComputeType.Name ?? null } : null,
+  };
+}
+
+/** Every member AWS sent is one the schema shows (so the comparisons above leave nothing out). */
+function assertCovers(aws: object, graphql: Record<string, unknown>, path: string) {
+  for (const [member, value] of Object.entries(aws)) {
+    if (value === undefined) continue;
+    const field = member.charAt(0).toLowerCase() + member.slice(1);
+    assert.ok(field in graphql, `${path}.${member} is not in the schema`);
+  }
+}
+
+describe("every member, as AWS gives it", () => {
+  it("all 60 workspaces and their bundles match DescribeWorkspaces and DescribeWorkspaceBundles", async () => {
+    const response = await gateway.execute(WorkspacesDetailedDocument, { first: 60 });
+    assert.equal(response.errors, undefined);
+    const nodes = response.data!.workspaces.edges.map((e) => e.node);
+    assert.equal(nodes.length, all.length);
+    const bundleIds = [...new Set(all.map((w) => w.BundleId!))];
+    const bundles = new Map<string, WorkspaceBundle>();
+    for (let i = 0; i < bundleIds.length; i += 25) {
+      const out = await gateway.client.send(new DescribeWorkspaceBundlesCommand({ BundleIds: bundleIds.slice(i, i + 25) }));
+      for (const b of out.Bundles!) bundles.set(b.BundleId!, b);
+    }
+    nodes.forEach((node, i) => {
+      const aws = all[i]!;
+      const { bundle, ...workspace } = node;
+      assert.deepEqual(workspace, expectedWorkspace(aws));
+      assert.deepEqual(bundle, expectedBundle(bundles.get(aws.BundleId!)!));
+      assertCovers(aws, workspace, aws.WorkspaceId!);
+      assertCovers(aws.WorkspaceProperties!, workspace.workspaceProperties!, `${aws.WorkspaceId}.WorkspaceProperties`);
+      assertCovers(bundles.get(aws.BundleId!)!, bundle!, aws.BundleId!);
+    });
+    // The seed covers the optional members: errors, encryption keys, auto-stop timeouts.
+    assert.ok(nodes.some((n) => n.errorCode !== null && n.errorMessage !== null), "no workspace in ERROR");
+    assert.ok(nodes.some((n) => n.volumeEncryptionKey !== null && n.rootVolumeEncryptionEnabled === true), "no encrypted workspace");
+    assert.ok(nodes.some((n) => n.workspaceProperties!.runningModeAutoStopTimeoutInMinutes !== null), "no AUTO_STOP workspace");
+    assert.ok(nodes.some((n) => n.workspaceProperties!.runningModeAutoStopTimeoutInMinutes === null), "no ALWAYS_ON workspace");
+  });
+
+  it("workspace(workspaceId) matches the SDK's DescribeWorkspaces for the same ID", async () => {
+    for (const aws of [all.find((w) => w.ErrorCode)!, all.find((w) => w.VolumeEncryptionKey)!, all[0]!]) {
+      const out = await gateway.client.send(new DescribeWorkspacesCommand({ WorkspaceIds: [aws.WorkspaceId!] }));
+      const response = await gateway.execute(WorkspaceByIdDocument, { workspaceId: aws.WorkspaceId! });
+      assert.equal(response.errors, undefined);
+      const { bundle, ...workspace } = response.data!.workspace!;
+      assert.deepEqual(workspace, expectedWorkspace(out.Workspaces![0]!));
+      assert.equal(bundle!.bundleId, aws.BundleId);
+    }
+  });
+});
+
+describe("node(id) and lookups", () => {
+  it("node(id) of a Workspace", async () => {
+    const aws = all[5]!;
+    const response = await gateway.execute(NodeByIdDocument, { id: globalId("Workspace", aws.WorkspaceId!) });
+    assert.equal(response.errors, undefined);
+    assert.deepEqual(response.data!.node, {
+      __typename: "Workspace", id: globalId("Workspace", aws.WorkspaceId!), workspaceId: aws.WorkspaceId, state: aws.State,
+    });
+  });
+
+  it("node(id) of a Bundle", async () => {
+    const bundleId = all[5]!.BundleId!;
+    const aws = (await gateway.client.send(new DescribeWorkspaceBundlesCommand({ BundleIds: [bundleId] }))).Bundles![0]!;
+    const response = await gateway.execute(NodeByIdDocument, { id: globalId("Bundle", bundleId) });
+    assert.equal(response.errors, undefined);
+    assert.deepEqual(response.data!.node, { __typename: "Bundle", id: globalId("Bundle", bundleId), bundleId, name: aws.Name });
+  });
+
+  it("node(id) of a ModificationState", async () => {
+    const target = all.find((w) => w.State === "AVAILABLE" && !w.WorkspaceProperties!.ComputeTypeName!.startsWith("GRAPHICS"))!;
+    const compute = target.WorkspaceProperties!.ComputeTypeName === "POWER" ? "POWERPRO" : "POWER";
+    await gateway.client.send(new ModifyWorkspacePropertiesCommand({
+      WorkspaceId: target.WorkspaceId, WorkspaceProperties: { ComputeTypeName: compute },
+    }));
+    const workspace = await gateway.execute(WorkspaceModificationsDocument, { workspaceId: target.WorkspaceId! });
+    assert.equal(workspace.errors, undefined);
+    assert.equal(workspace.data!.workspace!.state, "UPDATING");
+    const id = globalId("ModificationState", `${target.WorkspaceId}/COMPUTE_TYPE`);
+    assert.deepEqual(workspace.data!.workspace!.modificationStates, [
+      { id, resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED", workspace: { workspaceId: target.WorkspaceId } },
+    ]);
+
+    const node = await gateway.execute(NodeByIdDocument, { id });
+    assert.equal(node.errors, undefined);
+    assert.deepEqual(node.data!.node, {
+      __typename: "ModificationState", id, resource: "COMPUTE_TYPE", modificationState: "UPDATE_INITIATED",
+      workspace: { workspaceId: target.WorkspaceId },
+    });
+    // A resource the workspace is not modifying is no node.
+    const none = await gateway.execute(NodeByIdDocument, { id: globalId("ModificationState", `${target.WorkspaceId}/ROOT_VOLUME`) });
+    assert.equal(none.errors, undefined);
+    assert.equal(none.data!.node, null);
+  });
+
+  it("node(id) of a well-formed ID AWS does not have is null", async () => {
+    for (const id of [globalId("Workspace", "ws-doesnotexist1"), globalId("Bundle", "wsb-doesnotexist1")]) {
+      await gateway.resetAwsCalls();
+      const response = await gateway.execute(NodeByIdDocument, { id });
+      assert.equal(response.errors, undefined, id);
+      assert.equal(response.data!.node, null, id);
+      // Asked, not assumed: AWS was called once.
+      const calls = await gateway.awsCalls();
+      assert.equal(Object.values(calls).reduce((a, b) => a + b, 0), 1, JSON.stringify(calls));
+    }
+  });
+
+  it("workspace(workspaceId) and bundle(bundleId) are null for IDs AWS does not have", async () => {
+    const workspace = await gateway.execute(WorkspaceByIdDocument, { workspaceId: "ws-doesnotexist1" });
+    assert.equal(workspace.errors, undefined);
+    assert.equal(workspace.data!.workspace, null);
+    const bundle = await gateway.execute(BundleByIdDocument, { bundleId: "wsb-doesnotexist1" });
+    assert.equal(bundle.errors, undefined);
+    assert.equal(bundle.data!.bundle, null);
+  });
+
+  it("malformed IDs are VALIDATION errors naming the argument, with no AWS call", async () => {
+    await gateway.resetAwsCalls();
+    const workspace = await gateway.execute(WorkspaceByIdDocument, { workspaceId: "i-0123456789" });
+    assert.equal(workspace.errors?.[0]?.extensions?.code, "VALIDATION");
+    assert.equal(workspace.errors?.[0]?.extensions?.field, "workspaceId");
+    const bundle = await gateway.execute(BundleByIdDocument, { bundleId: "ws-0123456789" });
+    assert.equal(bundle.errors?.[0]?.extensions?.code, "VALIDATION");
+    assert.equal(bundle.errors?.[0]?.extensions?.field, "bundleId");
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+});
