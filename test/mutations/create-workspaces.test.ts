@@ -1,0 +1,367 @@
+// createWorkspaces through HTTP against the emulator: one result per request in input order (a Workspace or a
+// CreateWorkspaceFailure at its index), the gateway's own refusals costing no AWS call, calls of 25, and the
+// request-level ValidationError for a list of the wrong size.
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, it } from "node:test";
+import { print } from "graphql";
+import { CreateWorkspacesDocument, MutatedWorkspaceDocument } from "../generated/graphql.ts";
+import type { CreateWorkspacesMutation, WorkspaceRequestInput } from "../generated/graphql.ts";
+import { startTestGateway } from "../gateway/fixture.ts";
+import type { GraphQLResponse, TestGateway } from "../gateway/fixture.ts";
+import { BUNDLES, CORP, ENG, UNKNOWN_BUNDLE, UNKNOWN_DIRECTORY, WORKSPACE_ID, dataOf, narrow, typenames, uniqueUser } from "./helpers.ts";
+
+type Payload = Extract<NonNullable<CreateWorkspacesMutation["createWorkspaces"]>, { __typename: "CreateWorkspacesPayload" }>;
+type Result = Payload["results"][number];
+
+const THROTTLED_MESSAGE = "AWS is throttling requests; retry after a short wait.";
+
+/** A request AWS accepts: a new user on the Standard bundle in the corp directory. */
+function valid(overrides: Partial<WorkspaceRequestInput> = {}): WorkspaceRequestInput {
+  return { directoryId: CORP, userName: uniqueUser("create"), bundleId: BUNDLES.standard, ...overrides };
+}
+
+function resultsOf(response: GraphQLResponse<CreateWorkspacesMutation>): Result[] {
+  return narrow(dataOf(response).createWorkspaces, "CreateWorkspacesPayload").results;
+}
+
+/** Each result is the Workspace for its own request: same user, bundle and directory, PENDING, a fresh ID. */
+function assertCreated(result: Result, request: WorkspaceRequestInput) {
+  const workspace = narrow(result, "Workspace");
+  assert.match(workspace.workspaceId, WORKSPACE_ID);
+  assert.equal(workspace.state, "PENDING");
+  assert.equal(workspace.userName, request.userName);
+  assert.equal(workspace.bundleId, request.bundleId);
+  assert.equal(workspace.directoryId, request.directoryId);
+  return workspace;
+}
+
+describe("createWorkspaces", () => {
+  let gateway: TestGateway;
+  const create = (workspaces: WorkspaceRequestInput[]) => gateway.execute(CreateWorkspacesDocument, { input: { workspaces } });
+
+  before(async () => {
+    // New workspaces stay PENDING for the whole suite and are visible at once.
+    gateway = await startTestGateway({ workspaces: 10, pendingMs: 60_000, visibilityLagMs: 0 });
+  });
+  after(() => gateway.close());
+  beforeEach(() => gateway.resetAwsCalls());
+
+  it("returns each created WorkSpace as AWS made it, PENDING, in one CreateWorkspaces call", async () => {
+    const standard = valid({
+      workspaceProperties: { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 120 },
+      tags: [{ key: "team", value: "eng" }],
+    });
+    const power = valid({ directoryId: ENG, bundleId: BUNDLES.power });
+    const results = resultsOf(await create([standard, power]));
+    assert.deepEqual(typenames(results), ["Workspace", "Workspace"]);
+    const first = narrow(results[0], "Workspace");
+    const second = narrow(results[1], "Workspace");
+    assert.match(first.workspaceId, WORKSPACE_ID);
+    assert.match(second.workspaceId, WORKSPACE_ID);
+    assert.notEqual(first.workspaceId, second.workspaceId);
+    assert.deepEqual(first, {
+      __typename: "Workspace",
+      workspaceId: first.workspaceId,
+      state: "PENDING",
+      directoryId: CORP,
+      userName: standard.userName,
+      bundleId: BUNDLES.standard,
+      workspaceProperties: {
+        runningMode: "AUTO_STOP",
+        runningModeAutoStopTimeoutInMinutes: 120,
+        rootVolumeSizeGib: 80,
+        userVolumeSizeGib: 50,
+        computeTypeName: "STANDARD",
+      },
+    });
+    assert.deepEqual(second, {
+      __typename: "Workspace",
+      workspaceId: second.workspaceId,
+      state: "PENDING",
+      directoryId: ENG,
+      userName: power.userName,
+      bundleId: BUNDLES.power,
+      workspaceProperties: {
+        runningMode: "ALWAYS_ON",
+        runningModeAutoStopTimeoutInMinutes: null,
+        rootVolumeSizeGib: 175,
+        userVolumeSizeGib: 100,
+        computeTypeName: "POWER",
+      },
+    });
+    assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
+
+    // A later request finds it: AWS has it, PENDING.
+    const later = dataOf(await gateway.execute(MutatedWorkspaceDocument, { workspaceId: first.workspaceId })).workspace;
+    assert.equal(later?.workspaceId, first.workspaceId);
+    assert.equal(later?.state, "PENDING");
+    assert.deepEqual(later?.modificationStates, []);
+  });
+
+  it("creates GRAPHICSPRO and POWERPRO WorkSpaces from their bundles", async () => {
+    const graphicsPro = valid({ bundleId: BUNDLES.graphicsPro, workspaceProperties: { computeTypeName: "GRAPHICSPRO" } });
+    const powerPro = valid({ directoryId: ENG, bundleId: BUNDLES.powerPro, workspaceProperties: { computeTypeName: "POWERPRO" } });
+    const results = resultsOf(await create([graphicsPro, powerPro]));
+    assert.deepEqual(assertCreated(results[0]!, graphicsPro).workspaceProperties, {
+      runningMode: "ALWAYS_ON",
+      runningModeAutoStopTimeoutInMinutes: null,
+      rootVolumeSizeGib: 100,
+      userVolumeSizeGib: 100,
+      computeTypeName: "GRAPHICSPRO",
+    });
+    assert.deepEqual(assertCreated(results[1]!, powerPro).workspaceProperties, {
+      runningMode: "ALWAYS_ON",
+      runningModeAutoStopTimeoutInMinutes: null,
+      rootVolumeSizeGib: 175,
+      userVolumeSizeGib: 100,
+      computeTypeName: "POWERPRO",
+    });
+  });
+
+  it("keeps failures at the start, middle and end of a batch at their own indexes", async () => {
+    const requests = [
+      valid({ directoryId: "d-XYZ12345" }), // the gateway refuses the pattern
+      valid(),
+      valid({ directoryId: UNKNOWN_DIRECTORY, tags: [{ key: "cost-center", value: "42" }] }), // AWS refuses
+      valid({ bundleId: BUNDLES.value }),
+      valid({ bundleId: UNKNOWN_BUNDLE }), // AWS refuses
+    ];
+    const results = resultsOf(await create(requests));
+    assert.deepEqual(typenames(results), ["CreateWorkspaceFailure", "Workspace", "CreateWorkspaceFailure", "Workspace", "CreateWorkspaceFailure"]);
+    assert.deepEqual(narrow(results[0], "CreateWorkspaceFailure"), {
+      __typename: "CreateWorkspaceFailure",
+      index: 0,
+      code: "VALIDATION",
+      message: "input.workspaces[0].directoryId: must match ^d-[0-9a-f]{8,63}$",
+      workspaceRequest: {
+        directoryId: "d-XYZ12345", userName: requests[0]!.userName, bundleId: BUNDLES.standard, workspaceProperties: null, tags: null,
+      },
+    });
+    assertCreated(results[1]!, requests[1]!);
+    assert.deepEqual(narrow(results[2], "CreateWorkspaceFailure"), {
+      __typename: "CreateWorkspaceFailure",
+      index: 2,
+      code: "ResourceNotFound.Directory",
+      message: `The directory ${UNKNOWN_DIRECTORY} could not be found.`,
+      workspaceRequest: {
+        directoryId: UNKNOWN_DIRECTORY,
+        userName: requests[2]!.userName,
+        bundleId: BUNDLES.standard,
+        workspaceProperties: null,
+        tags: [{ key: "cost-center", value: "42" }],
+      },
+    });
+    assertCreated(results[3]!, requests[3]!);
+    assert.deepEqual(narrow(results[4], "CreateWorkspaceFailure"), {
+      __typename: "CreateWorkspaceFailure",
+      index: 4,
+      code: "ResourceNotFound.Bundle",
+      message: `The bundle ${UNKNOWN_BUNDLE} could not be found.`,
+      workspaceRequest: { directoryId: CORP, userName: requests[4]!.userName, bundleId: UNKNOWN_BUNDLE, workspaceProperties: null, tags: null },
+    });
+    assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
+  });
+
+  it("keeps AWS's failures at the ends and the gateway's in the middle at their indexes", async () => {
+    const existing = valid();
+    assertCreated(resultsOf(await create([existing]))[0]!, existing);
+    await gateway.resetAwsCalls();
+    const requests = [
+      valid({ bundleId: UNKNOWN_BUNDLE }),
+      valid(),
+      valid({ workspaceProperties: { runningMode: "ALWAYS_ON", runningModeAutoStopTimeoutInMinutes: 60 } }),
+      valid(),
+      { ...existing },
+    ];
+    const results = resultsOf(await create(requests));
+    assert.deepEqual(typenames(results), ["CreateWorkspaceFailure", "Workspace", "CreateWorkspaceFailure", "Workspace", "CreateWorkspaceFailure"]);
+    const failures = [0, 2, 4].map((i) => narrow(results[i], "CreateWorkspaceFailure"));
+    assert.deepEqual(failures.map((f) => [f.index, f.code, f.workspaceRequest.userName]), [
+      [0, "ResourceNotFound.Bundle", requests[0]!.userName],
+      [2, "VALIDATION", requests[2]!.userName],
+      [4, "ResourceExists.Workspace", existing.userName],
+    ]);
+    assert.equal(failures[1]!.message,
+      "input.workspaces[2].workspaceProperties.runningModeAutoStopTimeoutInMinutes: only applies with RunningMode AUTO_STOP");
+    assertCreated(results[1]!, requests[1]!);
+    assertCreated(results[3]!, requests[3]!);
+    assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
+  });
+
+  it("gives a batch of 25 with 7 bad items exactly 7 failures, at the right indexes", async () => {
+    const existing = valid({ bundleId: BUNDLES.performance });
+    assertCreated(resultsOf(await create([existing]))[0]!, existing);
+    await gateway.resetAwsCalls();
+
+    const requests = Array.from({ length: 25 }, (_, i) => valid({ directoryId: i % 2 === 0 ? CORP : ENG }));
+    const bad = new Map<number, { request: WorkspaceRequestInput; code: string; message: string }>();
+    const spoil = (index: number, request: WorkspaceRequestInput, code: string, message: string) => {
+      requests[index] = request;
+      bad.set(index, { request, code, message });
+    };
+    spoil(0, valid({ bundleId: "bundle-1" }), "VALIDATION", "input.workspaces[0].bundleId: must match ^wsb-[0-9a-z]{8,63}$");
+    spoil(3, valid({ directoryId: UNKNOWN_DIRECTORY }), "ResourceNotFound.Directory", `The directory ${UNKNOWN_DIRECTORY} could not be found.`);
+    spoil(8, valid({ workspaceProperties: { runningModeAutoStopTimeoutInMinutes: 60 } }), "VALIDATION",
+      "input.workspaces[8].workspaceProperties.runningModeAutoStopTimeoutInMinutes: only applies with RunningMode AUTO_STOP");
+    spoil(12, valid({ bundleId: UNKNOWN_BUNDLE }), "ResourceNotFound.Bundle", `The bundle ${UNKNOWN_BUNDLE} could not be found.`);
+    spoil(17, { ...requests[16]!, userName: requests[16]!.userName.toUpperCase() }, "VALIDATION",
+      "input.workspaces[17]: repeats the request at index 16; a user can have one WorkSpace per bundle and directory");
+    spoil(21, valid({ rootVolumeEncryptionEnabled: true }), "VALIDATION",
+      "input.workspaces[21].volumeEncryptionKey: is required when volume encryption is enabled");
+    spoil(24, { ...existing }, "ResourceExists.Workspace",
+      `The user ${existing.userName} already has a WorkSpace with bundle ${existing.bundleId} in directory ${existing.directoryId}.`);
+
+    const results = resultsOf(await create(requests));
+    assert.equal(results.length, 25);
+    const failures = results.filter((r) => r.__typename === "CreateWorkspaceFailure");
+    assert.equal(failures.length, 7);
+    assert.deepEqual(failures.map((f) => f.index), [0, 3, 8, 12, 17, 21, 24]);
+    results.forEach((result, index) => {
+      const expected = bad.get(index);
+      if (!expected) {
+        assertCreated(result, requests[index]!);
+        return;
+      }
+      const failure = narrow(result, "CreateWorkspaceFailure");
+      assert.equal(failure.index, index);
+      assert.equal(failure.code, expected.code, `item ${index}`);
+      assert.equal(failure.message, expected.message, `item ${index}`);
+      assert.equal(failure.workspaceRequest.userName, expected.request.userName, `item ${index}`);
+      assert.equal(failure.workspaceRequest.bundleId, expected.request.bundleId, `item ${index}`);
+      assert.equal(failure.workspaceRequest.directoryId, expected.request.directoryId, `item ${index}`);
+    });
+    // 18 created, all different.
+    const ids = results.flatMap((r) => (r.__typename === "Workspace" ? [r.workspaceId] : []));
+    assert.equal(new Set(ids).size, 18);
+    // The 4 the gateway refused were never sent: 21 requests, one call.
+    assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
+  });
+
+  it("sends 30 requests in exactly two CreateWorkspaces calls, and answers them in input order", async () => {
+    const requests = Array.from({ length: 30 }, () => valid());
+    const results = resultsOf(await create(requests));
+    assert.equal(results.length, 30);
+    results.forEach((result, index) => assertCreated(result, requests[index]!));
+    assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 2 });
+  });
+
+  it("does not send refused items: 30 requests of which 5 are refused cost one call", async () => {
+    const requests = Array.from({ length: 30 }, (_, i) => (i % 6 === 5 ? valid({ userName: "" }) : valid()));
+    const results = resultsOf(await create(requests));
+    const failures = results.filter((r) => r.__typename === "CreateWorkspaceFailure");
+    assert.deepEqual(failures.map((f) => [f.index, f.code, f.message]), [5, 11, 17, 23, 29].map((i) =>
+      [i, "VALIDATION", `input.workspaces[${i}].userName: must be 1 to 63 characters long`]));
+    assert.equal(results.filter((r) => r.__typename === "Workspace").length, 25);
+    assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
+  });
+
+  it("sends 100 requests in four calls", async () => {
+    const requests = Array.from({ length: 100 }, (_, i) => valid({ directoryId: i < 50 ? CORP : ENG, bundleId: BUNDLES.value }));
+    const results = resultsOf(await create(requests));
+    assert.equal(results.length, 100);
+    results.forEach((result, index) => assertCreated(result, requests[index]!));
+    assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 4 });
+  });
+
+  it("refuses 101 requests as a whole, with a ValidationError on input.workspaces and no AWS call", async () => {
+    const requests = Array.from({ length: 101 }, () => valid());
+    const result = narrow(dataOf(await create(requests)).createWorkspaces, "ValidationError");
+    assert.deepEqual(result, {
+      __typename: "ValidationError",
+      message: "input.workspaces: must hold 1 to 100 requests, got 101",
+      code: "VALIDATION",
+      field: "input.workspaces",
+      rule: "listSize",
+    });
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+
+  it("refuses an empty list with a ValidationError and no AWS call", async () => {
+    const result = narrow(dataOf(await create([])).createWorkspaces, "ValidationError");
+    assert.deepEqual(result, {
+      __typename: "ValidationError",
+      message: "input.workspaces: must hold 1 to 100 requests, got 0",
+      code: "VALIDATION",
+      field: "input.workspaces",
+      rule: "listSize",
+    });
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+
+  it("creates the first of two identical requests and refuses the repeat as a duplicate (VALIDATION)", async () => {
+    const request = valid({ bundleId: BUNDLES.graphicsPro, workspaceProperties: { computeTypeName: "GRAPHICSPRO" } });
+    const results = resultsOf(await create([request, { ...request }]));
+    assert.deepEqual(typenames(results), ["Workspace", "CreateWorkspaceFailure"]);
+    assertCreated(results[0]!, request);
+    assert.deepEqual(narrow(results[1], "CreateWorkspaceFailure"), {
+      __typename: "CreateWorkspaceFailure",
+      index: 1,
+      code: "VALIDATION",
+      message: "input.workspaces[1]: repeats the request at index 0; a user can have one WorkSpace per bundle and directory",
+      workspaceRequest: {
+        directoryId: CORP, userName: request.userName, bundleId: BUNDLES.graphicsPro,
+        workspaceProperties: { computeTypeName: "GRAPHICSPRO" }, tags: null,
+      },
+    });
+    assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
+  });
+
+  it("answers a request for a WorkSpace AWS already has (made by an earlier mutation) with AWS's ResourceExists.Workspace", async () => {
+    const request = valid({ bundleId: BUNDLES.powerPro });
+    assertCreated(resultsOf(await create([request]))[0]!, request);
+    const again = valid();
+    const results = resultsOf(await create([again, { ...request, userName: request.userName.toUpperCase() }]));
+    assertCreated(results[0]!, again);
+    assert.deepEqual(narrow(results[1], "CreateWorkspaceFailure"), {
+      __typename: "CreateWorkspaceFailure",
+      index: 1,
+      code: "ResourceExists.Workspace",
+      message: `The user ${request.userName.toUpperCase()} already has a WorkSpace with bundle ${BUNDLES.powerPro} in directory ${CORP}.`,
+      workspaceRequest: {
+        directoryId: CORP, userName: request.userName.toUpperCase(), bundleId: BUNDLES.powerPro, workspaceProperties: null, tags: null,
+      },
+    });
+    assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 2 });
+  });
+
+  it("costs no AWS call when every request is refused by the gateway", async () => {
+    const requests = [valid({ directoryId: "corp" }), valid({ tags: [{ key: "", value: "x" }] })];
+    const results = resultsOf(await create(requests));
+    assert.deepEqual(results.map((r) => narrow(r, "CreateWorkspaceFailure")).map((f) => [f.index, f.code, f.message]), [
+      [0, "VALIDATION", "input.workspaces[0].directoryId: must be 10 to 65 characters long"],
+      [1, "VALIDATION", "input.workspaces[1].tags[0].key: must be 1 to 127 characters long"],
+    ]);
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+
+  it("fails every item of a throttled call with code THROTTLED, and creates them once AWS answers again", async () => {
+    const requests = [valid(), valid({ directoryId: ENG })];
+    gateway.emulator!.settings.throttleRate = 1;
+    let results: Result[];
+    try {
+      results = resultsOf(await create(requests));
+    } finally {
+      gateway.emulator!.settings.throttleRate = 0;
+    }
+    assert.deepEqual(results.map((r) => narrow(r, "CreateWorkspaceFailure")).map((f) => [f.index, f.code, f.message, f.workspaceRequest.userName]), [
+      [0, "THROTTLED", THROTTLED_MESSAGE, requests[0]!.userName],
+      [1, "THROTTLED", THROTTLED_MESSAGE, requests[1]!.userName],
+    ]);
+    // The SDK's three attempts, all throttled.
+    assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 3 });
+    const retried = resultsOf(await create(requests));
+    retried.forEach((result, index) => assertCreated(result, requests[index]!));
+  });
+
+  it("refuses an unknown compute type (QUANTUM) at the GraphQL edge, without calling AWS", async () => {
+    const query = print(CreateWorkspacesDocument);
+    const request = { ...valid(), workspaceProperties: { computeTypeName: "QUANTUM" } };
+    const response = await gateway.post({ query, variables: { input: { workspaces: [request] } } });
+    assert.ok([200, 400].includes(response.status), `status ${response.status}`);
+    const body = (await response.json()) as GraphQLResponse<unknown>;
+    assert.equal(body.data ?? null, null);
+    assert.equal(body.errors?.length, 1);
+    assert.match(body.errors![0]!.message, /Value "QUANTUM" does not exist in "Compute" enum/);
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+});

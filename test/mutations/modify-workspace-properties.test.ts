@@ -1,0 +1,432 @@
+// modifyWorkspaceProperties through HTTP against the emulator: every member of ModifyWorkspacePropertiesItemResult
+// the emulator can produce, reached by a real request; results in input order, items run concurrently, a refused
+// item costs no AWS call, and a success shows the WorkSpace as AWS has it after the call.
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, it } from "node:test";
+import type { Workspace } from "@aws-sdk/client-workspaces";
+import { print } from "graphql";
+import {
+  CreateWorkspacesDocument,
+  ModifyWorkspacePropertiesDocument,
+  ModifyWorkspacePropertiesTwiceDocument,
+  MutatedWorkspaceDocument,
+} from "../generated/graphql.ts";
+import type { ModifyWorkspacePropertiesMutation, WorkspaceModificationInput } from "../generated/graphql.ts";
+import { startTestGateway } from "../gateway/fixture.ts";
+import type { GraphQLResponse, TestGateway } from "../gateway/fixture.ts";
+import { BUNDLES, CORP, SeededPool, UNKNOWN_WORKSPACE, dataOf, narrow, typenames, uniqueUser } from "./helpers.ts";
+
+type Result = NonNullable<ModifyWorkspacePropertiesMutation["modifyWorkspaceProperties"]>;
+type Item = Extract<Result, { __typename: "ModifyWorkspacePropertiesPayload" }>["results"][number];
+
+function itemsOf(result: Result | null | undefined): Item[] {
+  return narrow(result, "ModifyWorkspacePropertiesPayload").results;
+}
+
+function resultsOf(response: GraphQLResponse<ModifyWorkspacePropertiesMutation>): Item[] {
+  return itemsOf(dataOf(response).modifyWorkspaceProperties);
+}
+
+/** The properties of a seeded WorkSpace as the gateway shows them. */
+function propertiesOf(workspace: Workspace, change: Partial<Record<string, unknown>> = {}) {
+  const p = workspace.WorkspaceProperties!;
+  return {
+    runningMode: p.RunningMode ?? null,
+    runningModeAutoStopTimeoutInMinutes: p.RunningModeAutoStopTimeoutInMinutes ?? null,
+    rootVolumeSizeGib: p.RootVolumeSizeGib ?? null,
+    userVolumeSizeGib: p.UserVolumeSizeGib ?? null,
+    computeTypeName: p.ComputeTypeName ?? null,
+    ...change,
+  };
+}
+
+const THROTTLED_MESSAGE = "AWS is throttling requests; retry after a short wait.";
+const NO_SHRINK = "WorkspaceProperties: volumes can only grow";
+const IN_PROGRESS = "The properties of this WorkSpace are currently being modified.";
+
+describe("modifyWorkspaceProperties", () => {
+  let gateway: TestGateway;
+  let pool: SeededPool;
+  const modify = (modifications: WorkspaceModificationInput[]) =>
+    gateway.execute(ModifyWorkspacePropertiesDocument, { input: { modifications } });
+
+  before(async () => {
+    // Modifications stay in progress (UPDATE_INITIATED for the first 30 s) for the whole suite; new WorkSpaces stay
+    // PENDING and are visible at once.
+    gateway = await startTestGateway({ workspaces: 200, pendingMs: 60_000, visibilityLagMs: 0 });
+    pool = await SeededPool.load(gateway.client);
+  });
+  after(() => gateway.close());
+  beforeEach(() => gateway.resetAwsCalls());
+
+  it("changes POWER to POWERPRO: the WorkSpace as AWS shows it after the call, UPDATING with a COMPUTE_TYPE modification", async () => {
+    const power = pool.take({ compute: "POWER" });
+    const [item] = resultsOf(await modify([{ workspaceId: power.WorkspaceId!, workspaceProperties: { computeTypeName: "POWERPRO" } }]));
+    assert.deepEqual(narrow(item, "ModifyWorkspacePropertiesSuccess"), {
+      __typename: "ModifyWorkspacePropertiesSuccess",
+      workspace: {
+        workspaceId: power.WorkspaceId,
+        state: "UPDATING",
+        // AWS changes the compute type when the modification completes.
+        workspaceProperties: propertiesOf(power),
+        modificationStates: [{ resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" }],
+      },
+    });
+    // One modification, then one read of the WorkSpace as it is now.
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 1, DescribeWorkspaces: 1 });
+  });
+
+  it("changes POWERPRO to POWER, and grows both volumes of a STANDARD WorkSpace", async () => {
+    const powerPro = pool.take({ compute: "POWERPRO" });
+    const standard = pool.take({ compute: "STANDARD" });
+    const results = resultsOf(await modify([
+      { workspaceId: powerPro.WorkspaceId!, workspaceProperties: { computeTypeName: "POWER" } },
+      { workspaceId: standard.WorkspaceId!, workspaceProperties: { rootVolumeSizeGib: 175, userVolumeSizeGib: 100 } },
+    ]));
+    assert.deepEqual(results, [
+      {
+        __typename: "ModifyWorkspacePropertiesSuccess",
+        workspace: {
+          workspaceId: powerPro.WorkspaceId,
+          state: "UPDATING",
+          workspaceProperties: propertiesOf(powerPro),
+          modificationStates: [{ resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" }],
+        },
+      },
+      {
+        __typename: "ModifyWorkspacePropertiesSuccess",
+        workspace: {
+          workspaceId: standard.WorkspaceId,
+          state: "UPDATING",
+          workspaceProperties: propertiesOf(standard, { rootVolumeSizeGib: 80, userVolumeSizeGib: 50 }),
+          modificationStates: [
+            { resource: "ROOT_VOLUME", state: "UPDATE_INITIATED" },
+            { resource: "USER_VOLUME", state: "UPDATE_INITIATED" },
+          ],
+        },
+      },
+    ]);
+    // The two successes are read back in one batched DescribeWorkspaces.
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 2, DescribeWorkspaces: 1 });
+  });
+
+  it("applies a running mode change at once: no modification, the state unchanged", async () => {
+    const alwaysOn = pool.take({ runningMode: "ALWAYS_ON" });
+    const [item] = resultsOf(await modify([{
+      workspaceId: alwaysOn.WorkspaceId!,
+      workspaceProperties: { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 180 },
+    }]));
+    assert.deepEqual(narrow(item, "ModifyWorkspacePropertiesSuccess").workspace, {
+      workspaceId: alwaysOn.WorkspaceId,
+      state: alwaysOn.State,
+      workspaceProperties: propertiesOf(alwaysOn, { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 180 }),
+      modificationStates: [],
+    });
+  });
+
+  it("is InvalidParameterValuesError when AWS refuses what the gateway cannot know is wrong: shrinking a volume", async () => {
+    const standard = pool.take({ compute: "STANDARD" });
+    const results = resultsOf(await modify([
+      { workspaceId: standard.WorkspaceId!, workspaceProperties: { userVolumeSizeGib: 10 } },
+    ]));
+    assert.deepEqual(results, [{ __typename: "InvalidParameterValuesError", message: NO_SHRINK, code: "InvalidParameterValuesException" }]);
+    // Sent to AWS (the gateway does not know the current size), refused, so not read back.
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 1 });
+  });
+
+  it("is InvalidResourceStateError for a WorkSpace still PENDING (just created) or in ERROR", async () => {
+    const userName = uniqueUser("pending");
+    const created = dataOf(await gateway.execute(CreateWorkspacesDocument, {
+      input: { workspaces: [{ directoryId: CORP, userName, bundleId: BUNDLES.standard }] },
+    })).createWorkspaces;
+    const pending = narrow(narrow(created, "CreateWorkspacesPayload").results[0], "Workspace");
+    assert.equal(pending.state, "PENDING");
+    const failed = pool.take({ state: "ERROR" });
+    await gateway.resetAwsCalls();
+    const results = resultsOf(await modify([
+      { workspaceId: pending.workspaceId, workspaceProperties: { runningMode: "AUTO_STOP" } },
+      { workspaceId: failed.WorkspaceId!, workspaceProperties: { computeTypeName: "VALUE" } },
+    ]));
+    assert.deepEqual(results, [
+      {
+        __typename: "InvalidResourceStateError",
+        message: "The workspace is in state PENDING; it must be AVAILABLE or STOPPED.",
+        code: "InvalidResourceStateException",
+      },
+      {
+        __typename: "InvalidResourceStateError",
+        message: "The workspace is in state ERROR; it must be AVAILABLE or STOPPED.",
+        code: "InvalidResourceStateException",
+      },
+    ]);
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 2 });
+  });
+
+  it("is OperationInProgressError for a second change while the first is in progress", async () => {
+    const power = pool.take({ compute: "POWER" });
+    const first = resultsOf(await modify([{ workspaceId: power.WorkspaceId!, workspaceProperties: { computeTypeName: "POWERPRO" } }]));
+    assert.equal(narrow(first[0], "ModifyWorkspacePropertiesSuccess").workspace?.state, "UPDATING");
+    const second = resultsOf(await modify([{ workspaceId: power.WorkspaceId!, workspaceProperties: { userVolumeSizeGib: 200 } }]));
+    assert.deepEqual(second, [{ __typename: "OperationInProgressError", message: IN_PROGRESS, code: "OperationInProgressException" }]);
+    // The first change goes on.
+    const now = dataOf(await gateway.execute(MutatedWorkspaceDocument, { workspaceId: power.WorkspaceId! })).workspace;
+    assert.deepEqual(now?.modificationStates, [{ resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" }]);
+    assert.equal(now?.workspaceProperties?.userVolumeSizeGib, power.WorkspaceProperties!.UserVolumeSizeGib);
+  });
+
+  it("is UnsupportedWorkspaceConfigurationError to change a GRAPHICSPRO WorkSpace's compute, or to change to GRAPHICS or GRAPHICSPRO", async () => {
+    const graphicsPro = pool.take({ compute: "GRAPHICSPRO" });
+    const standard = pool.take({ compute: "STANDARD" });
+    const value = pool.take({ compute: "VALUE" });
+    const results = resultsOf(await modify([
+      { workspaceId: graphicsPro.WorkspaceId!, workspaceProperties: { computeTypeName: "POWERPRO" } },
+      { workspaceId: standard.WorkspaceId!, workspaceProperties: { computeTypeName: "GRAPHICS" } },
+      { workspaceId: value.WorkspaceId!, workspaceProperties: { computeTypeName: "GRAPHICSPRO" } },
+    ]));
+    const code = "UnsupportedWorkspaceConfigurationException";
+    assert.deepEqual(results, [
+      { __typename: "UnsupportedWorkspaceConfigurationError", code, message: "The compute type cannot be changed from GRAPHICSPRO to POWERPRO." },
+      { __typename: "UnsupportedWorkspaceConfigurationError", code, message: "The compute type cannot be changed from STANDARD to GRAPHICS." },
+      { __typename: "UnsupportedWorkspaceConfigurationError", code, message: "The compute type cannot be changed from VALUE to GRAPHICSPRO." },
+    ]);
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 3 });
+  });
+
+  it("is ResourceNotFoundError for a well-formed ID AWS does not have", async () => {
+    const results = resultsOf(await modify([{ workspaceId: UNKNOWN_WORKSPACE, workspaceProperties: { runningMode: "AUTO_STOP" } }]));
+    assert.deepEqual(results, [{
+      __typename: "ResourceNotFoundError",
+      message: `The workspace ${UNKNOWN_WORKSPACE} could not be found.`,
+      code: "ResourceNotFoundException",
+    }]);
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 1 });
+  });
+
+  it("is a ValidationError item, costing no AWS call, for a bad ID, autostop with ALWAYS_ON, compute with volumes, and a repeated ID", async () => {
+    const [x, y, z] = [pool.take(), pool.take(), pool.take()];
+    const results = resultsOf(await modify([
+      { workspaceId: "workspace-1", workspaceProperties: { runningMode: "AUTO_STOP" } },
+      { workspaceId: x.WorkspaceId!, workspaceProperties: { runningMode: "ALWAYS_ON", runningModeAutoStopTimeoutInMinutes: 60 } },
+      { workspaceId: y.WorkspaceId!, workspaceProperties: { computeTypeName: "POWERPRO", userVolumeSizeGib: 200 } },
+      { workspaceId: z.WorkspaceId!, workspaceProperties: { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 120 } },
+      { workspaceId: z.WorkspaceId!, workspaceProperties: { runningMode: "ALWAYS_ON" } },
+    ]));
+    assert.deepEqual(typenames(results), ["ValidationError", "ValidationError", "ValidationError", "ModifyWorkspacePropertiesSuccess", "ValidationError"]);
+    assert.deepEqual([0, 1, 2, 4].map((i) => results[i]), [
+      {
+        __typename: "ValidationError",
+        code: "VALIDATION",
+        field: "input.modifications[0].workspaceId",
+        rule: "pattern",
+        message: "input.modifications[0].workspaceId: must match ^ws-[0-9a-z]{8,63}$",
+      },
+      {
+        __typename: "ValidationError",
+        code: "VALIDATION",
+        field: "input.modifications[1].workspaceProperties.runningModeAutoStopTimeoutInMinutes",
+        rule: "autoStopOnlyWithAutoStop",
+        message: "input.modifications[1].workspaceProperties.runningModeAutoStopTimeoutInMinutes: only applies with RunningMode AUTO_STOP",
+      },
+      {
+        __typename: "ValidationError",
+        code: "VALIDATION",
+        field: "input.modifications[2].workspaceProperties",
+        rule: "computeOrVolume",
+        message: "input.modifications[2].workspaceProperties: ComputeTypeName and volume sizes cannot be changed in the same call",
+      },
+      {
+        __typename: "ValidationError",
+        code: "VALIDATION",
+        field: "input.modifications[4].workspaceId",
+        rule: "duplicate",
+        message: "input.modifications[4].workspaceId: repeats the modification at index 3; one change per WorkSpace at a time",
+      },
+    ]);
+    const success = narrow(results[3], "ModifyWorkspacePropertiesSuccess").workspace;
+    assert.equal(success?.workspaceId, z.WorkspaceId);
+    assert.equal(success?.workspaceProperties?.runningMode, "AUTO_STOP");
+    assert.equal(success?.workspaceProperties?.runningModeAutoStopTimeoutInMinutes, 120);
+    // Only the one valid item reached AWS.
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 1, DescribeWorkspaces: 1 });
+  });
+
+  it("costs no AWS call when every item is refused by the gateway", async () => {
+    const x = pool.take();
+    const results = resultsOf(await modify([
+      { workspaceId: "ws-", workspaceProperties: { runningMode: "AUTO_STOP" } },
+      { workspaceId: x.WorkspaceId!, workspaceProperties: { rootVolumeSizeGib: 0 } },
+    ]));
+    assert.deepEqual(results.map((r) => narrow(r, "ValidationError")).map((e) => [e.field, e.rule]), [
+      ["input.modifications[0].workspaceId", "pattern"],
+      ["input.modifications[1].workspaceProperties.rootVolumeSizeGib", "range"],
+    ]);
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+
+  it("is UpstreamError THROTTLED (retryable) when AWS throttles past the SDK's retries", async () => {
+    const x = pool.take({ compute: "PERFORMANCE" });
+    const change = { workspaceId: x.WorkspaceId!, workspaceProperties: { computeTypeName: "POWER" as const } };
+    gateway.emulator!.settings.throttleRate = 1;
+    let results: Item[];
+    try {
+      results = resultsOf(await modify([change]));
+    } finally {
+      gateway.emulator!.settings.throttleRate = 0;
+    }
+    assert.deepEqual(results, [{ __typename: "UpstreamError", code: "THROTTLED", message: THROTTLED_MESSAGE, retryable: true }]);
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 3 });
+    // Nothing was changed: the same request goes through once AWS answers.
+    const retried = resultsOf(await modify([change]));
+    assert.deepEqual(narrow(retried[0], "ModifyWorkspacePropertiesSuccess").workspace?.modificationStates,
+      [{ resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" }]);
+  });
+
+  it("answers a mix of successes and failures in input order, one failing hiding none", async () => {
+    const power = pool.take({ compute: "POWER" });
+    const graphicsPro = pool.take({ compute: "GRAPHICSPRO" });
+    const standard = pool.take({ compute: "STANDARD" });
+    const alwaysOn = pool.take({ runningMode: "ALWAYS_ON" });
+    const suspended = pool.take({ state: "SUSPENDED" });
+    const results = resultsOf(await modify([
+      { workspaceId: power.WorkspaceId!, workspaceProperties: { computeTypeName: "POWERPRO" } },
+      { workspaceId: UNKNOWN_WORKSPACE, workspaceProperties: { computeTypeName: "POWERPRO" } },
+      { workspaceId: "WS-UPPER", workspaceProperties: { computeTypeName: "POWERPRO" } },
+      { workspaceId: graphicsPro.WorkspaceId!, workspaceProperties: { computeTypeName: "POWER" } },
+      { workspaceId: standard.WorkspaceId!, workspaceProperties: { userVolumeSizeGib: 10 } },
+      { workspaceId: alwaysOn.WorkspaceId!, workspaceProperties: { runningMode: "AUTO_STOP" } },
+      { workspaceId: suspended.WorkspaceId!, workspaceProperties: { runningMode: "AUTO_STOP" } },
+    ]));
+    assert.deepEqual(typenames(results), [
+      "ModifyWorkspacePropertiesSuccess",
+      "ResourceNotFoundError",
+      "ValidationError",
+      "UnsupportedWorkspaceConfigurationError",
+      "InvalidParameterValuesError",
+      "ModifyWorkspacePropertiesSuccess",
+      "InvalidResourceStateError",
+    ]);
+    const first = narrow(results[0], "ModifyWorkspacePropertiesSuccess").workspace;
+    assert.equal(first?.workspaceId, power.WorkspaceId);
+    assert.deepEqual(first?.modificationStates, [{ resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" }]);
+    assert.equal(narrow(results[1], "ResourceNotFoundError").message, `The workspace ${UNKNOWN_WORKSPACE} could not be found.`);
+    assert.equal(narrow(results[2], "ValidationError").field, "input.modifications[2].workspaceId");
+    assert.equal(narrow(results[3], "UnsupportedWorkspaceConfigurationError").message,
+      "The compute type cannot be changed from GRAPHICSPRO to POWER.");
+    assert.equal(narrow(results[4], "InvalidParameterValuesError").message, NO_SHRINK);
+    assert.deepEqual(narrow(results[5], "ModifyWorkspacePropertiesSuccess").workspace, {
+      workspaceId: alwaysOn.WorkspaceId,
+      state: alwaysOn.State,
+      workspaceProperties: propertiesOf(alwaysOn, { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 60 }),
+      modificationStates: [],
+    });
+    assert.equal(narrow(results[6], "InvalidResourceStateError").message,
+      "The workspace is in state SUSPENDED; it must be AVAILABLE or STOPPED.");
+    // Six items reached AWS (not the one the gateway refused); the two successes were read back together.
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 6, DescribeWorkspaces: 1 });
+  });
+
+  it("takes 25 modifications in one request, read back in one DescribeWorkspaces", async () => {
+    const targets = Array.from({ length: 25 }, () => pool.take());
+    const results = resultsOf(await modify(targets.map((w) => ({
+      workspaceId: w.WorkspaceId!,
+      workspaceProperties: { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 240 },
+    }))));
+    assert.equal(results.length, 25);
+    results.forEach((result, i) => {
+      assert.deepEqual(narrow(result, "ModifyWorkspacePropertiesSuccess").workspace, {
+        workspaceId: targets[i]!.WorkspaceId,
+        state: targets[i]!.State,
+        workspaceProperties: propertiesOf(targets[i]!, { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 240 }),
+        modificationStates: [],
+      });
+    });
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 25, DescribeWorkspaces: 1 });
+  });
+
+  it("refuses 26 modifications, and none, as a whole with a ValidationError on input.modifications and no AWS call", async () => {
+    const modifications = Array.from({ length: 26 }, (_, i) => ({
+      workspaceId: `ws-${String(i).padStart(9, "0")}`,
+      workspaceProperties: { runningMode: "AUTO_STOP" as const },
+    }));
+    assert.deepEqual(dataOf(await modify(modifications)).modifyWorkspaceProperties, {
+      __typename: "ValidationError",
+      message: "input.modifications: must hold 1 to 25 items, got 26",
+      code: "VALIDATION",
+      field: "input.modifications",
+      rule: "listSize",
+    });
+    assert.deepEqual(dataOf(await modify([])).modifyWorkspaceProperties, {
+      __typename: "ValidationError",
+      message: "input.modifications: must hold 1 to 25 items, got 0",
+      code: "VALIDATION",
+      field: "input.modifications",
+      rule: "listSize",
+    });
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+
+  it("runs the items concurrently: 5 items at 300 ms an AWS call take about two calls' time, not six", async () => {
+    const targets = Array.from({ length: 5 }, () => pool.take());
+    gateway.emulator!.settings.latencyMs = 300;
+    let elapsed: number;
+    let results: Item[];
+    try {
+      const started = performance.now();
+      results = resultsOf(await modify(targets.map((w) => ({ workspaceId: w.WorkspaceId!, workspaceProperties: { runningMode: "AUTO_STOP" } }))));
+      elapsed = performance.now() - started;
+    } finally {
+      gateway.emulator!.settings.latencyMs = 0;
+    }
+    assert.deepEqual(typenames(results), Array(5).fill("ModifyWorkspacePropertiesSuccess"));
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 5, DescribeWorkspaces: 1 });
+    // Five modifications side by side (300 ms), then one read (300 ms); one after the other would be 1800 ms.
+    assert.ok(elapsed >= 600, `took ${elapsed} ms`);
+    assert.ok(elapsed < 1_500, `took ${elapsed} ms`);
+  });
+
+  it("shows, in a later request, the modification a mutation started", async () => {
+    const power = pool.take({ compute: "POWER" });
+    resultsOf(await modify([{ workspaceId: power.WorkspaceId!, workspaceProperties: { computeTypeName: "POWERPRO" } }]));
+    const later = dataOf(await gateway.execute(MutatedWorkspaceDocument, { workspaceId: power.WorkspaceId! })).workspace;
+    assert.deepEqual(later, {
+      workspaceId: power.WorkspaceId,
+      state: "UPDATING",
+      workspaceProperties: propertiesOf(power),
+      modificationStates: [{ resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" }],
+    });
+  });
+
+  it("reads the WorkSpace afresh for each mutation of one request, never a value loaded earlier in it", async () => {
+    const alwaysOn = pool.take({ runningMode: "ALWAYS_ON" });
+    const workspaceId = alwaysOn.WorkspaceId!;
+    const data = dataOf(await gateway.execute(ModifyWorkspacePropertiesTwiceDocument, {
+      first: { modifications: [{ workspaceId, workspaceProperties: { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 120 } }] },
+      second: { modifications: [{ workspaceId, workspaceProperties: { runningMode: "ALWAYS_ON" } }] },
+    }));
+    const first = narrow(itemsOf(data.first)[0], "ModifyWorkspacePropertiesSuccess").workspace;
+    const second = narrow(itemsOf(data.second)[0], "ModifyWorkspacePropertiesSuccess").workspace;
+    assert.deepEqual(first?.workspaceProperties, propertiesOf(alwaysOn, { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 120 }));
+    assert.deepEqual(second?.workspaceProperties, propertiesOf(alwaysOn, { runningMode: "ALWAYS_ON", runningModeAutoStopTimeoutInMinutes: null }));
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 2, DescribeWorkspaces: 2 });
+  });
+
+  it("refuses an unknown compute type (QUANTUM) at the GraphQL edge, in variables or in the document, without calling AWS", async () => {
+    const workspaceId = pool.take().WorkspaceId!;
+    const inVariables = await gateway.post({
+      query: print(ModifyWorkspacePropertiesDocument),
+      variables: { input: { modifications: [{ workspaceId, workspaceProperties: { computeTypeName: "QUANTUM" } }] } },
+    });
+    const inDocument = await gateway.post({
+      query: `mutation { modifyWorkspaceProperties(input: { modifications: [{ workspaceId: "${workspaceId}", `
+        + "workspaceProperties: { computeTypeName: QUANTUM } }] }) { __typename } }",
+    });
+    for (const response of [inVariables, inDocument]) {
+      assert.ok([200, 400].includes(response.status), `status ${response.status}`);
+      const body = (await response.json()) as GraphQLResponse<unknown>;
+      assert.equal(body.data ?? null, null);
+      assert.equal(body.errors?.length, 1);
+      assert.match(body.errors![0]!.message, /Value "QUANTUM" does not exist in "Compute" enum/);
+    }
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+});
