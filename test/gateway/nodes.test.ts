@@ -192,4 +192,15 @@ describe("node(id) and lookups", () => {
     assert.equal(bundle.errors?.[0]?.extensions?.field, "bundleId");
     assert.deepEqual(await gateway.awsCalls(), {});
   });
+
+  it("a node ID that is not a global ID, or names no node type, is a VALIDATION error with no AWS call", async () => {
+    await gateway.resetAwsCalls();
+    for (const id of ["%%%not-base64%%%", Buffer.from("no-colon").toString("base64"), Buffer.from("Foo:bar").toString("base64")]) {
+      const response = await gateway.execute(NodeByIdDocument, { id });
+      assert.equal(response.errors?.length, 1, `one error for ${id}`);
+      assert.equal(response.errors?.[0]?.extensions?.code, "VALIDATION", `code for ${id}: ${JSON.stringify(response.errors)}`);
+      assert.equal(response.data?.node, null);
+    }
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
 });
