@@ -37,6 +37,11 @@ export const FAILED_REQUEST_CODES = {
   invalidParameter: "InvalidParameterValuesException",
 } as const;
 
+/** AWS allows one WorkSpace per user, bundle and directory; user names are case-insensitive. */
+export function workspaceOwnerKey(request: { DirectoryId?: string; UserName?: string; BundleId?: string }): string {
+  return `${request.DirectoryId}/${(request.UserName ?? "").toLowerCase()}/${request.BundleId}`;
+}
+
 /** Graphics compute types can be neither changed nor changed into, as the WorkSpaces guide documents. */
 export function isGraphicsCompute(compute: string): boolean {
   return compute.startsWith(Compute.GRAPHICS);

@@ -2,7 +2,7 @@
 // 25 concurrently, and AWS's two unordered answer lists mapped back onto the requests, in input order.
 import { CreateWorkspacesCommand } from "@aws-sdk/client-workspaces";
 import type { CreateWorkspacesResult, WorkSpacesClient, WorkspaceRequest } from "@aws-sdk/client-workspaces";
-import { CREATE_BATCH_SIZE, checkWorkspaceRequestRules, checkWorkspaceRequestShape } from "../constraints.ts";
+import { CREATE_BATCH_SIZE, checkWorkspaceRequestRules, checkWorkspaceRequestShape, workspaceOwnerKey } from "../constraints.ts";
 import { camelCase } from "./camel-case.ts";
 import { describeAwsFailure } from "./errors.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
@@ -15,11 +15,6 @@ export type CreateOutcome =
   /** The gateway refused the item: `field` is the AWS member path of the rule it broke. */
   | { kind: "invalid"; index: number; request: WorkspaceRequest; field: string; rule: string; detail: string };
 
-/** AWS allows one WorkSpace per user, bundle and directory; user names are case-insensitive. */
-export function ownershipKey(request: { DirectoryId?: string; UserName?: string; BundleId?: string }): string {
-  return `${request.DirectoryId}/${(request.UserName ?? "").toLowerCase()}/${request.BundleId}`;
-}
-
 /** Items AWS would refuse, found before any call; an item repeating an earlier one's owner is one of them. */
 export function checkCreateRequests(requests: WorkspaceRequest[]): Map<number, CreateOutcome> {
   const refused = new Map<number, CreateOutcome>();
@@ -31,7 +26,7 @@ export function checkCreateRequests(requests: WorkspaceRequest[]): Map<number, C
       refused.set(index, { kind: "invalid", index, request, field: violation.field, rule: violation.rule, detail: violation.detail });
       return;
     }
-    const key = ownershipKey(request);
+    const key = workspaceOwnerKey(request);
     const earlier = firstIndexOf.get(key);
     if (earlier !== undefined) {
       refused.set(index, {
@@ -50,11 +45,11 @@ export function checkCreateRequests(requests: WorkspaceRequest[]): Map<number, C
  * positions). Owners are unique within a call (checkCreateRequests), so the match is exact.
  */
 export function correlateCreateResults(requests: WorkspaceRequest[], indexes: number[], output: CreateWorkspacesResult): CreateOutcome[] {
-  const pending = new Map((output.PendingRequests ?? []).map((w) => [ownershipKey(w), w]));
-  const failed = new Map((output.FailedRequests ?? []).map((f) => [ownershipKey(f.WorkspaceRequest ?? {}), f]));
+  const pending = new Map((output.PendingRequests ?? []).map((w) => [workspaceOwnerKey(w), w]));
+  const failed = new Map((output.FailedRequests ?? []).map((f) => [workspaceOwnerKey(f.WorkspaceRequest ?? {}), f]));
   return requests.map((request, i): CreateOutcome => {
     const index = indexes[i]!;
-    const key = ownershipKey(request);
+    const key = workspaceOwnerKey(request);
     const workspace = pending.get(key);
     if (workspace) return { kind: "created", index, workspace: camelCase(workspace) };
     const failure = failed.get(key);

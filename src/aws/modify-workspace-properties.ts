@@ -6,7 +6,7 @@ import { validateModifyWorkspaceProperties } from "../constraints.ts";
 import { describeAwsFailure } from "./errors.ts";
 import type { AwsFailure } from "./errors.ts";
 
-export const MODIFY_CONCURRENCY = 5;
+const MODIFY_CONCURRENCY = 5;
 
 export type ModifyOutcome =
   | { kind: "modified"; workspaceId: string }

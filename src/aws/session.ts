@@ -17,7 +17,7 @@ import type { BundleCache, BundleShape, BundlesFilter } from "./bundles.ts";
 import { createWorkspaceLoader, describeWorkspacesRequest, fetchWorkspacesPage } from "./workspaces.ts";
 import type { WorkspaceShape, WorkspacesFilter } from "./workspaces.ts";
 
-export const CONNECTION_SIZE = { default: 25, max: 100 };
+const CONNECTION_SIZE = { default: 25, max: 100 };
 
 export interface UpstreamOptions {
   client: WorkSpacesClient;
@@ -97,6 +97,7 @@ export class AwsSession {
     const outcomes = await modifyWorkspaceProperties(this.upstream.client, requests, this.signal);
     return Promise.all(outcomes.map(async (outcome) => {
       if (outcome.kind !== "modified") return outcome;
+      // The change was made: a failed re-read must not turn it into a failure, so the WorkSpace is then null.
       const workspace = await this.workspaces.clear(outcome.workspaceId).load(outcome.workspaceId).catch(() => null);
       return { ...outcome, workspace };
     }));

@@ -3,7 +3,7 @@
 import { Compute, RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
 import type { WorkspaceBundle, WorkspaceDirectory, WorkspaceRequest } from "@aws-sdk/client-workspaces";
 
-export const ACCOUNT_ID = "123456789012";
+const ACCOUNT_ID = "123456789012";
 
 interface BundleSpec {
   id: string;

@@ -24,6 +24,7 @@ import {
   validateCreateWorkspaces,
   validateDescribeWorkspaces,
   validateModifyWorkspaceProperties,
+  workspaceOwnerKey,
 } from "../constraints.ts";
 import { AwsError, rejectViolations } from "./aws-error.ts";
 import { pageOf } from "./pagination.ts";
@@ -52,7 +53,6 @@ export interface FleetTiming {
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 export class Fleet {
-  private readonly all: WorkspaceRecord[] = [];
   private readonly byId = new Map<string, WorkspaceRecord>();
   /** Listings by filter key, each in creation order, so a filtered page costs as little as an unfiltered one. */
   private readonly listings = new Map<string, WorkspaceRecord[]>();
@@ -67,7 +67,7 @@ export class Fleet {
   ) {}
 
   get size(): number {
-    return this.all.length;
+    return this.byId.size;
   }
 
   seed(workspaces: SeedWorkspace[]): void {
@@ -184,9 +184,8 @@ export class Fleet {
     return undefined;
   }
 
-  /** AWS allows one workspace per user, bundle and directory. */
   private ownershipKey(item: WorkspaceRequest): string {
-    return `owner:${item.DirectoryId}/${item.UserName!.toLowerCase()}/${item.BundleId}`;
+    return `owner:${workspaceOwnerKey(item)}`;
   }
 
   private listingKeyOf(request: DescribeWorkspacesRequest): string {
@@ -244,13 +243,13 @@ export class Fleet {
 
   private insert(workspace: Workspace, createdAt: number, visibleAt: number): WorkspaceRecord {
     const record: WorkspaceRecord = { seq: this.nextSeq++, workspace, createdAt, visibleAt };
-    this.all.push(record);
     this.byId.set(workspace.WorkspaceId!, record);
+    const { DirectoryId, UserName, BundleId } = workspace;
     const keys = [
-      "all",
-      `directory:${workspace.DirectoryId}`,
-      `user:${workspace.DirectoryId}/${workspace.UserName!.toLowerCase()}`,
-      `bundle:${workspace.BundleId}`,
+      this.listingKeyOf({}),
+      this.listingKeyOf({ DirectoryId }),
+      this.listingKeyOf({ DirectoryId, UserName }),
+      this.listingKeyOf({ BundleId }),
       this.ownershipKey(workspace as WorkspaceRequest),
     ];
     for (const key of keys) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { camelCase } from "../../src/aws/camel-case.ts";
+import { camelCase, camelCasePath, pascalCase } from "../../src/aws/camel-case.ts";
 
 describe("camelCase", () => {
   it("maps AWS member names to GraphQL field names, deeply, keeping values", () => {
@@ -20,6 +20,20 @@ describe("camelCase", () => {
         userVolumeEncryptionEnabled: false,
         creationTime: created,
       },
+    );
+  });
+});
+
+describe("camelCasePath and pascalCase", () => {
+  it("turns AWS member paths into the GraphQL paths clients wrote", () => {
+    assert.equal(camelCasePath("Workspaces[3].WorkspaceProperties.RunningModeAutoStopTimeoutInMinutes"),
+      "workspaces[3].workspaceProperties.runningModeAutoStopTimeoutInMinutes");
+  });
+
+  it("turns GraphQL input into AWS members, GraphQL's nulls meaning absent", () => {
+    assert.deepEqual(
+      pascalCase({ directoryId: "d-1234567890", volumeEncryptionKey: null, tags: [{ key: "team", value: null }] }),
+      { DirectoryId: "d-1234567890", Tags: [{ Key: "team" }] },
     );
   });
 });
