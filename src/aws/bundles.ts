@@ -5,7 +5,8 @@ import DataLoader from "dataloader";
 import { BUNDLE_ID_PATTERN, ID_LIST_SIZE } from "../constraints.ts";
 import { camelCase } from "./camel-case.ts";
 import type { CamelCase } from "./camel-case.ts";
-import { callAws } from "./client.ts";
+import { sendRead } from "./client.ts";
+import { loaderBatchSize } from "./metrics.ts";
 import type { AwsPage } from "./pagination.ts";
 
 export type BundleShape = CamelCase<WorkspaceBundle>;
@@ -49,7 +50,8 @@ export async function fetchBundlesPage(
   signal?: AbortSignal,
 ): Promise<AwsPage<BundleShape>> {
   const input = { ...request, ...(token ? { NextToken: token } : {}) };
-  const output = await callAws(() => client.send(new DescribeWorkspaceBundlesCommand(input), { abortSignal: signal }));
+  const output = await sendRead(client, "DescribeWorkspaceBundles", input,
+    (callSignal) => client.send(new DescribeWorkspaceBundlesCommand(input), { abortSignal: callSignal }), signal);
   const items = camelCase(output.Bundles ?? []);
   for (const bundle of items) cache.set(bundle);
   return { items, nextToken: output.NextToken || undefined };
@@ -59,6 +61,7 @@ export async function fetchBundlesPage(
 export function createBundleLoader(client: WorkSpacesClient, cache: BundleCache, signal?: AbortSignal) {
   return new DataLoader<string, BundleShape | null>(
     async (ids) => {
+      loaderBatchSize.observe({ loader: "bundle" }, ids.length);
       const missing = ids.filter((id) => cache.get(id) === undefined && BUNDLE_ID_PATTERN.test(id));
       const fetched = new Map<string, BundleShape>();
       if (missing.length > 0) {

@@ -13,15 +13,30 @@ export type GatewayErrorCode =
   | "UPSTREAM_ERROR"
   | "VALIDATION"
   | "INVALID_CURSOR"
-  | "CURSOR_EXPIRED";
+  | "CURSOR_EXPIRED"
+  | "DEADLINE_EXCEEDED";
 
 export function gatewayError(code: GatewayErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { ...extensions, code } });
 }
 
+/** A write failed after it may have reached AWS: it is not retried, and its outcome must be checked. */
+export class OutcomeUnknownError extends Error {
+  override readonly name = "OutcomeUnknownError";
+
+  constructor(readonly upstream: unknown) {
+    // No `cause`: the SDK would follow it, see a transient error and retry the write.
+    super("The call failed after it may have reached AWS.");
+  }
+}
+
 export type AwsFailure =
   | { kind: "throttled"; message: string }
   | { kind: "unavailable"; message: string }
+  /** The request's deadline passed (or its client left) while the call was in flight. */
+  | { kind: "deadline"; message: string }
+  /** A write failed in a way that does not tell whether AWS applied it. */
+  | { kind: "unknown"; message: string }
   /** AWS refused the call: `exception` is its exception name, `message` its own words, scrubbed. */
   | { kind: "refused"; exception: string; message: string };
 
@@ -38,7 +53,14 @@ export function scrubMessage(message: string): string {
     .slice(0, 500);
 }
 
+const DEADLINE_MESSAGE = "The request's time for AWS calls ran out; retry, or ask for less.";
+const UNKNOWN_MESSAGE = "The call to AWS failed after it may have been applied; check before retrying.";
+
 export function describeAwsFailure(error: unknown): AwsFailure {
+  if (error instanceof OutcomeUnknownError) return { kind: "unknown", message: UNKNOWN_MESSAGE };
+  if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
+    return { kind: "deadline", message: DEADLINE_MESSAGE };
+  }
   if (!(error instanceof WorkSpacesServiceException)) return { kind: "unavailable", message: UNAVAILABLE_MESSAGE };
   const status = error.$metadata?.httpStatusCode ?? 500;
   if (error.name === "ThrottlingException" || error.$retryable?.throttling === true || status === 429) {
@@ -46,6 +68,22 @@ export function describeAwsFailure(error: unknown): AwsFailure {
   }
   if (status >= 500) return { kind: "unavailable", message: UNAVAILABLE_MESSAGE };
   return { kind: "refused", exception: error.name, message: scrubMessage(error.message || error.name) };
+}
+
+/** The code a failed item carries: AWS's exception name when it refused, else the gateway's. */
+export function failureCode(failure: AwsFailure): string {
+  switch (failure.kind) {
+    case "refused":
+      return failure.exception;
+    case "throttled":
+      return "THROTTLED";
+    case "unavailable":
+      return "UPSTREAM_UNAVAILABLE";
+    case "deadline":
+      return "DEADLINE_EXCEEDED";
+    case "unknown":
+      return "OUTCOME_UNKNOWN";
+  }
 }
 
 const QUERY_CODES: Record<string, GatewayErrorCode> = {
@@ -63,7 +101,10 @@ export function fromAwsError(error: unknown): GraphQLError {
     case "throttled":
       return gatewayError("THROTTLED", failure.message, { retryable: true });
     case "unavailable":
+    case "unknown":
       return gatewayError("UPSTREAM_UNAVAILABLE", failure.message, { retryable: true });
+    case "deadline":
+      return gatewayError("DEADLINE_EXCEEDED", failure.message, { retryable: true });
     case "refused":
       return gatewayError(QUERY_CODES[failure.exception] ?? "UPSTREAM_ERROR", failure.message);
   }

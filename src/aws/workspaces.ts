@@ -5,7 +5,8 @@ import DataLoader from "dataloader";
 import { ID_LIST_SIZE, PAGE_SIZE, WORKSPACE_ID_PATTERN } from "../constraints.ts";
 import { camelCase } from "./camel-case.ts";
 import type { CamelCase } from "./camel-case.ts";
-import { callAws } from "./client.ts";
+import { sendRead } from "./client.ts";
+import { loaderBatchSize } from "./metrics.ts";
 import type { AwsPage } from "./pagination.ts";
 
 export type WorkspaceShape = CamelCase<Workspace>;
@@ -33,7 +34,8 @@ export async function fetchWorkspacesPage(
   signal?: AbortSignal,
 ): Promise<AwsPage<WorkspaceShape>> {
   const input = { ...request, ...(request.WorkspaceIds ? {} : { Limit: PAGE_SIZE }), ...(token ? { NextToken: token } : {}) };
-  const output = await callAws(() => client.send(new DescribeWorkspacesCommand(input), { abortSignal: signal }));
+  const output = await sendRead(client, "DescribeWorkspaces", input,
+    (callSignal) => client.send(new DescribeWorkspacesCommand(input), { abortSignal: callSignal }), signal);
   return { items: camelCase(output.Workspaces ?? []), nextToken: output.NextToken || undefined };
 }
 
@@ -41,6 +43,7 @@ export async function fetchWorkspacesPage(
 export function createWorkspaceLoader(client: WorkSpacesClient, signal?: AbortSignal) {
   return new DataLoader<string, WorkspaceShape | null>(
     async (ids) => {
+      loaderBatchSize.observe({ loader: "workspace" }, ids.length);
       const valid = ids.filter((id) => WORKSPACE_ID_PATTERN.test(id));
       const found = new Map<string, WorkspaceShape>();
       if (valid.length > 0) {

@@ -1,5 +1,6 @@
 import type { ModifyWorkspacePropertiesRequest } from "@aws-sdk/client-workspaces";
 import { camelCasePath, pascalCase } from "../aws/camel-case.ts";
+import { failureCode } from "../aws/errors.ts";
 import type { ModifyOutcome } from "../aws/modify-workspace-properties.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { ID_LIST_SIZE } from "../constraints.ts";
@@ -75,8 +76,7 @@ function resultOf(outcome: ModifyOutcome & { workspace?: WorkspaceShape | null }
       const { failure } = outcome;
       const Refusal = failure.kind === "refused" ? refusals.get(failure.exception) : undefined;
       if (Refusal) return new Refusal(failure.message);
-      if (failure.kind === "refused") return new UpstreamFailure(failure.exception, failure.message, false);
-      return new UpstreamFailure(failure.kind === "throttled" ? "THROTTLED" : "UPSTREAM_UNAVAILABLE", failure.message, true);
+      return new UpstreamFailure(failureCode(failure), failure.message, failure.kind !== "refused");
     }
   }
 }

@@ -1,5 +1,6 @@
 // AWS failures as GraphQL errors: a stable extensions.code, nothing of the upstream response carried over, a
 // failing field failing alone, and an unreachable upstream answered (never a 500, never a hang).
+import { DEFAULT_CALL_POLICY } from "../../src/aws/client.ts";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { AwsError } from "../../src/emulator/aws-error.ts";
@@ -36,7 +37,7 @@ describe("AWS errors as gateway errors", () => {
   });
   after(() => gateway.close());
 
-  it("throttling is THROTTLED (retryable) after the SDK's 3 attempts, in an HTTP 200, leaking nothing", async () => {
+  it("throttling is THROTTLED (retryable) after the configured attempts, in an HTTP 200, leaking nothing", async () => {
     gateway.emulator!.settings.throttleRate = 1;
     try {
       await gateway.resetAwsCalls();
@@ -48,7 +49,7 @@ describe("AWS errors as gateway errors", () => {
       assert.deepEqual(body.errors![0]!.extensions, { code: "THROTTLED", retryable: true });
       assert.deepEqual(body.errors![0]!.path, ["workspaces"]);
       assertNothingLeaked(text);
-      assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 3 });
+      assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: DEFAULT_CALL_POLICY.maxAttempts });
     } finally {
       gateway.emulator!.settings.throttleRate = 0;
     }

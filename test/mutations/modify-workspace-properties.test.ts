@@ -1,6 +1,7 @@
 // modifyWorkspaceProperties through HTTP against the emulator: every member of ModifyWorkspacePropertiesItemResult
 // the emulator can produce, reached by a real request; results in input order, items run concurrently, a refused
 // item costs no AWS call, and a success shows the WorkSpace as AWS has it after the call.
+import { DEFAULT_CALL_POLICY } from "../../src/aws/client.ts";
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { Workspace } from "@aws-sdk/client-workspaces";
@@ -274,7 +275,7 @@ describe("modifyWorkspaceProperties", () => {
       gateway.emulator!.settings.throttleRate = 0;
     }
     assert.deepEqual(results, [{ __typename: "UpstreamError", code: "THROTTLED", message: THROTTLED_MESSAGE, retryable: true }]);
-    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 3 });
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: DEFAULT_CALL_POLICY.maxAttempts });
     // Nothing was changed: the same request goes through once AWS answers.
     const retried = resultsOf(await modify([change]));
     assert.deepEqual(narrow(retried[0], "ModifyWorkspacePropertiesSuccess").workspace?.modificationStates,
