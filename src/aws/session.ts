@@ -10,6 +10,7 @@ import { modifyWorkspaceProperties } from "./modify-workspace-properties.ts";
 import { encodeCursor, readCursor } from "./cursor.ts";
 import type { CursorPosition } from "./cursor.ts";
 import { gatewayError, fromAwsError } from "./errors.ts";
+import type { IdempotencyStore, IdempotentRun } from "./idempotency.ts";
 import { sliceOf } from "./pagination.ts";
 import type { AwsPage, Slice } from "./pagination.ts";
 import { createBundleLoader, describeBundlesRequest, fetchBundlesPage } from "./bundles.ts";
@@ -17,15 +18,30 @@ import type { BundleCache, BundleShape, BundlesFilter } from "./bundles.ts";
 import { createWorkspaceLoader, describeWorkspacesRequest, fetchWorkspacesPage } from "./workspaces.ts";
 import type { WorkspaceShape, WorkspacesFilter } from "./workspaces.ts";
 
-const CONNECTION_SIZE = { default: 25, max: 100 };
+export const CONNECTION_SIZE = { default: 25, max: 100 };
 
 export interface UpstreamOptions {
   client: WorkSpacesClient;
   bundleCache: BundleCache;
   /** Signs cursors; instances behind one load balancer must share it. */
   cursorSecret: string;
+  /** createWorkspaces results by idempotency key, across requests. */
+  idempotency: IdempotencyStore<CreateOutcome[]>;
   clock?: () => number;
 }
+
+export interface SessionSignals {
+  /** Aborts reads: the request's deadline passed or its client left. */
+  reads?: AbortSignal;
+  /** Aborts writes: only the deadline, as a write abandoned midway has an unknown outcome. */
+  writes?: AbortSignal;
+}
+
+/** Nothing reached AWS in a way that could have applied: a retry with the same key should run again. */
+const NOTHING_APPLIED = new Set(["VALIDATION", "THROTTLED", "UPSTREAM_UNAVAILABLE"]);
+
+const reachedAws = (outcomes: CreateOutcome[]) =>
+  outcomes.some((outcome) => outcome.kind === "created" || (outcome.kind === "failed" && !NOTHING_APPLIED.has(outcome.code)));
 
 /** AWS member paths in a violation, as the GraphQL argument paths a client wrote. */
 const FILTER_FIELDS: Record<string, string> = {
@@ -59,11 +75,11 @@ export class AwsSession {
 
   constructor(
     private readonly upstream: UpstreamOptions,
-    private readonly signal?: AbortSignal,
+    private readonly signals: SessionSignals = {},
   ) {
     this.clock = upstream.clock ?? Date.now;
-    this.workspaces = createWorkspaceLoader(upstream.client, signal);
-    this.bundles = createBundleLoader(upstream.client, upstream.bundleCache, signal);
+    this.workspaces = createWorkspaceLoader(upstream.client, signals.reads);
+    this.bundles = createBundleLoader(upstream.client, upstream.bundleCache, signals.reads);
   }
 
   async listWorkspaces(filter: WorkspacesFilter | null | undefined, first?: number | null, after?: string | null) {
@@ -71,7 +87,7 @@ export class AwsSession {
     const violations = validateDescribeWorkspaces(request);
     if (violations.length > 0) throw validationError(violations, FILTER_FIELDS);
     return this.slice(`workspaces:${JSON.stringify(request)}`, first, after, async (token) => {
-      const page = await fetchWorkspacesPage(this.upstream.client, request, token, this.signal);
+      const page = await fetchWorkspacesPage(this.upstream.client, request, token, this.signals.reads);
       for (const workspace of page.items) this.workspaces.clear(workspace.workspaceId!).prime(workspace.workspaceId!, workspace);
       return page;
     });
@@ -82,19 +98,22 @@ export class AwsSession {
     const violations = validateDescribeWorkspaceBundles(request);
     if (violations.length > 0) throw validationError(violations, FILTER_FIELDS);
     return this.slice(`bundles:${JSON.stringify(request)}`, first, after, async (token) => {
-      const page = await fetchBundlesPage(this.upstream.client, request, token, this.upstream.bundleCache, this.signal);
+      const page = await fetchBundlesPage(this.upstream.client, request, token, this.upstream.bundleCache, this.signals.reads);
       for (const bundle of page.items) this.bundles.clear(bundle.bundleId!).prime(bundle.bundleId!, bundle);
       return page;
     });
   }
 
-  createWorkspaces(requests: WorkspaceRequest[]): Promise<CreateOutcome[]> {
-    return createWorkspaces(this.upstream.client, requests, this.signal);
+  /** With an idempotency key (scoped by the caller), a repeat returns the first result; another input is a conflict. */
+  async createWorkspaces(requests: WorkspaceRequest[], idempotencyKey?: string): Promise<IdempotentRun<CreateOutcome[]>> {
+    const create = () => createWorkspaces(this.upstream.client, requests, this.signals.writes);
+    if (idempotencyKey === undefined) return { kind: "result", result: await create(), replayed: false };
+    return this.upstream.idempotency.run(idempotencyKey, requests, create, reachedAws);
   }
 
   /** Modifies, then reads each modified WorkSpace afresh (batched), as AWS shows it after the call. */
   async modifyWorkspaceProperties(requests: ModifyWorkspacePropertiesRequest[]) {
-    const outcomes = await modifyWorkspaceProperties(this.upstream.client, requests, this.signal);
+    const outcomes = await modifyWorkspaceProperties(this.upstream.client, requests, this.signals.writes);
     return Promise.all(outcomes.map(async (outcome) => {
       if (outcome.kind !== "modified") return outcome;
       // The change was made: a failed re-read must not turn it into a failure, so the WorkSpace is then null.

@@ -53,6 +53,9 @@ const WorkspaceRequestInput = builder.inputType("WorkspaceRequestInput", {
 const CreateWorkspacesInput = builder.inputType("CreateWorkspacesInput", {
   fields: (t) => ({
     workspaces: t.field({ type: [WorkspaceRequestInput], required: true, description: `1 to ${CREATE_REQUEST_LIMIT} requests.` }),
+    idempotencyKey: t.string({
+      description: "1 to 64 printable ASCII characters. A repeat with the same key and input within 24 hours returns the first result without calling AWS; with another input it is refused.",
+    }),
   }),
 });
 
@@ -88,8 +91,13 @@ builder.objectType(CreateWorkspaceFailure, {
 });
 
 class CreateWorkspacesPayload {
-  constructor(readonly results: (WorkspaceShape | CreateWorkspaceFailure)[]) {}
+  constructor(
+    readonly results: (WorkspaceShape | CreateWorkspaceFailure)[],
+    readonly replayed: boolean,
+  ) {}
 }
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;
 
 const CreateWorkspacesPayloadRef = builder.objectType(CreateWorkspacesPayload, {
   name: "CreateWorkspacesPayload",
@@ -100,6 +108,10 @@ const CreateWorkspacesPayloadRef = builder.objectType(CreateWorkspacesPayload, {
       nullable: { list: false, items: false },
       description: "One result per request, in input order: the WorkSpace AWS created (PENDING), or why not.",
       resolve: (payload) => payload.results,
+    }),
+    replayed: t.exposeBoolean("replayed", {
+      nullable: false,
+      description: "True when this is the stored result of an earlier call with the same idempotency key.",
     }),
   }),
 });
@@ -115,9 +127,17 @@ builder.mutationField("createWorkspaces", (t) =>
       if (count < 1 || count > CREATE_REQUEST_LIMIT) {
         throw new ValidationFailure("input.workspaces", "listSize", `must hold 1 to ${CREATE_REQUEST_LIMIT} requests, got ${count}`);
       }
+      const { idempotencyKey } = input;
+      if (idempotencyKey != null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+        throw new ValidationFailure("input.idempotencyKey", "pattern", "must be 1 to 64 printable ASCII characters");
+      }
       const requests = input.workspaces.map((request) => pascalCase(request) as WorkspaceRequest);
-      const outcomes = await context.aws.createWorkspaces(requests);
-      return new CreateWorkspacesPayload(outcomes.map((outcome) => {
+      // Keys are per caller: one caller's key never returns another's result.
+      const run = await context.aws.createWorkspaces(requests, idempotencyKey == null ? undefined : `${context.principal.id}/${idempotencyKey}`);
+      if (run.kind === "conflict") {
+        throw new ValidationFailure("input.idempotencyKey", "reused", "was used within 24 hours with a different input");
+      }
+      return new CreateWorkspacesPayload(run.result.map((outcome) => {
         switch (outcome.kind) {
           case "created":
             return outcome.workspace;
@@ -127,7 +147,7 @@ builder.mutationField("createWorkspaces", (t) =>
           case "failed":
             return new CreateWorkspaceFailure(outcome.index, outcome.code, outcome.message, camelCase(outcome.request));
         }
-      }));
+      }), run.replayed);
     },
   }),
 );

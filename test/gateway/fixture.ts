@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BundleCache } from "../../src/aws/bundles.ts";
 import { createWorkspacesClient } from "../../src/aws/client.ts";
+import { IdempotencyStore } from "../../src/aws/idempotency.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
 import type { EmulatorSettings, RunningEmulator } from "../../src/emulator/index.ts";
 import { createGatewayHandler, startGateway } from "../../src/server.ts";
@@ -118,6 +119,7 @@ export async function startClockedGateway(
     client,
     bundleCache: new BundleCache(options.bundleCacheTtlMs ?? 5 * 60_000, now),
     cursorSecret: options.cursorSecret ?? "test-secret",
+    idempotency: new IdempotencyStore(10_000, now),
     clock: now,
   });
   const server = createServer((request, response) => yoga(request, response));
