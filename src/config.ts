@@ -1,26 +1,97 @@
 // The gateway's settings, from environment variables only (12-factor), checked at start-up.
 import { randomBytes } from "node:crypto";
+import { parseApiKeys } from "./auth/api-keys.ts";
+import { DEFAULT_CALL_POLICY } from "./aws/client.ts";
+import type { ApiKey } from "./auth/api-keys.ts";
 import { parseSettings } from "./emulator/settings.ts";
 import type { EmulatorSettings } from "./emulator/settings.ts";
+
+export interface JwtSettings {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  /** The claim holding the scopes: a space-separated string (OAuth's `scope`) or an array. */
+  scopeClaim: string;
+  /** Prepended to `read` and `write` when matching the claim, e.g. `workspaces:`. */
+  scopePrefix: string;
+}
+
+export interface QueryLimits {
+  depth: number;
+  aliases: number;
+  tokens: number;
+  directives: number;
+  /** Each field costs 1; a connection's `first` (or the ID count of a list lookup) multiplies what is under it. */
+  cost: number;
+  /** Operations in one batched request (a JSON array body). */
+  batch: number;
+  bodyBytes: number;
+}
 
 export interface GatewayConfig {
   port: number;
   host: string;
+  production: boolean;
   /** `emulator` runs the embedded emulator; `aws` uses the SDK's standard configuration. */
   backend: "emulator" | "aws";
   bundleCacheTtlMs: number;
   cursorSecret: string;
+  apiKeys: ApiKey[];
+  jwt?: JwtSettings;
+  graphiql: boolean;
+  introspection: boolean;
+  corsOrigins: string[];
+  limits: QueryLimits;
+  /** Time allowed to receive a whole request. */
+  requestTimeoutMs: number;
+  /** Time allowed for a request's AWS calls, retries included; then they are aborted. */
+  deadlineMs: number;
+  /** Attempts per AWS call, first included, in the SDK's standard retry mode. */
+  awsMaxAttempts: number;
+  /** AWS calls per second across the process; 0 means unlimited. */
+  awsRateLimit: number;
+  /** Time given to in-flight requests to finish after SIGTERM. */
+  shutdownTimeoutMs: number;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** Knobs of the embedded emulator (EMULATOR_*); port 0 picks a free one. */
   emulator: EmulatorSettings;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new Error(`${name} must be an integer from 0 to ${max}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   return value;
 }
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+function jwtSettings(env: NodeJS.ProcessEnv): JwtSettings | undefined {
+  if (!env.JWT_JWKS_URL) return undefined;
+  let url: URL;
+  try {
+    url = new URL(env.JWT_JWKS_URL);
+  } catch {
+    throw new Error(`JWT_JWKS_URL must be a URL, got "${env.JWT_JWKS_URL}"`);
+  }
+  if (!env.JWT_ISSUER || !env.JWT_AUDIENCE) throw new Error("JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE");
+  return {
+    jwksUrl: url.href,
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    scopeClaim: env.JWT_SCOPE_CLAIM || "scope",
+    scopePrefix: env.JWT_SCOPE_PREFIX ?? "",
+  };
+}
+
+const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const backend = env.WORKSPACES_BACKEND ?? "emulator";
@@ -30,12 +101,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (backend === "aws" && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
     throw new Error("WORKSPACES_BACKEND=aws needs AWS_REGION (and credentials from the default chain)");
   }
+  const production = env.NODE_ENV === "production";
+  const apiKeys = parseApiKeys(env.GATEWAY_API_KEYS ?? "");
+  const jwt = jwtSettings(env);
+  if (production && apiKeys.length === 0 && !jwt && !flag(env, "GATEWAY_ALLOW_OPEN", false)) {
+    throw new Error("NODE_ENV=production needs GATEWAY_API_KEYS or JWT_JWKS_URL; set GATEWAY_ALLOW_OPEN=true to run without authentication");
+  }
+  const logLevel = (env.LOG_LEVEL || "info") as GatewayConfig["logLevel"];
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   return {
     port: integer(env, "PORT", 4000, 65_535),
     host: env.HOST ?? "127.0.0.1",
+    production,
     backend,
     bundleCacheTtlMs: integer(env, "BUNDLE_CACHE_TTL_MS", 5 * 60_000, 86_400_000),
     cursorSecret: env.CURSOR_SECRET || randomBytes(32).toString("hex"),
+    apiKeys,
+    jwt,
+    graphiql: flag(env, "GRAPHIQL", !production),
+    introspection: flag(env, "INTROSPECTION", !production),
+    corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((origin) => origin.trim()).filter(Boolean),
+    limits: {
+      depth: integer(env, "MAX_DEPTH", 12, 1_000, 1),
+      aliases: integer(env, "MAX_ALIASES", 20, 10_000),
+      tokens: integer(env, "MAX_TOKENS", 3_000, 1_000_000, 1),
+      directives: integer(env, "MAX_DIRECTIVES", 20, 10_000),
+      cost: integer(env, "MAX_COST", 10_000, 100_000_000, 1),
+      batch: integer(env, "MAX_BATCH", 10, 1_000, 1),
+      bodyBytes: integer(env, "MAX_BODY_BYTES", 256 * 1024, 100 * 1024 * 1024, 1),
+    },
+    requestTimeoutMs: integer(env, "REQUEST_TIMEOUT_MS", 30_000, 3_600_000, 1),
+    deadlineMs: integer(env, "REQUEST_DEADLINE_MS", 10_000, 3_600_000, 1),
+    awsMaxAttempts: integer(env, "AWS_MAX_ATTEMPTS", DEFAULT_CALL_POLICY.maxAttempts, 20, 1),
+    awsRateLimit: integer(env, "AWS_RATE_LIMIT", 50, 100_000),
+    shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 15_000, 3_600_000),
+    logLevel,
     emulator: { ...parseSettings([], env), port: integer(env, "EMULATOR_PORT", 0, 65_535) },
   };
 }

@@ -1,5 +1,6 @@
 // `npm start`: the gateway, on the embedded emulator unless WORKSPACES_BACKEND=aws.
 import { loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
 import { startGateway } from "./server.ts";
 
 let config;
@@ -9,9 +10,20 @@ try {
   console.error(`Configuration error: ${(error as Error).message}`);
   process.exit(2);
 }
-const gateway = await startGateway(config);
+const logger = createLogger(config.logLevel);
+const gateway = await startGateway(config, logger);
 const upstream = gateway.emulator ? `the embedded WorkSpaces emulator at ${gateway.emulator.url}` : "AWS WorkSpaces";
-console.log(`WorkSpaces gateway on ${gateway.url} (GraphiQL in a browser), backed by ${upstream}`);
+logger.info({ url: gateway.url, upstream }, `WorkSpaces gateway on ${gateway.url} (GraphiQL in a browser), backed by ${upstream}`);
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => void gateway.close().then(() => process.exit(0)));
+  process.on(signal, () => {
+    // A second signal means: do not wait any longer.
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing in-flight requests");
+    void gateway.close().then(() => {
+      logger.info("stopped");
+      process.exit(0);
+    });
+  });
 }

@@ -1,18 +1,31 @@
 // The gateway: graphql-yoga over the schema, one AWS client per process, a session of loaders per request.
 import { createServer } from "node:http";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga } from "graphql-yoga";
+import type { Plugin } from "graphql-yoga";
+import { createAuthenticator } from "./auth/authenticator.ts";
 import { BundleCache } from "./aws/bundles.ts";
 import { createWorkspacesClient } from "./aws/client.ts";
+import { IdempotencyStore } from "./aws/idempotency.ts";
 import { registry } from "./aws/metrics.ts";
-import { AwsSession } from "./aws/session.ts";
+import { AwsReadiness } from "./aws/readiness.ts";
+import { AwsSession, CONNECTION_SIZE } from "./aws/session.ts";
 import type { UpstreamOptions } from "./aws/session.ts";
+import { loadConfig } from "./config.ts";
 import type { GatewayConfig } from "./config.ts";
 import { startEmulator } from "./emulator/index.ts";
 import type { RunningEmulator } from "./emulator/index.ts";
+import { principalOf, useAuthentication } from "./http/authentication.ts";
+import { useQueryCost } from "./http/query-cost.ts";
+import { useQueryLimits } from "./http/query-limits.ts";
+import { logRequests, useOperationName } from "./http/request-log.ts";
+import { createLogger } from "./logger.ts";
+import type { Logger } from "./logger.ts";
 import type { GatewayContext } from "./schema/builder.ts";
 import { schema } from "./schema/index.ts";
 
@@ -39,17 +52,58 @@ query Dashboard($first: Int = 10, $after: String) {
 }
 `;
 
-export function createGatewayHandler(upstream: UpstreamOptions) {
+export type HandlerSettings = Pick<
+  GatewayConfig,
+  "apiKeys" | "jwt" | "graphiql" | "introspection" | "corsOrigins" | "limits" | "deadlineMs" | "logLevel"
+>;
+
+/** Mutations cannot be sent by GET, so only other methods need proof that a page did not forge them. */
+function useCsrfPreventionForPosts(): Plugin {
+  const csrf = useCSRFPrevention();
+  return {
+    onRequestParse(payload) {
+      if (payload.request.method !== "GET") return csrf.onRequestParse?.(payload);
+    },
+  };
+}
+
+export function createGatewayHandler(upstream: UpstreamOptions, settings: HandlerSettings = loadConfig({}), logger?: Logger) {
+  const log = logger ?? createLogger(settings.logLevel);
+  const { limits } = settings;
   return createYoga<{}, GatewayContext>({
     schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    graphiql: { title: "WorkSpaces gateway", defaultQuery: DEFAULT_QUERY },
+    graphiql: settings.graphiql && { title: "WorkSpaces gateway", defaultQuery: DEFAULT_QUERY },
     // GraphiQL's assets are served from the gateway itself, not a CDN: it works offline and behind firewalls.
     renderGraphiQL,
     // Unexpected errors reach clients as "Unexpected error." whatever NODE_ENV says; typed GraphQL errors pass.
     maskedErrors: { isDev: false },
-    context: ({ request }) => ({ aws: new AwsSession(upstream, request.signal) }),
+    logging: {
+      debug: (...args) => log.debug(args),
+      info: (...args) => log.info(args),
+      warn: (...args) => log.warn(args),
+      error: (error) => log.error({ err: error }, "unexpected error"),
+    },
+    // No cross-origin access unless the allow-list names the origin.
+    cors: settings.corsOrigins.length > 0 ? { origin: settings.corsOrigins, methods: ["GET", "POST"], credentials: false } : false,
+    batching: { limit: limits.batch },
+    maxRequestBodySize: limits.bodyBytes,
+    plugins: [
+      useOperationName(),
+      useAuthentication(createAuthenticator(settings)),
+      useCsrfPreventionForPosts(),
+      useQueryLimits(limits),
+      useQueryCost(limits.cost, CONNECTION_SIZE.default),
+      !settings.introspection && useDisableIntrospection(),
+    ],
+    context: ({ request }) => {
+      const deadline = AbortSignal.timeout(settings.deadlineMs);
+      return {
+        principal: principalOf(request),
+        aws: new AwsSession(upstream, { reads: AbortSignal.any([request.signal, deadline]), writes: deadline }),
+      };
+    },
   });
 }
 
@@ -57,49 +111,66 @@ export interface RunningGateway {
   url: string;
   client: WorkSpacesClient;
   emulator?: RunningEmulator;
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), then releases everything. */
   close(): Promise<void>;
 }
 
 async function connectUpstream(config: GatewayConfig): Promise<{ client: WorkSpacesClient; emulator?: RunningEmulator }> {
+  const policy = { maxAttempts: config.awsMaxAttempts, rateLimit: config.awsRateLimit };
   if (config.backend === "aws") {
     // Region, endpoint (AWS_ENDPOINT_URL_WORKSPACES) and credentials come from the SDK's standard chain.
-    return { client: createWorkspacesClient({}) };
+    return { client: createWorkspacesClient({}, policy) };
   }
   const emulator = await startEmulator(config.emulator);
   const client = createWorkspacesClient({
     endpoint: emulator.url,
     region: "us-east-1",
     credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
-  });
+  }, policy);
   return { client, emulator };
 }
 
-export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+function sendJson(response: ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, { "content-type": "application/json" });
+  response.end(JSON.stringify(body));
+}
+
+export async function startGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningGateway> {
   const { client, emulator } = await connectUpstream(config);
+  if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {
+    logger.warn({ host: config.host }, "no authentication is configured and the gateway listens beyond localhost");
+  }
   const yoga = createGatewayHandler({
     client,
     bundleCache: new BundleCache(config.bundleCacheTtlMs),
     cursorSecret: config.cursorSecret,
-  });
-  const server: Server = createServer(async (request, response) => {
+    idempotency: new IdempotencyStore(),
+  }, config, logger);
+  const readiness = new AwsReadiness(client);
+  let draining = false;
+  const route = async (request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? "/").split("?")[0];
     if (request.method === "GET" && path === "/metrics") {
       response.writeHead(200, { "content-type": registry.contentType });
       response.end(await registry.metrics());
-      return;
-    }
-    if (request.method === "GET" && path === "/health") {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end('{"status":"ok"}');
-      return;
-    }
-    if (request.method === "GET" && path === "/") {
+    } else if (request.method === "GET" && path === "/health") {
+      sendJson(response, 200, { status: "ok" });
+    } else if (request.method === "GET" && path === "/ready") {
+      if (draining) sendJson(response, 503, { status: "unavailable", reason: "shutting down" });
+      else if (await readiness.check()) sendJson(response, 200, { status: "ready" });
+      else sendJson(response, 503, { status: "unavailable", reason: "AWS WorkSpaces is not reachable" });
+    } else if (request.method === "GET" && path === "/") {
       response.writeHead(302, { location: "/graphql" });
       response.end();
-      return;
+    } else {
+      yoga(request, response);
     }
-    yoga(request, response);
-  });
+  };
+  const server: Server = createServer(logRequests(logger, (request, response) => void route(request, response)));
+  server.requestTimeout = config.requestTimeoutMs;
+  server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
@@ -110,10 +181,15 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     client,
     emulator,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections between requests would hold the server open: close each as soon as it is idle.
+      const idle = setInterval(() => server.closeIdleConnections(), 100);
+      server.closeIdleConnections();
+      const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      await closed;
+      clearInterval(idle);
+      clearTimeout(deadline);
       client.destroy();
       await emulator?.close();
     },

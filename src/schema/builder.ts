@@ -1,11 +1,14 @@
 import SchemaBuilder from "@pothos/core";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import RelayPlugin, { decodeGlobalID } from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import type { Principal } from "../auth/principal.ts";
 import { gatewayError } from "../aws/errors.ts";
 import type { AwsSession } from "../aws/session.ts";
 
 export interface GatewayContext {
   aws: AwsSession;
+  principal: Principal;
 }
 
 /** The types that implement Node, each in its own file; a global ID must name one of them. */
@@ -13,10 +16,24 @@ const NODE_TYPES = new Set(["Workspace", "Bundle", "ModificationState"]);
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
+  AuthScopes: { read: boolean; write: boolean };
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
-  plugins: [ErrorsPlugin, RelayPlugin],
+  // Scope checks first, so nothing else runs (and no AWS call is made) for a caller without the scope.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin],
+  scopeAuth: {
+    authScopes: (context) => ({ read: context.principal.scopes.has("read"), write: context.principal.scopes.has("write") }),
+    // Checked once when a subscription starts, not on every event.
+    authorizeOnSubscribe: true,
+    unauthorizedError: (_parent, _context, info) => {
+      const scope = info.operation.operation === "mutation" ? "write" : "read";
+      return gatewayError("FORBIDDEN", `${info.fieldName}: needs the ${scope} scope, which this credential does not have`, {
+        field: info.fieldName,
+        rule: "scope",
+      });
+    },
+  },
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
@@ -40,5 +57,5 @@ export const builder = new SchemaBuilder<{
   errors: { defaultTypes: [] },
 });
 
-builder.queryType({});
-builder.mutationType({});
+builder.queryType({ authScopes: { read: true } });
+builder.mutationType({ authScopes: { write: true } });

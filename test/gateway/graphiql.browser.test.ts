@@ -32,7 +32,8 @@ describe("GraphiQL in Chromium", () => {
     const response = await page.goto(gateway.url, { waitUntil: "domcontentloaded" });
     assert.equal(response?.status(), 200);
     await page.getByText("query Dashboard").first().waitFor({ timeout: 30_000 });
-    const answered = page.waitForResponse((r) => r.url() === gateway.url && r.request().method() === "POST");
+    // GraphiQL also POSTs its introspection query: wait for the answer to the dashboard itself.
+    const answered = page.waitForResponse((r) => r.url() === gateway.url && (r.request().postData() ?? "").includes("query Dashboard"));
     await page.locator(".graphiql-execute-button").click();
     const body = (await (await answered).json()) as {
       data?: { workspaces: { edges: { node: { workspaceId: string; bundle: { computeType: { name: string } } | null } }[] } };

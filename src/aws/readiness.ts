@@ -1,0 +1,26 @@
+// Readiness: can AWS be reached and does it answer? One small read, shared by probes that arrive together and
+// remembered briefly, so frequent probes cost AWS next to nothing.
+import { DescribeWorkspacesCommand } from "@aws-sdk/client-workspaces";
+import type { WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import { sendRead } from "./client.ts";
+
+const PROBE = { Limit: 1 };
+
+export class AwsReadiness {
+  private last: { ready: boolean; at: number } | undefined;
+
+  constructor(
+    private readonly client: WorkSpacesClient,
+    private readonly rememberMs = 2_000,
+    private readonly timeoutMs = 3_000,
+  ) {}
+
+  async check(): Promise<boolean> {
+    if (this.last && Date.now() - this.last.at < this.rememberMs) return this.last.ready;
+    const ready = await sendRead(this.client, "DescribeWorkspaces", PROBE,
+      (signal) => this.client.send(new DescribeWorkspacesCommand(PROBE), { abortSignal: signal }), AbortSignal.timeout(this.timeoutMs))
+      .then(() => true, () => false);
+    this.last = { ready, at: Date.now() };
+    return ready;
+  }
+}

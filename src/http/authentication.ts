@@ -1,0 +1,34 @@
+// Every GraphQL request needs valid credentials when authentication is configured: 401 before anything else runs.
+import type { Plugin } from "graphql-yoga";
+import type { Authenticator } from "../auth/authenticator.ts";
+import type { Principal } from "../auth/principal.ts";
+import { requestScope } from "./request-log.ts";
+
+const principals = new WeakMap<Request, Principal>();
+
+/** Nobody: what a request that skipped authentication may do. */
+const NO_ACCESS: Principal = { id: "none", scopes: new Set() };
+
+export const principalOf = (request: Request): Principal => principals.get(request) ?? NO_ACCESS;
+
+const UNAUTHENTICATED = JSON.stringify({
+  errors: [{ message: "Missing or invalid credentials: send Authorization: Bearer <API key or token>.", extensions: { code: "UNAUTHENTICATED" } }],
+});
+
+export function useAuthentication(authenticator: Authenticator): Plugin {
+  return {
+    async onRequest({ request, endResponse, fetchAPI }) {
+      const principal = await authenticator.authenticate(request.headers.get("authorization"));
+      if (!principal) {
+        endResponse(new fetchAPI.Response(UNAUTHENTICATED, {
+          status: 401,
+          headers: { "content-type": "application/json", "www-authenticate": 'Bearer realm="workspaces-gateway"' },
+        }));
+        return;
+      }
+      principals.set(request, principal);
+      const record = requestScope.getStore();
+      if (record) record.principal = principal.id;
+    },
+  };
+}

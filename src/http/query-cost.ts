@@ -1,0 +1,90 @@
+// The cost of an operation with its variables, before it runs: each field costs 1, and what is under a field that
+// returns many items costs once per item (a connection's `first`, or the length of an ID list argument), so a query
+// that would fan out into thousands of AWS calls is refused before any is made.
+import { Kind, getNamedType, isCompositeType, isUnionType, valueFromAST } from "graphql";
+import type {
+  DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLError, GraphQLField, GraphQLSchema,
+  OperationDefinitionNode, SelectionSetNode,
+} from "graphql";
+import type { Plugin } from "graphql-yoga";
+import { limitError } from "./query-limits.ts";
+
+interface CostInput {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+  /** Items a connection returns when `first` is not given. */
+  defaultPageSize: number;
+}
+
+function operationOf(document: DocumentNode, name?: string | null): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  return name ? operations.find((o) => o.name?.value === name) : operations[0];
+}
+
+export function operationCost({ schema, document, operationName, variables, defaultPageSize }: CostInput): number {
+  const operation = operationOf(document, operationName);
+  const root = operation && schema.getRootType(operation.operation);
+  if (!operation || !root) return 0;
+  const typeNamed = (name: string | undefined) => {
+    const type = name ? schema.getType(name) : undefined;
+    return type && isCompositeType(type) ? type : undefined;
+  };
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+
+  // How many items a field yields for what is under it.
+  const multiplierOf = (node: FieldNode, field: GraphQLField<unknown, unknown>): number => {
+    let multiplier = 1;
+    for (const argument of field.args) {
+      const written = node.arguments?.find((a) => a.name.value === argument.name);
+      const value = written ? valueFromAST(written.value, argument.type, variables ?? undefined) : undefined;
+      if (argument.name === "first") multiplier = Math.max(multiplier, typeof value === "number" ? value : defaultPageSize);
+      if (Array.isArray(value)) multiplier = Math.max(multiplier, value.length);
+    }
+    return multiplier;
+  };
+
+  const costOf = (selectionSet: SelectionSetNode | undefined, parent: GraphQLCompositeType, visiting: ReadonlySet<string>): number => {
+    if (!selectionSet) return 0;
+    let total = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const field = isUnionType(parent) ? undefined : parent.getFields()[selection.name.value];
+        if (!field) continue;
+        const child = getNamedType(field.type);
+        const below = isCompositeType(child) ? costOf(selection.selectionSet, child, visiting) : 0;
+        total += 1 + multiplierOf(selection, field) * below;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        total += costOf(selection.selectionSet, typeNamed(selection.typeCondition?.name.value) ?? parent, visiting);
+      } else if (!visiting.has(selection.name.value)) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) {
+          const typed = typeNamed(fragment.typeCondition.name.value) ?? parent;
+          total += costOf(fragment.selectionSet, typed, new Set([...visiting, fragment.name.value]));
+        }
+      }
+    }
+    return total;
+  };
+  return costOf(operation.selectionSet, root, new Set());
+}
+
+export function useQueryCost(maxCost: number, defaultPageSize: number): Plugin {
+  const check = (args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null }) => {
+    const cost = operationCost({ ...args, variables: args.variableValues, defaultPageSize });
+    return cost > maxCost ? limitError("cost", maxCost, cost, "the query would cost too much") : undefined;
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = check(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = check(args);
+      if (error) setResultAndStopExecution({ errors: [error] as GraphQLError[] });
+    },
+  };
+}
