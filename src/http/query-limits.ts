@@ -78,7 +78,7 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
         try {
           return parse(source, { ...options, maxTokens: limits.tokens });
         } catch (error) {
-          if (error instanceof GraphQLError && /more than \d+ tokens/.test(error.message)) {
+          if (error instanceof GraphQLError && / \d+ tokens\. Parsing aborted/.test(error.message)) {
             throw limitError("tokens", limits.tokens, `more than ${limits.tokens}`, "the document is too long");
           }
           throw error;

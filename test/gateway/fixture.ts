@@ -6,6 +6,7 @@ import { print } from "graphql";
 import type { GatewayConfig } from "../../src/config.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createServer } from "node:http";
+import type { Logger } from "../../src/logger.ts";
 import type { AddressInfo } from "node:net";
 import { BundleCache } from "../../src/aws/bundles.ts";
 import { createWorkspacesClient } from "../../src/aws/client.ts";
@@ -52,14 +53,16 @@ export function metricValue(text: string, name: string, labels: Record<string, s
 export async function startTestGateway(
   emulator: Partial<EmulatorSettings> = {},
   overrides: Partial<GatewayConfig> = {},
+  logger?: Logger,
 ): Promise<TestGateway> {
   const base = loadConfig({});
   const gateway = await startGateway({
     ...base,
     port: 0,
+    logLevel: "silent",
     ...overrides,
     emulator: { ...base.emulator, port: 0, workspaces: 60, ...emulator },
-  });
+  }, logger);
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     fetch(gateway.url, {
       method: "POST",
@@ -121,7 +124,7 @@ export async function startClockedGateway(
     cursorSecret: options.cursorSecret ?? "test-secret",
     idempotency: new IdempotencyStore(10_000, now),
     clock: now,
-  });
+  }, { ...loadConfig({}), logLevel: "silent" });
   const server = createServer((request, response) => yoga(request, response));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
@@ -146,4 +149,10 @@ export async function startClockedGateway(
       await emulator.close();
     },
   };
+}
+
+/** The settings the gateway reads from these environment variables, as overrides for startTestGateway. */
+export function settingsFrom(env: NodeJS.ProcessEnv): Partial<GatewayConfig> {
+  const { port: _port, emulator: _emulator, logLevel: _logLevel, ...settings } = loadConfig(env);
+  return settings;
 }

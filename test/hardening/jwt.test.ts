@@ -1,0 +1,88 @@
+// Single sign-on: JWT bearer tokens verified against a real JWKS endpoint served over HTTP.
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { SignJWT, exportJWK, generateKeyPair } from "jose";
+import type { CryptoKey } from "jose";
+import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
+import type { TestGateway } from "../gateway/fixture.ts";
+
+const ISSUER = "https://sso.example.com/";
+const AUDIENCE = "workspaces-gateway";
+const CREATE = `mutation { createWorkspaces(input: { workspaces: [{ directoryId: "d-906734e2f1", userName: "jwt-user", bundleId: "wsb-8vbljg4r6" }] }) {
+  __typename } }`;
+
+describe("JWT bearer tokens", () => {
+  let gateway: TestGateway;
+  let jwks: Server;
+  let signingKey: CryptoKey;
+  let strangerKey: CryptoKey;
+
+  const token = (claims: Record<string, unknown>, options: { key?: CryptoKey; audience?: string; issuer?: string; expires?: string } = {}) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: "main" })
+      .setSubject("alice@example.com")
+      .setIssuer(options.issuer ?? ISSUER)
+      .setAudience(options.audience ?? AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(options.expires ?? "5m")
+      .sign(options.key ?? signingKey);
+
+  const send = async (query: string, jwt: string) => {
+    const response = await gateway.post({ query }, { authorization: `Bearer ${jwt}` });
+    return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] } };
+  };
+
+  before(async () => {
+    const pair = await generateKeyPair("RS256");
+    signingKey = pair.privateKey;
+    strangerKey = (await generateKeyPair("RS256")).privateKey;
+    const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: "main", alg: "RS256", use: "sig" };
+    jwks = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ keys: [publicJwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
+    const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
+    gateway = await startTestGateway({}, settingsFrom({
+      JWT_JWKS_URL: jwksUrl, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_SCOPE_CLAIM: "scope", JWT_SCOPE_PREFIX: "workspaces:",
+    }));
+  });
+  after(async () => {
+    await gateway.close();
+    await new Promise((resolve) => jwks.close(resolve));
+  });
+
+  it("accepts a valid token and grants the scopes its claim names", async () => {
+    const reader = await token({ scope: "openid workspaces:read" });
+    const query = await send("{ workspaces(first: 1) { edges { node { workspaceId } } } }", reader);
+    assert.equal(query.status, 200);
+    assert.equal(query.body.errors, undefined);
+    const forbidden = await send(CREATE, reader);
+    assert.equal(forbidden.body.errors?.[0]?.extensions?.code, "FORBIDDEN");
+    const writer = await token({ scope: "workspaces:read workspaces:write" });
+    assert.deepEqual((await send(CREATE, writer)).body, { data: { createWorkspaces: { __typename: "CreateWorkspacesPayload" } } });
+  });
+
+  it("answers 401 for a wrong audience, a wrong issuer, an expired token and a foreign signature", async () => {
+    const claims = { scope: "workspaces:read" };
+    const bad = [
+      await token(claims, { audience: "someone-else" }),
+      await token(claims, { issuer: "https://evil.example.com/" }),
+      await token(claims, { expires: "-1m" }),
+      await token(claims, { key: strangerKey }),
+    ];
+    for (const jwt of bad) {
+      const { status, body } = await send("{ __typename }", jwt);
+      assert.equal(status, 401);
+      assert.equal(body.errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
+    }
+  });
+
+  it("grants nothing for scopes without the prefix", async () => {
+    const { body } = await send("{ workspaces(first: 1) { edges { cursor } } }", await token({ scope: "read write" }));
+    assert.equal(body.errors?.[0]?.extensions?.code, "FORBIDDEN");
+  });
+});

@@ -1,0 +1,227 @@
+// Who gets in and what a request may cost, over HTTP against the real gateway: credentials, scopes, query limits,
+// body size, CSRF, CORS, batching, and what production mode turns off.
+import assert from "node:assert/strict";
+import { request as httpRequest } from "node:http";
+import { after, before, describe, it } from "node:test";
+import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
+import type { TestGateway } from "../gateway/fixture.ts";
+
+const READ_KEY = "read-key-0123456789abcdef";
+const WRITE_KEY = "write-key-0123456789abcdef";
+const ADMIN_KEY = "admin-key-0123456789abcdef";
+const API_KEYS = `${READ_KEY}:read,${WRITE_KEY}:write,${ADMIN_KEY}:read+write`;
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+const LIST = "{ workspaces(first: 2) { edges { node { workspaceId } } } }";
+const CREATE = `mutation { createWorkspaces(input: { workspaces: [{ directoryId: "d-906734e2f1", userName: "sec-user", bundleId: "wsb-8vbljg4r6" }] }) {
+  __typename ... on CreateWorkspacesPayload { results { __typename } } } }`;
+
+interface Body {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+async function send(gateway: TestGateway, query: string, headers: Record<string, string> = {}) {
+  const response = await gateway.post({ query }, headers);
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Body };
+}
+
+describe("authentication and scopes", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway({}, settingsFrom({ GATEWAY_API_KEYS: API_KEYS }));
+  });
+  after(() => gateway.close());
+
+  it("answers 401 without credentials, before any AWS call", async () => {
+    await gateway.resetAwsCalls();
+    const { status, headers, body } = await send(gateway, LIST);
+    assert.equal(status, 401);
+    assert.match(headers.get("www-authenticate") ?? "", /^Bearer/);
+    assert.equal(body.errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+
+  it("answers 401 for a wrong key, a malformed header and a key with extra text", async () => {
+    for (const authorization of [`Bearer ${READ_KEY}x`, "Bearer wrong-key-0123456789abcdef", READ_KEY, `Basic ${READ_KEY}`, "Bearer "]) {
+      const { status, body } = await send(gateway, LIST, { authorization });
+      assert.equal(status, 401, authorization);
+      assert.equal(body.errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
+    }
+  });
+
+  it("lets a read key query, and refuses its mutation with FORBIDDEN before any AWS call", async () => {
+    const read = await send(gateway, LIST, bearer(READ_KEY));
+    assert.equal(read.status, 200);
+    assert.equal((read.body.data?.workspaces as { edges: unknown[] }).edges.length, 2);
+    await gateway.resetAwsCalls();
+    const { status, body } = await send(gateway, CREATE, bearer(READ_KEY));
+    assert.equal(status, 200);
+    assert.deepEqual(body.data, { createWorkspaces: null });
+    assert.equal(body.errors?.length, 1);
+    assert.deepEqual(body.errors![0]!.extensions, { code: "FORBIDDEN", field: "createWorkspaces", rule: "scope" });
+    assert.match(body.errors![0]!.message, /needs the write scope/);
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+
+  it("lets a write-only key mutate but not query, and a read+write key do both", async () => {
+    const query = await send(gateway, LIST, bearer(WRITE_KEY));
+    assert.equal(query.body.errors?.[0]?.extensions?.code, "FORBIDDEN");
+    assert.match(query.body.errors![0]!.message, /needs the read scope/);
+    const created = await send(gateway, CREATE.replace("sec-user", "sec-writer"), bearer(WRITE_KEY));
+    assert.deepEqual(created.body.data, { createWorkspaces: { __typename: "CreateWorkspacesPayload", results: [{ __typename: "Workspace" }] } });
+    const admin = await send(gateway, LIST, bearer(ADMIN_KEY));
+    assert.equal(admin.body.errors, undefined);
+  });
+
+  it("still serves /health and /metrics without credentials", async () => {
+    assert.equal((await fetch(`${gateway.origin}/health`)).status, 200);
+    assert.equal((await fetch(`${gateway.origin}/metrics`)).status, 200);
+  });
+});
+
+describe("query limits", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway();
+  });
+  after(() => gateway.close());
+
+  async function refused(query: string, rule: string) {
+    await gateway.resetAwsCalls();
+    const { body } = await send(gateway, query);
+    // Refused before execution: no data at all, not even null.
+    assert.equal(body.data, undefined);
+    const error = body.errors?.find((e) => e.extensions?.rule === rule);
+    assert.ok(error, `expected a ${rule} error, got ${JSON.stringify(body.errors)}`);
+    assert.equal(error.extensions?.code, "QUERY_TOO_COMPLEX");
+    assert.equal(typeof error.extensions?.limit, "number");
+    assert.deepEqual(await gateway.awsCalls(), {});
+    return error;
+  }
+
+  it("refuses a depth bomb", async () => {
+    const levels = 10;
+    const deep = `{ workspaces { edges { node { ${"modificationStates { workspace { ".repeat(levels)}workspaceId${" } }".repeat(levels)} } } } }`;
+    const error = await refused(deep, "depth");
+    assert.match(error.message, /nested too deeply \(limit 12, found 24\)/);
+  });
+
+  it("refuses an alias bomb", async () => {
+    const aliases = Array.from({ length: 500 }, (_, i) => `a${i}: __typename`).join(" ");
+    await refused(`{ ${aliases} }`, "aliases");
+  });
+
+  it("refuses a directive bomb", async () => {
+    await refused(`{ __typename ${"@include(if: true) ".repeat(200)} }`, "directives");
+  });
+
+  it("refuses a document with too many tokens", async () => {
+    await refused(`{ ${"__typename ".repeat(5_000)} }`, "tokens");
+  });
+
+  it("refuses a query whose connections would fan out, counting first from the variables", async () => {
+    const fanOut = `query ($n: Int) { bundles(first: $n) { edges { node { workspaces(first: 100) { edges { node { workspaceId bundle { name } } } } } } } }`;
+    await gateway.resetAwsCalls();
+    const response = await gateway.post({ query: fanOut, variables: { n: 100 } });
+    const body = (await response.json()) as Body;
+    assert.equal(body.errors?.[0]?.extensions?.code, "QUERY_TOO_COMPLEX");
+    assert.equal(body.errors?.[0]?.extensions?.rule, "cost");
+    assert.ok((body.errors?.[0]?.extensions?.actual as number) > 50_000);
+    assert.deepEqual(await gateway.awsCalls(), {});
+    // The same shape, small: allowed.
+    const small = (await (await gateway.post({ query: fanOut.replace("first: 100", "first: 2"), variables: { n: 2 } })).json()) as Body;
+    assert.equal(small.errors, undefined);
+  });
+
+  it("refuses a body over the size limit with 413, whether or not it declares its length", async () => {
+    const huge = JSON.stringify({ query: `{ __typename }`, variables: { padding: "x".repeat(300 * 1024) } });
+    const declared = await gateway.post(huge);
+    assert.equal(declared.status, 413);
+    const chunked = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = httpRequest(gateway.url, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (response) => {
+        let text = "";
+        response.on("data", (chunk: Buffer) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode!, text }));
+      });
+      request.on("error", reject);
+      for (let offset = 0; offset < huge.length; offset += 16 * 1024) request.write(huge.slice(offset, offset + 16 * 1024));
+      request.end();
+    });
+    assert.equal(chunked.status, 413);
+    assert.match(chunked.text, /REQUEST_ENTITY_TOO_LARGE/);
+  });
+
+  it("bounds batched requests", async () => {
+    const batch = (n: number) => gateway.post(Array.from({ length: n }, () => ({ query: "{ __typename }" })));
+    const allowed = (await (await batch(10)).json()) as Body[];
+    assert.equal(allowed.length, 10);
+    const refusedBatch = await batch(11);
+    assert.equal(refusedBatch.status, 413);
+  });
+});
+
+describe("cross-site requests", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway({}, settingsFrom({ CORS_ORIGINS: "https://console.example.com" }));
+  });
+  after(() => gateway.close());
+
+  it("refuses a form-encoded POST (a forged cross-site form) without running it", async () => {
+    await gateway.resetAwsCalls();
+    const response = await fetch(gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ query: CREATE }).toString(),
+    });
+    assert.equal(response.status, 403);
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+
+  it("runs queries by GET (mutations cannot be sent that way)", async () => {
+    const ok = await fetch(`${gateway.url}?query=${encodeURIComponent(LIST)}`, { headers: { accept: "application/json" } });
+    assert.equal(ok.status, 200);
+    const mutation = await fetch(`${gateway.url}?query=${encodeURIComponent(CREATE)}`, { headers: { accept: "application/json" } });
+    assert.equal(mutation.status, 405);
+  });
+
+  it("allows only the listed origins", async () => {
+    const preflight = (origin: string) =>
+      fetch(gateway.url, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+    const listed = await preflight("https://console.example.com");
+    assert.equal(listed.headers.get("access-control-allow-origin"), "https://console.example.com");
+    const other = await preflight("https://evil.example.net");
+    assert.notEqual(other.headers.get("access-control-allow-origin"), "https://evil.example.net");
+    assert.notEqual(other.headers.get("access-control-allow-origin"), "*");
+  });
+});
+
+describe("production mode", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway({}, settingsFrom({ NODE_ENV: "production", GATEWAY_API_KEYS: API_KEYS }));
+  });
+  after(() => gateway.close());
+
+  it("refuses introspection", async () => {
+    const { body } = await send(gateway, "{ __schema { types { name } } }", bearer(ADMIN_KEY));
+    assert.equal(body.data, undefined);
+    assert.match(body.errors?.[0]?.message ?? "", /introspection/i);
+    const typeQuery = await send(gateway, '{ __type(name: "Workspace") { fields { name } } }', bearer(ADMIN_KEY));
+    assert.equal(typeQuery.body.data, undefined);
+  });
+
+  it("does not serve GraphiQL", async () => {
+    const response = await fetch(gateway.url, { headers: { accept: "text/html" } });
+    const text = await response.text();
+    assert.doesNotMatch(text, /graphiql/i);
+    assert.notEqual(response.status, 200);
+  });
+
+  it("still answers queries with credentials", async () => {
+    const { status, body } = await send(gateway, LIST, bearer(READ_KEY));
+    assert.equal(status, 200);
+    assert.equal(body.errors, undefined);
+  });
+});
