@@ -58,7 +58,8 @@ const UNKNOWN_MESSAGE = "The call to AWS failed after it may have been applied; 
 
 export function describeAwsFailure(error: unknown): AwsFailure {
   if (error instanceof OutcomeUnknownError) return { kind: "unknown", message: UNKNOWN_MESSAGE };
-  if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
+  // The SDK names a reset socket TimeoutError too; only a signal's own timeout (a DOMException) is the deadline.
+  if ((error as Error)?.name === "AbortError" || (error instanceof DOMException && error.name === "TimeoutError")) {
     return { kind: "deadline", message: DEADLINE_MESSAGE };
   }
   if (!(error instanceof WorkSpacesServiceException)) return { kind: "unavailable", message: UNAVAILABLE_MESSAGE };

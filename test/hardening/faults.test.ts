@@ -1,0 +1,192 @@
+// The gateway under upstream faults, against the emulator's knobs: throttling, slowness, disconnecting clients,
+// an upstream that is gone, and an upstream that fails after it may have applied a create.
+import assert from "node:assert/strict";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { metricValue, startTestGateway } from "../gateway/fixture.ts";
+import type { TestGateway } from "../gateway/fixture.ts";
+
+const DASHBOARD = `{ workspaces(first: 25) { edges { node { workspaceId state workspaceProperties { computeTypeName }
+  bundle { name computeType { name } } } } pageInfo { hasNextPage } } }`;
+
+interface Body {
+  data?: { workspaces?: { edges: unknown[] } } | null;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
+}
+
+async function query(gateway: TestGateway, text: string): Promise<Body> {
+  return (await (await gateway.post({ query: text })).json()) as Body;
+}
+
+describe("throttling", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway({ latencyMs: 5 }, { deadlineMs: 4_000, bundleCacheTtlMs: 0 });
+  });
+  after(() => gateway.close());
+
+  it("at a throttle rate of 0.3, hundreds of concurrent dashboard queries all succeed with correct data", async () => {
+    const expected = await query(gateway, DASHBOARD);
+    assert.equal(expected.errors, undefined);
+    gateway.emulator!.settings.throttleRate = 0.3;
+    try {
+      const bodies = await Promise.all(Array.from({ length: 300 }, () => query(gateway, DASHBOARD)));
+      const failed = bodies.filter((body) => body.errors);
+      assert.deepEqual(failed.slice(0, 1).map((b) => b.errors), []);
+      for (const body of bodies) assert.deepEqual(body, expected);
+    } finally {
+      gateway.emulator!.settings.throttleRate = 0;
+    }
+    assert.ok(metricValue(await gateway.metrics(), "workspaces_aws_throttles_total", { operation: "DescribeWorkspaces" }) > 0);
+    assert.ok(metricValue(await gateway.metrics(), "workspaces_aws_retries_total", { operation: "DescribeWorkspaces" }) > 0);
+  });
+
+  it("at 1.0, a typed THROTTLED error arrives within the deadline", async () => {
+    gateway.emulator!.settings.throttleRate = 1;
+    try {
+      const started = Date.now();
+      const body = await query(gateway, DASHBOARD);
+      const elapsed = Date.now() - started;
+      assert.equal(body.data, null);
+      assert.deepEqual(body.errors?.map((e) => [e.path, e.extensions]), [[["workspaces"], { code: "THROTTLED", retryable: true }]]);
+      assert.ok(elapsed < 4_000, `answered after ${elapsed} ms`);
+    } finally {
+      gateway.emulator!.settings.throttleRate = 0;
+    }
+  });
+});
+
+describe("deadline and disconnects", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway({ latencyMs: 0 }, { deadlineMs: 300 });
+  });
+  after(() => gateway.close());
+
+  it("aborts AWS calls that outlast the request's deadline, with a typed DEADLINE_EXCEEDED", async () => {
+    gateway.emulator!.settings.latencyMs = 2_000;
+    try {
+      const started = Date.now();
+      const body = await query(gateway, DASHBOARD);
+      assert.deepEqual(body.errors?.map((e) => e.extensions), [{ code: "DEADLINE_EXCEEDED", retryable: true }]);
+      assert.ok(Date.now() - started < 1_500);
+    } finally {
+      gateway.emulator!.settings.latencyMs = 0;
+    }
+  });
+
+  it("aborts the AWS calls of a client that disconnects", async () => {
+    const aborted = () => gateway.metrics().then((text) =>
+      metricValue(text, "workspaces_aws_requests_total", { operation: "DescribeWorkspaces", outcome: "AbortError" }));
+    const before = await aborted();
+    gateway.emulator!.settings.latencyMs = 250;
+    try {
+      const controller = new AbortController();
+      const pending = fetch(gateway.url, {
+        method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ workspaces(first: 3) { edges { cursor } } }" }), signal: controller.signal,
+      });
+      setTimeout(() => controller.abort(), 100);
+      await assert.rejects(pending);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(await aborted(), before + 1);
+    } finally {
+      gateway.emulator!.settings.latencyMs = 0;
+    }
+  });
+});
+
+describe("identical reads from concurrent requests", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway({ latencyMs: 100 });
+  });
+  after(() => gateway.close());
+
+  it("share AWS calls: 50 concurrent dashboards cost what one costs", async () => {
+    await query(gateway, DASHBOARD);
+    await gateway.resetAwsCalls();
+    await query(gateway, DASHBOARD);
+    const alone = await gateway.awsCalls();
+    await gateway.resetAwsCalls();
+    const bodies = await Promise.all(Array.from({ length: 50 }, () => query(gateway, DASHBOARD)));
+    assert.ok(bodies.every((body) => !body.errors && body.data?.workspaces?.edges.length === 25));
+    assert.deepEqual(await gateway.awsCalls(), alone);
+    assert.ok(metricValue(await gateway.metrics(), "workspaces_aws_coalesced_reads_total", { operation: "DescribeWorkspaces" }) >= 49);
+  });
+});
+
+describe("upstream gone", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway({}, { deadlineMs: 3_000 });
+  });
+  after(() => gateway.close());
+
+  it("answers with a typed error, fails /ready, stays alive and live", async () => {
+    assert.equal((await fetch(`${gateway.origin}/ready`)).status, 200);
+    await gateway.emulator!.close();
+    const body = await query(gateway, DASHBOARD);
+    assert.deepEqual(body.errors?.map((e) => e.extensions?.code), ["UPSTREAM_UNAVAILABLE"]);
+    assert.doesNotMatch(JSON.stringify(body), /127\.0\.0\.1|ECONNREFUSED|at .*:\d+:\d+/);
+    // /ready remembers its last answer for 2 s.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const ready = await fetch(`${gateway.origin}/ready`);
+    assert.equal(ready.status, 503);
+    assert.deepEqual(await ready.json(), { status: "unavailable", reason: "AWS WorkSpaces is not reachable" });
+    assert.equal((await fetch(`${gateway.origin}/health`)).status, 200);
+  });
+});
+
+describe("a create that fails after it may have applied", () => {
+  let gateway: TestGateway;
+  let dropped = 0;
+  // Between the gateway and AWS: CreateWorkspaces reaches AWS, but its answer is lost on the way back.
+  const lossy = createServer((incoming, outgoing) => {
+    const upstream = new URL(gateway.emulator!.url);
+    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers }, (answer) => {
+      if (String(incoming.headers["x-amz-target"]).endsWith("CreateWorkspaces")) {
+        dropped += 1;
+        answer.resume();
+        answer.on("end", () => outgoing.socket?.destroy());
+        return;
+      }
+      outgoing.writeHead(answer.statusCode!, answer.headers);
+      answer.pipe(outgoing);
+    });
+    incoming.pipe(forward);
+  });
+
+  before(async () => {
+    gateway = await startTestGateway();
+    await new Promise<void>((resolve) => lossy.listen(0, "127.0.0.1", resolve));
+  });
+  after(async () => {
+    await gateway.close();
+    lossy.closeAllConnections();
+    await new Promise((resolve) => lossy.close(resolve));
+  });
+
+  it("is not retried, and reports OUTCOME_UNKNOWN; the same create through a healthy path is refused by AWS as a duplicate", async () => {
+    const { createWorkspacesClient } = await import("../../src/aws/client.ts");
+    const { createWorkspaces } = await import("../../src/aws/create-workspaces.ts");
+    const client = createWorkspacesClient({
+      endpoint: `http://127.0.0.1:${(lossy.address() as AddressInfo).port}`,
+      region: "us-east-1",
+      credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
+    });
+    try {
+      const request = { DirectoryId: "d-906734e2f1", UserName: "lossy-user", BundleId: "wsb-8vbljg4r6" };
+      const [outcome] = await createWorkspaces(client, [request]);
+      assert.equal(dropped, 1);
+      assert.equal(outcome!.kind, "failed");
+      assert.equal((outcome as { code: string }).code, "OUTCOME_UNKNOWN");
+      // AWS did create it: a blind retry would have been a second attempt at the same WorkSpace.
+      const [again] = await createWorkspaces(gateway.client, [request]);
+      assert.equal((again as { code: string }).code, "ResourceExists.Workspace");
+    } finally {
+      client.destroy();
+    }
+  });
+});
