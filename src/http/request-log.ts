@@ -3,6 +3,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Kind } from "graphql";
+import type { DocumentNode, OperationDefinitionNode } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { Histogram } from "prom-client";
 import { registry } from "../aws/metrics.ts";
@@ -53,12 +55,20 @@ export function logRequests(logger: Logger, handle: (request: IncomingMessage, r
   };
 }
 
-/** Notes the GraphQL operation in the request's log line. */
+/** Notes the GraphQL operation in the request's log line: the name the client asked for, else the document's. */
 export function useOperationName(): Plugin {
   return {
     onParams({ params }) {
       const record = requestScope.getStore();
-      if (record) record.operation = params.operationName ?? "anonymous";
+      if (record && params.operationName) record.operation = params.operationName;
+    },
+    onParse() {
+      return ({ result }) => {
+        const record = requestScope.getStore();
+        if (!record || record.operation || !result || !("definitions" in result)) return;
+        const operation = (result as DocumentNode).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+        record.operation = operation?.name?.value ?? "anonymous";
+      };
     },
   };
 }
