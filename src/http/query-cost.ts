@@ -1,7 +1,7 @@
 // The cost of an operation with its variables, before it runs: each field costs 1, and what is under a field that
 // returns many items costs once per item (a connection's `first`, or the length of an ID list argument), so a query
 // that would fan out into thousands of AWS calls is refused before any is made.
-import { Kind, getNamedType, isCompositeType, isUnionType, valueFromAST } from "graphql";
+import { Kind, getNamedType, getVariableValues, isCompositeType, isUnionType, valueFromAST } from "graphql";
 import type {
   DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLError, GraphQLField, GraphQLSchema,
   OperationDefinitionNode, SelectionSetNode,
@@ -23,10 +23,13 @@ function operationOf(document: DocumentNode, name?: string | null): OperationDef
   return name ? operations.find((o) => o.name?.value === name) : operations[0];
 }
 
-export function operationCost({ schema, document, operationName, variables, defaultPageSize }: CostInput): number {
+export function operationCost({ schema, document, operationName, variables: rawVariables, defaultPageSize }: CostInput): number {
   const operation = operationOf(document, operationName);
   const root = operation && schema.getRootType(operation.operation);
   if (!operation || !root) return 0;
+  // With the operation's defaults filled in, as execution will see them; variables it refuses cost nothing.
+  const { coerced: variables } = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  if (!variables) return 0;
   const typeNamed = (name: string | undefined) => {
     const type = name ? schema.getType(name) : undefined;
     return type && isCompositeType(type) ? type : undefined;
@@ -40,7 +43,7 @@ export function operationCost({ schema, document, operationName, variables, defa
     let multiplier = 1;
     for (const argument of field.args) {
       const written = node.arguments?.find((a) => a.name.value === argument.name);
-      const value = written ? valueFromAST(written.value, argument.type, variables ?? undefined) : undefined;
+      const value = written ? valueFromAST(written.value, argument.type, variables) : undefined;
       if (argument.name === "first") multiplier = Math.max(multiplier, typeof value === "number" ? value : defaultPageSize);
       if (Array.isArray(value)) multiplier = Math.max(multiplier, value.length);
     }
