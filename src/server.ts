@@ -168,9 +168,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       yoga(request, response);
     }
   };
-  const server: Server = createServer(logRequests(logger, (request, response) => void route(request, response)));
-  server.requestTimeout = config.requestTimeoutMs;
-  server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
+  const server: Server = createServer({
+    requestTimeout: config.requestTimeoutMs,
+    headersTimeout: Math.min(config.requestTimeoutMs, 60_000),
+    // How often Node checks those timeouts; its default (30 s) would let a short timeout run long.
+    connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),
+  }, logRequests(logger, (request, response) => void route(request, response)));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());

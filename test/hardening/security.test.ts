@@ -152,6 +152,23 @@ describe("query limits", () => {
     assert.match(chunked.text, /REQUEST_ENTITY_TOO_LARGE/);
   });
 
+  it("answers 408 to a client that sends its request too slowly", async () => {
+    const slow = await startTestGateway({}, { requestTimeoutMs: 300 });
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const request = httpRequest(slow.url, { method: "POST", headers: { "content-type": "application/json", "content-length": "100" } }, (response) => {
+          response.resume();
+          resolve(response.statusCode!);
+        });
+        request.on("error", reject);
+        request.write('{"query":');
+      });
+      assert.equal(status, 408);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("bounds batched requests", async () => {
     const batch = (n: number) => gateway.post(Array.from({ length: n }, () => ({ query: "{ __typename }" })));
     const allowed = (await (await batch(10)).json()) as Body[];
