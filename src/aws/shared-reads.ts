@@ -21,8 +21,9 @@ export class SharedReads {
       coalescedReads.inc({ operation });
     } else {
       const controller = new AbortController();
-      const promise = call(controller.signal).finally(() => this.inFlight.delete(key));
-      entry = { promise, controller, callers: 0 };
+      const created: InFlight = { promise: call(controller.signal), controller, callers: 0 };
+      created.promise = created.promise.finally(() => this.forget(key, created));
+      entry = created;
       this.inFlight.set(key, entry);
     }
     const shared = entry;
@@ -31,12 +32,20 @@ export class SharedReads {
     return new Promise<T>((resolve, reject) => {
       const leave = () => {
         shared.callers -= 1;
-        if (shared.callers === 0) shared.controller.abort(signal.reason);
+        if (shared.callers === 0) {
+          // Abandoned: a newcomer must start afresh rather than join a call being aborted.
+          this.forget(key, shared);
+          shared.controller.abort(signal.reason);
+        }
         reject(signal.reason);
       };
       signal.addEventListener("abort", leave, { once: true });
       (shared.promise as Promise<T>).then(resolve, reject).finally(() => signal.removeEventListener("abort", leave));
     });
+  }
+
+  private forget(key: string, entry: InFlight) {
+    if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
   }
 
   get size(): number {

@@ -50,7 +50,9 @@ export function operationCost({ schema, document, operationName, variables: rawV
     return multiplier;
   };
 
-  const costOf = (selectionSet: SelectionSetNode | undefined, parent: GraphQLCompositeType, visiting: ReadonlySet<string>): number => {
+  // Each fragment is costed once, so spreads that fan out stay linear; a cycle (invalid anyway) costs 0.
+  const fragmentCosts = new Map<string, number>();
+  const costOf = (selectionSet: SelectionSetNode | undefined, parent: GraphQLCompositeType): number => {
     if (!selectionSet) return 0;
     let total = 0;
     for (const selection of selectionSet.selections) {
@@ -58,21 +60,22 @@ export function operationCost({ schema, document, operationName, variables: rawV
         const field = isUnionType(parent) ? undefined : parent.getFields()[selection.name.value];
         if (!field) continue;
         const child = getNamedType(field.type);
-        const below = isCompositeType(child) ? costOf(selection.selectionSet, child, visiting) : 0;
+        const below = isCompositeType(child) ? costOf(selection.selectionSet, child) : 0;
         total += 1 + multiplierOf(selection, field) * below;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        total += costOf(selection.selectionSet, typeNamed(selection.typeCondition?.name.value) ?? parent, visiting);
-      } else if (!visiting.has(selection.name.value)) {
+        total += costOf(selection.selectionSet, typeNamed(selection.typeCondition?.name.value) ?? parent);
+      } else {
         const fragment = fragments.get(selection.name.value);
-        if (fragment) {
-          const typed = typeNamed(fragment.typeCondition.name.value) ?? parent;
-          total += costOf(fragment.selectionSet, typed, new Set([...visiting, fragment.name.value]));
+        if (fragment && !fragmentCosts.has(fragment.name.value)) {
+          fragmentCosts.set(fragment.name.value, 0);
+          fragmentCosts.set(fragment.name.value, costOf(fragment.selectionSet, typeNamed(fragment.typeCondition.name.value) ?? parent));
         }
+        total += fragment ? fragmentCosts.get(fragment.name.value)! : 0;
       }
     }
     return total;
   };
-  return costOf(operation.selectionSet, root, new Set());
+  return costOf(operation.selectionSet, root);
 }
 
 export function useQueryCost(maxCost: number, defaultPageSize: number): Plugin {

@@ -13,27 +13,32 @@ export function limitError(rule: LimitRule, limit: number, actual: number | stri
   });
 }
 
-/** Field depth of a selection set, fragments inlined; a fragment cycle (invalid anyway) stops the count. */
-export function depthOf(
-  selectionSet: SelectionSetNode | undefined,
-  fragments: Record<string, FragmentDefinitionNode>,
-  visiting: ReadonlySet<string> = new Set(),
-): number {
-  if (!selectionSet) return 0;
-  let deepest = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      // Introspection documents (GraphiQL's, codegen's) are deep by nature and cost no AWS call.
-      if (selection.name.value === "__schema" || selection.name.value === "__type") continue;
-      deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet, fragments, visiting));
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragments, visiting));
-    } else if (!visiting.has(selection.name.value)) {
-      const fragment = fragments[selection.name.value];
-      deepest = Math.max(deepest, depthOf(fragment?.selectionSet, fragments, new Set([...visiting, selection.name.value])));
+/** Field depth of a selection set, fragments inlined. */
+export function depthOf(selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>): number {
+  // Each fragment is measured once, so spreads that fan out stay linear; a cycle (invalid anyway) counts 0.
+  const fragmentDepths = new Map<string, number>();
+  const measure = (set: SelectionSetNode | undefined): number => {
+    if (!set) return 0;
+    let deepest = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        // Introspection documents (GraphiQL's, codegen's) are deep by nature and cost no AWS call.
+        if (selection.name.value === "__schema" || selection.name.value === "__type") continue;
+        deepest = Math.max(deepest, 1 + measure(selection.selectionSet));
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        deepest = Math.max(deepest, measure(selection.selectionSet));
+      } else {
+        const name = selection.name.value;
+        if (!fragmentDepths.has(name)) {
+          fragmentDepths.set(name, 0);
+          fragmentDepths.set(name, measure(fragments[name]?.selectionSet));
+        }
+        deepest = Math.max(deepest, fragmentDepths.get(name)!);
+      }
     }
-  }
-  return deepest;
+    return deepest;
+  };
+  return measure(selectionSet);
 }
 
 /** Aliases and directives written anywhere in the document. */
