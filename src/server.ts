@@ -21,6 +21,7 @@ import type { GatewayConfig } from "./config.ts";
 import { startEmulator } from "./emulator/index.ts";
 import type { RunningEmulator } from "./emulator/index.ts";
 import { principalOf, useAuthentication } from "./http/authentication.ts";
+import { useClientErrors } from "./http/client-errors.ts";
 import { useQueryCost } from "./http/query-cost.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { logRequests, useOperationName } from "./http/request-log.ts";
@@ -93,6 +94,7 @@ export function createGatewayHandler(upstream: UpstreamOptions, settings: Handle
       useOperationName(),
       useAuthentication(createAuthenticator(settings)),
       useCsrfPreventionForPosts(),
+      useClientErrors(),
       useQueryLimits(limits),
       useQueryCost(limits.cost, CONNECTION_SIZE.default),
       !settings.introspection && useDisableIntrospection(),
