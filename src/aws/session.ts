@@ -104,11 +104,11 @@ export class AwsSession {
     });
   }
 
-  /** With an idempotency key (scoped by the caller), a repeat returns the first result; another input is a conflict. */
-  async createWorkspaces(requests: WorkspaceRequest[], idempotencyKey?: string): Promise<IdempotentRun<CreateOutcome[]>> {
+  /** With an idempotency key, a repeat by the same caller returns the first result; another input is a conflict. */
+  async createWorkspaces(requests: WorkspaceRequest[], idempotency?: { caller: string; key: string }): Promise<IdempotentRun<CreateOutcome[]>> {
     const create = () => createWorkspaces(this.upstream.client, requests, this.signals.writes);
-    if (idempotencyKey === undefined) return { kind: "result", result: await create(), replayed: false };
-    return this.upstream.idempotency.run(idempotencyKey, requests, create, reachedAws);
+    if (!idempotency) return { kind: "result", result: await create(), replayed: false };
+    return this.upstream.idempotency.run(idempotency.caller, idempotency.key, requests, create, reachedAws);
   }
 
   /** Modifies, then reads each modified WorkSpace afresh (batched), as AWS shows it after the call. */

@@ -133,7 +133,7 @@ builder.mutationField("createWorkspaces", (t) =>
       }
       const requests = input.workspaces.map((request) => pascalCase(request) as WorkspaceRequest);
       // Keys are per caller: one caller's key never returns another's result.
-      const run = await context.aws.createWorkspaces(requests, idempotencyKey == null ? undefined : `${context.principal.id}/${idempotencyKey}`);
+      const run = await context.aws.createWorkspaces(requests, idempotencyKey == null ? undefined : { caller: context.principal.id, key: idempotencyKey });
       if (run.kind === "conflict") {
         throw new ValidationFailure("input.idempotencyKey", "reused", "was used within 24 hours with a different input");
       }
