@@ -13,6 +13,7 @@ const digestOf = (key: string) => createHash("sha256").update(key).digest();
 /** Parses the setting; the error names the entry by position only, so a key never reaches a log. */
 export function parseApiKeys(spec: string): ApiKey[] {
   const entries = spec.split(",").map((entry) => entry.trim()).filter(Boolean);
+  const seen = new Set<string>();
   return entries.map((entry, index) => {
     const separator = entry.lastIndexOf(":");
     const key = entry.slice(0, separator);
@@ -23,6 +24,9 @@ export function parseApiKeys(spec: string): ApiKey[] {
       );
     }
     const digest = digestOf(key);
+    // One key with two scope sets would leave which one applies to the order of the entries.
+    if (seen.has(digest.toString("hex"))) throw new Error(`GATEWAY_API_KEYS entry ${index + 1} repeats an earlier key`);
+    seen.add(digest.toString("hex"));
     // The ID names the key in logs and scopes idempotency keys without revealing it.
     const id = `key:${digest.subarray(0, 6).toString("hex")}`;
     return { digest, principal: { id, scopes: new Set(scopes as Scope[]) } };

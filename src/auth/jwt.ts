@@ -16,10 +16,11 @@ export function createJwtVerifier(settings: JwtSettings): (token: string) => Pro
   const keys = createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5_000 });
   return async (token) => {
     try {
-      const { payload } = await jwtVerify(token, keys, { issuer: settings.issuer, audience: settings.audience });
+      // A subject is required: it names the caller in logs and keeps callers' idempotency keys apart.
+      const { payload } = await jwtVerify(token, keys, { issuer: settings.issuer, audience: settings.audience, requiredClaims: ["sub"] });
       const granted = new Set(claimValues(payload[settings.scopeClaim]));
       const scopes = new Set(SCOPES.filter((scope) => granted.has(`${settings.scopePrefix}${scope}`)));
-      return { id: `jwt:${payload.sub ?? "unknown"}`, scopes };
+      return { id: `jwt:${payload.sub}`, scopes };
     } catch {
       return undefined;
     }

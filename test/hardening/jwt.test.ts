@@ -81,6 +81,12 @@ describe("JWT bearer tokens", () => {
     }
   });
 
+  it("answers 401 for a token without a subject", async () => {
+    const anonymous = await new SignJWT({ scope: "workspaces:read" }).setProtectedHeader({ alg: "RS256", kid: "main" })
+      .setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime("5m").sign(signingKey);
+    assert.equal((await send("{ __typename }", anonymous)).status, 401);
+  });
+
   it("grants nothing for scopes without the prefix", async () => {
     const { body } = await send("{ workspaces(first: 1) { edges { cursor } } }", await token({ scope: "read write" }));
     assert.equal(body.errors?.[0]?.extensions?.code, "FORBIDDEN");
