@@ -1,0 +1,175 @@
+// The security settings loadConfig checks at start-up: no open gateway in production unless asked, GraphiQL and
+// introspection off in production by default, complete JWT settings, and numbers in range.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { loadConfig } from "../../src/config.ts";
+
+const KEY = "prod_key_5Vb8Nc2Mx7Lz1Qa4";
+const KEYS = `${KEY}:read+write`;
+const JWT = { JWT_JWKS_URL: "https://issuer.example.com/.well-known/jwks.json", JWT_ISSUER: "https://issuer.example.com/", JWT_AUDIENCE: "workspaces-gateway" };
+
+describe("loadConfig: authentication in production", () => {
+  it("refuses to start in production without API keys or a JWT issuer", () => {
+    assert.throws(() => loadConfig({ NODE_ENV: "production" }), /NODE_ENV=production needs GATEWAY_API_KEYS or JWT_JWKS_URL/);
+    assert.throws(() => loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: "" }), /GATEWAY_ALLOW_OPEN/);
+    assert.throws(() => loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: " , " }), /GATEWAY_ALLOW_OPEN/);
+    assert.throws(() => loadConfig({ NODE_ENV: "production", GATEWAY_ALLOW_OPEN: "false" }), /GATEWAY_ALLOW_OPEN/);
+    assert.throws(() => loadConfig({ NODE_ENV: "production", GATEWAY_ALLOW_OPEN: "0" }), /GATEWAY_ALLOW_OPEN/);
+  });
+
+  it("starts open in production only with GATEWAY_ALLOW_OPEN=true (or 1)", () => {
+    for (const value of ["true", "1"]) {
+      const config = loadConfig({ NODE_ENV: "production", GATEWAY_ALLOW_OPEN: value });
+      assert.equal(config.production, true);
+      assert.deepEqual(config.apiKeys, []);
+      assert.equal(config.jwt, undefined);
+    }
+  });
+
+  it("refuses a GATEWAY_ALLOW_OPEN that is not a boolean", () => {
+    for (const value of ["yes", "TRUE", "on", " true"]) {
+      assert.throws(() => loadConfig({ NODE_ENV: "production", GATEWAY_ALLOW_OPEN: value }), /GATEWAY_ALLOW_OPEN must be true or false/, value);
+    }
+  });
+
+  it("starts in production with API keys, or with a JWT issuer", () => {
+    const withKeys = loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: KEYS });
+    assert.equal(withKeys.apiKeys.length, 1);
+    const withJwt = loadConfig({ NODE_ENV: "production", ...JWT });
+    assert.equal(withJwt.jwt?.jwksUrl, JWT.JWT_JWKS_URL);
+  });
+
+  it("runs open outside production, for local development", () => {
+    const config = loadConfig({});
+    assert.equal(config.production, false);
+    assert.deepEqual(config.apiKeys, []);
+    assert.equal(config.host, "127.0.0.1", "and listens on loopback only by default");
+  });
+
+  it("names a bad API key entry without showing the key", () => {
+    assert.throws(
+      () => loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: `${KEY}:read,${KEY}x:admin` }),
+      (error: unknown) => error instanceof Error && /entry 2/.test(error.message) && !error.message.includes(KEY),
+    );
+    assert.throws(
+      () => loadConfig({ GATEWAY_API_KEYS: "tooshort:read" }),
+      (error: unknown) => error instanceof Error && !error.message.includes("tooshort"),
+    );
+  });
+});
+
+describe("loadConfig: GraphiQL and introspection", () => {
+  it("turns both on outside production", () => {
+    const config = loadConfig({});
+    assert.equal(config.graphiql, true);
+    assert.equal(config.introspection, true);
+  });
+
+  it("turns both off in production by default", () => {
+    const config = loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: KEYS });
+    assert.equal(config.graphiql, false);
+    assert.equal(config.introspection, false);
+  });
+
+  it("lets GRAPHIQL=true and INTROSPECTION=true turn each back on in production, separately", () => {
+    const graphiql = loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: KEYS, GRAPHIQL: "true" });
+    assert.equal(graphiql.graphiql, true);
+    assert.equal(graphiql.introspection, false);
+    const introspection = loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: KEYS, INTROSPECTION: "1" });
+    assert.equal(introspection.graphiql, false);
+    assert.equal(introspection.introspection, true);
+  });
+
+  it("lets GRAPHIQL=false and INTROSPECTION=false turn them off in development", () => {
+    const config = loadConfig({ GRAPHIQL: "false", INTROSPECTION: "0" });
+    assert.equal(config.graphiql, false);
+    assert.equal(config.introspection, false);
+  });
+
+  it("refuses flags that are not booleans", () => {
+    assert.throws(() => loadConfig({ GRAPHIQL: "yes" }), /GRAPHIQL must be true or false/);
+    assert.throws(() => loadConfig({ INTROSPECTION: "off" }), /INTROSPECTION/);
+  });
+});
+
+describe("loadConfig: JWT settings", () => {
+  it("needs JWT_ISSUER and JWT_AUDIENCE with JWT_JWKS_URL", () => {
+    assert.throws(() => loadConfig({ JWT_JWKS_URL: JWT.JWT_JWKS_URL }), /JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE/);
+    assert.throws(() => loadConfig({ JWT_JWKS_URL: JWT.JWT_JWKS_URL, JWT_ISSUER: JWT.JWT_ISSUER }), /JWT_AUDIENCE/);
+    assert.throws(() => loadConfig({ JWT_JWKS_URL: JWT.JWT_JWKS_URL, JWT_AUDIENCE: JWT.JWT_AUDIENCE }), /JWT_ISSUER/);
+    assert.throws(() => loadConfig({ ...JWT, JWT_ISSUER: "" }), /JWT_ISSUER/);
+  });
+
+  it("needs JWT_JWKS_URL to be a URL", () => {
+    assert.throws(() => loadConfig({ ...JWT, JWT_JWKS_URL: "not a url" }), /JWT_JWKS_URL must be a URL/);
+  });
+
+  it("reads the JWT settings, with the scope claim defaulting to `scope`", () => {
+    const config = loadConfig({ ...JWT });
+    assert.deepEqual(config.jwt, {
+      jwksUrl: JWT.JWT_JWKS_URL,
+      issuer: JWT.JWT_ISSUER,
+      audience: JWT.JWT_AUDIENCE,
+      scopeClaim: "scope",
+      scopePrefix: "",
+    });
+    const custom = loadConfig({ ...JWT, JWT_SCOPE_CLAIM: "scp", JWT_SCOPE_PREFIX: "workspaces:" });
+    assert.equal(custom.jwt?.scopeClaim, "scp");
+    assert.equal(custom.jwt?.scopePrefix, "workspaces:");
+  });
+
+  it("configures no JWT without JWT_JWKS_URL, whatever else is set", () => {
+    assert.equal(loadConfig({ JWT_ISSUER: "x", JWT_AUDIENCE: "y" }).jwt, undefined);
+  });
+});
+
+describe("loadConfig: numbers", () => {
+  it("reads the query limits, with defaults", () => {
+    const { limits } = loadConfig({});
+    assert.deepEqual(limits, { depth: 12, aliases: 20, tokens: 3_000, directives: 20, cost: 10_000, batch: 10, bodyBytes: 256 * 1024 });
+    const custom = loadConfig({ MAX_DEPTH: "5", MAX_COST: "500", MAX_BATCH: "1", MAX_BODY_BYTES: "1024", MAX_ALIASES: "0" });
+    assert.equal(custom.limits.depth, 5);
+    assert.equal(custom.limits.cost, 500);
+    assert.equal(custom.limits.batch, 1);
+    assert.equal(custom.limits.bodyBytes, 1024);
+    assert.equal(custom.limits.aliases, 0);
+  });
+
+  it("refuses numbers that are not integers, or out of range", () => {
+    const bad: [string, string][] = [
+      ["MAX_DEPTH", "0"],
+      ["MAX_DEPTH", "1001"],
+      ["MAX_DEPTH", "1.5"],
+      ["MAX_DEPTH", "deep"],
+      ["MAX_COST", "-1"],
+      ["MAX_COST", "0"],
+      ["MAX_COST", "NaN"],
+      ["MAX_COST", "Infinity"],
+      ["MAX_TOKENS", "0"],
+      ["MAX_ALIASES", "-5"],
+      ["MAX_BATCH", "0"],
+      ["MAX_BODY_BYTES", String(100 * 1024 * 1024 + 1)],
+      ["REQUEST_DEADLINE_MS", "0"],
+      ["REQUEST_TIMEOUT_MS", "-100"],
+      ["AWS_MAX_ATTEMPTS", "0"],
+      ["AWS_MAX_ATTEMPTS", "21"],
+      ["AWS_RATE_LIMIT", "-1"],
+      ["AWS_RATE_LIMIT", "2.5"],
+      ["SHUTDOWN_TIMEOUT_MS", "soon"],
+      ["PORT", "65536"],
+    ];
+    for (const [name, value] of bad) {
+      assert.throws(() => loadConfig({ [name]: value }), new RegExp(`^Error: ${name} must be an integer`), `${name}=${value}`);
+    }
+  });
+
+  it("treats an empty number as unset", () => {
+    assert.equal(loadConfig({ MAX_DEPTH: "" }).limits.depth, 12);
+    assert.equal(loadConfig({ AWS_RATE_LIMIT: "" }).awsRateLimit, 50);
+  });
+
+  it("refuses an unknown log level", () => {
+    assert.throws(() => loadConfig({ LOG_LEVEL: "verbose" }), /LOG_LEVEL must be one of/);
+    assert.equal(loadConfig({ LOG_LEVEL: "silent" }).logLevel, "silent");
+  });
+});
