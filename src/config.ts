@@ -10,15 +10,17 @@ export interface GatewayConfig {
   backend: "emulator" | "aws";
   bundleCacheTtlMs: number;
   cursorSecret: string;
+  /** How often the subscriptions' polling loop asks AWS about the watched WorkSpaces. */
+  watchPollMs: number;
   /** Knobs of the embedded emulator (EMULATOR_*); port 0 picks a free one. */
   emulator: EmulatorSettings;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new Error(`${name} must be an integer from 0 to ${max}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   return value;
 }
 
@@ -36,6 +38,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     backend,
     bundleCacheTtlMs: integer(env, "BUNDLE_CACHE_TTL_MS", 5 * 60_000, 86_400_000),
     cursorSecret: env.CURSOR_SECRET || randomBytes(32).toString("hex"),
+    // At least a second between ticks: polling faster would spend AWS's rate limit for little news.
+    watchPollMs: integer(env, "WATCH_POLL_MS", 5_000, 3_600_000, 1_000),
     emulator: { ...parseSettings([], env), port: integer(env, "EMULATOR_PORT", 0, 65_535) },
   };
 }

@@ -10,6 +10,7 @@ import { createWorkspacesClient } from "./aws/client.ts";
 import { registry } from "./aws/metrics.ts";
 import { AwsSession } from "./aws/session.ts";
 import type { UpstreamOptions } from "./aws/session.ts";
+import { WorkspaceWatch } from "./aws/workspace-watch.ts";
 import type { GatewayConfig } from "./config.ts";
 import { startEmulator } from "./emulator/index.ts";
 import type { RunningEmulator } from "./emulator/index.ts";
@@ -56,6 +57,8 @@ export function createGatewayHandler(upstream: UpstreamOptions) {
 export interface RunningGateway {
   url: string;
   client: WorkSpacesClient;
+  /** The polling loop behind subscriptions. */
+  watch: WorkspaceWatch;
   emulator?: RunningEmulator;
   close(): Promise<void>;
 }
@@ -76,10 +79,12 @@ async function connectUpstream(config: GatewayConfig): Promise<{ client: WorkSpa
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const { client, emulator } = await connectUpstream(config);
+  const watch = new WorkspaceWatch(client, { intervalMs: config.watchPollMs });
   const yoga = createGatewayHandler({
     client,
     bundleCache: new BundleCache(config.bundleCacheTtlMs),
     cursorSecret: config.cursorSecret,
+    watch,
   });
   const server: Server = createServer(async (request, response) => {
     const path = (request.url ?? "/").split("?")[0];
@@ -108,8 +113,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   return {
     url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/graphql`,
     client,
+    watch,
     emulator,
     close: async () => {
+      watch.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
