@@ -53,6 +53,8 @@ export interface GatewayConfig {
   /** Time given to in-flight requests to finish after SIGTERM. */
   shutdownTimeoutMs: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** How often the subscriptions' polling loop asks AWS about the watched WorkSpaces. */
+  watchPollMs: number;
   /** Knobs of the embedded emulator (EMULATOR_*); port 0 picks a free one. */
   emulator: EmulatorSettings;
 }
@@ -136,6 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     awsRateLimit: integer(env, "AWS_RATE_LIMIT", 50, 100_000),
     shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 15_000, 3_600_000),
     logLevel,
+    // At least a second between ticks: polling faster would spend AWS's rate limit for little news.
+    watchPollMs: integer(env, "WATCH_POLL_MS", 5_000, 3_600_000, 1_000),
     emulator: { ...parseSettings([], env), port: integer(env, "EMULATOR_PORT", 0, 65_535) },
   };
 }

@@ -16,6 +16,7 @@ import { registry } from "./aws/metrics.ts";
 import { AwsReadiness } from "./aws/readiness.ts";
 import { AwsSession, CONNECTION_SIZE } from "./aws/session.ts";
 import type { UpstreamOptions } from "./aws/session.ts";
+import { WorkspaceWatch } from "./aws/workspace-watch.ts";
 import { loadConfig } from "./config.ts";
 import type { GatewayConfig } from "./config.ts";
 import { startEmulator } from "./emulator/index.ts";
@@ -112,6 +113,8 @@ export function createGatewayHandler(upstream: UpstreamOptions, settings: Handle
 export interface RunningGateway {
   url: string;
   client: WorkSpacesClient;
+  /** The polling loop behind subscriptions. */
+  watch: WorkspaceWatch;
   emulator?: RunningEmulator;
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), then releases everything. */
   close(): Promise<void>;
@@ -144,11 +147,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {
     logger.warn({ host: config.host }, "no authentication is configured and the gateway listens beyond localhost");
   }
+  const watch = new WorkspaceWatch(client, { intervalMs: config.watchPollMs });
   const yoga = createGatewayHandler({
     client,
     bundleCache: new BundleCache(config.bundleCacheTtlMs),
     cursorSecret: config.cursorSecret,
     idempotency: new IdempotencyStore(),
+    watch,
   }, config, logger);
   const readiness = new AwsReadiness(client);
   let draining = false;
@@ -184,9 +189,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   return {
     url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/graphql`,
     client,
+    watch,
     emulator,
     close: async () => {
       draining = true;
+      // Subscriptions would never finish on their own: ending the polling loop completes their streams.
+      watch.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections between requests would hold the server open: close each as soon as it is idle.
       const idle = setInterval(() => server.closeIdleConnections(), 100);

@@ -2,7 +2,7 @@
 // connections over AWS's pages, with the input checked against AWS's rules before any call is made.
 import type { ModifyWorkspacePropertiesRequest, WorkSpacesClient, WorkspaceRequest } from "@aws-sdk/client-workspaces";
 import type DataLoader from "dataloader";
-import { validateDescribeWorkspaceBundles, validateDescribeWorkspaces } from "../constraints.ts";
+import { checkWorkspaceId, validateDescribeWorkspaceBundles, validateDescribeWorkspaces } from "../constraints.ts";
 import type { Violation } from "../constraints.ts";
 import { createWorkspaces } from "./create-workspaces.ts";
 import type { CreateOutcome } from "./create-workspaces.ts";
@@ -17,6 +17,8 @@ import { createBundleLoader, describeBundlesRequest, fetchBundlesPage } from "./
 import type { BundleCache, BundleShape, BundlesFilter } from "./bundles.ts";
 import { createWorkspaceLoader, describeWorkspacesRequest, fetchWorkspacesPage } from "./workspaces.ts";
 import type { WorkspaceShape, WorkspacesFilter } from "./workspaces.ts";
+import { WATCH_ID_LIMIT } from "./workspace-watch.ts";
+import type { WatchEvent, WorkspaceWatch } from "./workspace-watch.ts";
 
 export const CONNECTION_SIZE = { default: 25, max: 100 };
 
@@ -27,6 +29,8 @@ export interface UpstreamOptions {
   cursorSecret: string;
   /** createWorkspaces results by idempotency key, across requests. */
   idempotency: IdempotencyStore<CreateOutcome[]>;
+  /** The process's one polling loop for subscriptions; it must outlive every request. */
+  watch: WorkspaceWatch;
   clock?: () => number;
 }
 
@@ -106,9 +110,24 @@ export class AwsSession {
 
   /** With an idempotency key, a repeat by the same caller returns the first result; another input is a conflict. */
   async createWorkspaces(requests: WorkspaceRequest[], idempotency?: { caller: string; key: string }): Promise<IdempotentRun<CreateOutcome[]>> {
-    const create = () => createWorkspaces(this.upstream.client, requests, this.signals.writes);
+    const create = async () => {
+      const outcomes = await createWorkspaces(this.upstream.client, requests, this.signals.writes);
+      // Watchable at once, before AWS's listings show them.
+      for (const outcome of outcomes) if (outcome.kind === "created") this.upstream.watch.recordCreated(outcome.workspace);
+      return outcomes;
+    };
     if (!idempotency) return { kind: "result", result: await create(), replayed: false };
     return this.upstream.idempotency.run(idempotency.caller, idempotency.key, requests, create, reachedAws);
+  }
+
+  /** Live state of 1 to 100 WorkSpaces from the process's one polling loop; bad IDs are refused before any AWS call. */
+  watchWorkspaces(workspaceIds: string[]): AsyncIterableIterator<WatchEvent> {
+    if (workspaceIds.length < 1 || workspaceIds.length > WATCH_ID_LIMIT) {
+      throw gatewayError("VALIDATION", `workspaceIds: must hold 1 to ${WATCH_ID_LIMIT} items`, { field: "workspaceIds", rule: "listSize" });
+    }
+    const violations = workspaceIds.flatMap((id, i) => checkWorkspaceId(id, `WorkspaceIds[${i}]`));
+    if (violations.length > 0) throw validationError(violations, { WorkspaceIds: "workspaceIds" });
+    return this.upstream.watch.stream(workspaceIds);
   }
 
   /** Modifies, then reads each modified WorkSpace afresh (batched), as AWS shows it after the call. */

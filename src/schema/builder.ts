@@ -59,3 +59,4 @@ export const builder = new SchemaBuilder<{
 
 builder.queryType({ authScopes: { read: true } });
 builder.mutationType({ authScopes: { write: true } });
+builder.subscriptionType({ authScopes: { read: true } });

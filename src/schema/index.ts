@@ -4,5 +4,6 @@ import "./bundle.ts";
 import "./modification-state.ts";
 import "./create-workspaces.ts";
 import "./modify-workspace-properties.ts";
+import "./workspace-state.ts";
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -11,6 +11,8 @@ import type { AddressInfo } from "node:net";
 import { BundleCache } from "../../src/aws/bundles.ts";
 import { createWorkspacesClient } from "../../src/aws/client.ts";
 import { IdempotencyStore } from "../../src/aws/idempotency.ts";
+import { WorkspaceWatch } from "../../src/aws/workspace-watch.ts";
+import type { Schedule } from "../../src/aws/workspace-watch.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
 import type { EmulatorSettings, RunningEmulator } from "../../src/emulator/index.ts";
 import { createGatewayHandler, startGateway } from "../../src/server.ts";
@@ -95,20 +97,25 @@ export async function startTestGateway(
 
 export interface ClockedGateway {
   url: string;
+  /** The gateway's own SDK client. */
+  client: WorkSpacesClient;
   emulator: RunningEmulator;
   /** Milliseconds since the epoch, read by both the gateway and the emulator; move it by hand. */
   clock: { now: number };
+  /** The subscriptions' polling loop, on the fake clock. */
+  watch: WorkspaceWatch;
   execute<R, V>(document: TypedDocumentNode<R, V>, variables?: V): Promise<GraphQLResponse<R>>;
   close(): Promise<void>;
 }
 
 /**
- * The gateway's own handler, client and bundle cache on an emulator, all reading one fake clock, so tests can
- * move time by hours (startGateway takes no clock). Assembled as startGateway assembles them.
+ * The gateway's own handler, client, bundle cache and watch on an emulator, all reading one fake clock, so tests
+ * can move time by hours (startGateway takes no clock). Assembled as startGateway assembles them; `schedule` lets
+ * a test fire the watch's ticks itself.
  */
 export async function startClockedGateway(
   emulatorSettings: Partial<EmulatorSettings> = {},
-  options: { cursorSecret?: string; bundleCacheTtlMs?: number; start?: number } = {},
+  options: { cursorSecret?: string; bundleCacheTtlMs?: number; start?: number; schedule?: Schedule } = {},
 ): Promise<ClockedGateway> {
   const clock = { now: options.start ?? Date.UTC(2025, 0, 1) };
   const now = () => clock.now;
@@ -118,11 +125,13 @@ export async function startClockedGateway(
     region: "us-east-1",
     credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
   });
+  const watch = new WorkspaceWatch(client, { intervalMs: 5_000, clock: now, schedule: options.schedule });
   const yoga = createGatewayHandler({
     client,
     bundleCache: new BundleCache(options.bundleCacheTtlMs ?? 5 * 60_000, now),
     cursorSecret: options.cursorSecret ?? "test-secret",
-    idempotency: new IdempotencyStore(10_000, now),
+    idempotency: new IdempotencyStore(1_000, now),
+    watch,
     clock: now,
   }, { ...loadConfig({}), logLevel: "silent" });
   const server = createServer((request, response) => yoga(request, response));
@@ -130,8 +139,10 @@ export async function startClockedGateway(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   return {
     url,
+    client,
     emulator,
     clock,
+    watch,
     async execute(document, variables) {
       const response = await fetch(url, {
         method: "POST",
@@ -141,6 +152,7 @@ export async function startClockedGateway(
       return (await response.json()) as GraphQLResponse<never>;
     },
     async close() {
+      watch.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -9,6 +9,7 @@ describe("loadConfig", () => {
     assert.equal(config.port, 4000);
     assert.equal(config.emulator.port, 0);
     assert.equal(config.bundleCacheTtlMs, 300_000);
+    assert.equal(config.watchPollMs, 5_000);
   });
 
   it("uses real AWS only when asked, and only with a region", () => {
@@ -26,5 +27,12 @@ describe("loadConfig", () => {
     assert.throws(() => loadConfig({ PORT: "-1" }), /PORT/);
     assert.throws(() => loadConfig({ BUNDLE_CACHE_TTL_MS: "soon" }), /BUNDLE_CACHE_TTL_MS/);
     assert.throws(() => loadConfig({ EMULATOR_THROTTLE_RATE: "2" }), /EMULATOR_THROTTLE_RATE/);
+  });
+
+  it("polls watched WorkSpaces every WATCH_POLL_MS, one second at the fastest", () => {
+    assert.equal(loadConfig({ WATCH_POLL_MS: "1000" }).watchPollMs, 1_000);
+    assert.equal(loadConfig({ WATCH_POLL_MS: "30000" }).watchPollMs, 30_000);
+    assert.throws(() => loadConfig({ WATCH_POLL_MS: "999" }), /WATCH_POLL_MS must be an integer from 1000 to 3600000, got "999"/);
+    assert.throws(() => loadConfig({ WATCH_POLL_MS: "2.5s" }), /WATCH_POLL_MS/);
   });
 });

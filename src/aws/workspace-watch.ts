@@ -1,0 +1,273 @@
+// Live WorkSpace state for subscriptions: one polling loop per process, so a tick costs one DescribeWorkspaces per
+// 25 watched IDs however many subscribers watch them, and nothing is polled while nobody watches.
+import type { WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import { ID_LIST_SIZE } from "../constraints.ts";
+import { fetchWorkspacesPage } from "./workspaces.ts";
+import type { WorkspaceShape } from "./workspaces.ts";
+
+/** How many IDs one subscription may watch. */
+export const WATCH_ID_LIMIT = 100;
+
+/** How long a WorkSpace created through the gateway is taken to exist while AWS does not show it yet. */
+export const CREATED_GRACE_MS = 5 * 60_000;
+
+/** A watched WorkSpace as AWS shows it now; null when AWS has no such WorkSpace, which ends its stream. */
+export interface WatchEvent {
+  workspaceId: string;
+  workspace: WorkspaceShape | null;
+}
+
+export type WatchListener = (event: WatchEvent) => void;
+
+/** Runs `tick` once after `ms` and returns what cancels it; tests pass one that fires ticks by hand. */
+export type Schedule = (tick: () => Promise<void>, ms: number) => () => void;
+
+export interface WatchOptions {
+  intervalMs: number;
+  clock?: () => number;
+  schedule?: Schedule;
+}
+
+interface Entry {
+  listeners: Set<WatchListener>;
+  workspace?: WorkspaceShape;
+  fingerprint?: string;
+}
+
+const timeoutSchedule: Schedule = (tick, ms) => {
+  const timer = setTimeout(() => void tick(), ms);
+  return () => clearTimeout(timer);
+};
+
+/** Sorted keys at every level, so two equal values serialize alike whatever order AWS sent them in. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const members = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${members.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** What a change must touch to be news to subscribers: state, modification states and properties. */
+export function watchedFingerprint(workspace: WorkspaceShape): string {
+  const { state, modificationStates, workspaceProperties } = workspace;
+  return stableJson({ state, modificationStates: modificationStates ?? [], workspaceProperties });
+}
+
+export class WorkspaceWatch {
+  private readonly entries = new Map<string, Entry>();
+  /** Created through this gateway, with the create result, until AWS shows them or the grace ends. */
+  private readonly created = new Map<string, { workspace: WorkspaceShape; until: number }>();
+  /** Watched IDs no fetch has asked AWS about yet. */
+  private readonly fresh = new Set<string>();
+  /** Fetches run one after the other, so an older answer never overwrites a newer one. */
+  private queue: Promise<void> = Promise.resolve();
+  private primeQueued = false;
+  private cancelTick: (() => void) | null = null;
+  private ticking = false;
+  private subscriptions = 0;
+  private readonly abort = new AbortController();
+  private readonly clock: () => number;
+  private readonly schedule: Schedule;
+
+  constructor(
+    private readonly client: WorkSpacesClient,
+    private readonly options: WatchOptions,
+  ) {
+    this.clock = options.clock ?? Date.now;
+    this.schedule = options.schedule ?? timeoutSchedule;
+  }
+
+  /**
+   * Calls `listener` with each ID's current state (at once when known, else after one coalesced fetch), then on
+   * every change; returns what stops it, which also stops the loop when nobody else watches.
+   */
+  watch(workspaceIds: readonly string[], listener: WatchListener): () => void {
+    const ids = [...new Set(workspaceIds)];
+    const known: WatchEvent[] = [];
+    for (const id of ids) {
+      let entry = this.entries.get(id);
+      if (!entry) {
+        entry = { listeners: new Set() };
+        const created = this.created.get(id);
+        if (created && created.until > this.clock()) this.remember(entry, created.workspace);
+        this.entries.set(id, entry);
+        this.fresh.add(id);
+      }
+      entry.listeners.add(listener);
+      if (entry.workspace) known.push({ workspaceId: id, workspace: entry.workspace });
+    }
+    this.subscriptions += 1;
+    this.prime();
+    this.scheduleTick();
+    for (const event of known) listener(event);
+    let watching = true;
+    return () => {
+      if (!watching) return;
+      watching = false;
+      this.subscriptions -= 1;
+      for (const id of ids) {
+        const entry = this.entries.get(id);
+        if (!entry?.listeners.delete(listener) || entry.listeners.size > 0) continue;
+        this.entries.delete(id);
+        this.fresh.delete(id);
+      }
+      if (this.entries.size === 0) this.stopTicks();
+    };
+  }
+
+  /**
+   * The events of `workspaceIds` to read one at a time: each ID's latest, the longest waiting first, so a reader that
+   * falls behind gets current states rather than a backlog. Watching starts at the first read and stops on
+   * return(); the stream ends once every ID has ended.
+   */
+  stream(workspaceIds: readonly string[]): AsyncIterableIterator<WatchEvent> {
+    const due = new Map<string, WatchEvent>();
+    const open = new Set(workspaceIds);
+    let unwatch: (() => void) | null = null;
+    let finished = false;
+    let wake = () => {};
+    const finish = () => {
+      finished = true;
+      due.clear();
+      unwatch?.();
+      wake();
+    };
+    const listener: WatchListener = (event) => {
+      due.delete(event.workspaceId);
+      due.set(event.workspaceId, event);
+      if (event.workspace === null) open.delete(event.workspaceId);
+      wake();
+    };
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      next: async () => {
+        if (!finished) unwatch ??= this.watch(workspaceIds, listener);
+        while (due.size === 0) {
+          if (finished || open.size === 0) {
+            finish();
+            return { done: true, value: undefined };
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        }
+        const [event] = due.values();
+        due.delete(event!.workspaceId);
+        return { done: false, value: event! };
+      },
+      return: async () => {
+        finish();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  /** A WorkSpace AWS just accepted: watchable at once, PENDING from the create result until AWS shows it. */
+  recordCreated(workspace: WorkspaceShape): void {
+    this.pruneCreated();
+    this.created.set(workspace.workspaceId!, { workspace, until: this.clock() + CREATED_GRACE_MS });
+  }
+
+  /** Active subscriptions, watched IDs, and whether a tick is scheduled. */
+  get status() {
+    return { subscriptions: this.subscriptions, workspaces: this.entries.size, polling: this.cancelTick !== null || this.ticking };
+  }
+
+  close(): void {
+    this.abort.abort();
+    this.stopTicks();
+    this.entries.clear();
+    this.fresh.clear();
+    this.created.clear();
+  }
+
+  /** New IDs are fetched before the next tick, all that arrived meanwhile in one go. */
+  private prime(): void {
+    if (this.fresh.size === 0 || this.primeQueued) return;
+    this.primeQueued = true;
+    void this.enqueue(() => {
+      this.primeQueued = false;
+      return [...this.fresh];
+    });
+  }
+
+  private scheduleTick(): void {
+    if (this.cancelTick || this.ticking || this.entries.size === 0 || this.abort.signal.aborted) return;
+    this.cancelTick = this.schedule(() => this.tick(), this.options.intervalMs);
+  }
+
+  private stopTicks(): void {
+    this.cancelTick?.();
+    this.cancelTick = null;
+  }
+
+  private async tick(): Promise<void> {
+    this.cancelTick = null;
+    this.ticking = true;
+    this.pruneCreated();
+    await this.enqueue(() => [...this.entries.keys()]);
+    this.ticking = false;
+    this.scheduleTick();
+  }
+
+  /** `select` runs when the fetch's turn comes, so it asks only about IDs still watched then. */
+  private enqueue(select: () => string[]): Promise<void> {
+    this.queue = this.queue.then(() => {
+      const ids = select();
+      for (const id of ids) this.fresh.delete(id);
+      return this.fetch(ids);
+    });
+    return this.queue;
+  }
+
+  private async fetch(ids: string[]): Promise<void> {
+    for (let start = 0; start < ids.length; start += ID_LIST_SIZE.max) {
+      const batch = ids.slice(start, start + ID_LIST_SIZE.max);
+      try {
+        const page = await fetchWorkspacesPage(this.client, { WorkspaceIds: batch }, null, this.abort.signal);
+        this.apply(batch, page.items);
+      } catch {
+        // Throttled or failing: these IDs keep their last state, and the next tick asks again.
+      }
+    }
+  }
+
+  private apply(batch: string[], workspaces: WorkspaceShape[]): void {
+    const found = new Map(workspaces.map((w) => [w.workspaceId!, w]));
+    const now = this.clock();
+    for (const id of batch) {
+      const entry = this.entries.get(id);
+      const workspace = found.get(id);
+      if (workspace) {
+        this.created.delete(id);
+        if (entry && this.remember(entry, workspace)) this.emit(entry, { workspaceId: id, workspace });
+        continue;
+      }
+      if (!entry || (this.created.get(id)?.until ?? -Infinity) > now) continue;
+      this.entries.delete(id);
+      this.emit(entry, { workspaceId: id, workspace: null });
+    }
+  }
+
+  /** Keeps the latest state; true when a watched field changed (or it is the first state). */
+  private remember(entry: Entry, workspace: WorkspaceShape): boolean {
+    const fingerprint = watchedFingerprint(workspace);
+    const changed = fingerprint !== entry.fingerprint;
+    entry.workspace = workspace;
+    entry.fingerprint = fingerprint;
+    return changed;
+  }
+
+  private emit(entry: Entry, event: WatchEvent): void {
+    for (const listener of [...entry.listeners]) listener(event);
+  }
+
+  private pruneCreated(): void {
+    const now = this.clock();
+    for (const [id, { until }] of this.created) if (until <= now) this.created.delete(id);
+  }
+}

@@ -1,0 +1,80 @@
+// A subscription from a real browser: Chromium's EventSource, as the README shows it, against the gateway.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { startTestGateway } from "../gateway/fixture.ts";
+import type { TestGateway } from "../gateway/fixture.ts";
+import { SeededPool, UNKNOWN_WORKSPACE } from "../mutations/helpers.ts";
+import { TIMEOUT_MS } from "./helpers.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+describe("EventSource in Chromium", { timeout: TIMEOUT_MS }, () => {
+  let gateway: TestGateway;
+  let browser: Browser;
+
+  before(async () => {
+    gateway = await startTestGateway();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await gateway?.close();
+  });
+
+  it("receives each WorkSpace's state, the not-found error, and the complete event that ends the stream", async () => {
+    const workspace = (await SeededPool.load(gateway.client)).take();
+    const page = await browser.newPage();
+    await page.goto(`${gateway.origin}/health`);
+    const events = await page.evaluate(async ({ endpoint, ids }) => {
+      // The README's example, collecting what arrives until the server completes the stream.
+      const query = `subscription ($ids: [String!]!) {
+        workspaceStateChanged(workspaceIds: $ids) {
+          __typename
+          ... on Workspace { workspaceId state }
+          ... on Error { code message }
+        }
+      }`;
+      const url = new URL(endpoint);
+      url.searchParams.set("query", query);
+      url.searchParams.set("variables", JSON.stringify({ ids }));
+      const received: unknown[] = [];
+      await new Promise<void>((resolve) => {
+        const source = new EventSource(url);
+        source.addEventListener("next", (event) => {
+          received.push(JSON.parse(event.data));
+          if (received.length < 2) return;
+          source.close();
+          resolve();
+        });
+      });
+      const completed = await new Promise((resolve) => {
+        url.searchParams.set("variables", JSON.stringify({ ids: [ids[1]] }));
+        const source = new EventSource(url);
+        source.addEventListener("next", (event) => received.push(JSON.parse(event.data)));
+        source.addEventListener("complete", () => {
+          source.close();
+          resolve(true);
+        });
+      });
+      return { received, completed };
+    }, { endpoint: gateway.url, ids: [workspace.WorkspaceId!, UNKNOWN_WORKSPACE] });
+    const notFound = {
+      data: { workspaceStateChanged: { __typename: "WorkspaceNotFoundError", code: "NOT_FOUND", message: `AWS has no WorkSpace ${UNKNOWN_WORKSPACE}.` } },
+    };
+    assert.deepEqual(events, {
+      received: [
+        { data: { workspaceStateChanged: { __typename: "Workspace", workspaceId: workspace.WorkspaceId, state: workspace.State } } },
+        notFound,
+        notFound,
+      ],
+      completed: true,
+    });
+    await page.close();
+  });
+});
