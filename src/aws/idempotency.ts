@@ -1,6 +1,6 @@
 // Results of createWorkspaces by idempotency key: a repeat within the retention period gets the first result
 // without calling AWS again, and a repeat while the first is running waits for it.
-import { createHash } from "node:crypto";
+import { fingerprintOf } from "./fingerprint.ts";
 
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60_000;
 
@@ -12,14 +12,6 @@ interface Entry<T> {
 }
 
 export type IdempotentRun<T> = { kind: "result"; result: T; replayed: boolean } | { kind: "conflict" };
-
-/** A stable digest of an input, whatever the order of its object keys. */
-export function fingerprintOf(value: unknown): string {
-  const canonical = JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
-  );
-  return createHash("sha256").update(canonical).digest("hex");
-}
 
 export class IdempotencyStore<T> {
   /** Entries by caller, so one caller's keys can never push out another's results. */

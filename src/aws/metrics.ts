@@ -1,5 +1,5 @@
 // What the gateway asks of AWS, for /metrics (Prometheus).
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -38,4 +38,27 @@ export const loaderBatchSize = new Histogram({
   labelNames: ["loader"] as const,
   buckets: [1, 2, 5, 10, 25, 50, 100],
   registers: [registry],
+});
+
+/** The live polling loops behind subscriptions (one per gateway), read when /metrics is scraped. */
+export const watchGauges = new Set<{ readonly status: { subscriptions: number; workspaces: number } }>();
+
+const sumOf = (key: "subscriptions" | "workspaces") => [...watchGauges].reduce((total, watch) => total + watch.status[key], 0);
+
+new Gauge({
+  name: "workspaces_watch_subscriptions",
+  help: "Open workspaceStateChanged subscriptions.",
+  registers: [registry],
+  collect() {
+    this.set(sumOf("subscriptions"));
+  },
+});
+
+new Gauge({
+  name: "workspaces_watch_workspaces",
+  help: "Distinct WorkSpaces the subscriptions' polling loop asks AWS about each tick.",
+  registers: [registry],
+  collect() {
+    this.set(sumOf("workspaces"));
+  },
 });

@@ -2,6 +2,8 @@
 // 25 watched IDs however many subscribers watch them, and nothing is polled while nobody watches.
 import type { WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { ID_LIST_SIZE } from "../constraints.ts";
+import { fingerprintOf } from "./fingerprint.ts";
+import { watchGauges } from "./metrics.ts";
 import { fetchWorkspacesPage } from "./workspaces.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
 
@@ -39,20 +41,10 @@ const timeoutSchedule: Schedule = (tick, ms) => {
   return () => clearTimeout(timer);
 };
 
-/** Sorted keys at every level, so two equal values serialize alike whatever order AWS sent them in. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const members = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${members.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
 /** What a change must touch to be news to subscribers: state, modification states and properties. */
 export function watchedFingerprint(workspace: WorkspaceShape): string {
   const { state, modificationStates, workspaceProperties } = workspace;
-  return stableJson({ state, modificationStates: modificationStates ?? [], workspaceProperties });
+  return fingerprintOf({ state, modificationStates: modificationStates ?? [], workspaceProperties });
 }
 
 export class WorkspaceWatch {
@@ -77,6 +69,7 @@ export class WorkspaceWatch {
   ) {
     this.clock = options.clock ?? Date.now;
     this.schedule = options.schedule ?? timeoutSchedule;
+    watchGauges.add(this);
   }
 
   /**
@@ -132,8 +125,11 @@ export class WorkspaceWatch {
       finished = true;
       due.clear();
       unwatch?.();
+      this.abort.signal.removeEventListener("abort", finish);
       wake();
     };
+    // Closing the watch (the gateway shutting down) ends every stream, so their responses complete.
+    this.abort.signal.addEventListener("abort", finish, { once: true });
     const listener: WatchListener = (event) => {
       due.delete(event.workspaceId);
       due.set(event.workspaceId, event);
@@ -145,6 +141,7 @@ export class WorkspaceWatch {
         return this;
       },
       next: async () => {
+        if (this.abort.signal.aborted) finish();
         if (!finished) unwatch ??= this.watch(workspaceIds, listener);
         while (due.size === 0) {
           if (finished || open.size === 0) {
@@ -178,6 +175,7 @@ export class WorkspaceWatch {
   }
 
   close(): void {
+    watchGauges.delete(this);
     this.abort.abort();
     this.stopTicks();
     this.entries.clear();

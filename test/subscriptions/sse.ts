@@ -47,18 +47,19 @@ export class SseSubscription<R> {
     document: TypedDocumentNode<R, V>,
     variables: V,
     method: "POST" | "GET" = "POST",
+    headers: Record<string, string> = {},
   ): Promise<SseSubscription<R>> {
     const abort = new AbortController();
     const query = print(document);
     const response = method === "POST"
       ? await fetch(url, {
         method,
-        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        headers: { "content-type": "application/json", accept: "text/event-stream", ...headers },
         body: JSON.stringify({ query, variables }),
         signal: abort.signal,
       })
       : await fetch(`${url}?${new URLSearchParams({ query, variables: JSON.stringify(variables) })}`, {
-        headers: { accept: "text/event-stream" },
+        headers: { accept: "text/event-stream", ...headers },
         signal: abort.signal,
       });
     assert.equal(response.status, 200);

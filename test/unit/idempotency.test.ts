@@ -2,7 +2,8 @@
 // retained, expiry after 24 hours and the capacity bound.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { IDEMPOTENCY_RETENTION_MS, IdempotencyStore, fingerprintOf } from "../../src/aws/idempotency.ts";
+import { fingerprintOf } from "../../src/aws/fingerprint.ts";
+import { IDEMPOTENCY_RETENTION_MS, IdempotencyStore } from "../../src/aws/idempotency.ts";
 
 const keepAll = () => true;
 

@@ -1,0 +1,75 @@
+// Subscriptions under the same rules as queries: credentials, the read scope, the cost limit; and a gateway that
+// shuts down ends its open streams instead of waiting for them.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { print } from "graphql";
+import { WorkspaceStateChangedDocument } from "../generated/graphql.ts";
+import type { WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables } from "../generated/graphql.ts";
+import { sdkWorkspaces, settingsFrom, startTestGateway } from "../gateway/fixture.ts";
+import type { TestGateway } from "../gateway/fixture.ts";
+import { TIMEOUT_MS } from "./helpers.ts";
+import { SseSubscription } from "./sse.ts";
+
+const READER = "sub-reader-0123456789abcdef";
+const WRITER = "sub-writer-0123456789abcdef";
+
+const open = (gateway: TestGateway, workspaceIds: string[], key: string) =>
+  SseSubscription.open<WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables>(
+    gateway.url, WorkspaceStateChangedDocument, { workspaceIds }, "POST", { authorization: `Bearer ${key}` });
+
+describe("subscriptions and access", { timeout: TIMEOUT_MS }, () => {
+  let gateway: TestGateway;
+  let ids: string[];
+  before(async () => {
+    gateway = await startTestGateway({}, { ...settingsFrom({ GATEWAY_API_KEYS: `${READER}:read,${WRITER}:write` }), limits: { ...settingsFrom({}).limits!, cost: 500 } });
+    ids = (await sdkWorkspaces(gateway.client)).map((w) => w.WorkspaceId!);
+  });
+  after(() => gateway.close());
+
+  it("answers 401 to a subscription without credentials, before any AWS call", async () => {
+    await gateway.resetAwsCalls();
+    const response = await fetch(gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: print(WorkspaceStateChangedDocument), variables: { workspaceIds: ids.slice(0, 1) } }),
+    });
+    assert.equal(response.status, 401);
+    await response.body?.cancel();
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+
+  it("streams to a read credential, and refuses one without the read scope with FORBIDDEN", async () => {
+    const reader = await open(gateway, ids.slice(0, 1), READER);
+    const first = await reader.nextData();
+    assert.equal(first.workspaceStateChanged.__typename, "Workspace");
+    reader.close();
+    const writer = await open(gateway, ids.slice(0, 1), WRITER);
+    const refused = await writer.next();
+    assert.notEqual(refused, "complete");
+    assert.equal((refused as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code, "FORBIDDEN");
+    writer.close();
+  });
+
+  it("refuses a subscription over the cost limit, counting its IDs, before any AWS call", async () => {
+    await gateway.resetAwsCalls();
+    const response = await fetch(gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${READER}` },
+      body: JSON.stringify({ query: print(WorkspaceStateChangedDocument), variables: { workspaceIds: ids.slice(0, 60) } }),
+    });
+    assert.equal(response.status, 400);
+    const text = await response.text();
+    assert.match(text, /"code":"QUERY_TOO_COMPLEX","rule":"cost","limit":500/);
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+
+  it("ends open streams when the gateway shuts down", async () => {
+    const stream = await open(gateway, ids.slice(0, 2), READER);
+    await stream.nextData();
+    await stream.nextData();
+    const started = Date.now();
+    await gateway.close();
+    assert.equal(await stream.next(), "complete");
+    assert.ok(Date.now() - started < 5_000, `shutdown took ${Date.now() - started} ms`);
+  });
+});
