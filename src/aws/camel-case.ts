@@ -9,11 +9,25 @@ export type CamelCase<T> = T extends readonly (infer U)[]
       ? { [K in keyof T as Uncapitalized<K>]: CamelCase<T[K]> }
       : T;
 
+/** Member names are few and fixed by the service model (the shapes mapped hold no maps), so each is converted once. */
+const camelKeys = new Map<string, string>();
+
+function camelKey(key: string): string {
+  let camel = camelKeys.get(key);
+  if (camel === undefined) {
+    camel = key.charAt(0).toLowerCase() + key.slice(1);
+    camelKeys.set(key, camel);
+  }
+  return camel;
+}
+
+// Runs on every AWS response: a plain loop, as Object.entries/fromEntries cost several times as much.
 export function camelCase<T>(value: T): CamelCase<T> {
   if (Array.isArray(value)) return value.map(camelCase) as CamelCase<T>;
   if (value === null || typeof value !== "object" || value instanceof Date) return value as CamelCase<T>;
-  const entries = Object.entries(value).map(([key, member]) => [key.charAt(0).toLowerCase() + key.slice(1), camelCase(member)]);
-  return Object.fromEntries(entries) as CamelCase<T>;
+  const mapped: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) mapped[camelKey(key)] = camelCase((value as Record<string, unknown>)[key]);
+  return mapped as CamelCase<T>;
 }
 
 type Capitalized<K> = K extends string ? Capitalize<K> : K;

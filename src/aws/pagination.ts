@@ -17,6 +17,17 @@ export interface Slice<T> {
   hasNextPage: PromiseLike<boolean> | boolean;
 }
 
+/** An edge whose cursor (an HMAC) is computed when first read: most queries select no cursor, or only the last. */
+function edgeOf<T>(node: T, cursor: () => string): Edge<T> {
+  let value: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (value ??= cursor());
+    },
+  };
+}
+
 /** A value computed on first `then`, so GraphQL pays for it only when the field is selected. */
 export function lazy<T>(compute: () => Promise<T>): PromiseLike<T> {
   let promise: Promise<T> | undefined;
@@ -41,7 +52,7 @@ export async function sliceOf<T>(
     for (; index < page.items.length && edges.length < first; index++) {
       const atPageEnd = index + 1 === page.items.length && page.nextToken !== undefined;
       const position = atPageEnd ? { token: page.nextToken!, offset: 0 } : { token, offset: index + 1 };
-      edges.push({ node: page.items[index]!, cursor: cursorFor(position) });
+      edges.push(edgeOf(page.items[index]!, () => cursorFor(position)));
     }
     if (edges.length === first) {
       if (index < page.items.length) return { edges, hasNextPage: true };

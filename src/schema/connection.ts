@@ -8,8 +8,13 @@ export function connectionOf<T>(slice: Slice<T>) {
       // A lazy thenable: GraphQL awaits it only when a client selects hasNextPage.
       hasNextPage: slice.hasNextPage as boolean,
       hasPreviousPage: false,
-      startCursor: slice.edges[0]?.cursor ?? null,
-      endCursor: slice.edges.at(-1)?.cursor ?? null,
+      // Getters, so an edge's cursor is signed only when a client selects it.
+      get startCursor() {
+        return slice.edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return slice.edges.at(-1)?.cursor ?? null;
+      },
     },
   };
 }

@@ -1,0 +1,51 @@
+// `npm run bench`: the gateway against what users would write instead (the SDK directly) and against the ceiling of
+// its own HTTP server (bare graphql-yoga), side by side in one run, since on a shared machine only ratios mean much.
+// Prints one table per section and writes them to bench/results/<timestamp>.json, latest.json and latest.md.
+//   npm run bench -- --only latency,throughput   some sections
+//   npm run bench -- --profile                   also a CPU profile of the gateway under the throughput load
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { parseArgs } from "node:util";
+import { measureAwsCalls } from "./aws-calls.ts";
+import { measureFanOut } from "./fan-out.ts";
+import type { SectionResult } from "./harness.ts";
+import { measureLatency } from "./latency.ts";
+import { markdownTable, textTable } from "./report.ts";
+import { measureScale } from "./scale.ts";
+import { measureThroughput } from "./throughput.ts";
+
+const { values } = parseArgs({ options: { only: { type: "string" }, profile: { type: "boolean", default: false } } });
+
+const SECTIONS: Record<string, () => Promise<SectionResult[]>> = {
+  "aws-calls": async () => [await measureAwsCalls()],
+  latency: async () => [await measureLatency()],
+  throughput: () => measureThroughput(values.profile),
+  scale: async () => [await measureScale()],
+  "fan-out": async () => [await measureFanOut()],
+};
+
+const chosen = values.only?.split(",") ?? Object.keys(SECTIONS);
+const unknown = chosen.filter((name) => !(name in SECTIONS));
+if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(", ")}; sections: ${Object.keys(SECTIONS).join(", ")}`);
+
+const started = performance.now();
+const results: SectionResult[] = [];
+console.log(`workspaces-gateway bench, node ${process.version}, ${availableParallelism()} CPUs\n`);
+for (const name of chosen) {
+  for (const section of await SECTIONS[name]!()) {
+    console.log(`${textTable(section)}\n`);
+    results.push(section);
+  }
+}
+const seconds = (performance.now() - started) / 1000;
+const misses = results.flatMap((s) => s.rows).filter((row) => row.result === "MISS").length;
+console.log(`bench took ${seconds.toFixed(0)} s; ${misses === 0 ? "every target met" : `${misses} target(s) missed`}`);
+
+const date = new Date().toISOString();
+const report = { date, node: process.version, cpus: availableParallelism(), seconds: Math.round(seconds), sections: results };
+const dir = new URL("./results/", import.meta.url);
+mkdirSync(dir, { recursive: true });
+const json = `${JSON.stringify(report, null, 2)}\n`;
+writeFileSync(new URL(`${date.replace(/[:.]/g, "-")}.json`, dir), json);
+writeFileSync(new URL("latest.json", dir), json);
+writeFileSync(new URL("latest.md", dir), `${results.map(markdownTable).join("\n\n")}\n`);
