@@ -1,8 +1,7 @@
-// Structured JSON logs (pino); every line written while a request is handled carries its request ID.
+// Structured JSON logs (pino) on stdout.
 import { pino } from "pino";
 import type { DestinationStream, Logger } from "pino";
 import type { GatewayConfig } from "./config.ts";
-import { requestScope } from "./http/request-log.ts";
 
 export type { Logger };
 
@@ -11,10 +10,6 @@ export function createLogger(level: GatewayConfig["logLevel"], destination?: Des
     {
       level,
       base: { service: "workspaces-gateway" },
-      mixin: () => {
-        const request = requestScope.getStore();
-        return request ? { requestId: request.id } : {};
-      },
     },
     destination,
   );

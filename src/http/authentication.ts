@@ -2,7 +2,7 @@
 import type { Plugin } from "graphql-yoga";
 import type { Authenticator } from "../auth/authenticator.ts";
 import type { Principal } from "../auth/principal.ts";
-import { requestScope } from "./request-log.ts";
+import { recordOf } from "./request-log.ts";
 
 const principals = new WeakMap<Request, Principal>();
 
@@ -27,7 +27,7 @@ export function useAuthentication(authenticator: Authenticator): Plugin {
         return;
       }
       principals.set(request, principal);
-      const record = requestScope.getStore();
+      const record = recordOf(request);
       if (record) record.principal = principal.id;
     },
   };
