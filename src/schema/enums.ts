@@ -19,5 +19,14 @@ export const ModificationStateEnumType = enumFrom("ModificationStateEnum", Modif
  * never fails the rest of a response.
  */
 export function knownValue<T extends Record<string, string>>(values: T, value: string | undefined): T[keyof T] | null {
-  return value !== undefined && (Object.values(values) as string[]).includes(value) ? (value as T[keyof T]) : null;
+  return value !== undefined && valueSetOf(values).has(value) ? (value as T[keyof T]) : null;
+}
+
+// Resolved for every field of every WorkSpace: each enum's values are gathered once.
+const valueSets = new WeakMap<Record<string, string>, Set<string>>();
+
+function valueSetOf(values: Record<string, string>): Set<string> {
+  let set = valueSets.get(values);
+  if (!set) valueSets.set(values, (set = new Set(Object.values(values))));
+  return set;
 }
