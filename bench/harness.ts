@@ -35,7 +35,8 @@ export async function startChild(
   const { env = {}, args = [], nodeArgs = [] } = options;
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, ...args], {
     cwd: ROOT,
-    env: { ...process.env, NODE_NO_WARNINGS: "1", ...env },
+    // As deployed: graphql-js (in every server here) skips its development checks in production.
+    env: { ...process.env, NODE_NO_WARNINGS: "1", NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.add(child);
@@ -75,10 +76,15 @@ export const awsEnv = (emulatorUrl: string) => ({
   AWS_SECRET_ACCESS_KEY: "bench",
 });
 
+/** The key every bench client sends (servers without authentication ignore it). */
+export const BENCH_KEY = "bench-key-0123456789abcdef";
+export const AUTHORIZATION = { authorization: `Bearer ${BENCH_KEY}` };
+
 /** The gateway as deployed (`npm start`), on the emulator through the SDK's standard configuration. */
 export function startGatewayProcess(emulatorUrl: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildServer> {
   return startChild("src/main.ts", {
-    env: { WORKSPACES_BACKEND: "aws", ...awsEnv(emulatorUrl), PORT: "0", ...env },
+    // With an API key, as production requires; no AWS rate limit, which would cap the gateway at its rate.
+    env: { WORKSPACES_BACKEND: "aws", ...awsEnv(emulatorUrl), PORT: "0", GATEWAY_API_KEYS: `${BENCH_KEY}:read+write`, AWS_RATE_LIMIT: "0", ...env },
     nodeArgs,
   });
 }
@@ -97,7 +103,7 @@ function post(url: string, body: string): Promise<{ status: number; text: string
   return new Promise((resolve, reject) => {
     const req = request({
       hostname, port, path: pathname, method: "POST", agent,
-      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...AUTHORIZATION },
     }, (response) => {
       let text = "";
       response.setEncoding("utf8");

@@ -1,5 +1,6 @@
 // Load from autocannon, run in the bench process while the server under load runs in a child process of its own.
 import autocannon from "autocannon";
+import { AUTHORIZATION } from "./harness.ts";
 
 export interface LoadResult {
   requests: number;
@@ -12,7 +13,7 @@ export async function load(url: string, body: string, connections: number, secon
   const result = await autocannon({
     url,
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...AUTHORIZATION },
     body,
     connections,
     duration: seconds,
