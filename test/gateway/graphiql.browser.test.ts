@@ -1,12 +1,10 @@
 // GraphiQL in real headless Chromium (Debian's), driven by playwright-core: it opens, runs its default query, shows data.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { chromium } from "playwright-core";
 import type { Browser } from "playwright-core";
+import { launchChromium } from "../browser.ts";
 import { startTestGateway } from "./fixture.ts";
 import type { TestGateway } from "./fixture.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 describe("GraphiQL in Chromium", () => {
   let gateway: TestGateway;
@@ -14,12 +12,7 @@ describe("GraphiQL in Chromium", () => {
 
   before(async () => {
     gateway = await startTestGateway();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -1,14 +1,12 @@
 // A subscription from a real browser: Chromium's EventSource, as the README shows it, against the gateway.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { chromium } from "playwright-core";
 import type { Browser } from "playwright-core";
+import { launchChromium } from "../browser.ts";
 import { startTestGateway } from "../gateway/fixture.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
 import { SeededPool, UNKNOWN_WORKSPACE } from "../mutations/helpers.ts";
 import { TIMEOUT_MS } from "./helpers.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 describe("EventSource in Chromium", { timeout: TIMEOUT_MS }, () => {
   let gateway: TestGateway;
@@ -16,10 +14,7 @@ describe("EventSource in Chromium", { timeout: TIMEOUT_MS }, () => {
 
   before(async () => {
     gateway = await startTestGateway();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
