@@ -27,7 +27,9 @@ export const builder = new SchemaBuilder<{
     // Checked once when a subscription starts, not on every event.
     authorizeOnSubscribe: true,
     unauthorizedError: (_parent, _context, info) => {
-      const scope = info.operation.operation === "mutation" ? "write" : "read";
+      // Root mutation fields need write; every other guarded field (root queries, subscriptions, reads nested
+      // anywhere) needs read.
+      const scope = info.operation.operation === "mutation" && info.parentType.name === "Mutation" ? "write" : "read";
       return gatewayError("FORBIDDEN", `${info.fieldName}: needs the ${scope} scope, which this credential does not have`, {
         field: info.fieldName,
         rule: "scope",

@@ -38,6 +38,8 @@ builder.node(BundleRef, {
     workspaces: t.field({
       type: WorkspaceConnection,
       nullable: false,
+      // Fields that read more from AWS need the read scope, also under a mutation's result.
+      authScopes: { read: true },
       description: "The WorkSpaces created from this bundle.",
       args: { first: t.arg.int(), after: t.arg.string() },
       resolve: async (bundle, { first, after }, context) =>

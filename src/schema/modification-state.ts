@@ -34,6 +34,7 @@ builder.node(ModificationStateRef, {
     workspace: t.field({
       type: WorkspaceRef,
       nullable: true,
+      authScopes: { read: true },
       resolve: (m, _args, context) => context.aws.workspaces.load(m.workspaceId),
     }),
   }),

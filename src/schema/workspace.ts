@@ -51,6 +51,7 @@ builder.node(WorkspaceRef, {
     bundle: t.field({
       type: BundleRef,
       nullable: true,
+      authScopes: { read: true },
       description: "The bundle the WorkSpace was created from; null when AWS no longer has it.",
       resolve: (w, _args, context) => (w.bundleId ? context.aws.bundles.load(w.bundleId) : null),
     }),

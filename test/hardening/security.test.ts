@@ -74,6 +74,16 @@ describe("authentication and scopes", () => {
     assert.equal(admin.body.errors, undefined);
   });
 
+  it("does not let a write-only key read other data through a mutation's result", async () => {
+    const nested = `mutation { createWorkspaces(input: { workspaces: [{ directoryId: "d-906734e2f1", userName: "sec-nested", bundleId: "wsb-8vbljg4r6" }] }) {
+      ... on CreateWorkspacesPayload { results { ... on Workspace { workspaceId bundle { workspaces(first: 3) { edges { node { userName } } } } } } } } }`;
+    const { body } = await send(gateway, nested, bearer(WRITE_KEY));
+    const created = (body.data?.createWorkspaces as { results: { workspaceId: string; bundle: unknown }[] }).results[0]!;
+    assert.match(created.workspaceId, /^ws-/);
+    assert.equal(created.bundle, null);
+    assert.deepEqual(body.errors?.map((e) => [e.extensions?.code, e.message]), [["FORBIDDEN", "bundle: needs the read scope, which this credential does not have"]]);
+  });
+
   it("still serves /health and /metrics without credentials", async () => {
     assert.equal((await fetch(`${gateway.origin}/health`)).status, 200);
     assert.equal((await fetch(`${gateway.origin}/metrics`)).status, 200);
