@@ -33,7 +33,8 @@ class CappedBackoff {
   }
 }
 
-const NON_IDEMPOTENT = new Set(["CreateWorkspaces"]);
+/** Writes a retry could repeat or misreport: AWS refuses a second modify while the first is in progress. */
+const NON_IDEMPOTENT = new Set(["CreateWorkspaces", "ModifyWorkspaceProperties"]);
 
 const sharedReads = new WeakMap<WorkSpacesClient, SharedReads>();
 
@@ -63,7 +64,7 @@ export function createWorkspacesClient(config: WorkSpacesClientConfig, policy: C
         if (failure.kind === "throttled") awsThrottles.inc({ operation });
         // AWS applies nothing it throttles or refuses (4xx), nor what never connected; anything else may have applied.
         if (NON_IDEMPOTENT.has(operation) && failure.kind === "unavailable" && (error as { code?: string }).code !== "ECONNREFUSED") {
-          throw new OutcomeUnknownError(error);
+          throw new OutcomeUnknownError();
         }
         throw error;
       }

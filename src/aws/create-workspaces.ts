@@ -4,7 +4,7 @@ import { CreateWorkspacesCommand } from "@aws-sdk/client-workspaces";
 import type { CreateWorkspacesResult, WorkSpacesClient, WorkspaceRequest } from "@aws-sdk/client-workspaces";
 import { CREATE_BATCH_SIZE, checkWorkspaceRequestRules, checkWorkspaceRequestShape, workspaceOwnerKey } from "../constraints.ts";
 import { camelCase } from "./camel-case.ts";
-import { OutcomeUnknownError, describeAwsFailure, failureCode } from "./errors.ts";
+import { describeWriteFailure, failureCode } from "./errors.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
 
 export const CREATE_REQUEST_LIMIT = 100;
@@ -68,9 +68,7 @@ async function createBatch(client: WorkSpacesClient, requests: WorkspaceRequest[
     const output = await client.send(new CreateWorkspacesCommand({ Workspaces: requests }), { abortSignal: signal });
     return correlateCreateResults(requests, indexes, output);
   } catch (error) {
-    const described = describeAwsFailure(error);
-    // A create cut short by the deadline may still have been applied.
-    const failure = described.kind === "deadline" ? describeAwsFailure(new OutcomeUnknownError(error)) : described;
+    const failure = describeWriteFailure(error);
     const code = failureCode(failure);
     return requests.map((request, i): CreateOutcome => ({ kind: "failed", index: indexes[i]!, request, code, message: failure.message }));
   }

@@ -24,7 +24,7 @@ export function gatewayError(code: GatewayErrorCode, message: string, extensions
 export class OutcomeUnknownError extends Error {
   override readonly name = "OutcomeUnknownError";
 
-  constructor(readonly upstream: unknown) {
+  constructor() {
     // No `cause`: the SDK would follow it, see a transient error and retry the write.
     super("The call failed after it may have reached AWS.");
   }
@@ -69,6 +69,12 @@ export function describeAwsFailure(error: unknown): AwsFailure {
   }
   if (status >= 500) return { kind: "unavailable", message: UNAVAILABLE_MESSAGE };
   return { kind: "refused", exception: error.name, message: scrubMessage(error.message || error.name) };
+}
+
+/** A write's failure: one cut short by the deadline may still have been applied, so its outcome is unknown. */
+export function describeWriteFailure(error: unknown): AwsFailure {
+  const failure = describeAwsFailure(error);
+  return failure.kind === "deadline" ? { kind: "unknown", message: UNKNOWN_MESSAGE } : failure;
 }
 
 /** The code a failed item carries: AWS's exception name when it refused, else the gateway's. */

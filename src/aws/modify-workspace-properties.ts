@@ -3,7 +3,7 @@
 import { ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
 import type { ModifyWorkspacePropertiesRequest, WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { validateModifyWorkspaceProperties } from "../constraints.ts";
-import { describeAwsFailure } from "./errors.ts";
+import { describeWriteFailure } from "./errors.ts";
 import type { AwsFailure } from "./errors.ts";
 
 const MODIFY_CONCURRENCY = 5;
@@ -42,7 +42,7 @@ async function modifyOne(client: WorkSpacesClient, request: ModifyWorkspacePrope
     await client.send(new ModifyWorkspacePropertiesCommand(request), { abortSignal: signal });
     return { kind: "modified", workspaceId: request.WorkspaceId! };
   } catch (error) {
-    return { kind: "upstream", failure: describeAwsFailure(error) };
+    return { kind: "upstream", failure: describeWriteFailure(error) };
   }
 }
 

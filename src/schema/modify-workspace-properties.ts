@@ -76,7 +76,8 @@ function resultOf(outcome: ModifyOutcome & { workspace?: WorkspaceShape | null }
       const { failure } = outcome;
       const Refusal = failure.kind === "refused" ? refusals.get(failure.exception) : undefined;
       if (Refusal) return new Refusal(failure.message);
-      return new UpstreamFailure(failureCode(failure), failure.message, failure.kind !== "refused");
+      // Retrying is safe unless AWS refused, or the change may already have been applied.
+      return new UpstreamFailure(failureCode(failure), failure.message, failure.kind !== "refused" && failure.kind !== "unknown");
     }
   }
 }

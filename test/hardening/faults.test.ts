@@ -4,7 +4,10 @@ import assert from "node:assert/strict";
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { metricValue, startTestGateway } from "../gateway/fixture.ts";
+import { createWorkspacesClient } from "../../src/aws/client.ts";
+import { createWorkspaces } from "../../src/aws/create-workspaces.ts";
+import { modifyWorkspaceProperties } from "../../src/aws/modify-workspace-properties.ts";
+import { metricValue, sdkWorkspaces, startTestGateway } from "../gateway/fixture.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
 
 const DASHBOARD = `{ workspaces(first: 25) { edges { node { workspaceId state workspaceProperties { computeTypeName }
@@ -139,14 +142,14 @@ describe("upstream gone", () => {
   });
 });
 
-describe("a create that fails after it may have applied", () => {
+describe("a write that fails after it may have applied", () => {
   let gateway: TestGateway;
   let dropped = 0;
-  // Between the gateway and AWS: CreateWorkspaces reaches AWS, but its answer is lost on the way back.
+  // Between the gateway and AWS: writes reach AWS, but their answers are lost on the way back.
   const lossy = createServer((incoming, outgoing) => {
     const upstream = new URL(gateway.emulator!.url);
     const forward = httpRequest({ host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers }, (answer) => {
-      if (String(incoming.headers["x-amz-target"]).endsWith("CreateWorkspaces")) {
+      if (/(CreateWorkspaces|ModifyWorkspaceProperties)$/.test(String(incoming.headers["x-amz-target"]))) {
         dropped += 1;
         answer.resume();
         answer.on("end", () => outgoing.socket?.destroy());
@@ -168,14 +171,15 @@ describe("a create that fails after it may have applied", () => {
     await new Promise((resolve) => lossy.close(resolve));
   });
 
-  it("is not retried, and reports OUTCOME_UNKNOWN; the same create through a healthy path is refused by AWS as a duplicate", async () => {
-    const { createWorkspacesClient } = await import("../../src/aws/client.ts");
-    const { createWorkspaces } = await import("../../src/aws/create-workspaces.ts");
-    const client = createWorkspacesClient({
-      endpoint: `http://127.0.0.1:${(lossy.address() as AddressInfo).port}`,
-      region: "us-east-1",
-      credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
-    });
+  const lossyClient = () => createWorkspacesClient({
+    endpoint: `http://127.0.0.1:${(lossy.address() as AddressInfo).port}`,
+    region: "us-east-1",
+    credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
+  });
+
+  it("is not retried for a create, and reports OUTCOME_UNKNOWN; the same create through a healthy path is refused by AWS as a duplicate", async () => {
+    const client = lossyClient();
+    dropped = 0;
     try {
       const request = { DirectoryId: "d-906734e2f1", UserName: "lossy-user", BundleId: "wsb-8vbljg4r6" };
       const [outcome] = await createWorkspaces(client, [request]);
@@ -185,6 +189,22 @@ describe("a create that fails after it may have applied", () => {
       // AWS did create it: a blind retry would have been a second attempt at the same WorkSpace.
       const [again] = await createWorkspaces(gateway.client, [request]);
       assert.equal((again as { code: string }).code, "ResourceExists.Workspace");
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("is not retried for a modify either (a retry would be refused while the first is in progress), and is OUTCOME_UNKNOWN, not retryable", async () => {
+    const client = lossyClient();
+    dropped = 0;
+    try {
+      const [target] = (await sdkWorkspaces(gateway.client)).filter((w) => w.State === "AVAILABLE" && w.WorkspaceProperties?.ComputeTypeName === "STANDARD");
+      const [outcome] = await modifyWorkspaceProperties(client, [{ WorkspaceId: target!.WorkspaceId!, WorkspaceProperties: { ComputeTypeName: "PERFORMANCE" } }]);
+      assert.equal(dropped, 1);
+      assert.deepEqual(outcome, { kind: "upstream", failure: { kind: "unknown", message: "The call to AWS failed after it may have been applied; check before retrying." } });
+      // It was applied: AWS shows the change under way.
+      const [after] = (await sdkWorkspaces(gateway.client)).filter((w) => w.WorkspaceId === target!.WorkspaceId);
+      assert.deepEqual(after!.ModificationStates?.map((m) => m.Resource), ["COMPUTE_TYPE"]);
     } finally {
       client.destroy();
     }
