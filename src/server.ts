@@ -14,7 +14,7 @@ import { IdempotencyStore } from "./aws/idempotency.ts";
 import { registry } from "./aws/metrics.ts";
 import { AwsReadiness } from "./aws/readiness.ts";
 import { AwsSession, CONNECTION_SIZE } from "./aws/session.ts";
-import type { SessionSignals, UpstreamOptions } from "./aws/session.ts";
+import type { UpstreamOptions } from "./aws/session.ts";
 import { WorkspaceWatch } from "./aws/workspace-watch.ts";
 import { loadConfig } from "./config.ts";
 import type { GatewayConfig } from "./config.ts";
@@ -69,14 +69,6 @@ function useCsrfPreventionForPosts(): Plugin {
   };
 }
 
-/** Reads stop when the client leaves or the deadline passes; writes only at the deadline (see SessionSignals). */
-function signalsFor(client: AbortSignal, deadlineMs: number): SessionSignals {
-  const deadline = AbortSignal.timeout(deadlineMs);
-  const reads = new AbortController();
-  for (const signal of [client, deadline]) signal.addEventListener("abort", () => reads.abort(signal.reason), { once: true });
-  return { reads: reads.signal, writes: deadline };
-}
-
 export function createGatewayHandler(upstream: UpstreamOptions, settings: HandlerSettings = loadConfig({}), logger?: Logger) {
   const log = logger ?? createLogger(settings.logLevel);
   const { limits } = settings;
@@ -114,7 +106,7 @@ export function createGatewayHandler(upstream: UpstreamOptions, settings: Handle
     ],
     context: ({ request }) => ({
       principal: principalOf(request),
-      aws: new AwsSession(upstream, signalsFor(request.signal, settings.deadlineMs)),
+      aws: new AwsSession(upstream, { signal: request.signal, deadlineMs: settings.deadlineMs }),
     }),
   });
 }

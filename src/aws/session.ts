@@ -34,11 +34,24 @@ export interface UpstreamOptions {
   clock?: () => number;
 }
 
-export interface SessionSignals {
-  /** Aborts reads: the request's deadline passed or its client left. */
-  reads?: AbortSignal;
+/** The request a session serves: its client's signal (aborted when the client leaves) and its deadline. */
+export interface RequestScope {
+  signal: AbortSignal;
+  deadlineMs: number;
+}
+
+interface SessionSignals {
+  /** Aborts reads: the deadline passed or the client left. */
+  reads: AbortSignal;
   /** Aborts writes: only the deadline, as a write abandoned midway has an unknown outcome. */
-  writes?: AbortSignal;
+  writes: AbortSignal;
+}
+
+function signalsFor({ signal: client, deadlineMs }: RequestScope): SessionSignals {
+  const deadline = AbortSignal.timeout(deadlineMs);
+  const reads = new AbortController();
+  for (const signal of [client, deadline]) signal.addEventListener("abort", () => reads.abort(signal.reason), { once: true });
+  return { reads: reads.signal, writes: deadline };
 }
 
 /** Nothing reached AWS in a way that could have applied: a retry with the same key should run again. */
@@ -76,14 +89,22 @@ export class AwsSession {
   readonly workspaces: DataLoader<string, WorkspaceShape | null>;
   readonly bundles: DataLoader<string, BundleShape | null>;
   private readonly clock: () => number;
+  private readonly signals: SessionSignals;
 
   constructor(
     private readonly upstream: UpstreamOptions,
-    private readonly signals: SessionSignals = {},
+    private readonly scope: RequestScope,
   ) {
     this.clock = upstream.clock ?? Date.now;
+    const signals = signalsFor(scope);
+    this.signals = signals;
     this.workspaces = createWorkspaceLoader(upstream.client, signals.reads);
     this.bundles = createBundleLoader(upstream.client, upstream.bundleCache, signals.reads);
+  }
+
+  /** A session of its own for each event of a subscription: a deadline of its own, and loaders that are not stale. */
+  forEvent(): AwsSession {
+    return new AwsSession(this.upstream, this.scope);
   }
 
   async listWorkspaces(filter: WorkspacesFilter | null | undefined, first?: number | null, after?: string | null) {

@@ -38,6 +38,10 @@ builder.subscriptionField("workspaceStateChanged", (t) =>
       + `workspaceProperties change (1 to ${WATCH_ID_LIMIT} IDs). Completes when no watched ID is left.`,
     args: { workspaceIds: t.arg.stringList({ required: true }) },
     subscribe: (_root, { workspaceIds }, context) => context.aws.watchWorkspaces(workspaceIds),
-    resolve: (event) => event.workspace ?? new WorkspaceNotFound(event.workspaceId),
+    resolve: (event, _args, context) => {
+      // The subscription's context lives as long as it does: each event reads through a session of its own.
+      context.aws = context.aws.forEvent();
+      return event.workspace ?? new WorkspaceNotFound(event.workspaceId);
+    },
   }),
 );

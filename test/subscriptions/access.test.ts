@@ -2,7 +2,9 @@
 // shuts down ends its open streams instead of waiting for them.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { print } from "graphql";
+import { ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { parse, print } from "graphql";
 import { WorkspaceStateChangedDocument } from "../generated/graphql.ts";
 import type { WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables } from "../generated/graphql.ts";
 import { sdkWorkspaces, settingsFrom, startTestGateway } from "../gateway/fixture.ts";
@@ -73,3 +75,39 @@ describe("subscriptions and access", { timeout: TIMEOUT_MS }, () => {
     assert.ok(Date.now() - started < 5_000, `shutdown took ${Date.now() - started} ms`);
   });
 });
+
+describe("subscription events after the request's deadline", { timeout: TIMEOUT_MS }, () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway({}, { deadlineMs: 300, watchPollMs: 1_000, bundleCacheTtlMs: 0 });
+  });
+  after(() => gateway.close());
+
+  it("still read through AWS: each event has a session and a deadline of its own", async () => {
+    const [target] = (await sdkWorkspaces(gateway.client)).filter((w) => w.State === "AVAILABLE" && w.WorkspaceProperties?.ComputeTypeName === "STANDARD");
+    const document = parse(`subscription ($ids: [String!]!) { workspaceStateChanged(workspaceIds: $ids) {
+      ... on Workspace { workspaceId modificationStates { state } bundle { name workspaces(first: 1) { edges { node { workspaceId } } } } } } }`) as TypedDocumentNode<BundleEvent, { ids: string[] }>;
+    const stream = await SseSubscription.open(gateway.url, document, { ids: [target!.WorkspaceId!] });
+    try {
+      const first = await stream.nextData();
+      assert.ok(first.workspaceStateChanged.bundle?.name);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await gateway.client.send(new ModifyWorkspacePropertiesCommand({ WorkspaceId: target!.WorkspaceId!, WorkspaceProperties: { ComputeTypeName: "PERFORMANCE" } }));
+      const changed = await stream.nextData();
+      assert.deepEqual(changed.workspaceStateChanged.modificationStates.map((m) => m.state), ["UPDATE_INITIATED"]);
+      // A list read afresh for this event, after the subscription's first deadline had passed.
+      assert.deepEqual(changed.workspaceStateChanged.bundle, first.workspaceStateChanged.bundle);
+    } finally {
+      stream.close();
+    }
+  });
+});
+
+interface BundleEvent {
+  workspaceStateChanged: {
+    workspaceId: string;
+    modificationStates: { state: string }[];
+    bundle: { name: string; workspaces: { edges: { node: { workspaceId: string } }[] } } | null;
+  };
+}
+
