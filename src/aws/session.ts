@@ -47,11 +47,11 @@ interface SessionSignals {
   writes: AbortSignal;
 }
 
-function signalsFor({ signal: client, deadlineMs }: RequestScope): SessionSignals {
-  const deadline = AbortSignal.timeout(deadlineMs);
-  const reads = new AbortController();
-  for (const signal of [client, deadline]) signal.addEventListener("abort", () => reads.abort(signal.reason), { once: true });
-  return { reads: reads.signal, writes: deadline };
+function signalsFor(scope: RequestScope): SessionSignals {
+  const deadline = AbortSignal.timeout(scope.deadlineMs);
+  // AbortSignal.any holds its sources weakly: a listener on the deadline would keep each request's objects alive
+  // until it fires, seconds after the request ended.
+  return { reads: AbortSignal.any([scope.signal, deadline]), writes: deadline };
 }
 
 /** Nothing reached AWS in a way that could have applied: a retry with the same key should run again. */
