@@ -85,15 +85,16 @@ export async function callAws<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Sends a read, joining an identical one (same operation and input) already in flight from any request. */
+/** Sends a read, joining an identical one (same operation and input) already in flight from any request, unless fresh. */
 export function sendRead<T>(
   client: WorkSpacesClient,
   operation: string,
   input: object,
   send: (signal: AbortSignal) => Promise<T>,
   signal?: AbortSignal,
+  fresh = false,
 ): Promise<T> {
   const shared = sharedReads.get(client);
   if (!shared) return callAws(() => send(signal ?? new AbortController().signal));
-  return callAws(() => shared.run(`${operation}:${JSON.stringify(input)}`, operation, signal, send));
+  return callAws(() => shared.run(`${operation}:${JSON.stringify(input)}`, operation, signal, send, fresh));
 }

@@ -154,10 +154,13 @@ export class AwsSession {
   /** Modifies, then reads each modified WorkSpace afresh (batched), as AWS shows it after the call. */
   async modifyWorkspaceProperties(requests: ModifyWorkspacePropertiesRequest[]) {
     const outcomes = await modifyWorkspaceProperties(this.upstream.client, requests, this.signals.writes);
+    // Read afresh: a read in flight since before the modify (a subscription's tick) would show the old state.
+    const rereads = createWorkspaceLoader(this.upstream.client, this.signals.reads, true);
     return Promise.all(outcomes.map(async (outcome) => {
       if (outcome.kind !== "modified") return outcome;
       // The change was made: a failed re-read must not turn it into a failure, so the WorkSpace is then null.
-      const workspace = await this.workspaces.clear(outcome.workspaceId).load(outcome.workspaceId).catch(() => null);
+      const workspace = await rereads.load(outcome.workspaceId).catch(() => null);
+      if (workspace) this.workspaces.clear(outcome.workspaceId).prime(outcome.workspaceId, workspace);
       return { ...outcome, workspace };
     }));
   }

@@ -226,7 +226,9 @@ export class WorkspaceWatch {
     for (let start = 0; start < ids.length; start += ID_LIST_SIZE.max) {
       const batch = ids.slice(start, start + ID_LIST_SIZE.max);
       try {
-        const page = await fetchWorkspacesPage(this.client, { WorkspaceIds: batch }, null, this.abort.signal);
+        // A call that never answers must not stop the loop for good: each has at most one interval (or 10 s).
+        const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.min(this.options.intervalMs, 10_000))]);
+        const page = await fetchWorkspacesPage(this.client, { WorkspaceIds: batch }, null, signal);
         this.apply(batch, page.items);
       } catch {
         // Throttled or failing: these IDs keep their last state, and the next tick asks again.

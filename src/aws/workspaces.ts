@@ -32,22 +32,26 @@ export async function fetchWorkspacesPage(
   request: DescribeWorkspacesRequest,
   token: string | null,
   signal?: AbortSignal,
+  fresh = false,
 ): Promise<AwsPage<WorkspaceShape>> {
   const input = { ...request, ...(request.WorkspaceIds ? {} : { Limit: PAGE_SIZE }), ...(token ? { NextToken: token } : {}) };
   const output = await sendRead(client, "DescribeWorkspaces", input,
-    (callSignal) => client.send(new DescribeWorkspacesCommand(input), { abortSignal: callSignal }), signal);
+    (callSignal) => client.send(new DescribeWorkspacesCommand(input), { abortSignal: callSignal }), signal, fresh);
   return { items: camelCase(output.Workspaces ?? []), nextToken: output.NextToken || undefined };
 }
 
-/** Per-request loader: up to 25 IDs per DescribeWorkspaces, batches in parallel; IDs AWS cannot hold cost nothing. */
-export function createWorkspaceLoader(client: WorkSpacesClient, signal?: AbortSignal) {
+/**
+ * Per-request loader: up to 25 IDs per DescribeWorkspaces, batches in parallel; IDs AWS cannot hold cost nothing.
+ * A fresh loader (for reads after a write) never joins a call already in flight.
+ */
+export function createWorkspaceLoader(client: WorkSpacesClient, signal?: AbortSignal, fresh = false) {
   return new DataLoader<string, WorkspaceShape | null>(
     async (ids) => {
       loaderBatchSize.observe({ loader: "workspace" }, ids.length);
       const valid = ids.filter((id) => WORKSPACE_ID_PATTERN.test(id));
       const found = new Map<string, WorkspaceShape>();
       if (valid.length > 0) {
-        const page = await fetchWorkspacesPage(client, { WorkspaceIds: valid }, null, signal);
+        const page = await fetchWorkspacesPage(client, { WorkspaceIds: valid }, null, signal, fresh);
         for (const workspace of page.items) found.set(workspace.workspaceId!, workspace);
       }
       return ids.map((id) => found.get(id) ?? null);

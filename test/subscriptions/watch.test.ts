@@ -3,7 +3,10 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { CreateWorkspacesCommand, ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { camelCase } from "../../src/aws/camel-case.ts";
+import { createWorkspacesClient } from "../../src/aws/client.ts";
 import { CREATED_GRACE_MS, WorkspaceWatch } from "../../src/aws/workspace-watch.ts";
 import type { WatchEvent } from "../../src/aws/workspace-watch.ts";
 import { startHarness } from "../emulator/fixture.ts";
@@ -241,5 +244,31 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
     assert.equal(describeCalls(), 1);
     assert.deepEqual(left.events, []);
     unwatch();
+  });
+});
+
+describe("WorkspaceWatch against an upstream that never answers", { timeout: TIMEOUT_MS }, () => {
+  it("gives each call at most one interval, so one hung call does not stop the polling for good", async () => {
+    let requests = 0;
+    const silent = createServer(() => {
+      requests += 1;
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const client = createWorkspacesClient({
+      endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      region: "us-east-1",
+      credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
+    });
+    const watch = new WorkspaceWatch(client, { intervalMs: 1_000 });
+    const stop = watch.watch(["ws-aaaaaaaa1"], () => {});
+    try {
+      await eventually(() => requests >= 3, "a call per interval despite the hung ones");
+    } finally {
+      stop();
+      watch.close();
+      client.destroy();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

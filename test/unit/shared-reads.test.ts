@@ -50,6 +50,19 @@ describe("SharedReads", () => {
     assert.equal(await coalescedCount("SharedOp") - before, 2, "two reads joined the first");
   });
 
+  it("starts a fresh read (one after a write) afresh, and lets later readers join it rather than the older call", async () => {
+    const reads = new SharedReads();
+    const { call, calls } = deferredCall<string>();
+    const before = reads.run("k", "FreshOp", undefined, call);
+    const fresh = reads.run("k", "FreshOp", undefined, call, true);
+    const later = reads.run("k", "FreshOp", undefined, call);
+    assert.equal(calls.length, 2);
+    calls[0]!.resolve("before the write");
+    calls[1]!.resolve("after the write");
+    assert.deepEqual(await Promise.all([before, fresh, later]), ["before the write", "after the write", "after the write"]);
+    assert.equal(reads.size, 0);
+  });
+
   it("runs reads with different keys separately", async () => {
     const reads = new SharedReads();
     const { call, calls } = deferredCall<string>();
