@@ -11,18 +11,28 @@ function claimValues(claim: unknown): string[] {
   return [];
 }
 
+/** jose's verdicts on the token itself; any other failure (the key set unreachable) says nothing about it. */
+const TOKEN_FAULTS = new Set([
+  "ERR_JWT_EXPIRED", "ERR_JWT_CLAIM_VALIDATION_FAILED", "ERR_JWT_INVALID", "ERR_JWS_INVALID", "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+  "ERR_JWKS_NO_MATCHING_KEY", "ERR_JWKS_MULTIPLE_MATCHING_KEYS", "ERR_JOSE_ALG_NOT_ALLOWED", "ERR_JOSE_NOT_SUPPORTED",
+]);
+
+/** The issuer's key set could not be fetched: the caller is not refused (401) but asked to retry (503). */
+export class AuthenticationUnavailable extends Error {}
+
 export function createJwtVerifier(settings: JwtSettings): (token: string) => Promise<Principal | undefined> {
   // jose caches the key set and refetches it when a token names an unknown key (rotation).
   const keys = createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5_000 });
   return async (token) => {
     try {
-      // A subject is required: it names the caller in logs and keeps callers' idempotency keys apart.
-      const { payload } = await jwtVerify(token, keys, { issuer: settings.issuer, audience: settings.audience, requiredClaims: ["sub"] });
+      // A subject names the caller in logs and keeps callers' idempotency keys apart; a token must also expire.
+      const { payload } = await jwtVerify(token, keys, { issuer: settings.issuer, audience: settings.audience, requiredClaims: ["sub", "exp"] });
       const granted = new Set(claimValues(payload[settings.scopeClaim]));
       const scopes = new Set(SCOPES.filter((scope) => granted.has(`${settings.scopePrefix}${scope}`)));
       return { id: `jwt:${payload.sub}`, scopes };
-    } catch {
-      return undefined;
+    } catch (error) {
+      if (TOKEN_FAULTS.has((error as { code?: string }).code ?? "")) return undefined;
+      throw new AuthenticationUnavailable();
     }
   };
 }

@@ -10,7 +10,8 @@ export class RateLimiter {
   constructor(
     private readonly ratePerSecond: number,
     private readonly burst = Math.max(1, ratePerSecond),
-    private readonly clock: () => number = Date.now,
+    // Monotonic: a wall clock stepped back would take away tokens (and stall every call) for as long.
+    private readonly clock: () => number = () => performance.now(),
   ) {
     this.tokens = burst;
     this.updatedAt = clock();
@@ -40,7 +41,7 @@ export class RateLimiter {
 
   private refill() {
     const now = this.clock();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) * this.ratePerSecond) / 1000);
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.updatedAt) * this.ratePerSecond) / 1000);
     this.updatedAt = now;
   }
 

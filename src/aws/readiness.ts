@@ -2,6 +2,7 @@
 // remembered briefly, so frequent probes cost AWS next to nothing.
 import { DescribeWorkspacesCommand } from "@aws-sdk/client-workspaces";
 import type { WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import type { GraphQLError } from "graphql";
 import { sendRead } from "./client.ts";
 
 const PROBE = { Limit: 1 };
@@ -19,7 +20,8 @@ export class AwsReadiness {
     if (this.last && Date.now() - this.last.at < this.rememberMs) return this.last.ready;
     const ready = await sendRead(this.client, "DescribeWorkspaces", PROBE,
       (signal) => this.client.send(new DescribeWorkspacesCommand(PROBE), { abortSignal: signal }), AbortSignal.timeout(this.timeoutMs))
-      .then(() => true, () => false);
+      // Throttled is an answer: AWS is there, and a fleet taken out of service for it would only make it worse.
+      .then(() => true, (error: GraphQLError) => error.extensions?.code === "THROTTLED");
     this.last = { ready, at: Date.now() };
     return ready;
   }

@@ -1,6 +1,7 @@
 // Every GraphQL request needs valid credentials when authentication is configured: 401 before anything else runs.
 import type { Plugin } from "graphql-yoga";
 import type { Authenticator } from "../auth/authenticator.ts";
+import { AuthenticationUnavailable } from "../auth/jwt.ts";
 import type { Principal } from "../auth/principal.ts";
 import { recordOf } from "./request-log.ts";
 
@@ -15,10 +16,21 @@ const UNAUTHENTICATED = JSON.stringify({
   errors: [{ message: "Missing or invalid credentials: send Authorization: Bearer <API key or token>.", extensions: { code: "UNAUTHENTICATED" } }],
 });
 
+const UNAVAILABLE = JSON.stringify({
+  errors: [{ message: "Credentials cannot be checked right now (the token issuer's keys are unreachable); retry shortly.", extensions: { code: "AUTHENTICATION_UNAVAILABLE" } }],
+});
+
 export function useAuthentication(authenticator: Authenticator): Plugin {
   return {
     async onRequest({ request, endResponse, fetchAPI }) {
-      const principal = await authenticator.authenticate(request.headers.get("authorization"));
+      let principal: Principal | undefined;
+      try {
+        principal = await authenticator.authenticate(request.headers.get("authorization"));
+      } catch (error) {
+        if (!(error instanceof AuthenticationUnavailable)) throw error;
+        endResponse(new fetchAPI.Response(UNAVAILABLE, { status: 503, headers: { "content-type": "application/json", "retry-after": "5" } }));
+        return;
+      }
       if (!principal) {
         endResponse(new fetchAPI.Response(UNAUTHENTICATED, {
           status: 401,

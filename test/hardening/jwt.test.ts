@@ -87,8 +87,34 @@ describe("JWT bearer tokens", () => {
     assert.equal((await send("{ __typename }", anonymous)).status, 401);
   });
 
+  it("answers 401 for a token that never expires", async () => {
+    const forever = await new SignJWT({ scope: "workspaces:read" }).setProtectedHeader({ alg: "RS256", kid: "main" })
+      .setSubject("alice@example.com").setIssuer(ISSUER).setAudience(AUDIENCE).sign(signingKey);
+    assert.equal((await send("{ __typename }", forever)).status, 401);
+  });
+
   it("grants nothing for scopes without the prefix", async () => {
     const { body } = await send("{ workspaces(first: 1) { edges { cursor } } }", await token({ scope: "read write" }));
     assert.equal(body.errors?.[0]?.extensions?.code, "FORBIDDEN");
+  });
+});
+
+describe("JWT bearer tokens while the issuer's key set is unreachable", () => {
+  it("answers 503, not 401: the credentials cannot be checked, which says nothing against them", async () => {
+    const gone = createServer();
+    await new Promise<void>((resolve) => gone.listen(0, "127.0.0.1", resolve));
+    const jwksUrl = `http://127.0.0.1:${(gone.address() as AddressInfo).port}/.well-known/jwks.json`;
+    await new Promise((resolve) => gone.close(resolve));
+    const gateway = await startTestGateway({}, settingsFrom({ JWT_JWKS_URL: jwksUrl, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE }));
+    try {
+      const { privateKey } = await generateKeyPair("RS256");
+      const jwt = await new SignJWT({ scope: "read" }).setProtectedHeader({ alg: "RS256", kid: "main" })
+        .setSubject("alice@example.com").setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime("5m").sign(privateKey);
+      const response = await gateway.post({ query: "{ __typename }" }, { authorization: `Bearer ${jwt}` });
+      assert.equal(response.status, 503);
+      assert.equal(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code, "AUTHENTICATION_UNAVAILABLE");
+    } finally {
+      await gateway.close();
+    }
   });
 });
