@@ -54,6 +54,9 @@ query Dashboard($first: Int = 10, $after: String) {
 }
 `;
 
+/** What one AWS call made by a list field adds to a query's cost: MAX_COST allows about 100 of them. */
+const AWS_CALL_COST = 100;
+
 export type HandlerSettings = Pick<
   GatewayConfig,
   "apiKeys" | "jwt" | "graphiql" | "introspection" | "corsOrigins" | "limits" | "deadlineMs" | "logLevel"
@@ -101,7 +104,7 @@ export function createGatewayHandler(upstream: UpstreamOptions, settings: Handle
       useCsrfPreventionForPosts(),
       useClientErrors(),
       useQueryLimits(limits),
-      useQueryCost(limits.cost, CONNECTION_SIZE.default),
+      useQueryCost(limits.cost, CONNECTION_SIZE.default, AWS_CALL_COST),
       !settings.introspection && useDisableIntrospection(),
     ],
     context: ({ request }) => ({

@@ -144,6 +144,18 @@ describe("query limits", () => {
     assert.equal(small.errors, undefined);
   });
 
+  it("holds a batch to the cost limit as a whole", async () => {
+    // 4,601 each: two fit under 10,000, the third does not.
+    const page = `{ workspaces(first: 100) { edges { cursor node { id workspaceId directoryId userName ipAddress state bundleId subnetId
+      errorMessage errorCode computerName volumeEncryptionKey userVolumeEncryptionEnabled rootVolumeEncryptionEnabled
+      workspaceProperties { runningMode runningModeAutoStopTimeoutInMinutes rootVolumeSizeGib userVolumeSizeGib computeTypeName }
+      modificationStates { id resource state } bundle { id bundleId name owner description rootStorage { capacity }
+      userStorage { capacity } computeType { name } } } } pageInfo { hasNextPage endCursor } } }`;
+    await gateway.resetAwsCalls();
+    const answers = (await (await gateway.post(Array.from({ length: 3 }, () => ({ query: page })))).json()) as Body[];
+    assert.deepEqual(answers.map((a) => a.errors?.[0]?.extensions?.rule ?? "ok"), ["ok", "ok", "cost"]);
+  });
+
   it("refuses a body over the size limit with 413, whether or not it declares its length", async () => {
     const huge = JSON.stringify({ query: `{ __typename }`, variables: { padding: "x".repeat(300 * 1024) } });
     const declared = await gateway.post(huge);

@@ -26,7 +26,7 @@ function depth(source: string): number {
 }
 
 function cost(source: string, variables?: Record<string, unknown>, operationName?: string): number {
-  return operationCost({ schema, document: parse(source), variables, operationName, defaultPageSize: CONNECTION_SIZE.default });
+  return operationCost({ schema, document: parse(source), variables, operationName, defaultPageSize: CONNECTION_SIZE.default, callWeight: 0 });
 }
 
 /**
@@ -204,11 +204,23 @@ describe("operationCost", () => {
     assert.equal(cost(source, { input }), 1);
   });
 
+  it("adds the weight of an AWS call per page a list field needs, and none for lookups the loaders batch", () => {
+    const weighed = (source: string) =>
+      operationCost({ schema, document: parse(source), defaultPageSize: CONNECTION_SIZE.default, callWeight: 100 });
+    assert.equal(weighed(`{ workspaces(first: 25) { ${WORKSPACE_PAGE} } }`), 1 + 100 + 25 * 3);
+    assert.equal(weighed(`{ workspaces(first: 26) { ${WORKSPACE_PAGE} } }`), 1 + 200 + 26 * 3);
+    assert.equal(weighed('{ nodes(ids: ["a", "b"]) { id } }'), 1 + 100 + 2);
+    assert.equal(weighed('{ workspace(workspaceId: "ws-abcdefgh1") { bundle { name } } }'), 1 + 2);
+    // A hundred bundles each listing its WorkSpaces: a hundred AWS calls, over the default limit.
+    const fanOut = "{ bundles(first: 100) { edges { node { workspaces(first: 1) { edges { node { workspaceId } } } } } } }";
+    assert.ok(weighed(fanOut) > loadConfig({}).limits.cost, `cost ${weighed(fanOut)}`);
+  });
+
   it("lets the GraphiQL dashboard query through the default limit", () => {
     const dashboard = dashboardQuery();
     const limit = loadConfig({}).limits.cost;
     for (const variables of [undefined, {}, { first: 10 }, { first: 100 }]) {
-      const found = operationCost({ schema, document: parse(dashboard), variables, defaultPageSize: CONNECTION_SIZE.default });
+      const found = operationCost({ schema, document: parse(dashboard), variables, defaultPageSize: CONNECTION_SIZE.default, callWeight: 100 });
       assert.ok(found > 0 && found < limit, `dashboard cost ${found} with ${JSON.stringify(variables)}`);
     }
   });
