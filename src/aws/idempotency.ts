@@ -14,12 +14,15 @@ interface Entry<T> {
 export type IdempotentRun<T> = { kind: "result"; result: T; replayed: boolean } | { kind: "conflict" };
 
 export class IdempotencyStore<T> {
-  /** Entries by caller, so one caller's keys can never push out another's results. */
+  /** Entries by caller, the least recently active caller first. */
   private readonly owners = new Map<string, Map<string, Entry<T>>>();
+  private size = 0;
 
   constructor(
-    /** Results kept per caller; the oldest finished ones go first, so memory stays bounded under any traffic. */
+    /** Results kept per caller, so one caller's keys can never push out all of another's. */
     private readonly capacityPerOwner = 1_000,
+    /** Results kept in all; beyond it the least recently active callers' oldest results go first. */
+    private readonly capacity = 10_000,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -31,6 +34,7 @@ export class IdempotencyStore<T> {
     const fingerprint = fingerprintOf(input);
     const now = this.clock();
     const entries = this.owners.get(owner) ?? new Map<string, Entry<T>>();
+    this.owners.delete(owner);
     this.owners.set(owner, entries);
     const existing = entries.get(key);
     if (existing && existing.expiresAt > now) {
@@ -38,11 +42,12 @@ export class IdempotencyStore<T> {
       return { kind: "result", result: await existing.result, replayed: true };
     }
     const entry: Entry<T> = { fingerprint, result: produce(), settled: false, expiresAt: now + IDEMPOTENCY_RETENTION_MS };
-    entries.delete(key);
+    this.remove(owner, key);
     entries.set(key, entry);
-    this.evict(entries, now);
+    this.size += 1;
+    this.evict(now, entries);
     const forget = () => {
-      if (entries.get(key) === entry) entries.delete(key);
+      if (entries.get(key) === entry) this.remove(owner, key);
     };
     try {
       const value = await entry.result;
@@ -52,15 +57,27 @@ export class IdempotencyStore<T> {
     } catch (error) {
       forget();
       throw error;
-    } finally {
-      if (entries.size === 0 && this.owners.get(owner) === entries) this.owners.delete(owner);
     }
   }
 
-  /** Drops expired entries, then the oldest finished ones over capacity; a create still running is never dropped. */
-  private evict(entries: Map<string, Entry<T>>, now: number) {
-    for (const [key, entry] of entries) {
-      if (entry.expiresAt <= now || (entries.size > this.capacityPerOwner && entry.settled)) entries.delete(key);
+  private remove(owner: string, key: string) {
+    const entries = this.owners.get(owner);
+    if (!entries?.delete(key)) return;
+    this.size -= 1;
+    if (entries.size === 0) this.owners.delete(owner);
+  }
+
+  /**
+   * Drops expired entries, the caller's oldest finished ones over its capacity, and the least recently active
+   * callers' oldest finished ones over the total; a create still running is never dropped. A full pass: a create is
+   * an AWS call, next to which 10,000 steps are nothing.
+   */
+  private evict(now: number, current: Map<string, Entry<T>>) {
+    for (const [owner, entries] of this.owners) {
+      for (const [key, entry] of entries) {
+        const overOwner = entries === current && entries.size > this.capacityPerOwner;
+        if (entry.expiresAt <= now || (entry.settled && (overOwner || this.size > this.capacity))) this.remove(owner, key);
+      }
     }
   }
 }

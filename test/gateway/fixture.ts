@@ -130,7 +130,7 @@ export async function startClockedGateway(
     client,
     bundleCache: new BundleCache(options.bundleCacheTtlMs ?? 5 * 60_000, now),
     cursorSecret: options.cursorSecret ?? "test-secret",
-    idempotency: new IdempotencyStore(1_000, now),
+    idempotency: new IdempotencyStore(1_000, 10_000, now),
     watch,
     clock: now,
   }, { ...loadConfig({}), logLevel: "silent" });

@@ -94,6 +94,19 @@ describe("IdempotencyStore", () => {
     assert.deepEqual(await store.run("alice", "k", INPUT, async () => "again", keepAll), { kind: "result", result: "alice's", replayed: true });
   });
 
+  it("holds at most `capacity` results in all, taking them from the least recently active callers first", async () => {
+    const store = new IdempotencyStore<string>(10, 4);
+    for (const owner of ["idle", "busy"]) {
+      for (const key of ["1", "2"]) await store.run(owner, key, INPUT, async () => `${owner}-${key}`, keepAll);
+    }
+    await store.run("new", "1", INPUT, async () => "new-1", keepAll);
+    assert.equal(store["size"], 4);
+    const idle = await store.run("idle", "1", INPUT, async () => "again", keepAll);
+    assert.deepEqual(idle, { kind: "result", result: "again", replayed: false }, "the idle caller's oldest went first");
+    const busy = await store.run("busy", "2", INPUT, async () => "again", keepAll);
+    assert.ok(busy.kind === "result" && busy.replayed, "the busy caller's result is still held");
+  });
+
   it("never drops a create that is still running, even over capacity", async () => {
     const store = new IdempotencyStore<string>(1);
     let release!: (value: string) => void;
@@ -151,7 +164,7 @@ describe("IdempotencyStore", () => {
 
   it("forgets a result 24 hours after the first call", async () => {
     const clock = { now: Date.UTC(2025, 0, 1) };
-    const store = new IdempotencyStore<{ call: number }>(10_000, () => clock.now);
+    const store = new IdempotencyStore<{ call: number }>(10_000, 10_000, () => clock.now);
     const { produce, calls } = producer<{ call: number }>();
     await store.run("caller", "k", INPUT, produce, keepAll);
     clock.now += IDEMPOTENCY_RETENTION_MS - 1;
@@ -171,7 +184,7 @@ describe("IdempotencyStore", () => {
 
   it("drops expired entries as new ones arrive", async () => {
     const clock = { now: 0 };
-    const store = new IdempotencyStore<string>(100, () => clock.now);
+    const store = new IdempotencyStore<string>(100, 10_000, () => clock.now);
     for (let i = 0; i < 10; i++) await store.run("caller", `old-${i}`, INPUT, async () => "x", keepAll);
     assert.equal(store["owners"].get("caller")!.size, 10);
     clock.now += IDEMPOTENCY_RETENTION_MS;
