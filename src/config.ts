@@ -52,6 +52,8 @@ export interface GatewayConfig {
   awsRateLimit: number;
   /** Time given to in-flight requests to finish after SIGTERM. */
   shutdownTimeoutMs: number;
+  /** After SIGTERM, how long /ready answers 503 while requests are still accepted, so load balancers move away first. */
+  shutdownDelayMs: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /** How often the subscriptions' polling loop asks AWS about the watched WorkSpaces. */
   watchPollMs: number;
@@ -137,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     awsMaxAttempts: integer(env, "AWS_MAX_ATTEMPTS", DEFAULT_CALL_POLICY.maxAttempts, 20, 1),
     awsRateLimit: integer(env, "AWS_RATE_LIMIT", 50, 100_000),
     shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 15_000, 3_600_000),
+    shutdownDelayMs: integer(env, "SHUTDOWN_DELAY_MS", production ? 5_000 : 0, 600_000),
     logLevel,
     // At least a second between ticks: polling faster would spend AWS's rate limit for little news.
     watchPollMs: integer(env, "WATCH_POLL_MS", 5_000, 3_600_000, 1_000),

@@ -197,6 +197,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     emulator,
     close: async () => {
       draining = true;
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       // Subscriptions would never finish on their own: ending the polling loop completes their streams.
       watch.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError, Kind } from "graphql";
-import type { DocumentNode, OperationDefinitionNode } from "graphql";
+import type { DocumentNode, ExecutionResult, OperationDefinitionNode } from "graphql";
 import { handleStreamOrSingleExecutionResult } from "graphql-yoga";
 import type { Plugin } from "graphql-yoga";
 import { Histogram } from "prom-client";
@@ -70,6 +70,14 @@ export function logRequests(logger: Logger, handle: (request: IncomingMessage, r
  * document's), and logs each unexpected error under the request's ID before it is masked.
  */
 export function useRequestRecord(logger: Logger): Plugin {
+  const logUnexpected = (context: unknown) => ({ result }: { result: ExecutionResult }) => {
+    for (const error of result.errors ?? []) {
+      if (!error.originalError || error.originalError instanceof GraphQLError) continue;
+      loggedErrors.add(error).add(error.originalError);
+      const requestId = records.get((context as { request: object }).request)?.id;
+      logger.error({ requestId, err: error.originalError, path: error.path?.join(".") }, "unexpected error");
+    }
+  };
   return {
     onRequest({ request, serverContext }) {
       const record = records.get((serverContext as { req?: object }).req ?? request);
@@ -88,16 +96,11 @@ export function useRequestRecord(logger: Logger): Plugin {
       };
     },
     onExecute({ args }) {
-      return {
-        onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, ({ result }) => {
-          for (const error of result.errors ?? []) {
-            if (!error.originalError || error.originalError instanceof GraphQLError) continue;
-            loggedErrors.add(error).add(error.originalError);
-            const requestId = records.get((args.contextValue as { request: object }).request)?.id;
-            logger.error({ requestId, err: error.originalError, path: error.path?.join(".") }, "unexpected error");
-          }
-        }),
-      };
+      return { onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, logUnexpected(args.contextValue)) };
+    },
+    // A subscription's events are executed without onExecute.
+    onSubscribe({ args }) {
+      return { onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, logUnexpected(args.contextValue)) };
     },
   };
 }

@@ -165,6 +165,7 @@ export async function startClockedGateway(
 
 /** The settings the gateway reads from these environment variables, as overrides for startTestGateway. */
 export function settingsFrom(env: NodeJS.ProcessEnv): Partial<GatewayConfig> {
-  const { port: _port, emulator: _emulator, logLevel: _logLevel, ...settings } = loadConfig(env);
+  // No pre-stop delay: a test's gateway closes at once.
+  const { port: _port, emulator: _emulator, logLevel: _logLevel, shutdownDelayMs: _delay, ...settings } = loadConfig(env);
   return settings;
 }

@@ -66,9 +66,9 @@ describe("logs, metrics, health", () => {
 });
 
 describe("SIGTERM", () => {
-  it("stops accepting, finishes the request in flight, then exits 0", { timeout: 30_000 }, async () => {
+  it("answers /ready with 503 for the pre-stop delay, stops accepting, finishes the request in flight, then exits 0", { timeout: 30_000 }, async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: { ...process.env, PORT: "0", EMULATOR_LATENCY_MS: "600", NODE_NO_WARNINGS: "1" },
+      env: { ...process.env, PORT: "0", EMULATOR_LATENCY_MS: "600", SHUTDOWN_DELAY_MS: "500", NODE_NO_WARNINGS: "1" },
       stdio: ["ignore", "pipe", "inherit"],
     });
     const logs: Record<string, unknown>[] = [];
@@ -92,6 +92,12 @@ describe("SIGTERM", () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
     child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const origin = new URL(url).origin;
+    assert.deepEqual(await (await fetch(`${origin}/ready`)).json(), { status: "unavailable", reason: "shutting down" });
+    // Still served during the delay, so nothing sent before the load balancer noticed is lost.
+    const late = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    assert.equal(late.status, 200);
     const response = await inFlight;
     assert.equal(response.status, 200);
     const body = (await response.json()) as { data: { workspaces: { edges: unknown[] } } };
