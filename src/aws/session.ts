@@ -96,10 +96,9 @@ export class AwsSession {
     private readonly scope: RequestScope,
   ) {
     this.clock = upstream.clock ?? Date.now;
-    const signals = signalsFor(scope);
-    this.signals = signals;
-    this.workspaces = createWorkspaceLoader(upstream.client, signals.reads);
-    this.bundles = createBundleLoader(upstream.client, upstream.bundleCache, signals.reads);
+    this.signals = signalsFor(scope);
+    this.workspaces = createWorkspaceLoader(upstream.client, this.signals.reads);
+    this.bundles = createBundleLoader(upstream.client, upstream.bundleCache, this.signals.reads);
   }
 
   /** A session of its own for each event of a subscription: a deadline of its own, and loaders that are not stale. */
