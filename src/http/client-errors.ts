@@ -7,7 +7,7 @@ import type { Plugin } from "graphql-yoga";
 
 const MAX_MESSAGE_LENGTH = 300;
 
-export function boundedError(error: GraphQLError): GraphQLError {
+function boundedError(error: GraphQLError): GraphQLError {
   // Coded errors are the gateway's own; a failure that is not a GraphQLError is unexpected, and masked elsewhere.
   if (error.extensions.code || (error.originalError && !(error.originalError instanceof GraphQLError))) return error;
   const message = error.message.length > MAX_MESSAGE_LENGTH ? `${error.message.slice(0, MAX_MESSAGE_LENGTH)}…` : error.message;

@@ -6,7 +6,7 @@ import { ErrorInterface } from "./errors.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
 /** A watched ID AWS has no WorkSpace for; it ends that ID's stream only. Not an Error: graphql-js throws those. */
-export class WorkspaceNotFound {
+class WorkspaceNotFound {
   readonly code = "NOT_FOUND";
   readonly message: string;
 
