@@ -1,10 +1,11 @@
 // Section 1: the AWS calls each operation of the fixed set costs, beside the fewest that could answer it. Cold is a
 // gateway with its bundle cache off (BUNDLE_CACHE_TTL_MS=0, so every request is a first one); warm is the same
 // operation asked twice of a gateway with the default cache, the second time counted.
-import { awsCalls, graphql, resetAwsCalls, startEmulatorProcess, startGatewayProcess, total, verdict } from "./harness.ts";
+
 import type { ChildServer, SectionResult } from "./harness.ts";
-import { DASHBOARD, operation } from "./operations.ts";
+import { awsCalls, graphql, resetAwsCalls, startEmulatorProcess, startGatewayProcess, total, verdict } from "./harness.ts";
 import type { DashboardData } from "./operations.ts";
+import { DASHBOARD, operation } from "./operations.ts";
 
 const FLEET = 250;
 
@@ -59,14 +60,20 @@ function cases(fleet: Listed[]): Case[] {
         const data = await graphql<{ nodes: ({ workspaceId: string } | null)[] }>(url, operation("NodesByIds"), {
           ids: ids.map((id) => globalId("Workspace", id)),
         });
-        expect(data.nodes.every((n, i) => n?.workspaceId === ids[i]), "nodes incomplete");
+        expect(
+          data.nodes.every((n, i) => n?.workspaceId === ids[i]),
+          "nodes incomplete",
+        );
       },
     },
     {
       operation: "a bundle with its workspaces (first: 10)",
       minimum: { cold: 2, warm: 1 },
       run: async (url) => {
-        const data = await graphql<{ bundle: { workspaces: { edges: unknown[] } } | null }>(url, operation("BundleById"), { bundleId, first: 10 });
+        const data = await graphql<{ bundle: { workspaces: { edges: unknown[] } } | null }>(url, operation("BundleById"), {
+          bundleId,
+          first: 10,
+        });
         expect((data.bundle?.workspaces.edges.length ?? 0) > 0, "bundle without workspaces");
       },
     },
@@ -79,7 +86,10 @@ function cases(fleet: Listed[]): Case[] {
         const data = await graphql<{ createWorkspaces: { results: { __typename: string }[] } }>(url, operation("CreateWorkspaces"), {
           input: { workspaces },
         });
-        expect(data.createWorkspaces.results.every((r) => r.__typename === "Workspace"), "a creation failed");
+        expect(
+          data.createWorkspaces.results.every((r) => r.__typename === "Workspace"),
+          "a creation failed",
+        );
       },
     },
     {
@@ -91,8 +101,14 @@ function cases(fleet: Listed[]): Case[] {
           workspaceProperties: { runningMode: w.workspaceProperties.runningMode === "ALWAYS_ON" ? "AUTO_STOP" : "ALWAYS_ON" },
         }));
         const data = await graphql<{ modifyWorkspaceProperties: { results: { __typename: string }[] } }>(
-          url, operation("ModifyWorkspaceProperties"), { input: { modifications } });
-        expect(data.modifyWorkspaceProperties.results.every((r) => r.__typename === "ModifyWorkspacePropertiesSuccess"), "a modification failed");
+          url,
+          operation("ModifyWorkspaceProperties"),
+          { input: { modifications } },
+        );
+        expect(
+          data.modifyWorkspaceProperties.results.every((r) => r.__typename === "ModifyWorkspacePropertiesSuccess"),
+          "a modification failed",
+        );
       },
     },
   ];
@@ -104,7 +120,10 @@ async function count(emulatorUrl: string, gateway: ChildServer, run: (url: strin
   return awsCalls(emulatorUrl);
 }
 
-const describe = (calls: Record<string, number>) => Object.entries(calls).map(([op, n]) => `${op} ${n}`).join(" + ");
+const describe = (calls: Record<string, number>) =>
+  Object.entries(calls)
+    .map(([op, n]) => `${op} ${n}`)
+    .join(" + ");
 
 export async function measureAwsCalls(): Promise<SectionResult> {
   const emulator = await startEmulatorProcess(FLEET);
@@ -113,9 +132,15 @@ export async function measureAwsCalls(): Promise<SectionResult> {
   try {
     const listed = await graphql<{ workspaces: { edges: { node: Listed }[] } }>(cold.url, operation("WorkspacesDetailed"), { first: 100 });
     const rows: SectionResult["rows"] = [];
-    const row = (name: string, cache: string, calls: Record<string, number>, least: number) => rows.push({
-      operation: name, cache, "AWS calls": describe(calls), total: total(calls), minimum: least, result: verdict(total(calls) <= least),
-    });
+    const row = (name: string, cache: string, calls: Record<string, number>, least: number) =>
+      rows.push({
+        operation: name,
+        cache,
+        "AWS calls": describe(calls),
+        total: total(calls),
+        minimum: least,
+        result: verdict(total(calls) <= least),
+      });
     for (const { operation: name, run, minimum } of cases(listed.workspaces.edges.map((e) => e.node))) {
       if (typeof minimum === "number") {
         row(name, "", await count(emulator.url, warm, run), minimum);

@@ -10,8 +10,8 @@
 // Exits 0 whatever the figures; the ratio column says how they compare with the target.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { DescribeWorkspacesCommand, WorkSpacesClient } from "@aws-sdk/client-workspaces";
-import { startEmulator } from "../src/emulator/index.ts";
 import type { RunningEmulator } from "../src/emulator/index.ts";
+import { startEmulator } from "../src/emulator/index.ts";
 
 const SIZES = [1_000, 100_000] as const;
 const WARMUP_CALLS = 300;
@@ -32,7 +32,10 @@ interface Target {
 type Kind = "first" | "deep" | "walk";
 const KINDS: Kind[] = ["first", "deep", "walk"];
 
-async function timePage(target: Target, nextToken: string | undefined): Promise<{ ms: number; nextToken: string | undefined; count: number }> {
+async function timePage(
+  target: Target,
+  nextToken: string | undefined,
+): Promise<{ ms: number; nextToken: string | undefined; count: number }> {
   const started = performance.now();
   const page = await target.client.send(new DescribeWorkspacesCommand({ NextToken: nextToken }));
   const ms = performance.now() - started;
@@ -126,25 +129,37 @@ async function main() {
     const ratio = row.median / base.median;
     if (row.size !== SIZES[0]) ratios[row.kind] = { median: ratio, p95: row.p95 / base.p95 };
     const verdict = row.size === SIZES[0] ? "" : `${ratio.toFixed(2)}x ${ratio <= TARGET_RATIO ? "ok" : "OVER"}`;
-    console.log([row.size.toLocaleString("en-US"), row.kind, String(row.pages), ms(row.median), ms(row.p95), verdict]
-      .map((v, i) => pad(v, widths[i]!)).join("  "));
+    console.log(
+      [row.size.toLocaleString("en-US"), row.kind, String(row.pages), ms(row.median), ms(row.p95), verdict]
+        .map((v, i) => pad(v, widths[i]!))
+        .join("  "),
+    );
   }
   console.log();
   for (const target of targets) {
     console.log(`startup with ${target.size.toLocaleString("en-US")} workspaces: ${target.startupMs.toFixed(0)} ms`);
   }
   const worst = Math.max(...KINDS.map((k) => ratios[k].median));
-  console.log(`worst median ratio ${worst.toFixed(2)}x (target within ${TARGET_RATIO}x): ${worst <= TARGET_RATIO ? "within target" : "OVER TARGET"}`);
+  console.log(
+    `worst median ratio ${worst.toFixed(2)}x (target within ${TARGET_RATIO}x): ${worst <= TARGET_RATIO ? "within target" : "OVER TARGET"}`,
+  );
   console.log(`bench took ${((performance.now() - benchStarted) / 1000).toFixed(1)} s`);
 
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-  writeFileSync(new URL("./results/emulator-pagination.json", import.meta.url), `${JSON.stringify({
-    date: new Date().toISOString(),
-    node: process.version,
-    rows,
-    ratios,
-    startupMs: Object.fromEntries(targets.map((t) => [t.size, Math.round(t.startupMs)])),
-  }, null, 2)}\n`);
+  writeFileSync(
+    new URL("./results/emulator-pagination.json", import.meta.url),
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        rows,
+        ratios,
+        startupMs: Object.fromEntries(targets.map((t) => [t.size, Math.round(t.startupMs)])),
+      },
+      null,
+      2,
+    )}\n`,
+  );
 
   for (const target of targets) {
     target.client.destroy();

@@ -1,8 +1,9 @@
 // Section 5: 100 concurrent clients running the dashboard query against a freshly started gateway, the emulator adding
 // 50 ms per call so reads overlap as they do against AWS: AWS calls per second against GraphQL requests per second.
 // Identical reads in flight at once are what coalescing folds into one call, so calls per request show whether it works.
-import { awsCalls, round, startEmulatorProcess, startGatewayProcess, total, verdict } from "./harness.ts";
+
 import type { SectionResult } from "./harness.ts";
+import { awsCalls, round, startEmulatorProcess, startGatewayProcess, total, verdict } from "./harness.ts";
 import { load } from "./load.ts";
 import { DASHBOARD } from "./operations.ts";
 
@@ -31,7 +32,9 @@ export async function measureFanOut(): Promise<SectionResult> {
           result: verdict(perRequest <= TARGET),
         },
       ],
-      notes: [`${SECONDS} s of autocannon at ${CLIENTS} connections; calls from the emulator's /_emulator/stats; GraphQL p99 ${result.p99Ms} ms`],
+      notes: [
+        `${SECONDS} s of autocannon at ${CLIENTS} connections; calls from the emulator's /_emulator/stats; GraphQL p99 ${result.p99Ms} ms`,
+      ],
     };
   } finally {
     await gateway.close();

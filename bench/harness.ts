@@ -1,7 +1,8 @@
 // What the sections of `npm run bench` share: servers run as child processes (so what is measured has an event loop
 // and a heap of its own), GraphQL over HTTP, the emulator's call counts, and the statistics of the figures.
-import { spawn } from "node:child_process";
+
 import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createInterface } from "node:readline";
@@ -40,10 +41,12 @@ export async function startChild(
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.add(child);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => {
-    children.delete(child);
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      children.delete(child);
+      resolve();
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on("line", (line) => {
       const match = / on (http:\/\/[^\s/]+(?:\/graphql)?)/.exec(line);
@@ -84,7 +87,14 @@ export const AUTHORIZATION = { authorization: `Bearer ${BENCH_KEY}` };
 export function startGatewayProcess(emulatorUrl: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildServer> {
   return startChild("src/main.ts", {
     // With an API key, as production requires; no AWS rate limit, which would cap the gateway at its rate.
-    env: { WORKSPACES_BACKEND: "aws", ...awsEnv(emulatorUrl), PORT: "0", GATEWAY_API_KEYS: `${BENCH_KEY}:read+write`, AWS_RATE_LIMIT: "0", ...env },
+    env: {
+      WORKSPACES_BACKEND: "aws",
+      ...awsEnv(emulatorUrl),
+      PORT: "0",
+      GATEWAY_API_KEYS: `${BENCH_KEY}:read+write`,
+      AWS_RATE_LIMIT: "0",
+      ...env,
+    },
     nodeArgs,
   });
 }
@@ -101,16 +111,23 @@ const agent = new Agent({ keepAlive: true });
 function post(url: string, body: string): Promise<{ status: number; text: string }> {
   const { hostname, port, pathname } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({
-      hostname, port, path: pathname, method: "POST", agent,
-      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...AUTHORIZATION },
-    }, (response) => {
-      let text = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => (text += chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
-      response.on("error", reject);
-    });
+    const req = request(
+      {
+        hostname,
+        port,
+        path: pathname,
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...AUTHORIZATION },
+      },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+        response.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { parse, print, separateOperations } from "graphql";
 
 const documents = ["read.graphql", "mutations.graphql"].flatMap((file) =>
-  Object.entries(separateOperations(parse(readFileSync(new URL(`../test/operations/${file}`, import.meta.url), "utf8")))));
+  Object.entries(separateOperations(parse(readFileSync(new URL(`../test/operations/${file}`, import.meta.url), "utf8")))),
+);
 
 const operations = new Map(documents.map(([name, document]) => [name, print(document)]));
 

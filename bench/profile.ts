@@ -1,8 +1,8 @@
 // Where a CPU profile of the gateway (node --cpu-prof) spent its time: self time by function and by package.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { round } from "./harness.ts";
 import type { SectionResult } from "./harness.ts";
+import { round } from "./harness.ts";
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
@@ -22,7 +22,9 @@ function packageOf(url: string, functionName: string): string {
 }
 
 function top(self: Map<string, number>, busy: number, count: number, key: string): Record<string, string | number>[] {
-  return [...self].sort((a, b) => b[1] - a[1]).slice(0, count)
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
     .map(([name, us]) => ({ [key]: name, "self %": round((100 * us) / busy) }));
 }
 
@@ -46,6 +48,10 @@ export function profileTables(file: string, count = 15): SectionResult[] {
   const notes = [`${file.replace(ROOT, "")}; share of the gateway's busy (non-idle) CPU time`];
   return [
     { title: "Gateway CPU profile under the throughput load: self time by package", rows: top(byPackage, busy, count, "package"), notes },
-    { title: "Gateway CPU profile under the throughput load: self time by function", rows: top(byFunction, busy, count, "function"), notes },
+    {
+      title: "Gateway CPU profile under the throughput load: self time by function",
+      rows: top(byFunction, busy, count, "function"),
+      notes,
+    },
   ];
 }

@@ -13,14 +13,20 @@ function grid(section: SectionResult): Grid {
   return {
     header: columns,
     body: section.rows.map((row) => columns.map((column) => text(row[column]))),
-    numeric: columns.map((column) => section.rows.every((row) => row[column] === undefined || row[column] === "" || typeof row[column] === "number")),
+    numeric: columns.map((column) =>
+      section.rows.every((row) => row[column] === undefined || row[column] === "" || typeof row[column] === "number"),
+    ),
   };
 }
 
 export function textTable(section: SectionResult): string {
   const { header, body, numeric } = grid(section);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => row[i]!.length)));
-  const line = (row: string[]) => row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [
     section.title,
     line(header),

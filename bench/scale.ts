@@ -1,8 +1,9 @@
 // Section 4: a client paging through 100,000 workspaces with `first: 100` (WorkspacesPage, pageInfo included): the
 // gateway's RSS stays flat, and a page costs about what it costs at 1,000 workspaces. Blocks of pages of the large
 // fleet alternate with complete walks of the small one, so drift falls on both alike.
-import { graphql, median, percentile, round, startEmulatorProcess, startGatewayProcess, timed, verdict } from "./harness.ts";
+
 import type { ChildServer, SectionResult } from "./harness.ts";
+import { graphql, median, percentile, round, startEmulatorProcess, startGatewayProcess, timed, verdict } from "./harness.ts";
 import { operation } from "./operations.ts";
 
 const SMALL = 1_000;
@@ -60,7 +61,7 @@ export async function measureScale(): Promise<SectionResult> {
     small.restart();
     large.restart();
     let peakMb = 0;
-    for (let more = true; more;) {
+    for (let more = true; more; ) {
       for (let i = 0; i < BLOCK && more; i++) {
         more = await large.next(true);
         peakMb = Math.max(peakMb, large.gateway.rssMb());
@@ -82,7 +83,12 @@ export async function measureScale(): Promise<SectionResult> {
       title: `4. Scale: paging through ${LARGE.toLocaleString("en-US")} workspaces with first: ${FIRST}`,
       rows: [
         pageRow(small, SMALL),
-        { ...pageRow(large, LARGE), value: `${ratio.toFixed(2)}x the ${SMALL.toLocaleString("en-US")} figure`, target: `<= ${TARGETS.ratio}x`, result: verdict(ratio <= TARGETS.ratio) },
+        {
+          ...pageRow(large, LARGE),
+          value: `${ratio.toFixed(2)}x the ${SMALL.toLocaleString("en-US")} figure`,
+          target: `<= ${TARGETS.ratio}x`,
+          result: verdict(ratio <= TARGETS.ratio),
+        },
         {
           measure: `gateway RSS while paging ${LARGE.toLocaleString("en-US")}`,
           value: `${growthMb >= 0 ? "+" : ""}${round(growthMb)} MB (idle ${round(idleMb)}, warm-up peak ${round(warmPeakMb)}, walk peak ${round(peakMb)}, end ${round(endMb)})`,
@@ -90,7 +96,9 @@ export async function measureScale(): Promise<SectionResult> {
           result: verdict(growthMb < TARGETS.growthMb),
         },
       ],
-      notes: [`RSS in MB, sampled after every page; growth is the walk's peak over that of ${WARMUP_PAGES} warm-up pages; the emulators took ${round(startupS)} s to start`],
+      notes: [
+        `RSS in MB, sampled after every page; growth is the walk's peak over that of ${WARMUP_PAGES} warm-up pages; the emulators took ${round(startupS)} s to start`,
+      ],
     };
   } finally {
     await Promise.all(gateways.map((g) => g.close()));

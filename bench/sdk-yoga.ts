@@ -10,7 +10,9 @@ const client = new WorkSpacesClient({});
 const yoga = createYoga({
   schema: createSchema({
     typeDefs: "type Query { workspaces: Int! }",
-    resolvers: { Query: { workspaces: async () => (await client.send(new DescribeWorkspacesCommand({ Limit: 25 }))).Workspaces?.length ?? 0 } },
+    resolvers: {
+      Query: { workspaces: async () => (await client.send(new DescribeWorkspacesCommand({ Limit: 25 }))).Workspaces?.length ?? 0 },
+    },
   }),
   landingPage: false,
 });

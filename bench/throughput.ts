@@ -4,12 +4,12 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { awsEnv, graphql, median, round, startChild, startEmulatorProcess, startGatewayProcess, verdict } from "./harness.ts";
 import type { ChildServer, SectionResult } from "./harness.ts";
-import { load } from "./load.ts";
+import { awsEnv, graphql, median, round, startChild, startEmulatorProcess, startGatewayProcess, verdict } from "./harness.ts";
 import type { LoadResult } from "./load.ts";
-import { DASHBOARD } from "./operations.ts";
+import { load } from "./load.ts";
 import type { DashboardData } from "./operations.ts";
+import { DASHBOARD } from "./operations.ts";
 import { profileTables } from "./profile.ts";
 
 const CONNECTIONS = 16;
@@ -26,8 +26,12 @@ interface Contender {
   rounds: LoadResult[];
 }
 
-const contender = (name: string, server: ChildServer, query: string, variables?: Record<string, unknown>): Contender =>
-  ({ name, server, body: JSON.stringify({ query, variables }), rounds: [] });
+const contender = (name: string, server: ChildServer, query: string, variables?: Record<string, unknown>): Contender => ({
+  name,
+  server,
+  body: JSON.stringify({ query, variables }),
+  rounds: [],
+});
 
 async function compare(bare: ChildServer, oneCall: ChildServer, gateway: ChildServer, profile: boolean): Promise<SectionResult> {
   const data = await graphql<DashboardData>(gateway.url, DASHBOARD, { first: 25 });
@@ -56,7 +60,9 @@ async function compare(bare: ChildServer, oneCall: ChildServer, gateway: ChildSe
       result: c === ours ? verdict(ratio >= TARGET) : "",
     };
   });
-  const notes = [`${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s after ${WARMUP_SECONDS} s of warm-up each; p99 is the median round's`];
+  const notes = [
+    `${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s after ${WARMUP_SECONDS} s of warm-up each; p99 is the median round's`,
+  ];
   if (profile) notes.push("the gateway ran under --cpu-prof, which slows it: take figures from a run without --profile");
   return { title: "3. Throughput against bare graphql-yoga (emulator latency 0)", rows, notes };
 }
@@ -69,8 +75,9 @@ export async function measureThroughput(profile: boolean): Promise<SectionResult
   const gateway = await startGatewayProcess(emulator.url, {}, profile ? ["--cpu-prof", `--cpu-prof-dir=${PROFILES}`] : []);
   const bare = await startChild("bench/bare-yoga.ts");
   const oneCall = await startChild("bench/sdk-yoga.ts", { env: awsEnv(emulator.url) });
-  const table = await compare(bare, oneCall, gateway, profile)
-    .finally(() => Promise.all([gateway.close(), bare.close(), oneCall.close(), emulator.close()]));
+  const table = await compare(bare, oneCall, gateway, profile).finally(() =>
+    Promise.all([gateway.close(), bare.close(), oneCall.close(), emulator.close()]),
+  );
   if (!profile) return [table];
   // Node names profiles CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread (tsx's loader
   // hooks run in another).

@@ -1,10 +1,10 @@
 // The gateway's settings, from environment variables only (12-factor), checked at start-up.
 import { randomBytes } from "node:crypto";
+import type { ApiKey } from "./auth/api-keys.ts";
 import { parseApiKeys } from "./auth/api-keys.ts";
 import { DEFAULT_CALL_POLICY } from "./aws/client.ts";
-import type { ApiKey } from "./auth/api-keys.ts";
-import { parseSettings } from "./emulator/settings.ts";
 import type { EmulatorSettings } from "./emulator/settings.ts";
+import { parseSettings } from "./emulator/settings.ts";
 
 export interface JwtSettings {
   jwksUrl: string;
@@ -65,7 +65,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: nu
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   return value;
 }
 
@@ -109,7 +110,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const apiKeys = parseApiKeys(env.GATEWAY_API_KEYS ?? "");
   const jwt = jwtSettings(env);
   if (production && apiKeys.length === 0 && !jwt && !flag(env, "GATEWAY_ALLOW_OPEN", false)) {
-    throw new Error("NODE_ENV=production needs GATEWAY_API_KEYS or JWT_JWKS_URL; set GATEWAY_ALLOW_OPEN=true to run without authentication");
+    throw new Error(
+      "NODE_ENV=production needs GATEWAY_API_KEYS or JWT_JWKS_URL; set GATEWAY_ALLOW_OPEN=true to run without authentication",
+    );
   }
   const logLevel = (env.LOG_LEVEL || "info") as GatewayConfig["logLevel"];
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
@@ -124,7 +127,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     jwt,
     graphiql: flag(env, "GRAPHIQL", !production),
     introspection: flag(env, "INTROSPECTION", !production),
-    corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((origin) => origin.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS ?? "")
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean),
     limits: {
       depth: integer(env, "MAX_DEPTH", 12, 1_000, 1),
       aliases: integer(env, "MAX_ALIASES", 20, 10_000),

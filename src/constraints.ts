@@ -1,6 +1,6 @@
 // The facts of the WorkSpaces service model and documentation, shared by the emulator (which enforces them
 // the way AWS does) and the gateway (which checks them before spending an AWS call).
-import { Compute, RunningMode } from "@aws-sdk/client-workspaces";
+
 import type {
   DescribeWorkspaceBundlesRequest,
   DescribeWorkspaceDirectoriesRequest,
@@ -9,6 +9,7 @@ import type {
   WorkspaceProperties,
   WorkspaceRequest,
 } from "@aws-sdk/client-workspaces";
+import { Compute, RunningMode } from "@aws-sdk/client-workspaces";
 
 export const WORKSPACE_ID_PATTERN = /^ws-[0-9a-z]{8,63}$/;
 export const DIRECTORY_ID_PATTERN = /^d-[0-9a-f]{8,63}$/;
@@ -169,8 +170,12 @@ function checkRunningMode(properties: WorkspaceProperties, runningMode: string |
   const timeoutField = `${field}.RunningModeAutoStopTimeoutInMinutes`;
   if (runningMode === RunningMode.ALWAYS_ON) {
     return [
-      violation(timeoutField, "autoStopOnlyWithAutoStop", "only applies with RunningMode AUTO_STOP",
-        FAILED_REQUEST_CODES.autoStopWithAlwaysOn),
+      violation(
+        timeoutField,
+        "autoStopOnlyWithAutoStop",
+        "only applies with RunningMode AUTO_STOP",
+        FAILED_REQUEST_CODES.autoStopWithAlwaysOn,
+      ),
     ];
   }
   if (runningMode !== undefined && runningMode !== RunningMode.AUTO_STOP) {
@@ -186,7 +191,10 @@ function checkRunningMode(properties: WorkspaceProperties, runningMode: string |
 function checkPropertyEnums(properties: WorkspaceProperties | undefined, field: string): Violation[] {
   if (!properties) return [];
   const violations: Violation[] = [];
-  const enums = [["RunningMode", RunningMode], ["ComputeTypeName", Compute]] as const;
+  const enums = [
+    ["RunningMode", RunningMode],
+    ["ComputeTypeName", Compute],
+  ] as const;
   for (const [member, values] of enums) {
     const value = properties[member];
     if (value !== undefined && !(Object.values(values) as string[]).includes(value)) {
@@ -222,8 +230,12 @@ export function checkWorkspaceRequestRules(request: WorkspaceRequest, field: str
   const encrypted = request.RootVolumeEncryptionEnabled === true || request.UserVolumeEncryptionEnabled === true;
   if (encrypted && !request.VolumeEncryptionKey) {
     violations.push(
-      violation(`${field}.VolumeEncryptionKey`, "requiredWithEncryption", "is required when volume encryption is enabled",
-        FAILED_REQUEST_CODES.encryptionKeyMissing),
+      violation(
+        `${field}.VolumeEncryptionKey`,
+        "requiredWithEncryption",
+        "is required when volume encryption is enabled",
+        FAILED_REQUEST_CODES.encryptionKeyMissing,
+      ),
     );
   }
   return violations;
@@ -255,10 +267,14 @@ export function validateModifyWorkspaceProperties(request: ModifyWorkspaceProper
       violations.push(violation(`${field}.${member}`, "range", "must be a positive integer"));
     }
   }
-  if (properties.RootVolumeSizeGib !== undefined && properties.UserVolumeSizeGib !== undefined
-    && !isAllowedVolumeCombination(properties.RootVolumeSizeGib, properties.UserVolumeSizeGib)) {
-    violations.push(violation(field, "volumeCombination",
-      "root and user volume sizes must be 80 with 10, 50 or 100, or 175 to 2000 with 100 to 2000"));
+  if (
+    properties.RootVolumeSizeGib !== undefined &&
+    properties.UserVolumeSizeGib !== undefined &&
+    !isAllowedVolumeCombination(properties.RootVolumeSizeGib, properties.UserVolumeSizeGib)
+  ) {
+    violations.push(
+      violation(field, "volumeCombination", "root and user volume sizes must be 80 with 10, 50 or 100, or 175 to 2000 with 100 to 2000"),
+    );
   }
   violations.push(...checkRunningMode(properties, properties.RunningMode, field));
   return violations;
@@ -272,10 +288,13 @@ export function checkModificationAgainst(current: WorkspaceProperties, change: W
   const user = change.UserVolumeSizeGib ?? current.UserVolumeSizeGib ?? 0;
   if (root < (current.RootVolumeSizeGib ?? 0) || user < (current.UserVolumeSizeGib ?? 0)) {
     violations.push(violation(field, "noShrink", "volumes can only grow"));
-  } else if ((change.RootVolumeSizeGib !== undefined || change.UserVolumeSizeGib !== undefined)
-    && !isAllowedVolumeCombination(root, user)) {
-    violations.push(violation(field, "volumeCombination",
-      "root and user volume sizes must be 80 with 10, 50 or 100, or 175 to 2000 with 100 to 2000"));
+  } else if (
+    (change.RootVolumeSizeGib !== undefined || change.UserVolumeSizeGib !== undefined) &&
+    !isAllowedVolumeCombination(root, user)
+  ) {
+    violations.push(
+      violation(field, "volumeCombination", "root and user volume sizes must be 80 with 10, 50 or 100, or 175 to 2000 with 100 to 2000"),
+    );
   }
   return violations;
 }

@@ -1,6 +1,7 @@
 // Structured JSON logs (pino) on stdout.
-import { pino } from "pino";
+
 import type { DestinationStream, Logger } from "pino";
+import { pino } from "pino";
 import type { GatewayConfig } from "./config.ts";
 
 export type { Logger };

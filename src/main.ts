@@ -3,7 +3,7 @@ import { loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { startGateway } from "./server.ts";
 
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (error) {

@@ -1,33 +1,34 @@
 // The gateway: graphql-yoga over the schema, one AWS client per process, a session of loaders per request.
-import { createServer } from "node:http";
+
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
-import { createYoga } from "graphql-yoga";
 import type { Plugin } from "graphql-yoga";
+import { createYoga } from "graphql-yoga";
 import { createAuthenticator } from "./auth/authenticator.ts";
 import { BundleCache } from "./aws/bundles.ts";
 import { createWorkspacesClient } from "./aws/client.ts";
 import { IdempotencyStore } from "./aws/idempotency.ts";
 import { registry } from "./aws/metrics.ts";
 import { AwsReadiness } from "./aws/readiness.ts";
-import { AwsSession, CONNECTION_SIZE } from "./aws/session.ts";
 import type { UpstreamOptions } from "./aws/session.ts";
+import { AwsSession, CONNECTION_SIZE } from "./aws/session.ts";
 import { WorkspaceWatch } from "./aws/workspace-watch.ts";
-import { loadConfig } from "./config.ts";
 import type { GatewayConfig } from "./config.ts";
-import { startEmulator } from "./emulator/index.ts";
+import { loadConfig } from "./config.ts";
 import type { RunningEmulator } from "./emulator/index.ts";
+import { startEmulator } from "./emulator/index.ts";
 import { principalOf, useAuthentication } from "./http/authentication.ts";
 import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
 import { useQueryCost } from "./http/query-cost.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { alreadyLogged, logRequests, useRequestRecord } from "./http/request-log.ts";
-import { createLogger } from "./logger.ts";
 import type { Logger } from "./logger.ts";
+import { createLogger } from "./logger.ts";
 import type { GatewayContext } from "./schema/builder.ts";
 import { schema } from "./schema/index.ts";
 
@@ -75,7 +76,7 @@ function useCsrfPreventionForPosts(): Plugin {
 export function createGatewayHandler(upstream: UpstreamOptions, settings: HandlerSettings = loadConfig({}), logger?: Logger) {
   const log = logger ?? createLogger(settings.logLevel);
   const { limits } = settings;
-  return createYoga<{}, GatewayContext>({
+  return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
@@ -131,11 +132,14 @@ async function connectUpstream(config: GatewayConfig): Promise<{ client: WorkSpa
     return { client: createWorkspacesClient({}, policy) };
   }
   const emulator = await startEmulator(config.emulator);
-  const client = createWorkspacesClient({
-    endpoint: emulator.url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
-  }, policy);
+  const client = createWorkspacesClient(
+    {
+      endpoint: emulator.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
+    },
+    policy,
+  );
   return { client, emulator };
 }
 
@@ -152,13 +156,17 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     logger.warn({ host: config.host }, "no authentication is configured and the gateway listens beyond localhost");
   }
   const watch = new WorkspaceWatch(client, { intervalMs: config.watchPollMs });
-  const yoga = createGatewayHandler({
-    client,
-    bundleCache: new BundleCache(config.bundleCacheTtlMs),
-    cursorSecret: config.cursorSecret,
-    idempotency: new IdempotencyStore(),
-    watch,
-  }, config, logger);
+  const yoga = createGatewayHandler(
+    {
+      client,
+      bundleCache: new BundleCache(config.bundleCacheTtlMs),
+      cursorSecret: config.cursorSecret,
+      idempotency: new IdempotencyStore(),
+      watch,
+    },
+    config,
+    logger,
+  );
   const readiness = new AwsReadiness(client);
   let draining = false;
   const route = async (request: IncomingMessage, response: ServerResponse) => {
@@ -179,12 +187,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       yoga(request, response);
     }
   };
-  const server: Server = createServer({
-    requestTimeout: config.requestTimeoutMs,
-    headersTimeout: Math.min(config.requestTimeoutMs, 60_000),
-    // How often Node checks those timeouts; its default (30 s) would let a short timeout run long.
-    connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),
-  }, logRequests(logger, (request, response) => void route(request, response)));
+  const server: Server = createServer(
+    {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(config.requestTimeoutMs, 60_000),
+      // How often Node checks those timeouts; its default (30 s) would let a short timeout run long.
+      connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),
+    },
+    logRequests(logger, (request, response) => void route(request, response)),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());

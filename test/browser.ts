@@ -1,6 +1,7 @@
 // Debian's Chromium (installed by `npm test` when missing), headless, driven by playwright-core.
-import { chromium } from "playwright-core";
+
 import type { Browser } from "playwright-core";
+import { chromium } from "playwright-core";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 

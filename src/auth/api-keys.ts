@@ -1,7 +1,7 @@
 // API keys from GATEWAY_API_KEYS (`key:scope[+scope],...`): kept only as digests, matched in constant time.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { SCOPES } from "./principal.ts";
 import type { Principal, Scope } from "./principal.ts";
+import { SCOPES } from "./principal.ts";
 
 export interface ApiKey {
   digest: Buffer;
@@ -12,7 +12,10 @@ const digestOf = (key: string) => createHash("sha256").update(key).digest();
 
 /** Parses the setting; the error names the entry by position only, so a key never reaches a log. */
 export function parseApiKeys(spec: string): ApiKey[] {
-  const entries = spec.split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entries = spec
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const seen = new Set<string>();
   return entries.map((entry, index) => {
     const separator = entry.lastIndexOf(":");

@@ -2,8 +2,8 @@
 import type { GatewayConfig } from "../config.ts";
 import { findApiKey } from "./api-keys.ts";
 import { createJwtVerifier } from "./jwt.ts";
-import { OPEN_ACCESS } from "./principal.ts";
 import type { Principal } from "./principal.ts";
+import { OPEN_ACCESS } from "./principal.ts";
 
 export interface Authenticator {
   /** The caller, or undefined when the credentials are missing or wrong. */

@@ -1,8 +1,8 @@
 // JWT bearer tokens for single sign-on: signature from the issuer's JWKS, issuer, audience, expiry, and scopes.
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import type { JwtSettings } from "../config.ts";
-import { SCOPES } from "./principal.ts";
 import type { Principal } from "./principal.ts";
+import { SCOPES } from "./principal.ts";
 
 /** The claim's values: OAuth's space-separated `scope` string, or an array (`scp`, `permissions`). */
 function claimValues(claim: unknown): string[] {
@@ -13,8 +13,15 @@ function claimValues(claim: unknown): string[] {
 
 /** jose's verdicts on the token itself; any other failure (the key set unreachable) says nothing about it. */
 const TOKEN_FAULTS = new Set([
-  "ERR_JWT_EXPIRED", "ERR_JWT_CLAIM_VALIDATION_FAILED", "ERR_JWT_INVALID", "ERR_JWS_INVALID", "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
-  "ERR_JWKS_NO_MATCHING_KEY", "ERR_JWKS_MULTIPLE_MATCHING_KEYS", "ERR_JOSE_ALG_NOT_ALLOWED", "ERR_JOSE_NOT_SUPPORTED",
+  "ERR_JWT_EXPIRED",
+  "ERR_JWT_CLAIM_VALIDATION_FAILED",
+  "ERR_JWT_INVALID",
+  "ERR_JWS_INVALID",
+  "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+  "ERR_JWKS_NO_MATCHING_KEY",
+  "ERR_JWKS_MULTIPLE_MATCHING_KEYS",
+  "ERR_JOSE_ALG_NOT_ALLOWED",
+  "ERR_JOSE_NOT_SUPPORTED",
 ]);
 
 /** The issuer's key set could not be fetched: the caller is not refused (401) but asked to retry (503). */
@@ -26,7 +33,11 @@ export function createJwtVerifier(settings: JwtSettings): (token: string) => Pro
   return async (token) => {
     try {
       // A subject names the caller in logs and keeps callers' idempotency keys apart; a token must also expire.
-      const { payload } = await jwtVerify(token, keys, { issuer: settings.issuer, audience: settings.audience, requiredClaims: ["sub", "exp"] });
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: settings.issuer,
+        audience: settings.audience,
+        requiredClaims: ["sub", "exp"],
+      });
       const granted = new Set(claimValues(payload[settings.scopeClaim]));
       const scopes = new Set(SCOPES.filter((scope) => granted.has(`${settings.scopePrefix}${scope}`)));
       return { id: `jwt:${payload.sub}`, scopes };

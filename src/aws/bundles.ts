@@ -1,10 +1,11 @@
 // Bundles from AWS: they change rarely, so found bundles are cached across requests for a TTL.
-import { DescribeWorkspaceBundlesCommand } from "@aws-sdk/client-workspaces";
+
 import type { DescribeWorkspaceBundlesRequest, WorkSpacesClient, WorkspaceBundle } from "@aws-sdk/client-workspaces";
+import { DescribeWorkspaceBundlesCommand } from "@aws-sdk/client-workspaces";
 import DataLoader from "dataloader";
 import { BUNDLE_ID_PATTERN, ID_LIST_SIZE } from "../constraints.ts";
-import { camelCase } from "./camel-case.ts";
 import type { CamelCase } from "./camel-case.ts";
+import { camelCase } from "./camel-case.ts";
 import { sendRead } from "./client.ts";
 import { loaderBatchSize } from "./metrics.ts";
 import type { AwsPage } from "./pagination.ts";
@@ -50,8 +51,13 @@ export async function fetchBundlesPage(
   signal?: AbortSignal,
 ): Promise<AwsPage<BundleShape>> {
   const input = { ...request, ...(token ? { NextToken: token } : {}) };
-  const output = await sendRead(client, "DescribeWorkspaceBundles", input,
-    (callSignal) => client.send(new DescribeWorkspaceBundlesCommand(input), { abortSignal: callSignal }), signal);
+  const output = await sendRead(
+    client,
+    "DescribeWorkspaceBundles",
+    input,
+    (callSignal) => client.send(new DescribeWorkspaceBundlesCommand(input), { abortSignal: callSignal }),
+    signal,
+  );
   const items = camelCase(output.Bundles ?? []);
   for (const bundle of items) cache.set(bundle);
   return { items, nextToken: output.NextToken || undefined };

@@ -1,9 +1,10 @@
 // The one AWS SDK client and the only way the gateway calls AWS: the SDK's standard retry mode with bounded attempts
 // and backoff, a process-wide rate limit, identical reads shared, and writes never retried when they may have applied.
-import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
+
 import type { WorkSpacesClientConfig } from "@aws-sdk/client-workspaces";
+import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { StandardRetryStrategy } from "@smithy/core/retry";
-import { OutcomeUnknownError, describeAwsFailure, fromAwsError } from "./errors.ts";
+import { describeAwsFailure, fromAwsError, OutcomeUnknownError } from "./errors.ts";
 import { awsRequests, awsRetries, awsThrottles } from "./metrics.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { SharedReads } from "./shared-reads.ts";

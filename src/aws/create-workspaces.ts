@@ -1,7 +1,8 @@
 // CreateWorkspaces for any number of requests up to 100: checked item by item against AWS's rules, sent in calls of
 // 25 concurrently, and AWS's two unordered answer lists mapped back onto the requests, in input order.
-import { CreateWorkspacesCommand } from "@aws-sdk/client-workspaces";
+
 import type { CreateWorkspacesResult, WorkSpacesClient, WorkspaceRequest } from "@aws-sdk/client-workspaces";
+import { CreateWorkspacesCommand } from "@aws-sdk/client-workspaces";
 import { CREATE_BATCH_SIZE, checkWorkspaceRequestRules, checkWorkspaceRequestShape, workspaceOwnerKey } from "../constraints.ts";
 import { camelCase } from "./camel-case.ts";
 import { describeWriteFailure, failureCode } from "./errors.ts";
@@ -30,7 +31,11 @@ export function checkCreateRequests(requests: WorkspaceRequest[]): Map<number, C
     const earlier = firstIndexOf.get(key);
     if (earlier !== undefined) {
       refused.set(index, {
-        kind: "invalid", index, request, field: path, rule: "duplicate",
+        kind: "invalid",
+        index,
+        request,
+        field: path,
+        rule: "duplicate",
         detail: `repeats the request at index ${earlier}; a user can have one WorkSpace per bundle and directory`,
       });
       return;
@@ -55,8 +60,11 @@ export function correlateCreateResults(requests: WorkspaceRequest[], indexes: nu
     const failure = failed.get(key);
     if (failure) {
       return {
-        kind: "failed", index, request: failure.WorkspaceRequest ?? request,
-        code: failure.ErrorCode ?? "UPSTREAM_ERROR", message: failure.ErrorMessage ?? "AWS did not create this WorkSpace.",
+        kind: "failed",
+        index,
+        request: failure.WorkspaceRequest ?? request,
+        code: failure.ErrorCode ?? "UPSTREAM_ERROR",
+        message: failure.ErrorMessage ?? "AWS did not create this WorkSpace.",
       };
     }
     return { kind: "failed", index, request, code: "UPSTREAM_ERROR", message: "AWS did not report on this request." };
@@ -75,14 +83,27 @@ async function createBatch(client: WorkSpacesClient, requests: WorkspaceRequest[
 }
 
 /** One outcome per request, in input order; refused items cost no AWS call and never hold up the others. */
-export async function createWorkspaces(client: WorkSpacesClient, requests: WorkspaceRequest[], signal?: AbortSignal): Promise<CreateOutcome[]> {
+export async function createWorkspaces(
+  client: WorkSpacesClient,
+  requests: WorkspaceRequest[],
+  signal?: AbortSignal,
+): Promise<CreateOutcome[]> {
   const outcomes = checkCreateRequests(requests);
   const accepted = requests.map((_, index) => index).filter((index) => !outcomes.has(index));
   const batches: number[][] = [];
   for (let start = 0; start < accepted.length; start += CREATE_BATCH_SIZE.max) {
     batches.push(accepted.slice(start, start + CREATE_BATCH_SIZE.max));
   }
-  const results = await Promise.all(batches.map((batch) => createBatch(client, batch.map((i) => requests[i]!), batch, signal)));
+  const results = await Promise.all(
+    batches.map((batch) =>
+      createBatch(
+        client,
+        batch.map((i) => requests[i]!),
+        batch,
+        signal,
+      ),
+    ),
+  );
   for (const outcome of results.flat()) outcomes.set(outcome.index, outcome);
   return requests.map((_, index) => outcomes.get(index)!);
 }

@@ -56,7 +56,10 @@ export function readCursor(secret: string, listing: string, cursor: string, now:
     throw new CursorError("INVALID_CURSOR", "The cursor belongs to another list or filter; page with cursors from the same query.");
   }
   if (now - body.i > NEXT_TOKEN_TTL_MS) {
-    throw new CursorError("CURSOR_EXPIRED", "The cursor has expired (cursors live 24 hours, like AWS's tokens); start again from the first page.");
+    throw new CursorError(
+      "CURSOR_EXPIRED",
+      "The cursor has expired (cursors live 24 hours, like AWS's tokens); start again from the first page.",
+    );
   }
   return { position: { token: body.t, offset: body.o }, issuedAt: body.i };
 }

@@ -4,7 +4,11 @@ import { createHash } from "node:crypto";
 
 export function fingerprintOf(value: unknown): string {
   const canonical = JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
-  return createHash("sha256").update(canonical ?? "null").digest("hex");
+  return createHash("sha256")
+    .update(canonical ?? "null")
+    .digest("hex");
 }

@@ -30,7 +30,13 @@ export class IdempotencyStore<T> {
    * The first result for the caller's `key`, or `produce`'s. The same key with another input is a conflict. A
    * result `keep` rejects (nothing reached AWS) is not retained, so a retry with the same key runs again.
    */
-  async run(owner: string, key: string, input: unknown, produce: () => Promise<T>, keep: (result: T) => boolean): Promise<IdempotentRun<T>> {
+  async run(
+    owner: string,
+    key: string,
+    input: unknown,
+    produce: () => Promise<T>,
+    keep: (result: T) => boolean,
+  ): Promise<IdempotentRun<T>> {
     const fingerprint = fingerprintOf(input);
     const now = this.clock();
     const entries = this.owners.get(owner) ?? new Map<string, Entry<T>>();

@@ -1,10 +1,11 @@
 // ModifyWorkspaceProperties for up to 25 WorkSpaces: each checked against AWS's rules, then sent concurrently with
 // a bound; one failing never holds up or hides the others.
-import { ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
+
 import type { ModifyWorkspacePropertiesRequest, WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import { ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
 import { validateModifyWorkspaceProperties } from "../constraints.ts";
-import { describeWriteFailure } from "./errors.ts";
 import type { AwsFailure } from "./errors.ts";
+import { describeWriteFailure } from "./errors.ts";
 
 const MODIFY_CONCURRENCY = 5;
 
@@ -27,7 +28,9 @@ export function checkModifications(requests: ModifyWorkspacePropertiesRequest[])
     const earlier = firstIndexOf.get(request.WorkspaceId!);
     if (earlier !== undefined) {
       refused.set(index, {
-        kind: "invalid", field: `${path}.WorkspaceId`, rule: "duplicate",
+        kind: "invalid",
+        field: `${path}.WorkspaceId`,
+        rule: "duplicate",
         detail: `repeats the modification at index ${earlier}; one change per WorkSpace at a time`,
       });
       return;
@@ -37,7 +40,11 @@ export function checkModifications(requests: ModifyWorkspacePropertiesRequest[])
   return refused;
 }
 
-async function modifyOne(client: WorkSpacesClient, request: ModifyWorkspacePropertiesRequest, signal?: AbortSignal): Promise<ModifyOutcome> {
+async function modifyOne(
+  client: WorkSpacesClient,
+  request: ModifyWorkspacePropertiesRequest,
+  signal?: AbortSignal,
+): Promise<ModifyOutcome> {
   try {
     await client.send(new ModifyWorkspacePropertiesCommand(request), { abortSignal: signal });
     return { kind: "modified", workspaceId: request.WorkspaceId! };

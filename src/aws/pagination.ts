@@ -23,7 +23,8 @@ function edgeOf<T>(node: T, cursor: () => string): Edge<T> {
   return {
     node,
     get cursor() {
-      return (value ??= cursor());
+      value ??= cursor();
+      return value;
     },
   };
 }
@@ -32,7 +33,11 @@ function edgeOf<T>(node: T, cursor: () => string): Edge<T> {
 export function lazy<T>(compute: () => Promise<T>): PromiseLike<T> {
   let promise: Promise<T> | undefined;
   return {
-    then: (onFulfilled, onRejected) => (promise ??= compute()).then(onFulfilled, onRejected),
+    // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, awaited by graphql-js only when selected
+    then: (onFulfilled, onRejected) => {
+      promise ??= compute();
+      return promise.then(onFulfilled, onRejected);
+    },
   };
 }
 

@@ -27,7 +27,9 @@ export class RateLimiter {
     }
     return new Promise((resolve, reject) => {
       const waiter = {
-        resolve, reject, signal,
+        resolve,
+        reject,
+        signal,
         onAbort: () => {
           this.queue.splice(this.queue.indexOf(waiter), 1);
           reject(signal!.reason);

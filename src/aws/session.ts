@@ -2,23 +2,23 @@
 // connections over AWS's pages, with the input checked against AWS's rules before any call is made.
 import type { ModifyWorkspacePropertiesRequest, WorkSpacesClient, WorkspaceRequest } from "@aws-sdk/client-workspaces";
 import type DataLoader from "dataloader";
-import { checkWorkspaceId, validateDescribeWorkspaceBundles, validateDescribeWorkspaces } from "../constraints.ts";
 import type { Violation } from "../constraints.ts";
-import { createWorkspaces } from "./create-workspaces.ts";
-import type { CreateOutcome } from "./create-workspaces.ts";
-import { modifyWorkspaceProperties } from "./modify-workspace-properties.ts";
-import { encodeCursor, readCursor } from "./cursor.ts";
-import type { CursorPosition } from "./cursor.ts";
-import { gatewayError, fromAwsError } from "./errors.ts";
-import type { IdempotencyStore, IdempotentRun } from "./idempotency.ts";
-import { sliceOf } from "./pagination.ts";
-import type { AwsPage, Slice } from "./pagination.ts";
-import { createBundleLoader, describeBundlesRequest, fetchBundlesPage } from "./bundles.ts";
+import { checkWorkspaceId, validateDescribeWorkspaceBundles, validateDescribeWorkspaces } from "../constraints.ts";
 import type { BundleCache, BundleShape, BundlesFilter } from "./bundles.ts";
-import { createWorkspaceLoader, describeWorkspacesRequest, fetchWorkspacesPage } from "./workspaces.ts";
-import type { WorkspaceShape, WorkspacesFilter } from "./workspaces.ts";
-import { WATCH_ID_LIMIT } from "./workspace-watch.ts";
+import { createBundleLoader, describeBundlesRequest, fetchBundlesPage } from "./bundles.ts";
+import type { CreateOutcome } from "./create-workspaces.ts";
+import { createWorkspaces } from "./create-workspaces.ts";
+import type { CursorPosition } from "./cursor.ts";
+import { encodeCursor, readCursor } from "./cursor.ts";
+import { fromAwsError, gatewayError } from "./errors.ts";
+import type { IdempotencyStore, IdempotentRun } from "./idempotency.ts";
+import { modifyWorkspaceProperties } from "./modify-workspace-properties.ts";
+import type { AwsPage, Slice } from "./pagination.ts";
+import { sliceOf } from "./pagination.ts";
 import type { WatchEvent, WorkspaceWatch } from "./workspace-watch.ts";
+import { WATCH_ID_LIMIT } from "./workspace-watch.ts";
+import type { WorkspaceShape, WorkspacesFilter } from "./workspaces.ts";
+import { createWorkspaceLoader, describeWorkspacesRequest, fetchWorkspacesPage } from "./workspaces.ts";
 
 export const CONNECTION_SIZE = { default: 25, max: 100 };
 
@@ -129,7 +129,10 @@ export class AwsSession {
   }
 
   /** With an idempotency key, a repeat by the same caller returns the first result; another input is a conflict. */
-  async createWorkspaces(requests: WorkspaceRequest[], idempotency?: { caller: string; key: string }): Promise<IdempotentRun<CreateOutcome[]>> {
+  async createWorkspaces(
+    requests: WorkspaceRequest[],
+    idempotency?: { caller: string; key: string },
+  ): Promise<IdempotentRun<CreateOutcome[]>> {
     const create = async () => {
       const outcomes = await createWorkspaces(this.upstream.client, requests, this.signals.writes);
       // Watchable at once, before AWS's listings show them.
@@ -155,13 +158,15 @@ export class AwsSession {
     const outcomes = await modifyWorkspaceProperties(this.upstream.client, requests, this.signals.writes);
     // Read afresh: a read in flight since before the modify (a subscription's tick) would show the old state.
     const rereads = createWorkspaceLoader(this.upstream.client, this.signals.reads, true);
-    return Promise.all(outcomes.map(async (outcome) => {
-      if (outcome.kind !== "modified") return outcome;
-      // The change was made: a failed re-read must not turn it into a failure, so the WorkSpace is then null.
-      const workspace = await rereads.load(outcome.workspaceId).catch(() => null);
-      if (workspace) this.workspaces.clear(outcome.workspaceId).prime(outcome.workspaceId, workspace);
-      return { ...outcome, workspace };
-    }));
+    return Promise.all(
+      outcomes.map(async (outcome) => {
+        if (outcome.kind !== "modified") return outcome;
+        // The change was made: a failed re-read must not turn it into a failure, so the WorkSpace is then null.
+        const workspace = await rereads.load(outcome.workspaceId).catch(() => null);
+        if (workspace) this.workspaces.clear(outcome.workspaceId).prime(outcome.workspaceId, workspace);
+        return { ...outcome, workspace };
+      }),
+    );
   }
 
   private async slice<T>(

@@ -14,7 +14,13 @@ export class SharedReads {
    * Runs `call` unless an identical one (same `key`) is running, and then waits for that one. The shared call is
    * aborted only when every caller waiting for it has given up.
    */
-  run<T>(key: string, operation: string, signal: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>, fresh = false): Promise<T> {
+  run<T>(
+    key: string,
+    operation: string,
+    signal: AbortSignal | undefined,
+    call: (signal: AbortSignal) => Promise<T>,
+    fresh = false,
+  ): Promise<T> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     // A fresh read (after a write) must not join a call AWS may have answered before the write: it starts one that
     // later readers join instead.

@@ -4,8 +4,8 @@ import type { WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { ID_LIST_SIZE } from "../constraints.ts";
 import { fingerprintOf } from "./fingerprint.ts";
 import { watchGauges } from "./metrics.ts";
-import { fetchWorkspacesPage } from "./workspaces.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
+import { fetchWorkspacesPage } from "./workspaces.ts";
 
 /** How many IDs one subscription may watch. */
 export const WATCH_ID_LIMIT = 100;

@@ -1,10 +1,11 @@
 // Workspaces from AWS: batched lookups by ID and NextToken pages, mapped to GraphQL's shape at the boundary.
-import { DescribeWorkspacesCommand } from "@aws-sdk/client-workspaces";
+
 import type { DescribeWorkspacesRequest, WorkSpacesClient, Workspace } from "@aws-sdk/client-workspaces";
+import { DescribeWorkspacesCommand } from "@aws-sdk/client-workspaces";
 import DataLoader from "dataloader";
 import { ID_LIST_SIZE, PAGE_SIZE, WORKSPACE_ID_PATTERN } from "../constraints.ts";
-import { camelCase } from "./camel-case.ts";
 import type { CamelCase } from "./camel-case.ts";
+import { camelCase } from "./camel-case.ts";
 import { sendRead } from "./client.ts";
 import { loaderBatchSize } from "./metrics.ts";
 import type { AwsPage } from "./pagination.ts";
@@ -35,8 +36,14 @@ export async function fetchWorkspacesPage(
   fresh = false,
 ): Promise<AwsPage<WorkspaceShape>> {
   const input = { ...request, ...(request.WorkspaceIds ? {} : { Limit: PAGE_SIZE }), ...(token ? { NextToken: token } : {}) };
-  const output = await sendRead(client, "DescribeWorkspaces", input,
-    (callSignal) => client.send(new DescribeWorkspacesCommand(input), { abortSignal: callSignal }), signal, fresh);
+  const output = await sendRead(
+    client,
+    "DescribeWorkspaces",
+    input,
+    (callSignal) => client.send(new DescribeWorkspacesCommand(input), { abortSignal: callSignal }),
+    signal,
+    fresh,
+  );
   return { items: camelCase(output.Workspaces ?? []), nextToken: output.NextToken || undefined };
 }
 

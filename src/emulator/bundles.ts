@@ -9,7 +9,10 @@ export class BundleCatalog {
   readonly byId: ReadonlyMap<string, WorkspaceBundle>;
   private readonly listings: Record<"amazon" | "account", { seq: number; bundle: WorkspaceBundle }[]>;
 
-  constructor(bundles: WorkspaceBundle[], private readonly clock: () => number) {
+  constructor(
+    bundles: WorkspaceBundle[],
+    private readonly clock: () => number,
+  ) {
     this.byId = new Map(bundles.map((b) => [b.BundleId!, b]));
     const sequenced = bundles.map((bundle, seq) => ({ seq, bundle }));
     this.listings = {
@@ -28,12 +31,16 @@ export class BundleCatalog {
       throw invalidParameter("Owner: must be AMAZON, or omitted for the account's own bundles.");
     }
     const listing = request.Owner === AMAZON ? "amazon" : "account";
-    const page = pageOf(this.listings[listing], {
-      listing: `bundles:${listing}`,
-      nextToken: request.NextToken,
-      limit: PAGE_SIZE,
-      now: this.clock(),
-    }, () => true);
+    const page = pageOf(
+      this.listings[listing],
+      {
+        listing: `bundles:${listing}`,
+        nextToken: request.NextToken,
+        limit: PAGE_SIZE,
+        now: this.clock(),
+      },
+      () => true,
+    );
     return { Bundles: structuredClone(page.items.map((b) => b.bundle)), NextToken: page.nextToken };
   }
 }

@@ -1,6 +1,7 @@
 // `npm run emulator -- --port 4566`: the emulator on its own, for any AWS SDK or the AWS CLI (--endpoint-url).
-import { SETTINGS_HELP, parseSettings } from "./settings.ts";
+
 import { startEmulator } from "./server.ts";
+import { parseSettings, SETTINGS_HELP } from "./settings.ts";
 
 const argv = process.argv.slice(2);
 if (argv.includes("--help") || argv.includes("-h")) {
@@ -8,7 +9,7 @@ if (argv.includes("--help") || argv.includes("-h")) {
   process.exit(0);
 }
 
-let settings;
+let settings: ReturnType<typeof parseSettings>;
 try {
   settings = parseSettings(argv, process.env);
 } catch (error) {

@@ -33,13 +33,21 @@ const workspaceRequest: Shape = {
 
 interface Operation {
   input: Record<string, Shape>;
+  // biome-ignore lint/suspicious/noExplicitAny: each handler names its request type; parseInput checked the input against its shape
   run(world: World, input: any): unknown;
 }
 
 export const OPERATIONS: Record<string, Operation> = {
   DescribeWorkspaces: {
-    input: { WorkspaceIds: { list: "string" }, DirectoryId: "string", UserName: "string", BundleId: "string",
-      Limit: "integer", NextToken: "string", WorkspaceName: "string" },
+    input: {
+      WorkspaceIds: { list: "string" },
+      DirectoryId: "string",
+      UserName: "string",
+      BundleId: "string",
+      Limit: "integer",
+      NextToken: "string",
+      WorkspaceName: "string",
+    },
     run: (world, input) => world.fleet.describe(input),
   },
   DescribeWorkspaceBundles: {
@@ -75,14 +83,20 @@ function conforms(value: unknown, shape: Shape, path: string): void {
   } else if (shape === "boolean") {
     if (typeof value !== "boolean") fail("a boolean");
   } else if ("list" in shape) {
-    if (!Array.isArray(value)) return fail("a list");
+    if (!Array.isArray(value)) {
+      fail("a list");
+      return;
+    }
     value.forEach((item, i) => {
       // The model's lists are not sparse: a null item is refused, as AWS does, rather than reaching a handler.
       if (item === null || item === undefined) throw serialization(`${path}[${i}]: expected a list item, got null`);
       conforms(item, shape.list, `${path}[${i}]`);
     });
   } else {
-    if (typeof value !== "object" || Array.isArray(value)) return fail("an object");
+    if (typeof value !== "object" || Array.isArray(value)) {
+      fail("an object");
+      return;
+    }
     for (const [member, memberShape] of Object.entries(shape.struct)) {
       conforms((value as Record<string, unknown>)[member], memberShape, path ? `${path}.${member}` : member);
     }
@@ -93,7 +107,11 @@ function conforms(value: unknown, shape: Shape, path: string): void {
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, withoutNulls(v)]),
+    );
   }
   return value;
 }

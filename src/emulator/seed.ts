@@ -1,7 +1,8 @@
 // The emulator's starting world: AWS's public bundles, a few account bundles, two directories, and N workspaces
 // generated deterministically from a seed.
-import { Compute, RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
+
 import type { WorkspaceBundle, WorkspaceDirectory, WorkspaceRequest } from "@aws-sdk/client-workspaces";
+import { Compute, RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
 
 const ACCOUNT_ID = "123456789012";
 
@@ -16,39 +17,131 @@ interface BundleSpec {
 
 // AWS's public bundle families, with the names and storage capacities AWS publishes for them.
 const PUBLIC_BUNDLES: BundleSpec[] = [
-  { id: "wsb-clj85qzj1", name: "Value with Windows 10 (Server 2019 based)", compute: Compute.VALUE, root: 80, user: 10,
-    description: "Windows 10 Experience provided by Windows Server 2019, 1 vCPU, 2 GiB Memory, 10 GB User Storage" },
-  { id: "wsb-8vbljg4r6", name: "Standard with Windows 10 (Server 2019 based)", compute: Compute.STANDARD, root: 80, user: 50,
-    description: "Windows 10 Experience provided by Windows Server 2019, 2 vCPU, 4 GiB Memory, 50 GB User Storage" },
-  { id: "wsb-1pzkp0bx4", name: "Performance with Windows 10 (Server 2019 based)", compute: Compute.PERFORMANCE, root: 80, user: 100,
-    description: "Windows 10 Experience provided by Windows Server 2019, 2 vCPU, 8 GiB Memory, 100 GB User Storage" },
-  { id: "wsb-gm7rt4rpx", name: "Power with Windows 10 (Server 2019 based)", compute: Compute.POWER, root: 175, user: 100,
-    description: "Windows 10 Experience provided by Windows Server 2019, 4 vCPU, 16 GiB Memory, 100 GB User Storage" },
-  { id: "wsb-d6ppvx5gs", name: "PowerPro with Windows 10 (Server 2019 based)", compute: Compute.POWERPRO, root: 175, user: 100,
-    description: "Windows 10 Experience provided by Windows Server 2019, 8 vCPU, 32 GiB Memory, 100 GB User Storage" },
-  { id: "wsb-1b5w6vnz6", name: "Graphics with Windows 10 (Server 2019 based)", compute: Compute.GRAPHICS, root: 100, user: 100,
-    description: "Windows 10 Experience provided by Windows Server 2019, 8 vCPU, 15 GiB Memory, 1 GPU, 4 GiB Video Memory, 100 GB User Storage" },
-  { id: "wsb-3t36q0xfc", name: "GraphicsPro with Windows 10 (Server 2019 based)", compute: Compute.GRAPHICSPRO, root: 100, user: 100,
-    description: "Windows 10 Experience provided by Windows Server 2019, 16 vCPU, 122 GiB Memory, 1 GPU, 8 GiB Video Memory, 100 GB User Storage" },
-  { id: "wsb-2bs6k5lgn", name: "Value with Amazon Linux 2", compute: Compute.VALUE, root: 80, user: 10,
-    description: "Amazon Linux 2, 1 vCPU, 2 GiB Memory, 10 GB User Storage" },
-  { id: "wsb-b0s22j3d7", name: "Standard with Amazon Linux 2", compute: Compute.STANDARD, root: 80, user: 50,
-    description: "Amazon Linux 2, 2 vCPU, 4 GiB Memory, 50 GB User Storage" },
-  { id: "wsb-cl7ghfxkk", name: "Performance with Amazon Linux 2", compute: Compute.PERFORMANCE, root: 80, user: 100,
-    description: "Amazon Linux 2, 2 vCPU, 8 GiB Memory, 100 GB User Storage" },
-  { id: "wsb-3rd2pgzl5", name: "Power with Amazon Linux 2", compute: Compute.POWER, root: 175, user: 100,
-    description: "Amazon Linux 2, 4 vCPU, 16 GiB Memory, 100 GB User Storage" },
-  { id: "wsb-9jvhtb24f", name: "PowerPro with Amazon Linux 2", compute: Compute.POWERPRO, root: 175, user: 100,
-    description: "Amazon Linux 2, 8 vCPU, 32 GiB Memory, 100 GB User Storage" },
+  {
+    id: "wsb-clj85qzj1",
+    name: "Value with Windows 10 (Server 2019 based)",
+    compute: Compute.VALUE,
+    root: 80,
+    user: 10,
+    description: "Windows 10 Experience provided by Windows Server 2019, 1 vCPU, 2 GiB Memory, 10 GB User Storage",
+  },
+  {
+    id: "wsb-8vbljg4r6",
+    name: "Standard with Windows 10 (Server 2019 based)",
+    compute: Compute.STANDARD,
+    root: 80,
+    user: 50,
+    description: "Windows 10 Experience provided by Windows Server 2019, 2 vCPU, 4 GiB Memory, 50 GB User Storage",
+  },
+  {
+    id: "wsb-1pzkp0bx4",
+    name: "Performance with Windows 10 (Server 2019 based)",
+    compute: Compute.PERFORMANCE,
+    root: 80,
+    user: 100,
+    description: "Windows 10 Experience provided by Windows Server 2019, 2 vCPU, 8 GiB Memory, 100 GB User Storage",
+  },
+  {
+    id: "wsb-gm7rt4rpx",
+    name: "Power with Windows 10 (Server 2019 based)",
+    compute: Compute.POWER,
+    root: 175,
+    user: 100,
+    description: "Windows 10 Experience provided by Windows Server 2019, 4 vCPU, 16 GiB Memory, 100 GB User Storage",
+  },
+  {
+    id: "wsb-d6ppvx5gs",
+    name: "PowerPro with Windows 10 (Server 2019 based)",
+    compute: Compute.POWERPRO,
+    root: 175,
+    user: 100,
+    description: "Windows 10 Experience provided by Windows Server 2019, 8 vCPU, 32 GiB Memory, 100 GB User Storage",
+  },
+  {
+    id: "wsb-1b5w6vnz6",
+    name: "Graphics with Windows 10 (Server 2019 based)",
+    compute: Compute.GRAPHICS,
+    root: 100,
+    user: 100,
+    description:
+      "Windows 10 Experience provided by Windows Server 2019, 8 vCPU, 15 GiB Memory, 1 GPU, 4 GiB Video Memory, 100 GB User Storage",
+  },
+  {
+    id: "wsb-3t36q0xfc",
+    name: "GraphicsPro with Windows 10 (Server 2019 based)",
+    compute: Compute.GRAPHICSPRO,
+    root: 100,
+    user: 100,
+    description:
+      "Windows 10 Experience provided by Windows Server 2019, 16 vCPU, 122 GiB Memory, 1 GPU, 8 GiB Video Memory, 100 GB User Storage",
+  },
+  {
+    id: "wsb-2bs6k5lgn",
+    name: "Value with Amazon Linux 2",
+    compute: Compute.VALUE,
+    root: 80,
+    user: 10,
+    description: "Amazon Linux 2, 1 vCPU, 2 GiB Memory, 10 GB User Storage",
+  },
+  {
+    id: "wsb-b0s22j3d7",
+    name: "Standard with Amazon Linux 2",
+    compute: Compute.STANDARD,
+    root: 80,
+    user: 50,
+    description: "Amazon Linux 2, 2 vCPU, 4 GiB Memory, 50 GB User Storage",
+  },
+  {
+    id: "wsb-cl7ghfxkk",
+    name: "Performance with Amazon Linux 2",
+    compute: Compute.PERFORMANCE,
+    root: 80,
+    user: 100,
+    description: "Amazon Linux 2, 2 vCPU, 8 GiB Memory, 100 GB User Storage",
+  },
+  {
+    id: "wsb-3rd2pgzl5",
+    name: "Power with Amazon Linux 2",
+    compute: Compute.POWER,
+    root: 175,
+    user: 100,
+    description: "Amazon Linux 2, 4 vCPU, 16 GiB Memory, 100 GB User Storage",
+  },
+  {
+    id: "wsb-9jvhtb24f",
+    name: "PowerPro with Amazon Linux 2",
+    compute: Compute.POWERPRO,
+    root: 175,
+    user: 100,
+    description: "Amazon Linux 2, 8 vCPU, 32 GiB Memory, 100 GB User Storage",
+  },
 ];
 
 const ACCOUNT_BUNDLES: BundleSpec[] = [
-  { id: "wsb-acct0std1", name: "Engineering Standard", compute: Compute.STANDARD, root: 80, user: 50,
-    description: "Standard bundle with the engineering toolchain image" },
-  { id: "wsb-acct0ppr2", name: "Data Science PowerPro", compute: Compute.POWERPRO, root: 175, user: 100,
-    description: "PowerPro bundle with the analytics image" },
-  { id: "wsb-acct0gpr3", name: "Design GraphicsPro", compute: Compute.GRAPHICSPRO, root: 100, user: 100,
-    description: "GraphicsPro bundle with the design suite image" },
+  {
+    id: "wsb-acct0std1",
+    name: "Engineering Standard",
+    compute: Compute.STANDARD,
+    root: 80,
+    user: 50,
+    description: "Standard bundle with the engineering toolchain image",
+  },
+  {
+    id: "wsb-acct0ppr2",
+    name: "Data Science PowerPro",
+    compute: Compute.POWERPRO,
+    root: 175,
+    user: 100,
+    description: "PowerPro bundle with the analytics image",
+  },
+  {
+    id: "wsb-acct0gpr3",
+    name: "Design GraphicsPro",
+    compute: Compute.GRAPHICSPRO,
+    root: 100,
+    user: 100,
+    description: "GraphicsPro bundle with the design suite image",
+  },
 ];
 
 function toBundle(spec: BundleSpec, owner: string): WorkspaceBundle {
@@ -69,14 +162,30 @@ export function seedBundles(): WorkspaceBundle[] {
 
 export function seedDirectories(): WorkspaceDirectory[] {
   return [
-    { DirectoryId: "d-906734e2f1", Alias: "corp", DirectoryName: "corp.example.com", RegistrationCode: "SLiad+ABCDEF",
-      SubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"], DnsIpAddresses: ["10.0.0.10", "10.0.1.10"],
-      CustomerUserName: "Administrator", DirectoryType: "AD_CONNECTOR", State: "REGISTERED",
-      WorkspaceSecurityGroupId: "sg-0123456789abcdef0" },
-    { DirectoryId: "d-926722edaf", Alias: "eng", DirectoryName: "eng.example.com", RegistrationCode: "SLiad+GHIJKL",
-      SubnetIds: ["subnet-0f1e2d3c4b5a60003", "subnet-0f1e2d3c4b5a60004"], DnsIpAddresses: ["10.1.0.10", "10.1.1.10"],
-      CustomerUserName: "Administrator", DirectoryType: "SIMPLE_AD", State: "REGISTERED",
-      WorkspaceSecurityGroupId: "sg-0fedcba9876543210" },
+    {
+      DirectoryId: "d-906734e2f1",
+      Alias: "corp",
+      DirectoryName: "corp.example.com",
+      RegistrationCode: "SLiad+ABCDEF",
+      SubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+      DnsIpAddresses: ["10.0.0.10", "10.0.1.10"],
+      CustomerUserName: "Administrator",
+      DirectoryType: "AD_CONNECTOR",
+      State: "REGISTERED",
+      WorkspaceSecurityGroupId: "sg-0123456789abcdef0",
+    },
+    {
+      DirectoryId: "d-926722edaf",
+      Alias: "eng",
+      DirectoryName: "eng.example.com",
+      RegistrationCode: "SLiad+GHIJKL",
+      SubnetIds: ["subnet-0f1e2d3c4b5a60003", "subnet-0f1e2d3c4b5a60004"],
+      DnsIpAddresses: ["10.1.0.10", "10.1.1.10"],
+      CustomerUserName: "Administrator",
+      DirectoryType: "SIMPLE_AD",
+      State: "REGISTERED",
+      WorkspaceSecurityGroupId: "sg-0fedcba9876543210",
+    },
   ];
 }
 
@@ -98,9 +207,16 @@ export interface SeedWorkspace {
 }
 
 const SEED_STATES: WorkspaceState[] = [
-  WorkspaceState.AVAILABLE, WorkspaceState.AVAILABLE, WorkspaceState.AVAILABLE, WorkspaceState.AVAILABLE,
-  WorkspaceState.STOPPED, WorkspaceState.STOPPED, WorkspaceState.ERROR, WorkspaceState.SUSPENDED,
-  WorkspaceState.IMPAIRED, WorkspaceState.UNHEALTHY,
+  WorkspaceState.AVAILABLE,
+  WorkspaceState.AVAILABLE,
+  WorkspaceState.AVAILABLE,
+  WorkspaceState.AVAILABLE,
+  WorkspaceState.STOPPED,
+  WorkspaceState.STOPPED,
+  WorkspaceState.ERROR,
+  WorkspaceState.SUSPENDED,
+  WorkspaceState.IMPAIRED,
+  WorkspaceState.UNHEALTHY,
 ];
 
 /** The requests that made the seeded workspaces, and the state each settled in. */

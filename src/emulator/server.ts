@@ -1,15 +1,15 @@
 // The emulator's HTTP face: AWS JSON 1.1 as the WorkSpaces service model declares it, plus /_emulator/* for tests.
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AwsError, serialization } from "./aws-error.ts";
 import { OPERATIONS, parseInput } from "./operations.ts";
 import { createRandom } from "./seed.ts";
-import { DEFAULT_SETTINGS } from "./settings.ts";
 import type { EmulatorSettings } from "./settings.ts";
-import { createWorld } from "./world.ts";
+import { DEFAULT_SETTINGS } from "./settings.ts";
 import type { World } from "./world.ts";
+import { createWorld } from "./world.ts";
 
 const TARGET_PREFIX = "WorkspacesService.";
 const CONTENT_TYPE = "application/x-amz-json-1.1";
@@ -85,10 +85,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const body = await readBody(request);
     if (settings.latencyMs > 0) await sleep(settings.latencyMs);
     const operation = target.startsWith(TARGET_PREFIX) ? OPERATIONS[operationName] : undefined;
-    const contentType = String(request.headers["content-type"] ?? "").split(";")[0]!.trim();
+    const contentType = String(request.headers["content-type"] ?? "")
+      .split(";")[0]!
+      .trim();
     if (!operation || contentType !== CONTENT_TYPE) {
-      throw new AwsError("UnknownOperationException",
-        operation ? `Content-Type must be ${CONTENT_TYPE}.` : `Unknown operation ${target || "(no X-Amz-Target)"}.`);
+      throw new AwsError(
+        "UnknownOperationException",
+        operation ? `Content-Type must be ${CONTENT_TYPE}.` : `Unknown operation ${target || "(no X-Amz-Target)"}.`,
+      );
     }
     if (settings.throttleRate > 0 && throttleDraw() < settings.throttleRate) {
       throw new AwsError("ThrottlingException", "Rate exceeded");

@@ -1,6 +1,6 @@
 // The emulated fleet: workspaces with AWS's lifecycle (PENDING, then AVAILABLE; UPDATING while a modification
 // settles), derived from the clock when read, so no timer ever runs and an injected clock drives it all.
-import { ModificationResourceEnum, ModificationStateEnum, RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
+
 import type {
   CreateWorkspacesRequest,
   CreateWorkspacesResult,
@@ -14,13 +14,14 @@ import type {
   WorkspaceProperties,
   WorkspaceRequest,
 } from "@aws-sdk/client-workspaces";
+import { ModificationResourceEnum, ModificationStateEnum, RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
 import {
-  FAILED_REQUEST_CODES,
-  MODIFIABLE_STATES,
-  PAGE_SIZE,
   checkModificationAgainst,
   checkWorkspaceRequestRules,
+  FAILED_REQUEST_CODES,
   isUnsupportedComputeChange,
+  MODIFIABLE_STATES,
+  PAGE_SIZE,
   validateCreateWorkspaces,
   validateDescribeWorkspaces,
   validateModifyWorkspaceProperties,
@@ -86,12 +87,16 @@ export class Fleet {
       return { Workspaces: records.map((r) => this.view(r, now)) };
     }
     const listing = this.listingKeyOf(request);
-    const page = pageOf(this.listings.get(listing) ?? [], {
-      listing,
-      nextToken: request.NextToken,
-      limit: request.Limit ?? PAGE_SIZE,
-      now,
-    }, (r) => r.visibleAt <= now);
+    const page = pageOf(
+      this.listings.get(listing) ?? [],
+      {
+        listing,
+        nextToken: request.NextToken,
+        limit: request.Limit ?? PAGE_SIZE,
+        now,
+      },
+      (r) => r.visibleAt <= now,
+    );
     return { Workspaces: page.items.map((r) => this.view(r, now)), NextToken: page.nextToken };
   }
 
@@ -133,8 +138,10 @@ export class Fleet {
     const properties = record.workspace.WorkspaceProperties!;
     rejectViolations(checkModificationAgainst(properties, change));
     if (isUnsupportedComputeChange(properties.ComputeTypeName, change.ComputeTypeName)) {
-      throw new AwsError("UnsupportedWorkspaceConfigurationException",
-        `The compute type cannot be changed from ${properties.ComputeTypeName} to ${change.ComputeTypeName}.`);
+      throw new AwsError(
+        "UnsupportedWorkspaceConfigurationException",
+        `The compute type cannot be changed from ${properties.ComputeTypeName} to ${change.ComputeTypeName}.`,
+      );
     }
     // Running mode takes effect at once, as on AWS; compute and volumes go through a modification.
     if (change.RunningMode !== undefined) {
@@ -272,9 +279,8 @@ export class Fleet {
       workspace.State = WorkspaceState.PENDING;
     } else if (record.modification) {
       const { startedAt, resources } = record.modification;
-      const state = now < startedAt + this.timing.pendingMs / 2
-        ? ModificationStateEnum.UPDATE_INITIATED
-        : ModificationStateEnum.UPDATE_IN_PROGRESS;
+      const state =
+        now < startedAt + this.timing.pendingMs / 2 ? ModificationStateEnum.UPDATE_INITIATED : ModificationStateEnum.UPDATE_IN_PROGRESS;
       workspace.State = WorkspaceState.UPDATING;
       workspace.ModificationStates = resources.map((resource) => ({ Resource: resource, State: state }));
     }

@@ -13,11 +13,18 @@ const NO_ACCESS: Principal = { id: "none", scopes: new Set() };
 export const principalOf = (request: Request): Principal => principals.get(request) ?? NO_ACCESS;
 
 const UNAUTHENTICATED = JSON.stringify({
-  errors: [{ message: "Missing or invalid credentials: send Authorization: Bearer <API key or token>.", extensions: { code: "UNAUTHENTICATED" } }],
+  errors: [
+    { message: "Missing or invalid credentials: send Authorization: Bearer <API key or token>.", extensions: { code: "UNAUTHENTICATED" } },
+  ],
 });
 
 const UNAVAILABLE = JSON.stringify({
-  errors: [{ message: "Credentials cannot be checked right now (the token issuer's keys are unreachable); retry shortly.", extensions: { code: "AUTHENTICATION_UNAVAILABLE" } }],
+  errors: [
+    {
+      message: "Credentials cannot be checked right now (the token issuer's keys are unreachable); retry shortly.",
+      extensions: { code: "AUTHENTICATION_UNAVAILABLE" },
+    },
+  ],
 });
 
 export function useAuthentication(authenticator: Authenticator): Plugin {
@@ -28,14 +35,18 @@ export function useAuthentication(authenticator: Authenticator): Plugin {
         principal = await authenticator.authenticate(request.headers.get("authorization"));
       } catch (error) {
         if (!(error instanceof AuthenticationUnavailable)) throw error;
-        endResponse(new fetchAPI.Response(UNAVAILABLE, { status: 503, headers: { "content-type": "application/json", "retry-after": "5" } }));
+        endResponse(
+          new fetchAPI.Response(UNAVAILABLE, { status: 503, headers: { "content-type": "application/json", "retry-after": "5" } }),
+        );
         return;
       }
       if (!principal) {
-        endResponse(new fetchAPI.Response(UNAUTHENTICATED, {
-          status: 401,
-          headers: { "content-type": "application/json", "www-authenticate": 'Bearer realm="workspaces-gateway"' },
-        }));
+        endResponse(
+          new fetchAPI.Response(UNAUTHENTICATED, {
+            status: 401,
+            headers: { "content-type": "application/json", "www-authenticate": 'Bearer realm="workspaces-gateway"' },
+          }),
+        );
         return;
       }
       principals.set(request, principal);

@@ -2,11 +2,19 @@
 // returns many items costs once per item (a connection's `first`, or the length of an ID list argument). A field that
 // lists from AWS also costs `callWeight` per AWS page it needs, so a query that would fan out into many AWS calls is
 // refused before any is made (lookups by ID are batched by the loaders, and cost no more than their fields).
-import { Kind, getNamedType, getVariableValues, isCompositeType, isUnionType, valueFromAST } from "graphql";
+
 import type {
-  DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLError, GraphQLField, GraphQLSchema,
-  OperationDefinitionNode, SelectionSetNode,
+  DocumentNode,
+  FieldNode,
+  FragmentDefinitionNode,
+  GraphQLCompositeType,
+  GraphQLError,
+  GraphQLField,
+  GraphQLSchema,
+  OperationDefinitionNode,
+  SelectionSetNode,
 } from "graphql";
+import { getNamedType, getVariableValues, isCompositeType, isUnionType, Kind, valueFromAST } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { PAGE_SIZE } from "../constraints.ts";
 import { limitError } from "./query-limits.ts";
@@ -27,7 +35,14 @@ function operationOf(document: DocumentNode, name?: string | null): OperationDef
   return name ? operations.find((o) => o.name?.value === name) : operations[0];
 }
 
-export function operationCost({ schema, document, operationName, variables: rawVariables, defaultPageSize, callWeight }: CostInput): number {
+export function operationCost({
+  schema,
+  document,
+  operationName,
+  variables: rawVariables,
+  defaultPageSize,
+  callWeight,
+}: CostInput): number {
   const operation = operationOf(document, operationName);
   const root = operation && schema.getRootType(operation.operation);
   if (!operation || !root) return 0;
@@ -95,7 +110,11 @@ const spent = new WeakMap<object, number>();
 
 export function useQueryCost(maxCost: number, defaultPageSize: number, callWeight: number): Plugin {
   const check = (args: {
-    schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null; contextValue: unknown;
+    schema: GraphQLSchema;
+    document: DocumentNode;
+    operationName?: string | null;
+    variableValues?: Record<string, unknown> | null;
+    contextValue: unknown;
   }) => {
     const request = (args.contextValue as { request: object }).request;
     const cost = (spent.get(request) ?? 0) + operationCost({ ...args, variables: args.variableValues, defaultPageSize, callWeight });

@@ -1,7 +1,8 @@
 // What a document may hold before anything runs: depth, aliases, directives and tokens, each with a typed error that
 // names the rule and the limit (extensions.code QUERY_TOO_COMPLEX).
-import { GraphQLError, Kind, parse } from "graphql";
+
 import type { ASTVisitor, DocumentNode, FragmentDefinitionNode, SelectionSetNode, ValidationContext } from "graphql";
+import { GraphQLError, Kind, parse } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { QueryLimits } from "../config.ts";
 
@@ -46,7 +47,10 @@ export function countOf(document: DocumentNode): { aliases: number; directives: 
   let aliases = 0;
   let directives = 0;
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
     if (!node || typeof node !== "object") return;
     const kind = (node as { kind?: string }).kind;
     if (kind === Kind.FIELD && (node as { alias?: unknown }).alias) aliases += 1;
@@ -62,7 +66,8 @@ function limitsRule(limits: QueryLimits) {
     Document(document) {
       const { aliases, directives } = countOf(document);
       if (aliases > limits.aliases) context.reportError(limitError("aliases", limits.aliases, aliases, "too many aliases"));
-      if (directives > limits.directives) context.reportError(limitError("directives", limits.directives, directives, "too many directives"));
+      if (directives > limits.directives)
+        context.reportError(limitError("directives", limits.directives, directives, "too many directives"));
       const fragments = Object.fromEntries(
         document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
       );

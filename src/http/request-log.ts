@@ -3,13 +3,13 @@
 // WeakMap, not AsyncLocalStorage, whose promise hooks cost Node 20 a fifth of the gateway's throughput.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { GraphQLError, Kind } from "graphql";
 import type { DocumentNode, ExecutionResult, OperationDefinitionNode } from "graphql";
-import { handleStreamOrSingleExecutionResult } from "graphql-yoga";
+import { GraphQLError, Kind } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { handleStreamOrSingleExecutionResult } from "graphql-yoga";
+import type { Logger } from "pino";
 import { Histogram } from "prom-client";
 import { registry } from "../aws/metrics.ts";
-import type { Logger } from "pino";
 
 export interface RequestRecord {
   id: string;
@@ -55,10 +55,18 @@ export function logRequests(logger: Logger, handle: (request: IncomingMessage, r
       const path = (request.url ?? "/").split("?")[0]!;
       const status = response.writableFinished ? response.statusCode : 499;
       requestDuration.observe({ route: routeOf(path), status: String(status) }, seconds);
-      logger.info({
-        requestId: record.id, method: request.method, path, status, durationMs: Math.round(seconds * 1e4) / 10,
-        principal: record.principal, operation: record.operation,
-      }, "request");
+      logger.info(
+        {
+          requestId: record.id,
+          method: request.method,
+          path,
+          status,
+          durationMs: Math.round(seconds * 1e4) / 10,
+          principal: record.principal,
+          operation: record.operation,
+        },
+        "request",
+      );
     });
     records.set(request, record);
     handle(request, response);
@@ -70,14 +78,16 @@ export function logRequests(logger: Logger, handle: (request: IncomingMessage, r
  * document's), and logs each unexpected error under the request's ID before it is masked.
  */
 export function useRequestRecord(logger: Logger): Plugin {
-  const logUnexpected = (context: unknown) => ({ result }: { result: ExecutionResult }) => {
-    for (const error of result.errors ?? []) {
-      if (!error.originalError || error.originalError instanceof GraphQLError) continue;
-      loggedErrors.add(error).add(error.originalError);
-      const requestId = records.get((context as { request: object }).request)?.id;
-      logger.error({ requestId, err: error.originalError, path: error.path?.join(".") }, "unexpected error");
-    }
-  };
+  const logUnexpected =
+    (context: unknown) =>
+    ({ result }: { result: ExecutionResult }) => {
+      for (const error of result.errors ?? []) {
+        if (!error.originalError || error.originalError instanceof GraphQLError) continue;
+        loggedErrors.add(error).add(error.originalError);
+        const requestId = records.get((context as { request: object }).request)?.id;
+        logger.error({ requestId, err: error.originalError, path: error.path?.join(".") }, "unexpected error");
+      }
+    };
   return {
     onRequest({ request, serverContext }) {
       const record = records.get((serverContext as { req?: object }).req ?? request);
@@ -91,7 +101,9 @@ export function useRequestRecord(logger: Logger): Plugin {
       return ({ result }) => {
         const record = records.get((context as { request: object }).request);
         if (!record || record.operation || !result || !("definitions" in result)) return;
-        const operation = (result as DocumentNode).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+        const operation = (result as DocumentNode).definitions.find(
+          (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+        );
         record.operation = operation?.name?.value ?? "anonymous";
       };
     },

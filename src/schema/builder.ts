@@ -51,7 +51,10 @@ export const builder = new SchemaBuilder<{
         }
       })();
       if (!decoded || !NODE_TYPES.has(decoded.typename)) {
-        throw gatewayError("VALIDATION", `id: "${globalID.slice(0, 100)}" is not a global ID of this API`, { field: "id", rule: "globalId" });
+        throw gatewayError("VALIDATION", `id: "${globalID.slice(0, 100)}" is not a global ID of this API`, {
+          field: "id",
+          rule: "globalId",
+        });
       }
       return decoded;
     },

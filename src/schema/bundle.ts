@@ -1,7 +1,7 @@
 import { Compute } from "@aws-sdk/client-workspaces";
-import { checkBundleId } from "../constraints.ts";
 import type { BundleShape } from "../aws/bundles.ts";
 import { validationError } from "../aws/session.ts";
+import { checkBundleId } from "../constraints.ts";
 import { builder } from "./builder.ts";
 import { connectionOf } from "./connection.ts";
 import { ComputeEnum, knownValue } from "./enums.ts";

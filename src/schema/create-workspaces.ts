@@ -1,6 +1,6 @@
 import type { WorkspaceRequest } from "@aws-sdk/client-workspaces";
-import { camelCase, camelCasePath, pascalCase } from "../aws/camel-case.ts";
 import type { CamelCase } from "../aws/camel-case.ts";
+import { camelCase, camelCasePath, pascalCase } from "../aws/camel-case.ts";
 import { CREATE_REQUEST_LIMIT } from "../aws/create-workspaces.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { builder } from "./builder.ts";
@@ -54,7 +54,8 @@ const CreateWorkspacesInput = builder.inputType("CreateWorkspacesInput", {
   fields: (t) => ({
     workspaces: t.field({ type: [WorkspaceRequestInput], required: true, description: `1 to ${CREATE_REQUEST_LIMIT} requests.` }),
     idempotencyKey: t.string({
-      description: "1 to 64 printable ASCII characters. A repeat with the same key and input within 24 hours returns the first result without calling AWS; with another input it is refused.",
+      description:
+        "1 to 64 printable ASCII characters. A repeat with the same key and input within 24 hours returns the first result without calling AWS; with another input it is refused.",
     }),
   }),
 });
@@ -133,21 +134,31 @@ builder.mutationField("createWorkspaces", (t) =>
       }
       const requests = input.workspaces.map((request) => pascalCase(request) as WorkspaceRequest);
       // Keys are per caller: one caller's key never returns another's result.
-      const run = await context.aws.createWorkspaces(requests, idempotencyKey == null ? undefined : { caller: context.principal.id, key: idempotencyKey });
+      const run = await context.aws.createWorkspaces(
+        requests,
+        idempotencyKey == null ? undefined : { caller: context.principal.id, key: idempotencyKey },
+      );
       if (run.kind === "conflict") {
         throw new ValidationFailure("input.idempotencyKey", "reused", "was used within 24 hours with a different input");
       }
-      return new CreateWorkspacesPayload(run.result.map((outcome) => {
-        switch (outcome.kind) {
-          case "created":
-            return outcome.workspace;
-          case "invalid":
-            return new CreateWorkspaceFailure(outcome.index, "VALIDATION",
-              `input.${camelCasePath(outcome.field)}: ${outcome.detail}`, camelCase(outcome.request));
-          case "failed":
-            return new CreateWorkspaceFailure(outcome.index, outcome.code, outcome.message, camelCase(outcome.request));
-        }
-      }), run.replayed);
+      return new CreateWorkspacesPayload(
+        run.result.map((outcome) => {
+          switch (outcome.kind) {
+            case "created":
+              return outcome.workspace;
+            case "invalid":
+              return new CreateWorkspaceFailure(
+                outcome.index,
+                "VALIDATION",
+                `input.${camelCasePath(outcome.field)}: ${outcome.detail}`,
+                camelCase(outcome.request),
+              );
+            default:
+              return new CreateWorkspaceFailure(outcome.index, outcome.code, outcome.message, camelCase(outcome.request));
+          }
+        }),
+        run.replayed,
+      );
     },
   }),
 );

@@ -9,10 +9,16 @@ function enumFrom<T extends Record<string, string>>(name: string, values: T, des
 export const WorkspaceStateEnum = enumFrom("WorkspaceState", WorkspaceState, "The state of a WorkSpace, as AWS reports it.");
 export const ComputeEnum = enumFrom("Compute", Compute, "A WorkSpaces compute type (VALUE, STANDARD, ..., POWERPRO, GRAPHICSPRO, ...).");
 export const RunningModeEnum = enumFrom("RunningMode", RunningMode, "How a WorkSpace runs: always on, auto-stopped, or manual.");
-export const ModificationResourceEnumType = enumFrom("ModificationResourceEnum", ModificationResourceEnum,
-  "What a WorkSpace modification changes.");
-export const ModificationStateEnumType = enumFrom("ModificationStateEnum", ModificationStateEnum,
-  "How far a WorkSpace modification has come.");
+export const ModificationResourceEnumType = enumFrom(
+  "ModificationResourceEnum",
+  ModificationResourceEnum,
+  "What a WorkSpace modification changes.",
+);
+export const ModificationStateEnumType = enumFrom(
+  "ModificationStateEnum",
+  ModificationStateEnum,
+  "How far a WorkSpace modification has come.",
+);
 
 /**
  * A value AWS sent that this schema does not know (a newer service than our SDK) becomes null, so one new value
@@ -27,6 +33,9 @@ const valueSets = new WeakMap<Record<string, string>, Set<string>>();
 
 function valueSetOf(values: Record<string, string>): Set<string> {
   let set = valueSets.get(values);
-  if (!set) valueSets.set(values, (set = new Set(Object.values(values))));
+  if (!set) {
+    set = new Set(Object.values(values));
+    valueSets.set(values, set);
+  }
   return set;
 }

@@ -1,7 +1,7 @@
 import { ModificationResourceEnum, ModificationStateEnum } from "@aws-sdk/client-workspaces";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { builder } from "./builder.ts";
-import { ModificationResourceEnumType, ModificationStateEnumType, knownValue } from "./enums.ts";
+import { knownValue, ModificationResourceEnumType, ModificationStateEnumType } from "./enums.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
 export interface ModificationStateShape {
@@ -23,13 +23,19 @@ builder.node(ModificationStateRef, {
   description: "A change to a WorkSpace's compute type or volumes that AWS is carrying out.",
   id: { resolve: idOf },
   loadMany: (ids, context) =>
-    Promise.all(ids.map(async (id) => {
-      const [workspaceId = "", resource] = id.split("/");
-      const workspace = await context.aws.workspaces.load(workspaceId);
-      return (workspace && modificationStatesOf(workspace).find((m) => m.resource === resource)) ?? null;
-    })),
+    Promise.all(
+      ids.map(async (id) => {
+        const [workspaceId = "", resource] = id.split("/");
+        const workspace = await context.aws.workspaces.load(workspaceId);
+        return (workspace && modificationStatesOf(workspace).find((m) => m.resource === resource)) ?? null;
+      }),
+    ),
   fields: (t) => ({
-    resource: t.field({ type: ModificationResourceEnumType, nullable: true, resolve: (m) => knownValue(ModificationResourceEnum, m.resource) }),
+    resource: t.field({
+      type: ModificationResourceEnumType,
+      nullable: true,
+      resolve: (m) => knownValue(ModificationResourceEnum, m.resource),
+    }),
     state: t.field({ type: ModificationStateEnumType, nullable: true, resolve: (m) => knownValue(ModificationStateEnum, m.state) }),
     workspace: t.field({
       type: WorkspaceRef,

@@ -6,7 +6,7 @@ import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { ID_LIST_SIZE } from "../constraints.ts";
 import { builder } from "./builder.ts";
 import { WorkspacePropertiesInput } from "./create-workspaces.ts";
-import { UpstreamFailure, ValidationFailure, awsRefusalType } from "./errors.ts";
+import { awsRefusalType, UpstreamFailure, ValidationFailure } from "./errors.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
 class ModifyWorkspacePropertiesSuccess {
@@ -91,7 +91,11 @@ builder.mutationField("modifyWorkspaceProperties", (t) =>
     resolve: async (_root, { input }, context) => {
       const count = input.modifications.length;
       if (count < ID_LIST_SIZE.min || count > ID_LIST_SIZE.max) {
-        throw new ValidationFailure("input.modifications", "listSize", `must hold ${ID_LIST_SIZE.min} to ${ID_LIST_SIZE.max} items, got ${count}`);
+        throw new ValidationFailure(
+          "input.modifications",
+          "listSize",
+          `must hold ${ID_LIST_SIZE.min} to ${ID_LIST_SIZE.max} items, got ${count}`,
+        );
       }
       const requests = input.modifications.map((m) => pascalCase(m) as ModifyWorkspacePropertiesRequest);
       const outcomes = await context.aws.modifyWorkspaceProperties(requests);

@@ -34,8 +34,9 @@ builder.subscriptionField("workspaceStateChanged", (t) =>
   t.field({
     type: WorkspaceStateEvent,
     nullable: false,
-    description: `Each WorkSpace's current state first, then again whenever its state, modificationStates or `
-      + `workspaceProperties change (1 to ${WATCH_ID_LIMIT} IDs). Completes when no watched ID is left.`,
+    description:
+      `Each WorkSpace's current state first, then again whenever its state, modificationStates or ` +
+      `workspaceProperties change (1 to ${WATCH_ID_LIMIT} IDs). Completes when no watched ID is left.`,
     args: { workspaceIds: t.arg.stringList({ required: true }) },
     subscribe: (_root, { workspaceIds }, context) => context.aws.watchWorkspaces(workspaceIds),
     resolve: (event, _args, context) => {

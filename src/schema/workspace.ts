@@ -1,11 +1,11 @@
 import { Compute, RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
-import { checkWorkspaceId } from "../constraints.ts";
 import { validationError } from "../aws/session.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
-import { BundleRef } from "./bundle.ts";
+import { checkWorkspaceId } from "../constraints.ts";
 import { builder } from "./builder.ts";
+import { BundleRef } from "./bundle.ts";
 import { connectionOf } from "./connection.ts";
-import { ComputeEnum, RunningModeEnum, WorkspaceStateEnum, knownValue } from "./enums.ts";
+import { ComputeEnum, knownValue, RunningModeEnum, WorkspaceStateEnum } from "./enums.ts";
 import { ModificationStateRef, modificationStatesOf } from "./modification-state.ts";
 
 type WorkspacePropertiesShape = NonNullable<WorkspaceShape["workspaceProperties"]>;
@@ -58,10 +58,7 @@ builder.node(WorkspaceRef, {
   }),
 });
 
-export const WorkspaceConnection = builder.connectionObject(
-  { type: WorkspaceRef, name: "WorkspaceConnection" },
-  { name: "WorkspaceEdge" },
-);
+export const WorkspaceConnection = builder.connectionObject({ type: WorkspaceRef, name: "WorkspaceConnection" }, { name: "WorkspaceEdge" });
 
 const DirectoryFilter = builder.inputType("DirectoryFilter", {
   fields: (t) => ({
@@ -80,7 +77,6 @@ export const WorkspacesFilter = builder.inputType("WorkspacesFilter", {
   }),
 });
 
-
 builder.queryFields((t) => ({
   workspace: t.field({
     type: WorkspaceRef,
@@ -98,7 +94,6 @@ builder.queryFields((t) => ({
     nullable: false,
     description: "WorkSpaces, a page at a time (first: 1 to 100, default 25).",
     args: { first: t.arg.int(), after: t.arg.string(), filter: t.arg({ type: WorkspacesFilter }) },
-    resolve: async (_root, { first, after, filter }, context) =>
-      connectionOf(await context.aws.listWorkspaces(filter, first, after)),
+    resolve: async (_root, { first, after, filter }, context) => connectionOf(await context.aws.listWorkspaces(filter, first, after)),
   }),
 }));

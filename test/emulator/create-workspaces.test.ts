@@ -1,10 +1,10 @@
 // CreateWorkspaces through the real SDK: FailedRequests item by item, and a new workspace's lifecycle on the fake clock.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CreateWorkspacesCommand, DescribeWorkspacesCommand } from "@aws-sdk/client-workspaces";
 import type { WorkspaceRequest } from "@aws-sdk/client-workspaces";
-import { BUNDLES, DIRECTORIES, UNKNOWN_BUNDLE, UNKNOWN_DIRECTORY, startHarness } from "./fixture.ts";
+import { CreateWorkspacesCommand, DescribeWorkspacesCommand } from "@aws-sdk/client-workspaces";
 import type { Harness } from "./fixture.ts";
+import { BUNDLES, DIRECTORIES, startHarness, UNKNOWN_BUNDLE, UNKNOWN_DIRECTORY } from "./fixture.ts";
 
 const PENDING_MS = 10_000;
 const VISIBILITY_LAG_MS = 1_000;
@@ -16,7 +16,10 @@ before(async () => {
 after(() => h.close());
 
 const request = (UserName: string, overrides: Partial<WorkspaceRequest> = {}): WorkspaceRequest => ({
-  DirectoryId: DIRECTORIES.corp, UserName, BundleId: BUNDLES.VALUE, ...overrides,
+  DirectoryId: DIRECTORIES.corp,
+  UserName,
+  BundleId: BUNDLES.VALUE,
+  ...overrides,
 });
 
 const create = (...Workspaces: WorkspaceRequest[]) => h.client.send(new CreateWorkspacesCommand({ Workspaces }));
@@ -69,11 +72,23 @@ describe("CreateWorkspaces: FailedRequests", () => {
 
   it("refuses a user's second workspace with the same bundle and directory, also twice in one call, in any case", async () => {
     const first = await create(request("Dup-User"), request("dup-user"), request("DUP-USER", { BundleId: BUNDLES.STANDARD }));
-    assert.deepEqual(first.PendingRequests!.map((w) => [w.UserName, w.BundleId]), [["Dup-User", BUNDLES.VALUE], ["DUP-USER", BUNDLES.STANDARD]]);
-    assert.deepEqual(first.FailedRequests!.map((f) => [f.WorkspaceRequest!.UserName, f.ErrorCode]), [["dup-user", "ResourceExists.Workspace"]]);
+    assert.deepEqual(
+      first.PendingRequests!.map((w) => [w.UserName, w.BundleId]),
+      [
+        ["Dup-User", BUNDLES.VALUE],
+        ["DUP-USER", BUNDLES.STANDARD],
+      ],
+    );
+    assert.deepEqual(
+      first.FailedRequests!.map((f) => [f.WorkspaceRequest!.UserName, f.ErrorCode]),
+      [["dup-user", "ResourceExists.Workspace"]],
+    );
     // Still invisible to DescribeWorkspaces, yet already taken.
     const again = await create(request("dup-user"));
-    assert.deepEqual(again.FailedRequests!.map((f) => f.ErrorCode), ["ResourceExists.Workspace"]);
+    assert.deepEqual(
+      again.FailedRequests!.map((f) => f.ErrorCode),
+      ["ResourceExists.Workspace"],
+    );
     assert.match(again.FailedRequests![0]!.ErrorMessage!, /already has a WorkSpace/);
     // The same user may have the same bundle in another directory.
     const elsewhere = await create(request("dup-user", { DirectoryId: DIRECTORIES.eng }));
@@ -83,7 +98,10 @@ describe("CreateWorkspaces: FailedRequests", () => {
 
   it("refuses an auto-stop timeout without RunningMode, since a workspace is ALWAYS_ON unless told", async () => {
     const result = await create(request("timeout-only", { WorkspaceProperties: { RunningModeAutoStopTimeoutInMinutes: 120 } }));
-    assert.deepEqual(result.FailedRequests!.map((f) => f.ErrorCode), ["AutoStopTimeoutIsNotApplicableForAnAlwaysOnWorkspace"]);
+    assert.deepEqual(
+      result.FailedRequests!.map((f) => f.ErrorCode),
+      ["AutoStopTimeoutIsNotApplicableForAnAlwaysOnWorkspace"],
+    );
     assert.deepEqual(result.PendingRequests, []);
   });
 
@@ -93,24 +111,29 @@ describe("CreateWorkspaces: FailedRequests", () => {
       request("timeout-manual", { WorkspaceProperties: { RunningMode: "MANUAL", RunningModeAutoStopTimeoutInMinutes: 60 } }),
     ];
     const result = await create(...items);
-    assert.deepEqual(result.FailedRequests!.map((f) => [f.WorkspaceRequest, f.ErrorCode]), [
-      [items[0], "InvalidParameterValuesException"],
-      [items[1], "InvalidParameterValuesException"],
-    ]);
+    assert.deepEqual(
+      result.FailedRequests!.map((f) => [f.WorkspaceRequest, f.ErrorCode]),
+      [
+        [items[0], "InvalidParameterValuesException"],
+        [items[1], "InvalidParameterValuesException"],
+      ],
+    );
     assert.match(result.FailedRequests![0]!.ErrorMessage!, /multiple of 60/);
   });
 });
 
 describe("CreateWorkspaces: the workspace created", () => {
   it("answers every member, from the request and the bundle", async () => {
-    const result = await create(request("full-members", {
-      BundleId: BUNDLES.POWER,
-      DirectoryId: DIRECTORIES.eng,
-      VolumeEncryptionKey: "arn:aws:kms:us-east-1:123456789012:key/abcd",
-      RootVolumeEncryptionEnabled: true,
-      UserVolumeEncryptionEnabled: true,
-      WorkspaceProperties: { RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 180 },
-    }));
+    const result = await create(
+      request("full-members", {
+        BundleId: BUNDLES.POWER,
+        DirectoryId: DIRECTORIES.eng,
+        VolumeEncryptionKey: "arn:aws:kms:us-east-1:123456789012:key/abcd",
+        RootVolumeEncryptionEnabled: true,
+        UserVolumeEncryptionEnabled: true,
+        WorkspaceProperties: { RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 180 },
+      }),
+    );
     assert.deepEqual(result.FailedRequests, []);
     const w = result.PendingRequests![0]!;
     assert.match(w.WorkspaceId!, /^ws-[0-9a-z]{9}$/);
@@ -125,20 +148,36 @@ describe("CreateWorkspaces: the workspace created", () => {
     assert.equal(w.RootVolumeEncryptionEnabled, true);
     assert.equal(w.UserVolumeEncryptionEnabled, true);
     assert.deepEqual(w.WorkspaceProperties, {
-      RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 180, RootVolumeSizeGib: 175, UserVolumeSizeGib: 100, ComputeTypeName: "POWER",
+      RunningMode: "AUTO_STOP",
+      RunningModeAutoStopTimeoutInMinutes: 180,
+      RootVolumeSizeGib: 175,
+      UserVolumeSizeGib: 100,
+      ComputeTypeName: "POWER",
     });
     assert.deepEqual(w.ModificationStates, []);
   });
 
   it("defaults to ALWAYS_ON, and to a 60-minute timeout for AUTO_STOP", async () => {
-    const result = await create(request("defaults-always-on"), request("defaults-auto-stop", { WorkspaceProperties: { RunningMode: "AUTO_STOP" } }));
+    const result = await create(
+      request("defaults-always-on"),
+      request("defaults-auto-stop", { WorkspaceProperties: { RunningMode: "AUTO_STOP" } }),
+    );
     const [alwaysOn, autoStop] = result.PendingRequests!;
-    assert.deepEqual(alwaysOn!.WorkspaceProperties, { RunningMode: "ALWAYS_ON", RootVolumeSizeGib: 80, UserVolumeSizeGib: 10, ComputeTypeName: "VALUE" });
+    assert.deepEqual(alwaysOn!.WorkspaceProperties, {
+      RunningMode: "ALWAYS_ON",
+      RootVolumeSizeGib: 80,
+      UserVolumeSizeGib: 10,
+      ComputeTypeName: "VALUE",
+    });
     assert.equal(alwaysOn!.RootVolumeEncryptionEnabled, false);
     assert.equal(alwaysOn!.UserVolumeEncryptionEnabled, false);
     assert.equal(alwaysOn!.VolumeEncryptionKey, undefined);
     assert.deepEqual(autoStop!.WorkspaceProperties, {
-      RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 60, RootVolumeSizeGib: 80, UserVolumeSizeGib: 10, ComputeTypeName: "VALUE",
+      RunningMode: "AUTO_STOP",
+      RunningModeAutoStopTimeoutInMinutes: 60,
+      RootVolumeSizeGib: 80,
+      UserVolumeSizeGib: 10,
+      ComputeTypeName: "VALUE",
     });
   });
 
@@ -148,8 +187,13 @@ describe("CreateWorkspaces: the workspace created", () => {
       request("acct-ppro", { BundleId: BUNDLES.ACCOUNT_POWERPRO }),
     );
     assert.deepEqual(result.FailedRequests, []);
-    assert.deepEqual(result.PendingRequests!.map((w) => [w.WorkspaceProperties!.ComputeTypeName, w.WorkspaceProperties!.RootVolumeSizeGib]),
-      [["GRAPHICSPRO", 100], ["POWERPRO", 175]]);
+    assert.deepEqual(
+      result.PendingRequests!.map((w) => [w.WorkspaceProperties!.ComputeTypeName, w.WorkspaceProperties!.RootVolumeSizeGib]),
+      [
+        ["GRAPHICSPRO", 100],
+        ["POWERPRO", 175],
+      ],
+    );
   });
 
   it("gives every workspace its own ID, IP address and computer name", async () => {
@@ -178,7 +222,10 @@ describe("CreateWorkspaces: lifecycle on the clock", () => {
     assert.deepEqual(await listed(), []);
 
     h.clock.now = createdAt + VISIBILITY_LAG_MS;
-    assert.deepEqual((await byId(id)).map((w) => w.State), ["PENDING"]);
+    assert.deepEqual(
+      (await byId(id)).map((w) => w.State),
+      ["PENDING"],
+    );
     assert.deepEqual(await listed(), [[id, "PENDING"]]);
 
     h.clock.now = createdAt + PENDING_MS - 1;

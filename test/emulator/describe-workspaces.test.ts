@@ -1,6 +1,7 @@
 // DescribeWorkspaces through the real SDK: the members of a workspace, the filters, and NextToken paging.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { DescribeWorkspacesRequest, Workspace, WorkspaceBundle } from "@aws-sdk/client-workspaces";
 import {
   CreateWorkspacesCommand,
   DescribeWorkspaceBundlesCommand,
@@ -9,9 +10,8 @@ import {
   InvalidParameterValuesException,
   paginateDescribeWorkspaces,
 } from "@aws-sdk/client-workspaces";
-import type { DescribeWorkspacesRequest, Workspace, WorkspaceBundle } from "@aws-sdk/client-workspaces";
-import { BUNDLES, DIRECTORIES, UNKNOWN_BUNDLE, UNKNOWN_DIRECTORY, expectAwsError, startHarness } from "./fixture.ts";
 import type { Harness } from "./fixture.ts";
+import { BUNDLES, DIRECTORIES, expectAwsError, startHarness, UNKNOWN_BUNDLE, UNKNOWN_DIRECTORY } from "./fixture.ts";
 
 const SEEDED = 60;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -53,8 +53,20 @@ describe("DescribeWorkspaces: the workspaces", () => {
     const subnets = new Map(directories.map((d) => [d.DirectoryId!, d.SubnetIds!]));
     const states = new Set<string>();
     for (const w of seeded) {
-      for (const member of ["WorkspaceId", "DirectoryId", "UserName", "IpAddress", "State", "BundleId", "SubnetId", "ComputerName",
-        "UserVolumeEncryptionEnabled", "RootVolumeEncryptionEnabled", "WorkspaceProperties", "ModificationStates"] as const) {
+      for (const member of [
+        "WorkspaceId",
+        "DirectoryId",
+        "UserName",
+        "IpAddress",
+        "State",
+        "BundleId",
+        "SubnetId",
+        "ComputerName",
+        "UserVolumeEncryptionEnabled",
+        "RootVolumeEncryptionEnabled",
+        "WorkspaceProperties",
+        "ModificationStates",
+      ] as const) {
         assert.notEqual(w[member], undefined, `${w.WorkspaceId} lacks ${member}`);
       }
       assert.match(w.WorkspaceId!, /^ws-[0-9a-z]{9}$/);
@@ -108,19 +120,28 @@ describe("DescribeWorkspaces: pages", () => {
 
   it("the paginator visits all workspaces exactly once, in 25-item pages", async () => {
     const { pages, workspaces } = await listAll();
-    assert.deepEqual(pages.map((p) => p.length), [25, 25, 10]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [25, 25, 10],
+    );
     assert.deepEqual(ids(workspaces), ids(seeded));
   });
 
   it("the paginator's pageSize sets Limit", async () => {
     const { pages, workspaces } = await listAll({}, 7);
-    assert.deepEqual(pages.map((p) => p.length), [7, 7, 7, 7, 7, 7, 7, 7, 4]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [7, 7, 7, 7, 7, 7, 7, 7, 4],
+    );
     assert.deepEqual(ids(workspaces), ids(seeded));
   });
 
   it("a full last page still carries a NextToken, which then yields an empty page without one", async () => {
     const { pages } = await listAll({}, 20);
-    assert.deepEqual(pages.map((p) => p.length), [20, 20, 20, 0]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [20, 20, 20, 0],
+    );
     const third = await h.client.send(new DescribeWorkspacesCommand({ Limit: 20, NextToken: await tokenAfter(40) }));
     assert.equal(third.Workspaces!.length, 20);
     assert.equal(typeof third.NextToken, "string");
@@ -167,7 +188,9 @@ describe("DescribeWorkspaces: filters", () => {
     const target = seeded[17]!;
     const exact = await h.client.send(new DescribeWorkspacesCommand({ DirectoryId: target.DirectoryId, UserName: target.UserName }));
     assert.deepEqual(ids(exact.Workspaces!), [target.WorkspaceId]);
-    const upper = await h.client.send(new DescribeWorkspacesCommand({ DirectoryId: target.DirectoryId, UserName: target.UserName!.toUpperCase() }));
+    const upper = await h.client.send(
+      new DescribeWorkspacesCommand({ DirectoryId: target.DirectoryId, UserName: target.UserName!.toUpperCase() }),
+    );
     assert.deepEqual(ids(upper.Workspaces!), [target.WorkspaceId]);
   });
 
@@ -195,9 +218,11 @@ describe("DescribeWorkspaces: filters", () => {
 
   it("WorkspaceIds answers those workspaces, once each, skipping unknown IDs, with no NextToken", async () => {
     const wanted = [seeded[3]!, seeded[42]!, seeded[59]!];
-    const page = await h.client.send(new DescribeWorkspacesCommand({
-      WorkspaceIds: [wanted[0]!.WorkspaceId!, "ws-zzzzzzzzz", wanted[1]!.WorkspaceId!, wanted[0]!.WorkspaceId!, wanted[2]!.WorkspaceId!],
-    }));
+    const page = await h.client.send(
+      new DescribeWorkspacesCommand({
+        WorkspaceIds: [wanted[0]!.WorkspaceId!, "ws-zzzzzzzzz", wanted[1]!.WorkspaceId!, wanted[0]!.WorkspaceId!, wanted[2]!.WorkspaceId!],
+      }),
+    );
     assert.deepEqual(page.Workspaces, wanted);
     assert.equal(page.NextToken, undefined);
   });
@@ -231,8 +256,11 @@ describe("DescribeWorkspaces: NextToken", () => {
 
   it("a workspace token is refused by DescribeWorkspaceDirectories", async () => {
     const page = await h.client.send(new DescribeWorkspacesCommand({ Limit: 1 }));
-    await expectAwsError(h.client.send(new DescribeWorkspaceDirectoriesCommand({ NextToken: page.NextToken })),
-      InvalidParameterValuesException, /NextToken is not valid/);
+    await expectAwsError(
+      h.client.send(new DescribeWorkspaceDirectoriesCommand({ NextToken: page.NextToken })),
+      InvalidParameterValuesException,
+      /NextToken is not valid/,
+    );
   });
 
   const garbled = [
@@ -244,8 +272,11 @@ describe("DescribeWorkspaces: NextToken", () => {
   ];
   for (const token of garbled) {
     it(`a garbled token (${token}) is refused`, async () => {
-      await expectAwsError(h.client.send(new DescribeWorkspacesCommand({ NextToken: token })), InvalidParameterValuesException,
-        /NextToken is not valid/);
+      await expectAwsError(
+        h.client.send(new DescribeWorkspacesCommand({ NextToken: token })),
+        InvalidParameterValuesException,
+        /NextToken is not valid/,
+      );
     });
   }
 
@@ -256,8 +287,11 @@ describe("DescribeWorkspaces: NextToken", () => {
     const stillValid = await h.client.send(new DescribeWorkspacesCommand({ Limit: 5, NextToken: page.NextToken }));
     assert.deepEqual(ids(stillValid.Workspaces!), ids(seeded.slice(5, 10)));
     h.clock.now = issuedAt + DAY_MS + 1;
-    await expectAwsError(h.client.send(new DescribeWorkspacesCommand({ Limit: 5, NextToken: page.NextToken })),
-      InvalidParameterValuesException, /expired/);
+    await expectAwsError(
+      h.client.send(new DescribeWorkspacesCommand({ Limit: 5, NextToken: page.NextToken })),
+      InvalidParameterValuesException,
+      /expired/,
+    );
     // A fresh token issued now is good again.
     const fresh = await h.client.send(new DescribeWorkspacesCommand({ Limit: 5 }));
     const resumed = await h.client.send(new DescribeWorkspacesCommand({ Limit: 5, NextToken: fresh.NextToken }));
@@ -274,11 +308,15 @@ describe("DescribeWorkspaces: NextToken", () => {
       seen.push(...ids(result.Workspaces!));
       token = result.NextToken;
       // Between pages: create workspaces in both directories and let them become visible.
-      const created = await h.client.send(new CreateWorkspacesCommand({
-        Workspaces: [DIRECTORIES.corp, DIRECTORIES.eng].map((DirectoryId, i) => ({
-          DirectoryId, UserName: `concurrent-${page}-${i}`, BundleId: BUNDLES.STANDARD,
-        })),
-      }));
+      const created = await h.client.send(
+        new CreateWorkspacesCommand({
+          Workspaces: [DIRECTORIES.corp, DIRECTORIES.eng].map((DirectoryId, i) => ({
+            DirectoryId,
+            UserName: `concurrent-${page}-${i}`,
+            BundleId: BUNDLES.STANDARD,
+          })),
+        }),
+      );
       assert.equal(created.PendingRequests!.length, 2);
       h.advance(60_000);
       page++;

@@ -1,10 +1,10 @@
 // Shared fixture for the emulator tests: an emulator started in-process on a free port, the real AWS SDK client
 // pointed at it, and a fake clock the tests move by hand.
 import assert from "node:assert/strict";
-import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import type { WorkSpacesClientConfig } from "@aws-sdk/client-workspaces";
-import { startEmulator } from "../../src/emulator/index.ts";
+import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import type { EmulatorOptions, RunningEmulator } from "../../src/emulator/index.ts";
+import { startEmulator } from "../../src/emulator/index.ts";
 
 /** 2025-01-01T00:00:00Z: any fixed instant does, so tests never depend on the wall clock. */
 export const T0 = Date.UTC(2025, 0, 1);

@@ -1,18 +1,18 @@
 // The emulator's knobs (throttling, latency, seeded worlds) and its /_emulator/* endpoints.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { Workspace } from "@aws-sdk/client-workspaces";
 import {
   CreateWorkspacesCommand,
   DescribeWorkspaceBundlesCommand,
   DescribeWorkspaceDirectoriesCommand,
   DescribeWorkspacesCommand,
   InvalidParameterValuesException,
-  WorkSpacesServiceException,
   paginateDescribeWorkspaces,
+  WorkSpacesServiceException,
 } from "@aws-sdk/client-workspaces";
-import type { Workspace } from "@aws-sdk/client-workspaces";
-import { BUNDLES, DIRECTORIES, expectAwsError, rawCall, startHarness } from "./fixture.ts";
 import type { Harness } from "./fixture.ts";
+import { BUNDLES, DIRECTORIES, expectAwsError, rawCall, startHarness } from "./fixture.ts";
 
 async function listAll(h: Harness): Promise<Workspace[]> {
   const all: Workspace[] = [];
@@ -141,9 +141,12 @@ describe("workspaces and seed", () => {
     assert.notDeepEqual(ids(wa), ids(wc));
     assert.equal(ids(wa).filter((id) => ids(wc).includes(id)).length, 0, "different seeds should not share IDs");
     // Created workspaces get deterministic IDs too.
-    const create = (h: Harness) => h.client.send(new CreateWorkspacesCommand({
-      Workspaces: [{ DirectoryId: DIRECTORIES.eng, UserName: "seeded-new", BundleId: BUNDLES.STANDARD }],
-    }));
+    const create = (h: Harness) =>
+      h.client.send(
+        new CreateWorkspacesCommand({
+          Workspaces: [{ DirectoryId: DIRECTORIES.eng, UserName: "seeded-new", BundleId: BUNDLES.STANDARD }],
+        }),
+      );
     const [ca, cb, cc] = [await create(a), await create(b), await create(c)];
     assert.equal(ca.PendingRequests![0]!.WorkspaceId, cb.PendingRequests![0]!.WorkspaceId);
     assert.notEqual(ca.PendingRequests![0]!.WorkspaceId, cc.PendingRequests![0]!.WorkspaceId);
@@ -176,11 +179,19 @@ describe("/_emulator/stats and /_emulator/reset-stats", () => {
     await h.client.send(new DescribeWorkspacesCommand({ Limit: 2 }));
     await expectAwsError(h.client.send(new DescribeWorkspacesCommand({ Limit: 99 })), InvalidParameterValuesException);
     await h.client.send(new DescribeWorkspaceBundlesCommand({ Owner: "AMAZON" }));
-    await h.client.send(new CreateWorkspacesCommand({ Workspaces: [{ DirectoryId: DIRECTORIES.corp, UserName: "stats", BundleId: BUNDLES.VALUE }] }));
+    await h.client.send(
+      new CreateWorkspacesCommand({ Workspaces: [{ DirectoryId: DIRECTORIES.corp, UserName: "stats", BundleId: BUNDLES.VALUE }] }),
+    );
     await rawCall(h.emulator.url, "WorkspacesService.DescribeWorkspaceDirectories", "{ not json");
     await rawCall(h.emulator.url, "WorkspacesService.RebootWorkspaces", "{}");
     const expected = {
-      requests: { DescribeWorkspaces: 3, DescribeWorkspaceBundles: 1, CreateWorkspaces: 1, DescribeWorkspaceDirectories: 1, RebootWorkspaces: 1 },
+      requests: {
+        DescribeWorkspaces: 3,
+        DescribeWorkspaceBundles: 1,
+        CreateWorkspaces: 1,
+        DescribeWorkspaceDirectories: 1,
+        RebootWorkspaces: 1,
+      },
     };
     assert.deepEqual(await stats(), expected);
     // Reading the stats is not itself counted, and the in-process view agrees.

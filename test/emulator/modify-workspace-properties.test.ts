@@ -1,6 +1,7 @@
 // ModifyWorkspaceProperties through the real SDK, driven by the fake clock.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { Compute, Workspace, WorkspaceProperties } from "@aws-sdk/client-workspaces";
 import {
   CreateWorkspacesCommand,
   DescribeWorkspacesCommand,
@@ -8,13 +9,12 @@ import {
   InvalidResourceStateException,
   ModifyWorkspacePropertiesCommand,
   OperationInProgressException,
+  paginateDescribeWorkspaces,
   ResourceNotFoundException,
   UnsupportedWorkspaceConfigurationException,
-  paginateDescribeWorkspaces,
 } from "@aws-sdk/client-workspaces";
-import type { Compute, Workspace, WorkspaceProperties } from "@aws-sdk/client-workspaces";
-import { BUNDLES, DIRECTORIES, UNKNOWN_WORKSPACE, expectAwsError, startHarness } from "./fixture.ts";
 import type { Harness } from "./fixture.ts";
+import { BUNDLES, DIRECTORIES, expectAwsError, startHarness, UNKNOWN_WORKSPACE } from "./fixture.ts";
 
 const PENDING_MS = 20_000;
 const VISIBILITY_LAG_MS = 2_000;
@@ -32,9 +32,11 @@ let users = 0;
 
 /** Creates a workspace of `bundle` and lets it settle to AVAILABLE. */
 async function available(bundle: string, properties?: WorkspaceProperties): Promise<string> {
-  const result = await h.client.send(new CreateWorkspacesCommand({
-    Workspaces: [{ DirectoryId: DIRECTORIES.corp, UserName: `modify-${++users}`, BundleId: bundle, WorkspaceProperties: properties }],
-  }));
+  const result = await h.client.send(
+    new CreateWorkspacesCommand({
+      Workspaces: [{ DirectoryId: DIRECTORIES.corp, UserName: `modify-${++users}`, BundleId: bundle, WorkspaceProperties: properties }],
+    }),
+  );
   assert.deepEqual(result.FailedRequests, []);
   h.advance(PENDING_MS);
   return result.PendingRequests![0]!.WorkspaceId!;
@@ -55,9 +57,11 @@ describe("ModifyWorkspaceProperties: which workspaces", () => {
   });
 
   it("refuses a workspace not yet visible with ResourceNotFoundException, a PENDING one with InvalidResourceStateException", async () => {
-    const result = await h.client.send(new CreateWorkspacesCommand({
-      Workspaces: [{ DirectoryId: DIRECTORIES.eng, UserName: "modify-pending", BundleId: BUNDLES.VALUE }],
-    }));
+    const result = await h.client.send(
+      new CreateWorkspacesCommand({
+        Workspaces: [{ DirectoryId: DIRECTORIES.eng, UserName: "modify-pending", BundleId: BUNDLES.VALUE }],
+      }),
+    );
     const id = result.PendingRequests![0]!.WorkspaceId!;
     await expectAwsError(modify(id, { ComputeTypeName: "STANDARD" }), ResourceNotFoundException);
     h.advance(VISIBILITY_LAG_MS);
@@ -77,7 +81,10 @@ describe("ModifyWorkspaceProperties: which workspaces", () => {
     assert.equal(after.WorkspaceProperties!.RunningModeAutoStopTimeoutInMinutes, 120);
 
     const unmodifiable = seeded.filter((w) => !["AVAILABLE", "STOPPED"].includes(w.State!));
-    assert.ok(unmodifiable.some((w) => w.State === "ERROR"), "the seed has no ERROR workspace");
+    assert.ok(
+      unmodifiable.some((w) => w.State === "ERROR"),
+      "the seed has no ERROR workspace",
+    );
     for (const w of unmodifiable) {
       await expectAwsError(modify(w.WorkspaceId!, { RunningMode: "ALWAYS_ON" }), InvalidResourceStateException, new RegExp(w.State!));
     }
@@ -125,8 +132,10 @@ describe("ModifyWorkspaceProperties: a modification's lifecycle", () => {
     const id = await available(BUNDLES.STANDARD);
     await modify(id, { UserVolumeSizeGib: 100 });
     const page = await h.client.send(new DescribeWorkspacesCommand({ DirectoryId: DIRECTORIES.corp, UserName: `modify-${users}` }));
-    assert.deepEqual(page.Workspaces!.map((w) => [w.WorkspaceId, w.State, w.ModificationStates]),
-      [[id, "UPDATING", [{ Resource: "USER_VOLUME", State: "UPDATE_INITIATED" }]]]);
+    assert.deepEqual(
+      page.Workspaces!.map((w) => [w.WorkspaceId, w.State, w.ModificationStates]),
+      [[id, "UPDATING", [{ Resource: "USER_VOLUME", State: "UPDATE_INITIATED" }]]],
+    );
     h.advance(PENDING_MS);
   });
 
@@ -185,8 +194,11 @@ describe("ModifyWorkspaceProperties: running mode", () => {
 
   it("refuses a timeout for an ALWAYS_ON workspace, and drops the timeout when switching to ALWAYS_ON", async () => {
     const id = await available(BUNDLES.VALUE);
-    await expectAwsError(modify(id, { RunningModeAutoStopTimeoutInMinutes: 60 }), InvalidParameterValuesException,
-      /only applies with RunningMode AUTO_STOP/);
+    await expectAwsError(
+      modify(id, { RunningModeAutoStopTimeoutInMinutes: 60 }),
+      InvalidParameterValuesException,
+      /only applies with RunningMode AUTO_STOP/,
+    );
     assert.equal((await describeOne(id)).WorkspaceProperties!.RunningModeAutoStopTimeoutInMinutes, undefined);
 
     const autoStop = await available(BUNDLES.VALUE, { RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 120 });
@@ -200,11 +212,19 @@ describe("ModifyWorkspaceProperties: running mode", () => {
 describe("ModifyWorkspaceProperties: volumes", () => {
   it("refuses compute and volume in one call, changing nothing", async () => {
     const id = await available(BUNDLES.VALUE);
-    await expectAwsError(modify(id, { ComputeTypeName: "STANDARD", UserVolumeSizeGib: 50 }), InvalidParameterValuesException,
-      /ComputeTypeName and volume sizes cannot be changed in the same call/);
+    await expectAwsError(
+      modify(id, { ComputeTypeName: "STANDARD", UserVolumeSizeGib: 50 }),
+      InvalidParameterValuesException,
+      /ComputeTypeName and volume sizes cannot be changed in the same call/,
+    );
     const w = await describeOne(id);
     assert.equal(w.State, "AVAILABLE");
-    assert.deepEqual(w.WorkspaceProperties, { RunningMode: "ALWAYS_ON", RootVolumeSizeGib: 80, UserVolumeSizeGib: 10, ComputeTypeName: "VALUE" });
+    assert.deepEqual(w.WorkspaceProperties, {
+      RunningMode: "ALWAYS_ON",
+      RootVolumeSizeGib: 80,
+      UserVolumeSizeGib: 10,
+      ComputeTypeName: "VALUE",
+    });
   });
 
   it("never shrinks a volume", async () => {
@@ -283,8 +303,10 @@ describe("ModifyWorkspaceProperties: compute types", () => {
 
   it("a refused compute change applies no part of the call", async () => {
     const id = await available(BUNDLES.GRAPHICS);
-    await expectAwsError(modify(id, { ComputeTypeName: "VALUE", RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 60 }),
-      UnsupportedWorkspaceConfigurationException);
+    await expectAwsError(
+      modify(id, { ComputeTypeName: "VALUE", RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 60 }),
+      UnsupportedWorkspaceConfigurationException,
+    );
     assert.equal((await describeOne(id)).WorkspaceProperties!.RunningMode, "ALWAYS_ON");
   });
 });

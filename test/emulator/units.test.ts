@@ -1,12 +1,10 @@
 // The pure functions: src/constraints.ts, src/emulator/pagination.ts and settings parsing.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { WorkspaceRequest } from "@aws-sdk/client-workspaces";
+import type { Violation } from "../../src/constraints.ts";
 import {
   BUNDLE_ID_PATTERN,
-  DIRECTORY_ID_PATTERN,
-  FAILED_REQUEST_CODES,
-  NEXT_TOKEN_TTL_MS,
-  WORKSPACE_ID_PATTERN,
   checkBundleId,
   checkDirectoryId,
   checkModificationAgainst,
@@ -15,17 +13,19 @@ import {
   checkWorkspaceId,
   checkWorkspaceRequestRules,
   checkWorkspaceRequestShape,
+  DIRECTORY_ID_PATTERN,
+  FAILED_REQUEST_CODES,
   isAllowedVolumeCombination,
   isGraphicsCompute,
   isUnsupportedComputeChange,
+  NEXT_TOKEN_TTL_MS,
   validateCreateWorkspaces,
   validateDescribeWorkspaceBundles,
   validateDescribeWorkspaceDirectories,
   validateDescribeWorkspaces,
   validateModifyWorkspaceProperties,
+  WORKSPACE_ID_PATTERN,
 } from "../../src/constraints.ts";
-import type { WorkspaceRequest } from "@aws-sdk/client-workspaces";
-import type { Violation } from "../../src/constraints.ts";
 import { AwsError } from "../../src/emulator/aws-error.ts";
 import { decodeNextToken, encodeNextToken, pageOf } from "../../src/emulator/pagination.ts";
 import { DEFAULT_SETTINGS, parseSettings } from "../../src/emulator/settings.ts";
@@ -36,7 +36,15 @@ const T = Date.UTC(2025, 5, 1);
 describe("constraints: identifiers", () => {
   it("WorkspaceId is ws- and 8 to 63 lower-case letters or digits", () => {
     for (const ok of ["ws-abcdefgh", "ws-01234567z", `ws-${"a".repeat(63)}`]) assert.ok(WORKSPACE_ID_PATTERN.test(ok), ok);
-    for (const bad of ["ws-abcdefg", `ws-${"a".repeat(64)}`, "ws-ABCDEFGH", "ws_abcdefgh", "wsb-abcdefgh", " ws-abcdefgh", "ws-abcd-efgh"]) {
+    for (const bad of [
+      "ws-abcdefg",
+      `ws-${"a".repeat(64)}`,
+      "ws-ABCDEFGH",
+      "ws_abcdefgh",
+      "wsb-abcdefgh",
+      " ws-abcdefgh",
+      "ws-abcd-efgh",
+    ]) {
       assert.ok(!WORKSPACE_ID_PATTERN.test(bad), bad);
     }
     assert.deepEqual(checkWorkspaceId("ws-abcdefgh"), []);
@@ -89,7 +97,9 @@ describe("constraints: request validation", () => {
   it("DescribeWorkspaces: one filter, UserName with DirectoryId, Limit 1..25, ID lists 1..25", () => {
     assert.deepEqual(validateDescribeWorkspaces({}), []);
     assert.deepEqual(validateDescribeWorkspaces({ DirectoryId: "d-906734e2f1", UserName: "alice", Limit: 25 }), []);
-    assert.deepEqual(rules(validateDescribeWorkspaces({ DirectoryId: "d-906734e2f1", BundleId: "wsb-clj85qzj1" })), [["WorkspaceIds", "oneFilter"]]);
+    assert.deepEqual(rules(validateDescribeWorkspaces({ DirectoryId: "d-906734e2f1", BundleId: "wsb-clj85qzj1" })), [
+      ["WorkspaceIds", "oneFilter"],
+    ]);
     assert.deepEqual(rules(validateDescribeWorkspaces({ UserName: "alice" })), [["UserName", "requires"]]);
     assert.deepEqual(rules(validateDescribeWorkspaces({ Limit: 0 })), [["Limit", "range"]]);
     assert.deepEqual(rules(validateDescribeWorkspaces({ Limit: 26 })), [["Limit", "range"]]);
@@ -111,13 +121,20 @@ describe("constraints: request validation", () => {
   it("DescribeWorkspaceBundles: BundleIds or Owner, not both", () => {
     assert.deepEqual(validateDescribeWorkspaceBundles({ Owner: "AMAZON" }), []);
     assert.deepEqual(validateDescribeWorkspaceBundles({ BundleIds: ["wsb-clj85qzj1"] }), []);
-    assert.deepEqual(rules(validateDescribeWorkspaceBundles({ BundleIds: ["wsb-clj85qzj1"], Owner: "AMAZON" })), [["BundleIds", "oneFilter"]]);
-    assert.deepEqual(rules(validateDescribeWorkspaceBundles({ BundleIds: new Array(26).fill("wsb-clj85qzj1") })), [["BundleIds", "listSize"]]);
+    assert.deepEqual(rules(validateDescribeWorkspaceBundles({ BundleIds: ["wsb-clj85qzj1"], Owner: "AMAZON" })), [
+      ["BundleIds", "oneFilter"],
+    ]);
+    assert.deepEqual(rules(validateDescribeWorkspaceBundles({ BundleIds: new Array(26).fill("wsb-clj85qzj1") })), [
+      ["BundleIds", "listSize"],
+    ]);
   });
 
   it("DescribeWorkspaceDirectories: DirectoryIds 1..25, Limit 1..25", () => {
     assert.deepEqual(validateDescribeWorkspaceDirectories({ DirectoryIds: ["d-906734e2f1"], Limit: 1 }), []);
-    assert.deepEqual(rules(validateDescribeWorkspaceDirectories({ DirectoryIds: [], Limit: 26 })), [["DirectoryIds", "listSize"], ["Limit", "range"]]);
+    assert.deepEqual(rules(validateDescribeWorkspaceDirectories({ DirectoryIds: [], Limit: 26 })), [
+      ["DirectoryIds", "listSize"],
+      ["Limit", "range"],
+    ]);
   });
 
   const item = { DirectoryId: "d-906734e2f1", UserName: "alice", BundleId: "wsb-clj85qzj1" };
@@ -127,11 +144,14 @@ describe("constraints: request validation", () => {
     assert.deepEqual(rules(validateCreateWorkspaces([])), [["Workspaces", "listSize"]]);
     assert.deepEqual(rules(validateCreateWorkspaces(new Array(26).fill(item))), [["Workspaces", "listSize"]]);
     assert.deepEqual(rules(checkWorkspaceRequestShape({} as WorkspaceRequest, "Workspaces[0]")), [
-      ["Workspaces[0].DirectoryId", "length"], ["Workspaces[0].UserName", "length"], ["Workspaces[0].BundleId", "pattern"],
+      ["Workspaces[0].DirectoryId", "length"],
+      ["Workspaces[0].UserName", "length"],
+      ["Workspaces[0].BundleId", "pattern"],
     ]);
     assert.deepEqual(checkWorkspaceRequestShape({ ...item, Tags: [{ Key: "k".repeat(127), Value: "" }, { Key: "x" }] }, "W"), []);
     assert.deepEqual(rules(checkWorkspaceRequestShape({ ...item, Tags: [{ Key: "", Value: "v".repeat(256) }] }, "W")), [
-      ["W.Tags[0].Key", "length"], ["W.Tags[0].Value", "length"],
+      ["W.Tags[0].Key", "length"],
+      ["W.Tags[0].Value", "length"],
     ]);
     assert.deepEqual(rules(checkWorkspaceRequestShape({ ...item, Tags: new Array(51).fill({ Key: "k" }) }, "W")), [["W.Tags", "listSize"]]);
   });
@@ -139,21 +159,27 @@ describe("constraints: request validation", () => {
   it("CreateWorkspaces item rules carry the codes AWS answers in FailedRequests", () => {
     const codes = (request: object) => checkWorkspaceRequestRules({ ...item, ...request }, "W").map((v) => v.code);
     assert.deepEqual(codes({}), []);
-    assert.deepEqual(codes({ WorkspaceProperties: { RunningModeAutoStopTimeoutInMinutes: 60 } }), [FAILED_REQUEST_CODES.autoStopWithAlwaysOn]);
-    assert.deepEqual(codes({ WorkspaceProperties: { RunningMode: "ALWAYS_ON", RunningModeAutoStopTimeoutInMinutes: 60 } }),
-      ["AutoStopTimeoutIsNotApplicableForAnAlwaysOnWorkspace"]);
+    assert.deepEqual(codes({ WorkspaceProperties: { RunningModeAutoStopTimeoutInMinutes: 60 } }), [
+      FAILED_REQUEST_CODES.autoStopWithAlwaysOn,
+    ]);
+    assert.deepEqual(codes({ WorkspaceProperties: { RunningMode: "ALWAYS_ON", RunningModeAutoStopTimeoutInMinutes: 60 } }), [
+      "AutoStopTimeoutIsNotApplicableForAnAlwaysOnWorkspace",
+    ]);
     assert.deepEqual(codes({ WorkspaceProperties: { RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 60 } }), []);
-    assert.deepEqual(codes({ WorkspaceProperties: { RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 61 } }),
-      ["InvalidParameterValuesException"]);
-    assert.deepEqual(codes({ WorkspaceProperties: { RunningMode: "MANUAL", RunningModeAutoStopTimeoutInMinutes: 60 } }),
-      ["InvalidParameterValuesException"]);
+    assert.deepEqual(codes({ WorkspaceProperties: { RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 61 } }), [
+      "InvalidParameterValuesException",
+    ]);
+    assert.deepEqual(codes({ WorkspaceProperties: { RunningMode: "MANUAL", RunningModeAutoStopTimeoutInMinutes: 60 } }), [
+      "InvalidParameterValuesException",
+    ]);
     assert.deepEqual(codes({ RootVolumeEncryptionEnabled: true }), ["InvalidParameterValues.VolumeEncryptionKey"]);
     assert.deepEqual(codes({ UserVolumeEncryptionEnabled: true, VolumeEncryptionKey: "alias/aws/workspaces" }), []);
     assert.deepEqual(codes({ RootVolumeEncryptionEnabled: false, UserVolumeEncryptionEnabled: false }), []);
   });
 
   it("ModifyWorkspaceProperties: properties required, compute or volume, positive sizes, allowed combinations, auto-stop", () => {
-    const check = (WorkspaceProperties?: object) => rules(validateModifyWorkspaceProperties({ WorkspaceId: "ws-abcdefgh", WorkspaceProperties }));
+    const check = (WorkspaceProperties?: object) =>
+      rules(validateModifyWorkspaceProperties({ WorkspaceId: "ws-abcdefgh", WorkspaceProperties }));
     assert.deepEqual(check(undefined), [["WorkspaceProperties", "required"]]);
     assert.deepEqual(check({}), []);
     assert.deepEqual(check({ ComputeTypeName: "POWER", RootVolumeSizeGib: 175 }), [["WorkspaceProperties", "computeOrVolume"]]);
@@ -161,16 +187,24 @@ describe("constraints: request validation", () => {
     assert.deepEqual(check({ RootVolumeSizeGib: 80, UserVolumeSizeGib: 20 }), [["WorkspaceProperties", "volumeCombination"]]);
     assert.deepEqual(check({ RootVolumeSizeGib: 80, UserVolumeSizeGib: 50 }), []);
     assert.deepEqual(check({ RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 120 }), []);
-    assert.deepEqual(check({ RunningModeAutoStopTimeoutInMinutes: 30 }), [["WorkspaceProperties.RunningModeAutoStopTimeoutInMinutes", "increment"]]);
-    assert.deepEqual(check({ RunningMode: "ALWAYS_ON", RunningModeAutoStopTimeoutInMinutes: 60 }),
-      [["WorkspaceProperties.RunningModeAutoStopTimeoutInMinutes", "autoStopOnlyWithAutoStop"]]);
+    assert.deepEqual(check({ RunningModeAutoStopTimeoutInMinutes: 30 }), [
+      ["WorkspaceProperties.RunningModeAutoStopTimeoutInMinutes", "increment"],
+    ]);
+    assert.deepEqual(check({ RunningMode: "ALWAYS_ON", RunningModeAutoStopTimeoutInMinutes: 60 }), [
+      ["WorkspaceProperties.RunningModeAutoStopTimeoutInMinutes", "autoStopOnlyWithAutoStop"],
+    ]);
     assert.deepEqual(rules(validateModifyWorkspaceProperties({ WorkspaceId: "x", WorkspaceProperties: {} })), [["WorkspaceId", "pattern"]]);
   });
 });
 
 describe("constraints: against the workspace's current properties", () => {
   const value = { RunningMode: "ALWAYS_ON", RootVolumeSizeGib: 80, UserVolumeSizeGib: 10, ComputeTypeName: "VALUE" } as const;
-  const power = { RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 60, RootVolumeSizeGib: 175, UserVolumeSizeGib: 100 } as const;
+  const power = {
+    RunningMode: "AUTO_STOP",
+    RunningModeAutoStopTimeoutInMinutes: 60,
+    RootVolumeSizeGib: 175,
+    UserVolumeSizeGib: 100,
+  } as const;
 
   it("volumes only grow, into allowed combinations", () => {
     assert.deepEqual(checkModificationAgainst(value, { UserVolumeSizeGib: 50 }), []);
@@ -182,15 +216,34 @@ describe("constraints: against the workspace's current properties", () => {
   });
 
   it("the auto-stop timeout follows the running mode the workspace will have", () => {
-    assert.deepEqual(rules(checkModificationAgainst(value, { RunningModeAutoStopTimeoutInMinutes: 60 })),
-      [["WorkspaceProperties.RunningModeAutoStopTimeoutInMinutes", "autoStopOnlyWithAutoStop"]]);
+    assert.deepEqual(rules(checkModificationAgainst(value, { RunningModeAutoStopTimeoutInMinutes: 60 })), [
+      ["WorkspaceProperties.RunningModeAutoStopTimeoutInMinutes", "autoStopOnlyWithAutoStop"],
+    ]);
     assert.deepEqual(checkModificationAgainst(power, { RunningModeAutoStopTimeoutInMinutes: 120 }), []);
     assert.deepEqual(checkModificationAgainst(value, { RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 120 }), []);
   });
 
   it("allowed root/user combinations: 80 with 10, 50 or 100; 175 to 2000 with 100 to 2000", () => {
-    const allowed: [number, number][] = [[80, 10], [80, 50], [80, 100], [175, 100], [175, 2000], [2000, 100], [2000, 2000], [500, 750]];
-    const refused: [number, number][] = [[80, 20], [80, 175], [100, 100], [174, 100], [175, 99], [2001, 100], [175, 2001], [80, 0]];
+    const allowed: [number, number][] = [
+      [80, 10],
+      [80, 50],
+      [80, 100],
+      [175, 100],
+      [175, 2000],
+      [2000, 100],
+      [2000, 2000],
+      [500, 750],
+    ];
+    const refused: [number, number][] = [
+      [80, 20],
+      [80, 175],
+      [100, 100],
+      [174, 100],
+      [175, 99],
+      [2001, 100],
+      [175, 2001],
+      [80, 0],
+    ];
     for (const [root, user] of allowed) assert.ok(isAllowedVolumeCombination(root, user), `${root}/${user}`);
     for (const [root, user] of refused) assert.ok(!isAllowedVolumeCombination(root, user), `${root}/${user}`);
   });
@@ -231,7 +284,10 @@ describe("pagination", () => {
   it("a token is refused for another listing, when garbled, and once expired", () => {
     const token = encodeNextToken("all", 3, T);
     const foreign = awsErrorOf(() => decodeNextToken(token, "bundle:wsb-clj85qzj1", T));
-    assert.deepEqual([foreign.type, foreign.status, foreign.message], ["InvalidParameterValuesException", 400, "The specified NextToken is not valid."]);
+    assert.deepEqual(
+      [foreign.type, foreign.status, foreign.message],
+      ["InvalidParameterValuesException", 400, "The specified NextToken is not valid."],
+    );
     for (const garbled of ["%%%", "e30", Buffer.from('{"l":"all","s":1}').toString("base64url"), token.slice(0, -3)]) {
       assert.equal(awsErrorOf(() => decodeNextToken(garbled, "all", T)).message, "The specified NextToken is not valid.", garbled);
     }
@@ -247,18 +303,33 @@ describe("pagination", () => {
 
   it("serves a page, and resumes right after its last item", () => {
     const first = page(undefined, 3);
-    assert.deepEqual(first.items.map((i) => i.seq), [2, 3, 7]);
+    assert.deepEqual(
+      first.items.map((i) => i.seq),
+      [2, 3, 7],
+    );
     assert.equal(decodeNextToken(first.nextToken!, "l", T), 7);
     const second = page(first.nextToken, 3);
-    assert.deepEqual(second.items.map((i) => i.seq), [8, 12, 20]);
+    assert.deepEqual(
+      second.items.map((i) => i.seq),
+      [8, 12, 20],
+    );
     const third = page(second.nextToken, 3);
-    assert.deepEqual(third.items.map((i) => i.seq), [21]);
+    assert.deepEqual(
+      third.items.map((i) => i.seq),
+      [21],
+    );
     assert.equal(third.nextToken, undefined);
   });
 
   it("resumes after a position between items (an item removed or in another listing)", () => {
-    assert.deepEqual(page(encodeNextToken("l", 9, T), 2).items.map((i) => i.seq), [12, 20]);
-    assert.deepEqual(page(encodeNextToken("l", -5, T), 1).items.map((i) => i.seq), [2]);
+    assert.deepEqual(
+      page(encodeNextToken("l", 9, T), 2).items.map((i) => i.seq),
+      [12, 20],
+    );
+    assert.deepEqual(
+      page(encodeNextToken("l", -5, T), 1).items.map((i) => i.seq),
+      [2],
+    );
     assert.deepEqual(page(encodeNextToken("l", 99, T), 5), { items: [], nextToken: undefined });
   });
 
@@ -271,12 +342,18 @@ describe("pagination", () => {
 
   it("stops at the first invisible item, without a token", () => {
     const result = page(undefined, 5, (i) => i.seq < 8);
-    assert.deepEqual(result.items.map((i) => i.seq), [2, 3, 7]);
+    assert.deepEqual(
+      result.items.map((i) => i.seq),
+      [2, 3, 7],
+    );
     assert.equal(result.nextToken, undefined);
   });
 
   it("an empty listing answers an empty page", () => {
-    assert.deepEqual(pageOf([], { listing: "l", nextToken: undefined, limit: 25, now: T }, () => true), { items: [], nextToken: undefined });
+    assert.deepEqual(
+      pageOf([], { listing: "l", nextToken: undefined, limit: 25, now: T }, () => true),
+      { items: [], nextToken: undefined },
+    );
   });
 });
 
@@ -284,26 +361,72 @@ describe("settings", () => {
   it("defaults", () => {
     assert.deepEqual(parseSettings([], {}), DEFAULT_SETTINGS);
     assert.deepEqual(DEFAULT_SETTINGS, {
-      port: 4566, host: "127.0.0.1", workspaces: 60, pendingMs: 10_000, visibilityLagMs: 1_000, latencyMs: 0, throttleRate: 0, seed: 1,
+      port: 4566,
+      host: "127.0.0.1",
+      workspaces: 60,
+      pendingMs: 10_000,
+      visibilityLagMs: 1_000,
+      latencyMs: 0,
+      throttleRate: 0,
+      seed: 1,
     });
   });
 
   it("reads flags, as --flag value or --flag=value", () => {
     assert.deepEqual(
-      parseSettings(["--port", "0", "--workspaces=100000", "--pending-ms", "5", "--visibility-lag-ms=7", "--latency-ms", "25",
-        "--throttle-rate=0.25", "--seed", "4294967295", "--host", "0.0.0.0"], {}),
-      { port: 0, host: "0.0.0.0", workspaces: 100_000, pendingMs: 5, visibilityLagMs: 7, latencyMs: 25, throttleRate: 0.25, seed: 4294967295 },
+      parseSettings(
+        [
+          "--port",
+          "0",
+          "--workspaces=100000",
+          "--pending-ms",
+          "5",
+          "--visibility-lag-ms=7",
+          "--latency-ms",
+          "25",
+          "--throttle-rate=0.25",
+          "--seed",
+          "4294967295",
+          "--host",
+          "0.0.0.0",
+        ],
+        {},
+      ),
+      {
+        port: 0,
+        host: "0.0.0.0",
+        workspaces: 100_000,
+        pendingMs: 5,
+        visibilityLagMs: 7,
+        latencyMs: 25,
+        throttleRate: 0.25,
+        seed: 4294967295,
+      },
     );
     assert.equal(parseSettings(["--host=::1"], {}).host, "::1");
   });
 
   it("reads environment variables, flags winning over them", () => {
     const env = {
-      EMULATOR_PORT: "4600", EMULATOR_HOST: "localhost", EMULATOR_WORKSPACES: "12", EMULATOR_PENDING_MS: "100",
-      EMULATOR_VISIBILITY_LAG_MS: "0", EMULATOR_LATENCY_MS: "3", EMULATOR_THROTTLE_RATE: "1", EMULATOR_SEED: "9",
+      EMULATOR_PORT: "4600",
+      EMULATOR_HOST: "localhost",
+      EMULATOR_WORKSPACES: "12",
+      EMULATOR_PENDING_MS: "100",
+      EMULATOR_VISIBILITY_LAG_MS: "0",
+      EMULATOR_LATENCY_MS: "3",
+      EMULATOR_THROTTLE_RATE: "1",
+      EMULATOR_SEED: "9",
     };
-    assert.deepEqual(parseSettings([], env),
-      { port: 4600, host: "localhost", workspaces: 12, pendingMs: 100, visibilityLagMs: 0, latencyMs: 3, throttleRate: 1, seed: 9 });
+    assert.deepEqual(parseSettings([], env), {
+      port: 4600,
+      host: "localhost",
+      workspaces: 12,
+      pendingMs: 100,
+      visibilityLagMs: 0,
+      latencyMs: 3,
+      throttleRate: 1,
+      seed: 9,
+    });
     const mixed = parseSettings(["--workspaces", "5", "--host", "127.0.0.2"], env);
     assert.equal(mixed.workspaces, 5);
     assert.equal(mixed.host, "127.0.0.2");
@@ -323,7 +446,12 @@ describe("settings", () => {
     ["a negative throttle rate", ["--throttle-rate=-0.1"], {}, /--throttle-rate must be a number from 0 to 1/],
     ["Infinity", ["--pending-ms", "Infinity"], {}, /--pending-ms must be an integer/],
     ["a seed of 2^32", ["--seed", "4294967296"], {}, /--seed must be an integer from 0 to 4294967295/],
-    ["a bad environment variable", [], { EMULATOR_LATENCY_MS: "slow" }, /EMULATOR_LATENCY_MS must be an integer from 0 to 60000, got "slow"/],
+    [
+      "a bad environment variable",
+      [],
+      { EMULATOR_LATENCY_MS: "slow" },
+      /EMULATOR_LATENCY_MS must be an integer from 0 to 60000, got "slow"/,
+    ],
     ["a bad environment variable under a good flag", ["--throttle-rate", "0"], { EMULATOR_THROTTLE_RATE: "2" }, /EMULATOR_THROTTLE_RATE/],
     ["an unknown flag", ["--workspace", "3"], {}, /unknown option --workspace/],
     ["a stray argument", ["4566"], {}, /unknown option 4566/],

@@ -1,6 +1,14 @@
 // Every rule of src/constraints.ts that refuses a whole call, as the SDK surfaces it: InvalidParameterValuesException.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type {
+  DescribeWorkspaceBundlesRequest,
+  DescribeWorkspaceDirectoriesRequest,
+  DescribeWorkspacesRequest,
+  ModifyWorkspacePropertiesRequest,
+  Tag,
+  WorkspaceRequest,
+} from "@aws-sdk/client-workspaces";
 import {
   CreateWorkspacesCommand,
   DescribeWorkspaceBundlesCommand,
@@ -10,16 +18,8 @@ import {
   ModifyWorkspacePropertiesCommand,
   WorkSpacesServiceException,
 } from "@aws-sdk/client-workspaces";
-import type {
-  DescribeWorkspaceBundlesRequest,
-  DescribeWorkspaceDirectoriesRequest,
-  DescribeWorkspacesRequest,
-  ModifyWorkspacePropertiesRequest,
-  Tag,
-  WorkspaceRequest,
-} from "@aws-sdk/client-workspaces";
-import { BUNDLES, DIRECTORIES, UNKNOWN_WORKSPACE, expectAwsError, startHarness } from "./fixture.ts";
 import type { Harness } from "./fixture.ts";
+import { BUNDLES, DIRECTORIES, expectAwsError, startHarness, UNKNOWN_WORKSPACE } from "./fixture.ts";
 
 let h: Harness;
 before(async () => {
@@ -52,7 +52,11 @@ describe("DescribeWorkspaces: refused inputs", () => {
     ["UserName without DirectoryId", { UserName: "user000001" }, /^UserName: can only be given with DirectoryId/],
     ["a BundleId in upper case", { BundleId: "wsb-CLJ85QZJ1" }, /^BundleId: must match/],
     ["a BundleId too short", { BundleId: "wsb-1234567" }, /^BundleId: must match/],
-    ["WorkspaceIds and DirectoryId", { WorkspaceIds: wsIds(1), DirectoryId: DIRECTORIES.corp }, /only one of WorkspaceIds, DirectoryId and BundleId/],
+    [
+      "WorkspaceIds and DirectoryId",
+      { WorkspaceIds: wsIds(1), DirectoryId: DIRECTORIES.corp },
+      /only one of WorkspaceIds, DirectoryId and BundleId/,
+    ],
     ["DirectoryId and BundleId", { DirectoryId: DIRECTORIES.corp, BundleId: BUNDLES.VALUE }, /only one of/],
     ["WorkspaceIds and BundleId", { WorkspaceIds: wsIds(1), BundleId: BUNDLES.VALUE }, /only one of/],
     ["Limit 0", { Limit: 0 }, /^Limit: must be an integer from 1 to 25/],
@@ -126,7 +130,10 @@ describe("DescribeWorkspaceDirectories: refused inputs", () => {
 
 describe("CreateWorkspaces: refused calls", () => {
   const item = (overrides: Partial<WorkspaceRequest> = {}): WorkspaceRequest => ({
-    DirectoryId: DIRECTORIES.corp, UserName: "validation-user", BundleId: BUNDLES.VALUE, ...overrides,
+    DirectoryId: DIRECTORIES.corp,
+    UserName: "validation-user",
+    BundleId: BUNDLES.VALUE,
+    ...overrides,
   });
   const tags = (n: number): Tag[] => Array.from({ length: n }, (_, i) => ({ Key: `k${i}`, Value: "v" }));
   const cases: [string, WorkspaceRequest[], RegExp][] = [
@@ -140,9 +147,23 @@ describe("CreateWorkspaces: refused calls", () => {
     ["a missing UserName", [item({ UserName: undefined })], /^Workspaces\[0\]\.UserName: must be 1 to 63/],
     ["a malformed BundleId", [item({ BundleId: "wsb-short" })], /^Workspaces\[0\]\.BundleId: must match/],
     ["an empty tag key", [item({ Tags: [{ Key: "", Value: "v" }] })], /^Workspaces\[0\]\.Tags\[0\]\.Key: must be 1 to 127/],
-    ["a tag key of 128 characters", [item({ Tags: [{ Key: "team", Value: "a" }, { Key: "k".repeat(128), Value: "v" }] })],
-      /^Workspaces\[0\]\.Tags\[1\]\.Key: must be 1 to 127/],
-    ["a tag value of 256 characters", [item({ Tags: [{ Key: "k", Value: "v".repeat(256) }] })], /^Workspaces\[0\]\.Tags\[0\]\.Value: must be 0 to 255/],
+    [
+      "a tag key of 128 characters",
+      [
+        item({
+          Tags: [
+            { Key: "team", Value: "a" },
+            { Key: "k".repeat(128), Value: "v" },
+          ],
+        }),
+      ],
+      /^Workspaces\[0\]\.Tags\[1\]\.Key: must be 1 to 127/,
+    ],
+    [
+      "a tag value of 256 characters",
+      [item({ Tags: [{ Key: "k", Value: "v".repeat(256) }] })],
+      /^Workspaces\[0\]\.Tags\[0\]\.Value: must be 0 to 255/,
+    ],
     ["51 tags", [item({ Tags: tags(51) })], /^Workspaces\[0\]\.Tags: must hold 0 to 50 items/],
   ];
   for (const [name, workspaces, message] of cases) {
@@ -156,7 +177,10 @@ describe("CreateWorkspaces: refused calls", () => {
   it("accepts the boundaries: 25 workspaces, 50 tags, 127-character keys, 255-character and empty values, 63-character names", async () => {
     const workspaces = Array.from({ length: 25 }, (_, i) => item({ UserName: `boundary${i}` }));
     workspaces[0] = item({ UserName: "b".repeat(63), Tags: tags(50) });
-    workspaces[1] = item({ UserName: "boundary-tags", Tags: [{ Key: "k".repeat(127), Value: "v".repeat(255) }, { Key: "empty", Value: "" }, { Key: "novalue" }] });
+    workspaces[1] = item({
+      UserName: "boundary-tags",
+      Tags: [{ Key: "k".repeat(127), Value: "v".repeat(255) }, { Key: "empty", Value: "" }, { Key: "novalue" }],
+    });
     const result = await h.client.send(new CreateWorkspacesCommand({ Workspaces: workspaces }));
     assert.deepEqual(result.FailedRequests, []);
     assert.equal(result.PendingRequests!.length, 25);
@@ -165,36 +189,78 @@ describe("CreateWorkspaces: refused calls", () => {
 
 describe("ModifyWorkspaceProperties: refused calls", () => {
   const cases: [string, ModifyWorkspacePropertiesRequest, RegExp][] = [
-    ["a malformed WorkspaceId", { WorkspaceId: "ws-UPPER1234", WorkspaceProperties: { RunningMode: "ALWAYS_ON" } }, /^WorkspaceId: must match/],
+    [
+      "a malformed WorkspaceId",
+      { WorkspaceId: "ws-UPPER1234", WorkspaceProperties: { RunningMode: "ALWAYS_ON" } },
+      /^WorkspaceId: must match/,
+    ],
     ["a missing WorkspaceId", { WorkspaceId: undefined, WorkspaceProperties: { RunningMode: "ALWAYS_ON" } }, /^WorkspaceId: must match/],
     ["no WorkspaceProperties", { WorkspaceId: UNKNOWN_WORKSPACE }, /^WorkspaceProperties: is required/],
-    ["compute and volume together", { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { ComputeTypeName: "STANDARD", RootVolumeSizeGib: 175 } },
-      /ComputeTypeName and volume sizes cannot be changed in the same call/],
-    ["compute and user volume together", { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { ComputeTypeName: "POWER", UserVolumeSizeGib: 100 } },
-      /ComputeTypeName and volume sizes/],
-    ["a zero root volume", { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RootVolumeSizeGib: 0 } },
-      /^WorkspaceProperties\.RootVolumeSizeGib: must be a positive integer/],
-    ["a negative user volume", { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { UserVolumeSizeGib: -10 } },
-      /^WorkspaceProperties\.UserVolumeSizeGib: must be a positive integer/],
-    ["root 80 with user 20", { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RootVolumeSizeGib: 80, UserVolumeSizeGib: 20 } },
-      /root and user volume sizes must be 80 with 10, 50 or 100/],
-    ["root 100 with user 100", { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RootVolumeSizeGib: 100, UserVolumeSizeGib: 100 } },
-      /root and user volume sizes/],
-    ["root 175 with user 50", { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RootVolumeSizeGib: 175, UserVolumeSizeGib: 50 } },
-      /root and user volume sizes/],
-    ["root 2001 with user 100", { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RootVolumeSizeGib: 2001, UserVolumeSizeGib: 100 } },
-      /root and user volume sizes/],
-    ["an auto-stop timeout with ALWAYS_ON", { WorkspaceId: UNKNOWN_WORKSPACE,
-      WorkspaceProperties: { RunningMode: "ALWAYS_ON", RunningModeAutoStopTimeoutInMinutes: 60 } },
-      /^WorkspaceProperties\.RunningModeAutoStopTimeoutInMinutes: only applies with RunningMode AUTO_STOP/],
-    ["an auto-stop timeout with MANUAL", { WorkspaceId: UNKNOWN_WORKSPACE,
-      WorkspaceProperties: { RunningMode: "MANUAL", RunningModeAutoStopTimeoutInMinutes: 60 } }, /only applies with RunningMode AUTO_STOP/],
-    ["an auto-stop timeout of 90 minutes", { WorkspaceId: UNKNOWN_WORKSPACE,
-      WorkspaceProperties: { RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 90 } }, /must be a positive multiple of 60 minutes/],
-    ["an auto-stop timeout of 0 minutes", { WorkspaceId: UNKNOWN_WORKSPACE,
-      WorkspaceProperties: { RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 0 } }, /must be a positive multiple of 60 minutes/],
-    ["a negative auto-stop timeout", { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RunningModeAutoStopTimeoutInMinutes: -60 } },
-      /must be a positive multiple of 60 minutes/],
+    [
+      "compute and volume together",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { ComputeTypeName: "STANDARD", RootVolumeSizeGib: 175 } },
+      /ComputeTypeName and volume sizes cannot be changed in the same call/,
+    ],
+    [
+      "compute and user volume together",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { ComputeTypeName: "POWER", UserVolumeSizeGib: 100 } },
+      /ComputeTypeName and volume sizes/,
+    ],
+    [
+      "a zero root volume",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RootVolumeSizeGib: 0 } },
+      /^WorkspaceProperties\.RootVolumeSizeGib: must be a positive integer/,
+    ],
+    [
+      "a negative user volume",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { UserVolumeSizeGib: -10 } },
+      /^WorkspaceProperties\.UserVolumeSizeGib: must be a positive integer/,
+    ],
+    [
+      "root 80 with user 20",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RootVolumeSizeGib: 80, UserVolumeSizeGib: 20 } },
+      /root and user volume sizes must be 80 with 10, 50 or 100/,
+    ],
+    [
+      "root 100 with user 100",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RootVolumeSizeGib: 100, UserVolumeSizeGib: 100 } },
+      /root and user volume sizes/,
+    ],
+    [
+      "root 175 with user 50",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RootVolumeSizeGib: 175, UserVolumeSizeGib: 50 } },
+      /root and user volume sizes/,
+    ],
+    [
+      "root 2001 with user 100",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RootVolumeSizeGib: 2001, UserVolumeSizeGib: 100 } },
+      /root and user volume sizes/,
+    ],
+    [
+      "an auto-stop timeout with ALWAYS_ON",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RunningMode: "ALWAYS_ON", RunningModeAutoStopTimeoutInMinutes: 60 } },
+      /^WorkspaceProperties\.RunningModeAutoStopTimeoutInMinutes: only applies with RunningMode AUTO_STOP/,
+    ],
+    [
+      "an auto-stop timeout with MANUAL",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RunningMode: "MANUAL", RunningModeAutoStopTimeoutInMinutes: 60 } },
+      /only applies with RunningMode AUTO_STOP/,
+    ],
+    [
+      "an auto-stop timeout of 90 minutes",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 90 } },
+      /must be a positive multiple of 60 minutes/,
+    ],
+    [
+      "an auto-stop timeout of 0 minutes",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RunningMode: "AUTO_STOP", RunningModeAutoStopTimeoutInMinutes: 0 } },
+      /must be a positive multiple of 60 minutes/,
+    ],
+    [
+      "a negative auto-stop timeout",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RunningModeAutoStopTimeoutInMinutes: -60 } },
+      /must be a positive multiple of 60 minutes/,
+    ],
   ];
   for (const [name, input, message] of cases) {
     // An unknown workspace would be ResourceNotFoundException: these are refused before the workspace is looked up.
@@ -206,16 +272,20 @@ describe("enum members: refused values", () => {
   it("refuses a RunningMode or ComputeTypeName the model does not declare", async () => {
     const request = { DirectoryId: DIRECTORIES.corp, UserName: "enum-check", BundleId: BUNDLES.STANDARD };
     await refused(
-      h.client.send(new CreateWorkspacesCommand({
-        Workspaces: [{ ...request, WorkspaceProperties: { RunningMode: "SOMETIMES" as never } }],
-      })),
+      h.client.send(
+        new CreateWorkspacesCommand({
+          Workspaces: [{ ...request, WorkspaceProperties: { RunningMode: "SOMETIMES" as never } }],
+        }),
+      ),
       /^Workspaces\[0\]\.WorkspaceProperties\.RunningMode: must be one of /,
     );
     await refused(
-      h.client.send(new ModifyWorkspacePropertiesCommand({
-        WorkspaceId: UNKNOWN_WORKSPACE,
-        WorkspaceProperties: { ComputeTypeName: "QUANTUM" as never },
-      })),
+      h.client.send(
+        new ModifyWorkspacePropertiesCommand({
+          WorkspaceId: UNKNOWN_WORKSPACE,
+          WorkspaceProperties: { ComputeTypeName: "QUANTUM" as never },
+        }),
+      ),
       /^WorkspaceProperties\.ComputeTypeName: must be one of /,
     );
   });

@@ -1,8 +1,8 @@
 // The AWS JSON 1.1 wire protocol, spoken with raw fetch as an unsigned client would.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { rawCall, startHarness } from "./fixture.ts";
 import type { Harness } from "./fixture.ts";
+import { rawCall, startHarness } from "./fixture.ts";
 
 let h: Harness;
 before(async () => {
@@ -12,7 +12,12 @@ after(() => h.close());
 
 const TARGET = "WorkspacesService.";
 
-function assertAwsError(response: { status: number; body: any; contentType: string | null }, status: number, type: string, message?: RegExp) {
+function assertAwsError(
+  response: { status: number; body: any; contentType: string | null },
+  status: number,
+  type: string,
+  message?: RegExp,
+) {
   assert.equal(response.status, status);
   assert.equal(response.contentType, "application/x-amz-json-1.1");
   assert.deepEqual(Object.keys(response.body).sort(), ["__type", "message"]);
@@ -28,7 +33,10 @@ describe("wire protocol: valid calls", () => {
     assert.equal(response.status, 200);
     assert.equal(response.contentType, "application/x-amz-json-1.1");
     assert.match(response.requestId ?? "", /^[0-9a-f-]{36}$/);
-    assert.deepEqual(response.body.Directories.map((d: any) => d.DirectoryId), ["d-906734e2f1", "d-926722edaf"]);
+    assert.deepEqual(
+      response.body.Directories.map((d: any) => d.DirectoryId),
+      ["d-906734e2f1", "d-926722edaf"],
+    );
   });
 
   it("treats an empty body as an empty input", async () => {
@@ -107,9 +115,16 @@ describe("wire protocol: refused calls", () => {
     ["CreateWorkspaces", '{"Workspaces":[{"RootVolumeEncryptionEnabled":"true"}]}', /RootVolumeEncryptionEnabled: expected a boolean/],
     ["CreateWorkspaces", '{"Workspaces":[{"Tags":[{"Key":1}]}]}', /Workspaces\[0\]\.Tags\[0\]\.Key: expected a string/],
     ["CreateWorkspaces", '{"Workspaces":[{"Tags":[null]}]}', /Workspaces\[0\]\.Tags\[0\]/],
-    ["ModifyWorkspaceProperties", '{"WorkspaceId":"ws-abcdefgh1","WorkspaceProperties":[]}', /WorkspaceProperties: expected an object, got array/],
-    ["ModifyWorkspaceProperties", '{"WorkspaceId":"ws-abcdefgh1","WorkspaceProperties":{"RootVolumeSizeGib":"175"}}',
-      /WorkspaceProperties\.RootVolumeSizeGib: expected an integer, got string/],
+    [
+      "ModifyWorkspaceProperties",
+      '{"WorkspaceId":"ws-abcdefgh1","WorkspaceProperties":[]}',
+      /WorkspaceProperties: expected an object, got array/,
+    ],
+    [
+      "ModifyWorkspaceProperties",
+      '{"WorkspaceId":"ws-abcdefgh1","WorkspaceProperties":{"RootVolumeSizeGib":"175"}}',
+      /WorkspaceProperties\.RootVolumeSizeGib: expected an integer, got string/,
+    ],
   ];
   for (const [operation, body, message] of wrongTypes) {
     it(`answers ${operation} ${body} with SerializationException`, async () => {
@@ -126,7 +141,13 @@ describe("wire protocol: refused calls", () => {
     assert.equal(h.emulator.world.fleet.size, size);
   });
 
-  for (const [method, path] of [["GET", "/"], ["PUT", "/"], ["DELETE", "/"], ["POST", "/elsewhere"], ["GET", "/_emulator/nothing"]] as const) {
+  for (const [method, path] of [
+    ["GET", "/"],
+    ["PUT", "/"],
+    ["DELETE", "/"],
+    ["POST", "/elsewhere"],
+    ["GET", "/_emulator/nothing"],
+  ] as const) {
     it(`answers ${method} ${path} with an error in AWS's shape`, async () => {
       const response = await fetch(`${h.emulator.url}${path}`, {
         method,
@@ -134,7 +155,11 @@ describe("wire protocol: refused calls", () => {
         ...(method === "GET" ? {} : { body: "{}" }),
       });
       const body = await response.json();
-      assertAwsError({ status: response.status, body, contentType: response.headers.get("content-type") }, 404, "UnknownOperationException");
+      assertAwsError(
+        { status: response.status, body, contentType: response.headers.get("content-type") },
+        404,
+        "UnknownOperationException",
+      );
     });
   }
 

@@ -1,21 +1,29 @@
 // The two backends: the embedded emulator (the default), and `aws`, where the SDK's standard configuration (region,
 // credentials, AWS_ENDPOINT_URL_WORKSPACES) decides where calls go; here a standalone emulator stands in for AWS.
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { print } from "graphql";
 import { loadConfig } from "../../src/config.ts";
-import { startEmulator } from "../../src/emulator/index.ts";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
-import { startGateway } from "../../src/server.ts";
+import { startEmulator } from "../../src/emulator/index.ts";
 import type { RunningGateway } from "../../src/server.ts";
-import { DashboardDocument } from "../generated/graphql.ts";
+import { startGateway } from "../../src/server.ts";
 import type { DashboardQuery } from "../generated/graphql.ts";
+import { DashboardDocument } from "../generated/graphql.ts";
 import type { GraphQLResponse } from "./fixture.ts";
 
-const ENV_KEYS = ["AWS_ENDPOINT_URL_WORKSPACES", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"] as const;
+const ENV_KEYS = [
+  "AWS_ENDPOINT_URL_WORKSPACES",
+  "AWS_ENDPOINT_URL",
+  "AWS_REGION",
+  "AWS_DEFAULT_REGION",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_PROFILE",
+] as const;
 const savedEnv = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
 
 function setAwsEnv(endpoint: string) {
@@ -76,7 +84,10 @@ describe("backend: aws, with a standalone emulator as AWS", () => {
     assert.equal(status, 200);
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     assert.equal(body.data!.workspaces.edges.length, 25);
-    assert.ok(body.data!.workspaces.edges.every((e) => e.node.bundle?.name), "a workspace lacks its bundle");
+    assert.ok(
+      body.data!.workspaces.edges.every((e) => e.node.bundle?.name),
+      "a workspace lacks its bundle",
+    );
     assert.deepEqual(emulator.stats().requests, { DescribeWorkspaces: 1, DescribeWorkspaceBundles: 1 });
   });
 });
@@ -96,7 +107,10 @@ describe("backend: aws, with nothing at the endpoint", () => {
     const { status, body } = await dashboard(gateway);
     assert.equal(status, 200);
     assert.equal(body.data, null);
-    assert.deepEqual(body.errors?.map((e) => e.extensions?.code), ["UPSTREAM_UNAVAILABLE"]);
+    assert.deepEqual(
+      body.errors?.map((e) => e.extensions?.code),
+      ["UPSTREAM_UNAVAILABLE"],
+    );
     assert.ok(!JSON.stringify(body).includes("127.0.0.1"), `the endpoint leaked: ${JSON.stringify(body)}`);
     assert.ok(!JSON.stringify(body).includes("ECONNREFUSED"), `the socket error leaked: ${JSON.stringify(body)}`);
   });

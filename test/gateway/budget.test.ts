@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
 import { DashboardDocument, NodesByIdsDocument, WorkspaceModificationsDocument, WorkspacesCursorsDocument } from "../generated/graphql.ts";
-import { globalId, sdkWorkspaces, startTestGateway } from "./fixture.ts";
 import type { TestGateway } from "./fixture.ts";
+import { globalId, sdkWorkspaces, startTestGateway } from "./fixture.ts";
 
 describe("call budget: the dashboard", () => {
   let gateway: TestGateway;
@@ -20,7 +20,10 @@ describe("call budget: the dashboard", () => {
     assert.equal(cold.errors, undefined);
     const edges = cold.data!.workspaces.edges;
     assert.equal(edges.length, 25);
-    assert.ok(edges.every((e) => e.node.bundle !== null && e.node.bundle.name && e.node.bundle.computeType?.name), "a workspace lacks its bundle");
+    assert.ok(
+      edges.every((e) => e.node.bundle?.name && e.node.bundle.computeType?.name),
+      "a workspace lacks its bundle",
+    );
     // The 25 workspaces use several bundles, all fetched in the one call.
     assert.ok(new Set(edges.map((e) => e.node.bundle!.name)).size > 1, "all 25 workspaces share one bundle");
     assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 1, DescribeWorkspaceBundles: 1 });
@@ -35,13 +38,17 @@ describe("call budget: the dashboard", () => {
   it("a list fetch primes the workspace loader: a lookup of a listed workspace later in the request is free", async () => {
     const listed = (await gateway.execute(WorkspacesCursorsDocument, { first: 5 })).data!.workspaces.edges.map((e) => e.node.workspaceId);
     const all = await sdkWorkspaces(gateway.client);
-    const target = all.find((w) => listed.includes(w.WorkspaceId!) && w.State === "AVAILABLE"
-      && !w.WorkspaceProperties!.ComputeTypeName!.startsWith("GRAPHICS"))!;
+    const target = all.find(
+      (w) => listed.includes(w.WorkspaceId!) && w.State === "AVAILABLE" && !w.WorkspaceProperties!.ComputeTypeName!.startsWith("GRAPHICS"),
+    )!;
     assert.ok(target, "no AVAILABLE non-graphics workspace among the first 5");
     const compute = target.WorkspaceProperties!.ComputeTypeName === "STANDARD" ? "PERFORMANCE" : "STANDARD";
-    await gateway.client.send(new ModifyWorkspacePropertiesCommand({
-      WorkspaceId: target.WorkspaceId, WorkspaceProperties: { ComputeTypeName: compute },
-    }));
+    await gateway.client.send(
+      new ModifyWorkspacePropertiesCommand({
+        WorkspaceId: target.WorkspaceId,
+        WorkspaceProperties: { ComputeTypeName: compute },
+      }),
+    );
 
     // ModificationState.workspace looks its workspace up through the loader, after the list has primed it.
     const query = `{
@@ -50,7 +57,13 @@ describe("call budget: the dashboard", () => {
     await gateway.resetAwsCalls();
     const body = (await (await gateway.post({ query })).json()) as {
       errors?: unknown;
-      data: { workspaces: { edges: { node: { workspaceId: string; modificationStates: { resource: string; workspace: { workspaceId: string; userName: string } }[] } }[] } };
+      data: {
+        workspaces: {
+          edges: {
+            node: { workspaceId: string; modificationStates: { resource: string; workspace: { workspaceId: string; userName: string } }[] };
+          }[];
+        };
+      };
     };
     assert.equal(body.errors, undefined);
     const node = body.data.workspaces.edges.find((e) => e.node.workspaceId === target.WorkspaceId)!.node;
@@ -86,7 +99,10 @@ describe("call budget: nodes", () => {
       const result = await gateway.execute(NodesByIdsDocument, { ids: ids.map((id) => globalId("Workspace", id)) });
       const elapsed = performance.now() - started;
       assert.equal(result.errors, undefined);
-      assert.deepEqual(result.data!.nodes.map((n) => (n?.__typename === "Workspace" ? n.workspaceId : null)), ids);
+      assert.deepEqual(
+        result.data!.nodes.map((n) => (n?.__typename === "Workspace" ? n.workspaceId : null)),
+        ids,
+      );
       assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 4 });
       // 4 sequential calls would take at least 400 ms; a sanity bound, not a benchmark.
       assert.ok(elapsed < 350, `4 batches of 25 took ${elapsed.toFixed(0)} ms: not concurrent`);
@@ -99,7 +115,10 @@ describe("call budget: nodes", () => {
     await gateway.resetAwsCalls();
     const twice = [ids[0]!, ids[1]!, ids[0]!].map((id) => globalId("Workspace", id));
     const result = await gateway.execute(NodesByIdsDocument, { ids: twice });
-    assert.deepEqual(result.data!.nodes.map((n) => (n?.__typename === "Workspace" ? n.workspaceId : null)), [ids[0], ids[1], ids[0]]);
+    assert.deepEqual(
+      result.data!.nodes.map((n) => (n?.__typename === "Workspace" ? n.workspaceId : null)),
+      [ids[0], ids[1], ids[0]],
+    );
     assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 1 });
   });
 });

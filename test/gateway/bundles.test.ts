@@ -2,11 +2,11 @@
 // cache with its TTL.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { DescribeWorkspaceBundlesCommand } from "@aws-sdk/client-workspaces";
 import type { Workspace } from "@aws-sdk/client-workspaces";
+import { DescribeWorkspaceBundlesCommand } from "@aws-sdk/client-workspaces";
 import { BundleByIdDocument, BundlesPageDocument, DashboardDocument } from "../generated/graphql.ts";
-import { sdkWorkspaces, startTestGateway } from "./fixture.ts";
 import type { TestGateway } from "./fixture.ts";
+import { sdkWorkspaces, startTestGateway } from "./fixture.ts";
 
 let gateway: TestGateway;
 let all: Workspace[];
@@ -25,8 +25,14 @@ describe("bundles", () => {
     assert.equal(response.errors, undefined);
     const nodes = response.data!.bundles.edges.map((e) => e.node);
     assert.equal(nodes.length, 12);
-    assert.deepEqual(nodes.map((n) => n.bundleId), aws.map((b) => b.BundleId));
-    assert.ok(nodes.every((n) => n.owner === "AMAZON"), "a listed bundle is not AMAZON's");
+    assert.deepEqual(
+      nodes.map((n) => n.bundleId),
+      aws.map((b) => b.BundleId),
+    );
+    assert.ok(
+      nodes.every((n) => n.owner === "AMAZON"),
+      "a listed bundle is not AMAZON's",
+    );
     const computes = new Set(nodes.map((n) => n.computeType?.name));
     for (const compute of ["VALUE", "STANDARD", "PERFORMANCE", "POWER", "POWERPRO", "GRAPHICS", "GRAPHICSPRO"]) {
       assert.ok(computes.has(compute as never), `no ${compute} bundle`);
@@ -39,14 +45,26 @@ describe("bundles", () => {
     const response = await gateway.execute(BundlesPageDocument, {});
     assert.equal(response.errors, undefined);
     const nodes = response.data!.bundles.edges.map((e) => e.node);
-    assert.deepEqual(nodes.map((n) => n.bundleId), ["wsb-acct0std1", "wsb-acct0ppr2", "wsb-acct0gpr3"]);
-    assert.ok(nodes.every((n) => n.owner === "123456789012"), "a listed bundle is not the account's");
-    assert.deepEqual(nodes.map((n) => n.computeType?.name), ["STANDARD", "POWERPRO", "GRAPHICSPRO"]);
+    assert.deepEqual(
+      nodes.map((n) => n.bundleId),
+      ["wsb-acct0std1", "wsb-acct0ppr2", "wsb-acct0gpr3"],
+    );
+    assert.ok(
+      nodes.every((n) => n.owner === "123456789012"),
+      "a listed bundle is not the account's",
+    );
+    assert.deepEqual(
+      nodes.map((n) => n.computeType?.name),
+      ["STANDARD", "POWERPRO", "GRAPHICSPRO"],
+    );
   });
 
   it("filter owner: ACCOUNT is the account's bundles too", async () => {
     const response = await gateway.execute(BundlesPageDocument, { filter: { owner: "ACCOUNT" } });
-    assert.deepEqual(response.data!.bundles.edges.map((e) => e.node.bundleId), ["wsb-acct0std1", "wsb-acct0ppr2", "wsb-acct0gpr3"]);
+    assert.deepEqual(
+      response.data!.bundles.edges.map((e) => e.node.bundleId),
+      ["wsb-acct0std1", "wsb-acct0ppr2", "wsb-acct0gpr3"],
+    );
   });
 
   it("filter bundleIds returns those bundles, public or not, and nothing for unknown IDs", async () => {
@@ -54,10 +72,10 @@ describe("bundles", () => {
       filter: { bundleIds: ["wsb-acct0ppr2", "wsb-3t36q0xfc", "wsb-doesnotexist1"] },
     });
     assert.equal(response.errors, undefined);
-    assert.deepEqual(
-      response.data!.bundles.edges.map((e) => [e.node.bundleId, e.node.computeType?.name]).sort(),
-      [["wsb-3t36q0xfc", "GRAPHICSPRO"], ["wsb-acct0ppr2", "POWERPRO"]],
-    );
+    assert.deepEqual(response.data!.bundles.edges.map((e) => [e.node.bundleId, e.node.computeType?.name]).sort(), [
+      ["wsb-3t36q0xfc", "GRAPHICSPRO"],
+      ["wsb-acct0ppr2", "POWERPRO"],
+    ]);
   });
 
   it("an invalid bundleIds filter is a VALIDATION error naming the path, with no AWS call", async () => {
@@ -78,15 +96,24 @@ describe("bundles", () => {
     assert.equal(response.errors, undefined);
     const bundle = response.data!.bundle!;
     assert.equal(bundle.bundleId, bundleId);
-    assert.deepEqual(bundle.workspaces.edges.map((e) => e.node.workspaceId), expected);
-    assert.ok(bundle.workspaces.edges.every((e) => e.node.bundleId === bundleId), "a workspace of another bundle");
+    assert.deepEqual(
+      bundle.workspaces.edges.map((e) => e.node.workspaceId),
+      expected,
+    );
+    assert.ok(
+      bundle.workspaces.edges.every((e) => e.node.bundleId === bundleId),
+      "a workspace of another bundle",
+    );
     assert.equal(bundle.workspaces.pageInfo.hasNextPage, false);
 
     // Its cursors page that list, and only that list.
     const firstPage = await gateway.execute(BundleByIdDocument, { bundleId, first: 1 });
     const cursor = firstPage.data!.bundle!.workspaces.pageInfo.endCursor!;
     const rest = await gateway.execute(BundleByIdDocument, { bundleId, first: 100, after: cursor });
-    assert.deepEqual(rest.data!.bundle!.workspaces.edges.map((e) => e.node.workspaceId), expected.slice(1));
+    assert.deepEqual(
+      rest.data!.bundle!.workspaces.edges.map((e) => e.node.workspaceId),
+      expected.slice(1),
+    );
     const other = [...counts.keys()].find((id) => id !== bundleId)!;
     const foreign = await gateway.execute(BundleByIdDocument, { bundleId: other, first: 1, after: cursor });
     assert.equal(foreign.errors?.[0]?.extensions?.code, "INVALID_CURSOR");
@@ -118,7 +145,10 @@ describe("the bundle cache", () => {
       await fresh.execute(BundlesPageDocument, {});
       await fresh.resetAwsCalls();
       const dashboard = await fresh.execute(DashboardDocument, { first: 25 });
-      assert.ok(dashboard.data!.workspaces.edges.every((e) => e.node.bundle !== null), "a workspace lacks its bundle");
+      assert.ok(
+        dashboard.data!.workspaces.edges.every((e) => e.node.bundle !== null),
+        "a workspace lacks its bundle",
+      );
       assert.deepEqual(await fresh.awsCalls(), { DescribeWorkspaces: 1 });
     } finally {
       await fresh.close();
@@ -132,7 +162,10 @@ describe("the bundle cache", () => {
         await uncached.resetAwsCalls();
         const dashboard = await uncached.execute(DashboardDocument, { first: 25 });
         assert.equal(dashboard.errors, undefined);
-        assert.ok(dashboard.data!.workspaces.edges.every((e) => e.node.bundle !== null), "a workspace lacks its bundle");
+        assert.ok(
+          dashboard.data!.workspaces.edges.every((e) => e.node.bundle !== null),
+          "a workspace lacks its bundle",
+        );
         assert.deepEqual(await uncached.awsCalls(), { DescribeWorkspaces: 1, DescribeWorkspaceBundles: 1 }, `query ${i + 1}`);
       }
     } finally {

@@ -4,10 +4,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Workspace } from "@aws-sdk/client-workspaces";
 import { encodeCursor } from "../../src/aws/cursor.ts";
-import { DashboardDocument, WorkspacesCursorsDocument, WorkspacesPageDocument } from "../generated/graphql.ts";
 import type { WorkspacesFilter } from "../generated/graphql.ts";
-import { sdkWorkspaces, startTestGateway } from "./fixture.ts";
+import { DashboardDocument, WorkspacesCursorsDocument, WorkspacesPageDocument } from "../generated/graphql.ts";
 import type { GraphQLResponse, TestGateway } from "./fixture.ts";
+import { sdkWorkspaces, startTestGateway } from "./fixture.ts";
 
 const SECRET = "test-secret";
 const HOUR_MS = 60 * 60 * 1000;
@@ -33,7 +33,10 @@ function onlyError(response: GraphQLResponse<unknown>) {
 describe("connection size", () => {
   it("first defaults to 25", async () => {
     const page = await gateway.execute(WorkspacesCursorsDocument, {});
-    assert.deepEqual(page.data!.workspaces.edges.map((e) => e.node.workspaceId), allIds.slice(0, 25));
+    assert.deepEqual(
+      page.data!.workspaces.edges.map((e) => e.node.workspaceId),
+      allIds.slice(0, 25),
+    );
   });
 
   it("first may be 100 but not 101 or 0, refused as VALIDATION naming first, before any AWS call", async () => {
@@ -56,7 +59,10 @@ describe("connection size", () => {
   it("first: 60 chains 3 AWS pages of 25, 25 and 10", async () => {
     await gateway.resetAwsCalls();
     const page = await gateway.execute(WorkspacesPageDocument, { first: 60 });
-    assert.deepEqual(page.data!.workspaces.edges.map((e) => e.node.workspaceId), allIds);
+    assert.deepEqual(
+      page.data!.workspaces.edges.map((e) => e.node.workspaceId),
+      allIds,
+    );
     assert.equal(page.data!.workspaces.pageInfo.hasNextPage, false);
     assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 3 });
   });
@@ -81,8 +87,9 @@ describe("cursors", () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const page: GraphQLResponse<{ workspaces: { edges: { node: { workspaceId: string } }[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } } }> =
-        await gateway.execute(WorkspacesPageDocument, { first: 7, after });
+      const page: GraphQLResponse<{
+        workspaces: { edges: { node: { workspaceId: string } }[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } };
+      }> = await gateway.execute(WorkspacesPageDocument, { first: 7, after });
       assert.equal(page.errors, undefined);
       const { edges, pageInfo } = page.data!.workspaces;
       visited.push(...edges.map((e) => e.node.workspaceId));
@@ -113,7 +120,10 @@ describe("cursors", () => {
     const forged = `${Buffer.from(JSON.stringify({ ...body, o: body.o + 10 })).toString("base64url")}.${mac}`;
     for (const bad of [forged, `${payload}.${mac.slice(0, -2)}AA`, "not-a-cursor", `${cursor}.extra`]) {
       await gateway.resetAwsCalls();
-      const response = await gateway.post({ query: "query($after: String) { workspaces(after: $after) { edges { cursor } } }", variables: { after: bad } });
+      const response = await gateway.post({
+        query: "query($after: String) { workspaces(after: $after) { edges { cursor } } }",
+        variables: { after: bad },
+      });
       assert.equal(response.status, 200);
       const error = onlyError((await response.json()) as GraphQLResponse<unknown>);
       assert.equal(error.extensions?.code, "INVALID_CURSOR", bad);
@@ -127,7 +137,10 @@ describe("cursors", () => {
     const cursor = filtered.data!.workspaces.edges[0]!.cursor;
     // The same cursor does resume the filtered list...
     const same = await gateway.execute(WorkspacesPageDocument, { first: 1, after: cursor, filter: { directory: { directoryId } } });
-    assert.deepEqual(same.data!.workspaces.edges.map((e) => e.node.workspaceId), [filtered.data!.workspaces.edges[1]!.node.workspaceId]);
+    assert.deepEqual(
+      same.data!.workspaces.edges.map((e) => e.node.workspaceId),
+      [filtered.data!.workspaces.edges[1]!.node.workspaceId],
+    );
     // ...but not another.
     const error = onlyError(await gateway.execute(WorkspacesPageDocument, { first: 1, after: cursor }));
     assert.equal(error.extensions?.code, "INVALID_CURSOR");
@@ -138,7 +151,10 @@ describe("cursors", () => {
     const fresh = encodeCursor(SECRET, "workspaces:{}", position, Date.now() - HOUR_MS);
     const ok = await gateway.execute(WorkspacesCursorsDocument, { first: 2, after: fresh });
     assert.equal(ok.errors, undefined);
-    assert.deepEqual(ok.data!.workspaces.edges.map((e) => e.node.workspaceId), allIds.slice(3, 5));
+    assert.deepEqual(
+      ok.data!.workspaces.edges.map((e) => e.node.workspaceId),
+      allIds.slice(3, 5),
+    );
 
     const stale = encodeCursor(SECRET, "workspaces:{}", position, Date.now() - 25 * HOUR_MS);
     await gateway.resetAwsCalls();
@@ -213,15 +229,24 @@ describe("filters", () => {
       const nodes = await listIds({ directory: { directoryId } });
       const expected = all.filter((w) => w.DirectoryId === directoryId).map((w) => w.WorkspaceId);
       assert.ok(expected.length > 0 && expected.length < all.length, "the directory filter cannot be told from none");
-      assert.deepEqual(nodes.map((n) => n.workspaceId), expected);
-      assert.ok(nodes.every((n) => n.directoryId === directoryId), "a workspace of another directory");
+      assert.deepEqual(
+        nodes.map((n) => n.workspaceId),
+        expected,
+      );
+      assert.ok(
+        nodes.every((n) => n.directoryId === directoryId),
+        "a workspace of another directory",
+      );
     }
   });
 
   it("directory with userName returns that user's workspaces there only", async () => {
     const target = all[17]!;
     const nodes = await listIds({ directory: { directoryId: target.DirectoryId!, userName: target.UserName! } });
-    assert.deepEqual(nodes.map((n) => [n.workspaceId, n.userName, n.directoryId]), [[target.WorkspaceId, target.UserName, target.DirectoryId]]);
+    assert.deepEqual(
+      nodes.map((n) => [n.workspaceId, n.userName, n.directoryId]),
+      [[target.WorkspaceId, target.UserName, target.DirectoryId]],
+    );
     const otherDirectory = all.find((w) => w.DirectoryId !== target.DirectoryId)!.DirectoryId!;
     assert.deepEqual(await listIds({ directory: { directoryId: otherDirectory, userName: target.UserName! } }), []);
   });
@@ -231,8 +256,14 @@ describe("filters", () => {
     const nodes = await listIds({ bundleId });
     const expected = all.filter((w) => w.BundleId === bundleId).map((w) => w.WorkspaceId);
     assert.ok(expected.length < all.length, "the bundle filter cannot be told from none");
-    assert.deepEqual(nodes.map((n) => n.workspaceId), expected);
-    assert.ok(nodes.every((n) => n.bundleId === bundleId), "a workspace of another bundle");
+    assert.deepEqual(
+      nodes.map((n) => n.workspaceId),
+      expected,
+    );
+    assert.ok(
+      nodes.every((n) => n.bundleId === bundleId),
+      "a workspace of another bundle",
+    );
   });
 
   it("two filters at once is a GraphQL validation error (@oneOf), with no AWS call", async () => {

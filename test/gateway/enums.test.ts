@@ -1,12 +1,12 @@
 // AWS's enums grow: a value the schema does not know becomes null, and the rest of the response is unharmed.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Compute, RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
 import type { DescribeWorkspaceBundlesResult, DescribeWorkspacesResult } from "@aws-sdk/client-workspaces";
+import { Compute, type RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
 import { knownValue } from "../../src/schema/enums.ts";
 import { WorkspaceByIdDocument, WorkspacesDetailedDocument } from "../generated/graphql.ts";
-import { startTestGateway } from "./fixture.ts";
 import type { TestGateway } from "./fixture.ts";
+import { startTestGateway } from "./fixture.ts";
 
 describe("knownValue", () => {
   it("passes the values of the enum through", () => {
@@ -56,15 +56,18 @@ describe("unknown enum values from AWS, through HTTP", () => {
   it("a HIBERNATED workspace of compute QUANTUM comes back with state and computeTypeName null, and no errors", async () => {
     const before = await gateway.execute(WorkspacesDetailedDocument, { first: 3 });
     const target = before.data!.workspaces.edges[1]!.node;
-    const restore = alterAws((result) => {
-      const workspace = result.Workspaces!.find((w) => w.WorkspaceId === target.workspaceId)!;
-      workspace.State = "HIBERNATED" as WorkspaceState;
-      workspace.WorkspaceProperties!.ComputeTypeName = "QUANTUM" as Compute;
-      workspace.WorkspaceProperties!.RunningMode = "SOMETIMES_ON" as RunningMode;
-      workspace.ModificationStates = [{ Resource: "GPU_COUNT" as never, State: "UPDATE_DREAMING" as never }];
-    }, (result) => {
-      for (const bundle of result.Bundles ?? []) bundle.ComputeType = { Name: "QUANTUM" as Compute };
-    });
+    const restore = alterAws(
+      (result) => {
+        const workspace = result.Workspaces!.find((w) => w.WorkspaceId === target.workspaceId)!;
+        workspace.State = "HIBERNATED" as WorkspaceState;
+        workspace.WorkspaceProperties!.ComputeTypeName = "QUANTUM" as Compute;
+        workspace.WorkspaceProperties!.RunningMode = "SOMETIMES_ON" as RunningMode;
+        workspace.ModificationStates = [{ Resource: "GPU_COUNT" as never, State: "UPDATE_DREAMING" as never }];
+      },
+      (result) => {
+        for (const bundle of result.Bundles ?? []) bundle.ComputeType = { Name: "QUANTUM" as Compute };
+      },
+    );
     try {
       const response = await gateway.execute(WorkspacesDetailedDocument, { first: 3 });
       assert.equal(response.errors, undefined, JSON.stringify(response.errors));
@@ -75,7 +78,10 @@ describe("unknown enum values from AWS, through HTTP", () => {
       assert.equal(altered.state, null);
       assert.equal(altered.workspaceProperties!.computeTypeName, null);
       assert.equal(altered.workspaceProperties!.runningMode, null);
-      assert.deepEqual(altered.modificationStates.map((m) => [m.resource, m.state]), [[null, null]]);
+      assert.deepEqual(
+        altered.modificationStates.map((m) => [m.resource, m.state]),
+        [[null, null]],
+      );
       assert.equal(altered.bundle!.computeType!.name, null);
       // Everything else is as before.
       assert.equal(altered.userName, target.userName);

@@ -1,22 +1,34 @@
 // AWS failures as GraphQL errors: a stable extensions.code, nothing of the upstream response carried over, a
 // failing field failing alone, and an unreachable upstream answered (never a 500, never a hang).
-import { DEFAULT_CALL_POLICY } from "../../src/aws/client.ts";
+
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { DEFAULT_CALL_POLICY } from "../../src/aws/client.ts";
 import { AwsError } from "../../src/emulator/aws-error.ts";
 import { DashboardDocument, WorkspacesCursorsDocument } from "../generated/graphql.ts";
-import { startTestGateway } from "./fixture.ts";
 import type { GraphQLResponse, TestGateway } from "./fixture.ts";
+import { startTestGateway } from "./fixture.ts";
 
 /** What an upstream error may carry and a client must never see: an ARN, an account ID, a request ID, an endpoint. */
-const SECRET_MESSAGE = "Refused arn:aws:workspaces:us-east-1:123456789012:workspace/ws-leakedleak for account 123456789012, "
-  + "request 0d4f5c3e-8a1b-4c2d-9e7f-112233445566, via http://127.0.0.1:4566/";
+const SECRET_MESSAGE =
+  "Refused arn:aws:workspaces:us-east-1:123456789012:workspace/ws-leakedleak for account 123456789012, " +
+  "request 0d4f5c3e-8a1b-4c2d-9e7f-112233445566, via http://127.0.0.1:4566/";
 
 function assertNothingLeaked(text: string) {
   const { errors = [] } = JSON.parse(text) as GraphQLResponse<unknown>;
   assert.ok(errors.length > 0, "expected errors");
-  for (const needle of ["requestId", "RequestId", "arn:", "127.0.0.1", "localhost", "ws-leakedleak", "123456789012",
-    "0d4f5c3e-8a1b-4c2d-9e7f-112233445566", "$metadata", "stack"]) {
+  for (const needle of [
+    "requestId",
+    "RequestId",
+    "arn:",
+    "127.0.0.1",
+    "localhost",
+    "ws-leakedleak",
+    "123456789012",
+    "0d4f5c3e-8a1b-4c2d-9e7f-112233445566",
+    "$metadata",
+    "stack",
+  ]) {
     assert.ok(!text.includes(needle), `response carries ${JSON.stringify(needle)}: ${text}`);
   }
   // No stack frames: no "at " in any error, and no file positions.
@@ -101,18 +113,24 @@ describe("a failing field fails alone", () => {
       throw new AwsError("ServiceUnavailableException", SECRET_MESSAGE, 503);
     };
     try {
-      const response = await gateway.post({ query: "query($first: Int) { workspaces(first: $first) { edges { node { workspaceId state bundle { name computeType { name } } } } } }", variables: { first: 10 } });
+      const response = await gateway.post({
+        query:
+          "query($first: Int) { workspaces(first: $first) { edges { node { workspaceId state bundle { name computeType { name } } } } } }",
+        variables: { first: 10 },
+      });
       assert.equal(response.status, 200);
       const text = await response.text();
-      const body = JSON.parse(text) as GraphQLResponse<{ workspaces: { edges: { node: { workspaceId: string; state: string; bundle: unknown } }[] } }>;
+      const body = JSON.parse(text) as GraphQLResponse<{
+        workspaces: { edges: { node: { workspaceId: string; state: string; bundle: unknown } }[] };
+      }>;
       const edges = body.data!.workspaces.edges;
       assert.equal(edges.length, 10);
-      assert.ok(edges.every((e) => /^ws-/.test(e.node.workspaceId) && e.node.state !== null && e.node.bundle === null), JSON.stringify(edges));
-      assert.equal(body.errors!.length, 10);
-      assert.deepEqual(
-        body.errors!.map((e) => e.path).sort(),
-        edges.map((_, i) => ["workspaces", "edges", i, "node", "bundle"]).sort(),
+      assert.ok(
+        edges.every((e) => /^ws-/.test(e.node.workspaceId) && e.node.state !== null && e.node.bundle === null),
+        JSON.stringify(edges),
       );
+      assert.equal(body.errors!.length, 10);
+      assert.deepEqual(body.errors!.map((e) => e.path).sort(), edges.map((_, i) => ["workspaces", "edges", i, "node", "bundle"]).sort());
       assert.deepEqual(new Set(body.errors!.map((e) => e.extensions?.code)), new Set(["UPSTREAM_UNAVAILABLE"]));
       assertNothingLeaked(text);
     } finally {
@@ -120,7 +138,10 @@ describe("a failing field fails alone", () => {
     }
     const recovered = await gateway.execute(DashboardDocument, { first: 10 });
     assert.equal(recovered.errors, undefined);
-    assert.ok(recovered.data!.workspaces.edges.every((e) => e.node.bundle?.name), "bundles did not come back");
+    assert.ok(
+      recovered.data!.workspaces.edges.every((e) => e.node.bundle?.name),
+      "bundles did not come back",
+    );
   });
 });
 
@@ -134,7 +155,10 @@ describe("upstream gone", () => {
       assert.equal(status, 200);
       const body = JSON.parse(text) as GraphQLResponse<unknown>;
       assert.equal(body.data, null);
-      assert.deepEqual(body.errors?.map((e) => e.extensions?.code), ["UPSTREAM_UNAVAILABLE"]);
+      assert.deepEqual(
+        body.errors?.map((e) => e.extensions?.code),
+        ["UPSTREAM_UNAVAILABLE"],
+      );
       assertNothingLeaked(text);
       assert.ok(performance.now() - started < 10_000, "the query took over 10 s");
     } finally {

@@ -1,22 +1,23 @@
 // A real gateway over HTTP on a real emulator, and a typed client for the documents codegen generated.
-import { paginateDescribeWorkspaces } from "@aws-sdk/client-workspaces";
+
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { WorkSpacesClient, Workspace } from "@aws-sdk/client-workspaces";
+import { paginateDescribeWorkspaces } from "@aws-sdk/client-workspaces";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
-import type { GatewayConfig } from "../../src/config.ts";
-import { loadConfig } from "../../src/config.ts";
-import { createServer } from "node:http";
-import type { Logger } from "../../src/logger.ts";
-import type { AddressInfo } from "node:net";
 import { BundleCache } from "../../src/aws/bundles.ts";
 import { createWorkspacesClient } from "../../src/aws/client.ts";
 import { IdempotencyStore } from "../../src/aws/idempotency.ts";
-import { WorkspaceWatch } from "../../src/aws/workspace-watch.ts";
 import type { Schedule } from "../../src/aws/workspace-watch.ts";
-import { startEmulator } from "../../src/emulator/index.ts";
+import { WorkspaceWatch } from "../../src/aws/workspace-watch.ts";
+import type { GatewayConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config.ts";
 import type { EmulatorSettings, RunningEmulator } from "../../src/emulator/index.ts";
-import { createGatewayHandler, startGateway } from "../../src/server.ts";
+import { startEmulator } from "../../src/emulator/index.ts";
+import type { Logger } from "../../src/logger.ts";
 import type { RunningGateway } from "../../src/server.ts";
+import { createGatewayHandler, startGateway } from "../../src/server.ts";
 
 export interface GraphQLResponse<T> {
   data?: T | null;
@@ -47,7 +48,9 @@ export async function sdkWorkspaces(client: WorkSpacesClient): Promise<Workspace
 
 /** The value of a counter or gauge sample in Prometheus text, 0 when absent. */
 export function metricValue(text: string, name: string, labels: Record<string, string>): number {
-  const labelText = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",");
+  const labelText = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",");
   const line = text.split("\n").find((l) => l.startsWith(`${name}{${labelText}} `));
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(" ") + 1));
 }
@@ -58,13 +61,16 @@ export async function startTestGateway(
   logger?: Logger,
 ): Promise<TestGateway> {
   const base = loadConfig({});
-  const gateway = await startGateway({
-    ...base,
-    port: 0,
-    logLevel: "silent",
-    ...overrides,
-    emulator: { ...base.emulator, port: 0, workspaces: 60, ...emulator },
-  }, logger);
+  const gateway = await startGateway(
+    {
+      ...base,
+      port: 0,
+      logLevel: "silent",
+      ...overrides,
+      emulator: { ...base.emulator, port: 0, workspaces: 60, ...emulator },
+    },
+    logger,
+  );
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     fetch(gateway.url, {
       method: "POST",
@@ -126,14 +132,17 @@ export async function startClockedGateway(
     credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
   });
   const watch = new WorkspaceWatch(client, { intervalMs: 5_000, clock: now, schedule: options.schedule });
-  const yoga = createGatewayHandler({
-    client,
-    bundleCache: new BundleCache(options.bundleCacheTtlMs ?? 5 * 60_000, now),
-    cursorSecret: options.cursorSecret ?? "test-secret",
-    idempotency: new IdempotencyStore(1_000, 10_000, now),
-    watch,
-    clock: now,
-  }, { ...loadConfig({}), logLevel: "silent" });
+  const yoga = createGatewayHandler(
+    {
+      client,
+      bundleCache: new BundleCache(options.bundleCacheTtlMs ?? 5 * 60_000, now),
+      cursorSecret: options.cursorSecret ?? "test-secret",
+      idempotency: new IdempotencyStore(1_000, 10_000, now),
+      watch,
+      clock: now,
+    },
+    { ...loadConfig({}), logLevel: "silent" },
+  );
   const server = createServer((request, response) => yoga(request, response));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

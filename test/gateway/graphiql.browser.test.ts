@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../browser.ts";
-import { startTestGateway } from "./fixture.ts";
 import type { TestGateway } from "./fixture.ts";
+import { startTestGateway } from "./fixture.ts";
 
 describe("GraphiQL in Chromium", () => {
   let gateway: TestGateway;

@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { DashboardDocument, WorkspacesPageDocument } from "../generated/graphql.ts";
-import { metricValue, startTestGateway } from "./fixture.ts";
 import type { TestGateway } from "./fixture.ts";
+import { metricValue, startTestGateway } from "./fixture.ts";
 
 const METRIC = "workspaces_aws_requests_total";
 
@@ -28,7 +28,11 @@ describe("GET /metrics", () => {
   it("counts DescribeWorkspaces successes by exactly the calls a query made", async () => {
     await gateway.execute(DashboardDocument, { first: 25 }); // warms the bundle cache
     // first: 25 of 60 is a full page with a token, so hasNextPage costs a second call; 60 and 100 take 3 pages.
-    for (const [first, calls] of [[25, 2], [60, 3], [100, 3]] as const) {
+    for (const [first, calls] of [
+      [25, 2],
+      [60, 3],
+      [100, 3],
+    ] as const) {
       const before = await count("DescribeWorkspaces", "success");
       await gateway.resetAwsCalls();
       const response = await gateway.execute(WorkspacesPageDocument, { first });

@@ -1,8 +1,8 @@
 // Relay nodes and lookups by AWS ID: every member as AWS gives it (camelCase), null for what AWS does not have.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { DescribeWorkspaceBundlesCommand, DescribeWorkspacesCommand, ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
 import type { Workspace, WorkspaceBundle } from "@aws-sdk/client-workspaces";
+import { DescribeWorkspaceBundlesCommand, DescribeWorkspacesCommand, ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
 import {
   BundleByIdDocument,
   NodeByIdDocument,
@@ -10,8 +10,8 @@ import {
   WorkspaceModificationsDocument,
   WorkspacesDetailedDocument,
 } from "../generated/graphql.ts";
-import { globalId, sdkWorkspaces, startTestGateway } from "./fixture.ts";
 import type { TestGateway } from "./fixture.ts";
+import { globalId, sdkWorkspaces, startTestGateway } from "./fixture.ts";
 
 let gateway: TestGateway;
 let all: Workspace[];
@@ -99,10 +99,22 @@ describe("every member, as AWS gives it", () => {
       assertCovers(bundles.get(aws.BundleId!)!, bundle!, aws.BundleId!);
     });
     // The seed covers the optional members: errors, encryption keys, auto-stop timeouts.
-    assert.ok(nodes.some((n) => n.errorCode !== null && n.errorMessage !== null), "no workspace in ERROR");
-    assert.ok(nodes.some((n) => n.volumeEncryptionKey !== null && n.rootVolumeEncryptionEnabled === true), "no encrypted workspace");
-    assert.ok(nodes.some((n) => n.workspaceProperties!.runningModeAutoStopTimeoutInMinutes !== null), "no AUTO_STOP workspace");
-    assert.ok(nodes.some((n) => n.workspaceProperties!.runningModeAutoStopTimeoutInMinutes === null), "no ALWAYS_ON workspace");
+    assert.ok(
+      nodes.some((n) => n.errorCode !== null && n.errorMessage !== null),
+      "no workspace in ERROR",
+    );
+    assert.ok(
+      nodes.some((n) => n.volumeEncryptionKey !== null && n.rootVolumeEncryptionEnabled === true),
+      "no encrypted workspace",
+    );
+    assert.ok(
+      nodes.some((n) => n.workspaceProperties!.runningModeAutoStopTimeoutInMinutes !== null),
+      "no AUTO_STOP workspace",
+    );
+    assert.ok(
+      nodes.some((n) => n.workspaceProperties!.runningModeAutoStopTimeoutInMinutes === null),
+      "no ALWAYS_ON workspace",
+    );
   });
 
   it("workspace(workspaceId) matches the SDK's DescribeWorkspaces for the same ID", async () => {
@@ -123,7 +135,10 @@ describe("node(id) and lookups", () => {
     const response = await gateway.execute(NodeByIdDocument, { id: globalId("Workspace", aws.WorkspaceId!) });
     assert.equal(response.errors, undefined);
     assert.deepEqual(response.data!.node, {
-      __typename: "Workspace", id: globalId("Workspace", aws.WorkspaceId!), workspaceId: aws.WorkspaceId, state: aws.State,
+      __typename: "Workspace",
+      id: globalId("Workspace", aws.WorkspaceId!),
+      workspaceId: aws.WorkspaceId,
+      state: aws.State,
     });
   });
 
@@ -138,9 +153,12 @@ describe("node(id) and lookups", () => {
   it("node(id) of a ModificationState", async () => {
     const target = all.find((w) => w.State === "AVAILABLE" && !w.WorkspaceProperties!.ComputeTypeName!.startsWith("GRAPHICS"))!;
     const compute = target.WorkspaceProperties!.ComputeTypeName === "POWER" ? "POWERPRO" : "POWER";
-    await gateway.client.send(new ModifyWorkspacePropertiesCommand({
-      WorkspaceId: target.WorkspaceId, WorkspaceProperties: { ComputeTypeName: compute },
-    }));
+    await gateway.client.send(
+      new ModifyWorkspacePropertiesCommand({
+        WorkspaceId: target.WorkspaceId,
+        WorkspaceProperties: { ComputeTypeName: compute },
+      }),
+    );
     const workspace = await gateway.execute(WorkspaceModificationsDocument, { workspaceId: target.WorkspaceId! });
     assert.equal(workspace.errors, undefined);
     assert.equal(workspace.data!.workspace!.state, "UPDATING");
@@ -152,7 +170,10 @@ describe("node(id) and lookups", () => {
     const node = await gateway.execute(NodeByIdDocument, { id });
     assert.equal(node.errors, undefined);
     assert.deepEqual(node.data!.node, {
-      __typename: "ModificationState", id, resource: "COMPUTE_TYPE", modificationState: "UPDATE_INITIATED",
+      __typename: "ModificationState",
+      id,
+      resource: "COMPUTE_TYPE",
+      modificationState: "UPDATE_INITIATED",
       workspace: { workspaceId: target.WorkspaceId },
     });
     // A resource the workspace is not modifying is no node.
@@ -169,7 +190,11 @@ describe("node(id) and lookups", () => {
       assert.equal(response.data!.node, null, id);
       // Asked, not assumed: AWS was called once.
       const calls = await gateway.awsCalls();
-      assert.equal(Object.values(calls).reduce((a, b) => a + b, 0), 1, JSON.stringify(calls));
+      assert.equal(
+        Object.values(calls).reduce((a, b) => a + b, 0),
+        1,
+        JSON.stringify(calls),
+      );
     }
   });
 

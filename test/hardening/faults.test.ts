@@ -7,8 +7,8 @@ import { after, before, describe, it } from "node:test";
 import { createWorkspacesClient } from "../../src/aws/client.ts";
 import { createWorkspaces } from "../../src/aws/create-workspaces.ts";
 import { modifyWorkspaceProperties } from "../../src/aws/modify-workspace-properties.ts";
-import { metricValue, sdkWorkspaces, startTestGateway } from "../gateway/fixture.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
+import { metricValue, sdkWorkspaces, startTestGateway } from "../gateway/fixture.ts";
 
 const DASHBOARD = `{ workspaces(first: 25) { edges { node { workspaceId state workspaceProperties { computeTypeName }
   bundle { name computeType { name } } } } pageInfo { hasNextPage } } }`;
@@ -36,7 +36,10 @@ describe("throttling", () => {
     try {
       const bodies = await Promise.all(Array.from({ length: 300 }, () => query(gateway, DASHBOARD)));
       const failed = bodies.filter((body) => body.errors);
-      assert.deepEqual(failed.slice(0, 1).map((b) => b.errors), []);
+      assert.deepEqual(
+        failed.slice(0, 1).map((b) => b.errors),
+        [],
+      );
       for (const body of bodies) assert.deepEqual(body, expected);
     } finally {
       gateway.emulator!.settings.throttleRate = 0;
@@ -52,7 +55,10 @@ describe("throttling", () => {
       const body = await query(gateway, DASHBOARD);
       const elapsed = Date.now() - started;
       assert.equal(body.data, null);
-      assert.deepEqual(body.errors?.map((e) => [e.path, e.extensions]), [[["workspaces"], { code: "THROTTLED", retryable: true }]]);
+      assert.deepEqual(
+        body.errors?.map((e) => [e.path, e.extensions]),
+        [[["workspaces"], { code: "THROTTLED", retryable: true }]],
+      );
       assert.ok(elapsed < 4_000, `answered after ${elapsed} ms`);
     } finally {
       gateway.emulator!.settings.throttleRate = 0;
@@ -72,7 +78,10 @@ describe("deadline and disconnects", () => {
     try {
       const started = Date.now();
       const body = await query(gateway, DASHBOARD);
-      assert.deepEqual(body.errors?.map((e) => e.extensions), [{ code: "DEADLINE_EXCEEDED", retryable: true }]);
+      assert.deepEqual(
+        body.errors?.map((e) => e.extensions),
+        [{ code: "DEADLINE_EXCEEDED", retryable: true }],
+      );
       assert.ok(Date.now() - started < 1_500);
     } finally {
       gateway.emulator!.settings.latencyMs = 0;
@@ -80,15 +89,19 @@ describe("deadline and disconnects", () => {
   });
 
   it("aborts the AWS calls of a client that disconnects", async () => {
-    const aborted = () => gateway.metrics().then((text) =>
-      metricValue(text, "workspaces_aws_requests_total", { operation: "DescribeWorkspaces", outcome: "AbortError" }));
+    const aborted = () =>
+      gateway
+        .metrics()
+        .then((text) => metricValue(text, "workspaces_aws_requests_total", { operation: "DescribeWorkspaces", outcome: "AbortError" }));
     const before = await aborted();
     gateway.emulator!.settings.latencyMs = 250;
     try {
       const controller = new AbortController();
       const pending = fetch(gateway.url, {
-        method: "POST", headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: "{ workspaces(first: 3) { edges { cursor } } }" }), signal: controller.signal,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ workspaces(first: 3) { edges { cursor } } }" }),
+        signal: controller.signal,
       });
       setTimeout(() => controller.abort(), 100);
       await assert.rejects(pending);
@@ -131,7 +144,10 @@ describe("upstream gone", () => {
     assert.equal((await fetch(`${gateway.origin}/ready`)).status, 200);
     await gateway.emulator!.close();
     const body = await query(gateway, DASHBOARD);
-    assert.deepEqual(body.errors?.map((e) => e.extensions?.code), ["UPSTREAM_UNAVAILABLE"]);
+    assert.deepEqual(
+      body.errors?.map((e) => e.extensions?.code),
+      ["UPSTREAM_UNAVAILABLE"],
+    );
     assert.doesNotMatch(JSON.stringify(body), /127\.0\.0\.1|ECONNREFUSED|at .*:\d+:\d+/);
     // /ready remembers its last answer for 2 s.
     await new Promise((resolve) => setTimeout(resolve, 2_100));
@@ -148,16 +164,19 @@ describe("a write that fails after it may have applied", () => {
   // Between the gateway and AWS: writes reach AWS, but their answers are lost on the way back.
   const lossy = createServer((incoming, outgoing) => {
     const upstream = new URL(gateway.emulator!.url);
-    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers }, (answer) => {
-      if (/(CreateWorkspaces|ModifyWorkspaceProperties)$/.test(String(incoming.headers["x-amz-target"]))) {
-        dropped += 1;
-        answer.resume();
-        answer.on("end", () => outgoing.socket?.destroy());
-        return;
-      }
-      outgoing.writeHead(answer.statusCode!, answer.headers);
-      answer.pipe(outgoing);
-    });
+    const forward = httpRequest(
+      { host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
+      (answer) => {
+        if (/(CreateWorkspaces|ModifyWorkspaceProperties)$/.test(String(incoming.headers["x-amz-target"]))) {
+          dropped += 1;
+          answer.resume();
+          answer.on("end", () => outgoing.socket?.destroy());
+          return;
+        }
+        outgoing.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
     incoming.pipe(forward);
   });
 
@@ -171,11 +190,12 @@ describe("a write that fails after it may have applied", () => {
     await new Promise((resolve) => lossy.close(resolve));
   });
 
-  const lossyClient = () => createWorkspacesClient({
-    endpoint: `http://127.0.0.1:${(lossy.address() as AddressInfo).port}`,
-    region: "us-east-1",
-    credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
-  });
+  const lossyClient = () =>
+    createWorkspacesClient({
+      endpoint: `http://127.0.0.1:${(lossy.address() as AddressInfo).port}`,
+      region: "us-east-1",
+      credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
+    });
 
   it("is not retried for a create, and reports OUTCOME_UNKNOWN; the same create through a healthy path is refused by AWS as a duplicate", async () => {
     const client = lossyClient();
@@ -198,13 +218,23 @@ describe("a write that fails after it may have applied", () => {
     const client = lossyClient();
     dropped = 0;
     try {
-      const [target] = (await sdkWorkspaces(gateway.client)).filter((w) => w.State === "AVAILABLE" && w.WorkspaceProperties?.ComputeTypeName === "STANDARD");
-      const [outcome] = await modifyWorkspaceProperties(client, [{ WorkspaceId: target!.WorkspaceId!, WorkspaceProperties: { ComputeTypeName: "PERFORMANCE" } }]);
+      const [target] = (await sdkWorkspaces(gateway.client)).filter(
+        (w) => w.State === "AVAILABLE" && w.WorkspaceProperties?.ComputeTypeName === "STANDARD",
+      );
+      const [outcome] = await modifyWorkspaceProperties(client, [
+        { WorkspaceId: target!.WorkspaceId!, WorkspaceProperties: { ComputeTypeName: "PERFORMANCE" } },
+      ]);
       assert.equal(dropped, 1);
-      assert.deepEqual(outcome, { kind: "upstream", failure: { kind: "unknown", message: "The call to AWS failed after it may have been applied; check before retrying." } });
+      assert.deepEqual(outcome, {
+        kind: "upstream",
+        failure: { kind: "unknown", message: "The call to AWS failed after it may have been applied; check before retrying." },
+      });
       // It was applied: AWS shows the change under way.
       const [after] = (await sdkWorkspaces(gateway.client)).filter((w) => w.WorkspaceId === target!.WorkspaceId);
-      assert.deepEqual(after!.ModificationStates?.map((m) => m.Resource), ["COMPUTE_TYPE"]);
+      assert.deepEqual(
+        after!.ModificationStates?.map((m) => m.Resource),
+        ["COMPUTE_TYPE"],
+      );
     } finally {
       client.destroy();
     }

@@ -2,15 +2,16 @@
 // negative and huge numbers, nulls, missing and extra fields, lists of any length). Every answer must be data or a
 // typed error: never a 5xx, never "Unexpected error." (a masked crash), never a stack trace or AWS internals.
 // Reproduce a failure with FUZZ_SEED=<seed> (printed in the report); FUZZ_RUNS sets the variable sets per mutation.
-import { createRandom } from "../../src/emulator/seed.ts";
+
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { GraphQLEnumType } from "graphql";
 import { loadConfig } from "../../src/config.ts";
+import { createRandom } from "../../src/emulator/seed.ts";
 import { createLogger } from "../../src/logger.ts";
 import { schema } from "../../src/schema/index.ts";
-import { startTestGateway } from "../gateway/fixture.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
+import { startTestGateway } from "../gateway/fixture.ts";
 import { BUNDLES, CORP, ENG, UNKNOWN_BUNDLE, UNKNOWN_DIRECTORY, UNKNOWN_WORKSPACE } from "../mutations/helpers.ts";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_f00d) >>> 0;
@@ -54,10 +55,55 @@ const RUNNING_MODES = enumValues("RunningMode");
 const COMPUTES = enumValues("Compute");
 
 const PIECES = [
-  "🚀", "👩‍💻", "🏳️‍🌈", "مرحبا", "שלום", "\u202Eevil\u202C", "\u0000", "\ud800", "\udfff", "\ud83d", "e\u0301", "İ", "ß", "ﬀ",
-  "\uFEFF", "\u200B", "漢字", "\n", "\r\n", "\t", "\\", "\"", "'", "`", "<script>alert(1)</script>", "%00", "${x}", "{{x}}",
-  "../../etc/passwd", "NaN", "Infinity", "-0", "null", "undefined", "true", "__proto__", "constructor", " ", "ws-", "d-",
-  "wsb-", "ＡＢＣ", "\u0085", "\u2028", "\u00a0", "𝕏", "Ω", "😀",
+  "🚀",
+  "👩‍💻",
+  "🏳️‍🌈",
+  "مرحبا",
+  "שלום",
+  "\u202Eevil\u202C",
+  "\u0000",
+  "\ud800",
+  "\udfff",
+  "\ud83d",
+  "e\u0301",
+  "İ",
+  "ß",
+  "ﬀ",
+  "\uFEFF",
+  "\u200B",
+  "漢字",
+  "\n",
+  "\r\n",
+  "\t",
+  "\\",
+  '"',
+  "'",
+  "`",
+  "<script>alert(1)</script>",
+  "%00",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile input, on purpose
+  "${x}",
+  "{{x}}",
+  "../../etc/passwd",
+  "NaN",
+  "Infinity",
+  "-0",
+  "null",
+  "undefined",
+  "true",
+  "__proto__",
+  "constructor",
+  " ",
+  "ws-",
+  "d-",
+  "wsb-",
+  "ＡＢＣ",
+  "\u0085",
+  "\u2028",
+  "\u00a0",
+  "𝕏",
+  "Ω",
+  "😀",
 ];
 const ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_.@+=/";
 
@@ -76,8 +122,25 @@ function randomString(r: Rng): string {
 /** Values of the wrong GraphQL type for a String field. */
 const NOT_A_STRING = [5, -1, 0, 1.5, 2 ** 53, true, false, {}, { value: "x" }, [1, 2], raw("1e400")];
 /** Values of the wrong GraphQL type for an Int field. */
-const NOT_AN_INT = [2 ** 31, -(2 ** 31) - 1, 1.5, -0.5, 1e308, -1e308, "60", "", "NaN", "Infinity", true, [60], { n: 1 },
-  raw("1e400"), raw("-1e400"), raw("9007199254740993"), 2 ** 53];
+const NOT_AN_INT = [
+  2 ** 31,
+  -(2 ** 31) - 1,
+  1.5,
+  -0.5,
+  1e308,
+  -1e308,
+  "60",
+  "",
+  "NaN",
+  "Infinity",
+  true,
+  [60],
+  { n: 1 },
+  raw("1e400"),
+  raw("-1e400"),
+  raw("9007199254740993"),
+  2 ** 53,
+];
 /** Int values GraphQL accepts, a few of them odd literals. */
 const ODD_INTS = [0, -1, -60, 2 ** 31 - 1, -(2 ** 31), raw("-0"), raw("1e-400"), raw("1.0"), raw("6e1")];
 const NOT_A_BOOLEAN = [1, 0, "true", "false", "", null, [], {}];
@@ -111,8 +174,9 @@ function enumField(r: Rng, style: Style, values: readonly string[]): unknown {
 function mangle(r: Rng, style: Style, value: Record<string, unknown>, required: string[]): Record<string, unknown> {
   if (style.typeSafe) return value;
   for (const member of required) {
-    if (chance(r, style.wrongRate / 2)) delete value[member];
-    else if (chance(r, style.wrongRate / 2)) value[member] = null;
+    const draw = r();
+    if (draw < style.wrongRate / 2) delete value[member];
+    else if (draw < style.wrongRate) value[member] = null;
   }
   if (chance(r, style.wrongRate / 2)) value[pick(r, ["extra", "WorkspaceId", "directoryID", "__typename", "id"])] = randomString(r);
   return value;
@@ -149,8 +213,10 @@ function workspaceRequest(r: Rng, style: Style, caseIndex: number): unknown {
     bundleId: stringField(r, style, () => (chance(r, 0.9) ? pick(r, Object.values(BUNDLES)) : UNKNOWN_BUNDLE)),
   };
   if (chance(r, 0.15)) item.volumeEncryptionKey = chance(r, 0.2) ? null : stringField(r, style, () => "alias/aws/workspaces");
-  if (chance(r, 0.15)) item.userVolumeEncryptionEnabled = !style.typeSafe && chance(r, style.wrongRate) ? pick(r, NOT_A_BOOLEAN) : chance(r, 0.5);
-  if (chance(r, 0.15)) item.rootVolumeEncryptionEnabled = !style.typeSafe && chance(r, style.wrongRate) ? pick(r, NOT_A_BOOLEAN) : chance(r, 0.5);
+  if (chance(r, 0.15))
+    item.userVolumeEncryptionEnabled = !style.typeSafe && chance(r, style.wrongRate) ? pick(r, NOT_A_BOOLEAN) : chance(r, 0.5);
+  if (chance(r, 0.15))
+    item.rootVolumeEncryptionEnabled = !style.typeSafe && chance(r, style.wrongRate) ? pick(r, NOT_A_BOOLEAN) : chance(r, 0.5);
   if (chance(r, 0.5)) item.workspaceProperties = chance(r, 0.05) ? null : properties(r, style);
   if (chance(r, 0.3)) item.tags = chance(r, 0.1) ? null : tags(r, style);
   return mangle(r, style, item, ["directoryId", "userName", "bundleId"]);
@@ -207,7 +273,13 @@ function createCase(index: number): FuzzCase {
   if (!style.typeSafe && chance(r, 0.08)) {
     return { ...base, variables: chance(r, 0.2) ? undefined : chance(r, 0.3) ? {} : { input: pick(r, WRONG_INPUTS) } };
   }
-  const count = listLength(r, [[0.04, 0, 0], [0.5, 1, 3], [0.26, 4, 25], [0.12, 26, 100], [0.08, 101, 120]]);
+  const count = listLength(r, [
+    [0.04, 0, 0],
+    [0.5, 1, 3],
+    [0.26, 4, 25],
+    [0.12, 26, 100],
+    [0.08, 101, 120],
+  ]);
   const input: Record<string, unknown> = {
     workspaces: Array.from({ length: count }, () => workspaceRequest(r, style, index)),
   };
@@ -227,7 +299,12 @@ function modifyCase(index: number, workspaceIds: readonly string[]): FuzzCase {
   if (!style.typeSafe && chance(r, 0.08)) {
     return { ...base, variables: chance(r, 0.2) ? undefined : chance(r, 0.3) ? {} : { input: pick(r, WRONG_INPUTS) } };
   }
-  const count = listLength(r, [[0.04, 0, 0], [0.6, 1, 5], [0.26, 6, 25], [0.1, 26, 40]]);
+  const count = listLength(r, [
+    [0.04, 0, 0],
+    [0.6, 1, 5],
+    [0.26, 6, 25],
+    [0.1, 26, 40],
+  ]);
   const input: Record<string, unknown> = {
     modifications: Array.from({ length: count }, () => modification(r, style, workspaceIds)),
   };
@@ -323,9 +400,14 @@ function checkCreatePayload(problems: string[], fuzzCase: FuzzCase, result: Reco
   }
   results.forEach((item, i) => {
     const request = requests[i] as Record<string, unknown>;
-    const locallyInvalid = typeof request.directoryId !== "string" || !DIRECTORY_ID.test(request.directoryId)
-      || typeof request.bundleId !== "string" || !BUNDLE_ID.test(request.bundleId)
-      || typeof request.userName !== "string" || codePoints(request.userName) < 1 || codePoints(request.userName) > 63;
+    const locallyInvalid =
+      typeof request.directoryId !== "string" ||
+      !DIRECTORY_ID.test(request.directoryId) ||
+      typeof request.bundleId !== "string" ||
+      !BUNDLE_ID.test(request.bundleId) ||
+      typeof request.userName !== "string" ||
+      codePoints(request.userName) < 1 ||
+      codePoints(request.userName) > 63;
     if (item.__typename === "CreateWorkspaceFailure") {
       checkTypedError(problems, `results[${i}]`, item);
       if (item.index !== i) problems.push(`results[${i}] has index ${String(item.index)}`);
@@ -333,7 +415,8 @@ function checkCreatePayload(problems: string[], fuzzCase: FuzzCase, result: Reco
         problems.push(`results[${i}] breaks an ID or length rule but has code ${String(item.code)}`);
       }
     } else if (item.__typename === "Workspace") {
-      if (typeof item.workspaceId !== "string" || !WORKSPACE_ID.test(item.workspaceId)) problems.push(`results[${i}] has workspaceId ${String(item.workspaceId)}`);
+      if (typeof item.workspaceId !== "string" || !WORKSPACE_ID.test(item.workspaceId))
+        problems.push(`results[${i}] has workspaceId ${String(item.workspaceId)}`);
       if (locallyInvalid) problems.push(`results[${i}] was created although it breaks an ID or length rule`);
     } else {
       problems.push(`results[${i}] is a ${String(item.__typename)}`);
@@ -342,8 +425,15 @@ function checkCreatePayload(problems: string[], fuzzCase: FuzzCase, result: Reco
 }
 
 const MODIFY_ITEM_TYPES = new Set([
-  "ModifyWorkspacePropertiesSuccess", "ValidationError", "UpstreamError", "InvalidParameterValuesError", "InvalidResourceStateError",
-  "OperationInProgressError", "UnsupportedWorkspaceConfigurationError", "ResourceNotFoundError", "AccessDeniedError",
+  "ModifyWorkspacePropertiesSuccess",
+  "ValidationError",
+  "UpstreamError",
+  "InvalidParameterValuesError",
+  "InvalidResourceStateError",
+  "OperationInProgressError",
+  "UnsupportedWorkspaceConfigurationError",
+  "ResourceNotFoundError",
+  "AccessDeniedError",
   "ResourceUnavailableError",
 ]);
 
@@ -353,7 +443,8 @@ function checkModifyPayload(problems: string[], fuzzCase: FuzzCase, result: Reco
   const sizeOk = modifications.length >= 1 && modifications.length <= 25;
   if (result.__typename === "ValidationError") {
     checkTypedError(problems, "modifyWorkspaceProperties", result);
-    if (result.rule !== "listSize" || sizeOk) problems.push(`ValidationError ${String(result.rule)} for ${modifications.length} modifications`);
+    if (result.rule !== "listSize" || sizeOk)
+      problems.push(`ValidationError ${String(result.rule)} for ${modifications.length} modifications`);
     return;
   }
   if (result.__typename !== "ModifyWorkspacePropertiesPayload") {
@@ -380,7 +471,9 @@ function checkModifyPayload(problems: string[], fuzzCase: FuzzCase, result: Reco
       if (!String(item.field).startsWith(`input.modifications[${i}].`)) problems.push(`results[${i}] names field ${String(item.field)}`);
       if (!isText(item.rule)) problems.push(`results[${i}] has no rule`);
     } else if (typeof request.workspaceId !== "string" || !WORKSPACE_ID.test(request.workspaceId)) {
-      problems.push(`results[${i}] reached AWS (${String(item.__typename)}) with workspaceId ${JSON.stringify(request.workspaceId).slice(0, 80)}`);
+      problems.push(
+        `results[${i}] reached AWS (${String(item.__typename)}) with workspaceId ${JSON.stringify(request.workspaceId).slice(0, 80)}`,
+      );
     }
     if (item.__typename === "UpstreamError" && typeof item.retryable !== "boolean") problems.push(`results[${i}] has no retryable`);
   });
@@ -474,9 +567,11 @@ function report(failures: Failure[], total: number): string {
 
 async function inBatches<T>(items: readonly T[], concurrency: number, run: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await run(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await run(items[next++]!);
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -521,7 +616,10 @@ describe("fuzzing createWorkspaces and modifyWorkspaceProperties over HTTP", () 
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const elapsed = `${(performance.now() - sentAt).toFixed(0)} ms, ${Buffer.byteLength(requestBody)} bytes sent`;
-      return { status: 0, text: `no answer: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ""} after ${elapsed}` };
+      return {
+        status: 0,
+        text: `no answer: ${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ""} after ${elapsed}`,
+      };
     }
   }
 
@@ -567,22 +665,35 @@ describe("fuzzing createWorkspaces and modifyWorkspaceProperties over HTTP", () 
     const [slowest, slowCase] = durations[durations.length - 1]!;
     const [ratio, largest, amplified] = amplification;
     t.diagnostic(`largest answer/request ratio ${ratio.toFixed(1)} (${largest} bytes, ${amplified?.mutation} case ${amplified?.index})`);
-    t.diagnostic(`latency p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${slowest.toFixed(0)} ms (${slowCase.mutation} case ${slowCase.index})`);
+    t.diagnostic(
+      `latency p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${slowest.toFixed(0)} ms (${slowCase.mutation} case ${slowCase.index})`,
+    );
     assert.ok(cases.length >= 4_000 || RUNS < 2_000);
     assert.equal(failures.length, 0, report(failures, cases.length));
-    assert.deepEqual(loggedErrors.map((line) => line.slice(0, 2_000)), [], "the gateway logged errors while fuzzed");
+    assert.deepEqual(
+      loggedErrors.map((line) => line.slice(0, 2_000)),
+      [],
+      "the gateway logged errors while fuzzed",
+    );
   });
 
   it("replays a retained result for the same idempotency key and input, and refuses another input", async () => {
     const NOTHING_APPLIED = new Set(["VALIDATION", "THROTTLED", "UPSTREAM_UNAVAILABLE"]);
     type Item = { __typename: string; code?: string };
-    const candidates = [...answers].filter(([fuzzCase, { answer }]) => {
-      const input = fuzzCase.variables?.input as Record<string, unknown> | undefined;
-      const result = answer.body?.data?.createWorkspaces as { __typename?: string; replayed?: boolean } | undefined;
-      return fuzzCase.mutation === "createWorkspaces" && typeof input?.idempotencyKey === "string"
-        && input.idempotencyKey.startsWith("fuzz-") && !IDEMPOTENCY_POOL.includes(input.idempotencyKey)
-        && result?.__typename === "CreateWorkspacesPayload" && result.replayed === false;
-    }).slice(0, 60);
+    const candidates = [...answers]
+      .filter(([fuzzCase, { answer }]) => {
+        const input = fuzzCase.variables?.input as Record<string, unknown> | undefined;
+        const result = answer.body?.data?.createWorkspaces as { __typename?: string; replayed?: boolean } | undefined;
+        return (
+          fuzzCase.mutation === "createWorkspaces" &&
+          typeof input?.idempotencyKey === "string" &&
+          input.idempotencyKey.startsWith("fuzz-") &&
+          !IDEMPOTENCY_POOL.includes(input.idempotencyKey) &&
+          result?.__typename === "CreateWorkspacesPayload" &&
+          result.replayed === false
+        );
+      })
+      .slice(0, 60);
     assert.ok(candidates.length >= 20, `only ${candidates.length} fuzzed creates had their own idempotency key`);
     const problems: string[] = [];
     let replays = 0;
@@ -596,7 +707,8 @@ describe("fuzzing createWorkspaces and modifyWorkspaceProperties over HTTP", () 
         problems.push(`${label}: the repeat got ${again.text.slice(0, 200)}`);
         continue;
       }
-      if (repeat.replayed !== retained) problems.push(`${label}: replayed is ${repeat.replayed}, the first result ${retained ? "reached" : "did not reach"} AWS`);
+      if (repeat.replayed !== retained)
+        problems.push(`${label}: replayed is ${repeat.replayed}, the first result ${retained ? "reached" : "did not reach"} AWS`);
       if (repeat.replayed) {
         replays += 1;
         assert.deepEqual(repeat.results, first.results, `${label}: a replay differs from the first result`);
@@ -604,12 +716,22 @@ describe("fuzzing createWorkspaces and modifyWorkspaceProperties over HTTP", () 
       if (index % 2 === 0) {
         // Same key, another input: refused while the first result is retained.
         const input = fuzzCase.variables!.input as Record<string, unknown>;
-        const changed = { ...fuzzCase.variables, input: { ...input, workspaces: [...(listOf(input.workspaces) ?? []), { directoryId: CORP, userName: `fuzz-extra-${index}`, bundleId: BUNDLES.value }].slice(-100) } };
+        const changed = {
+          ...fuzzCase.variables,
+          input: {
+            ...input,
+            workspaces: [
+              ...(listOf(input.workspaces) ?? []),
+              { directoryId: CORP, userName: `fuzz-extra-${index}`, bundleId: BUNDLES.value },
+            ].slice(-100),
+          },
+        };
         const other = await send(JSON.stringify({ query: CREATE, variables: changed }).replace(RAW_PATTERN, "$1"));
         const otherResult = other.body?.data?.createWorkspaces as { __typename?: string; rule?: string } | undefined;
         const conflict = otherResult?.__typename === "ValidationError" && otherResult.rule === "reused";
         // A result that was not retained frees the key, unless the repeat above ran again and was retained.
-        const heldNow = retained || (repeat.results ?? []).some((item) => item.__typename === "Workspace" || !NOTHING_APPLIED.has(item.code ?? ""));
+        const heldNow =
+          retained || (repeat.results ?? []).some((item) => item.__typename === "Workspace" || !NOTHING_APPLIED.has(item.code ?? ""));
         if (conflict !== heldNow) problems.push(`${label}: another input with the key got ${other.text.slice(0, 200)}`);
       }
     }
@@ -627,8 +749,10 @@ describe("fuzzing createWorkspaces and modifyWorkspaceProperties over HTTP", () 
     assert.equal(answer.status, 400);
     const requestBytes = Buffer.byteLength(requestBody);
     const answerBytes = Buffer.byteLength(answer.text);
-    assert.ok(answerBytes <= Math.max(64 * 1024, 4 * requestBytes),
-      `a ${requestBytes}-byte request was answered with ${answerBytes} bytes (${(answerBytes / requestBytes).toFixed(0)}×)`);
+    assert.ok(
+      answerBytes <= Math.max(64 * 1024, 4 * requestBytes),
+      `a ${requestBytes}-byte request was answered with ${answerBytes} bytes (${(answerBytes / requestBytes).toFixed(0)}×)`,
+    );
   });
 
   it("still answers a normal query and /health after the fuzzing", async () => {

@@ -1,13 +1,13 @@
 // Single sign-on: JWT bearer tokens verified against a real JWKS endpoint served over HTTP.
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import type { Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import type { CryptoKey } from "jose";
-import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import type { TestGateway } from "../gateway/fixture.ts";
+import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 
 const ISSUER = "https://sso.example.com/";
 const AUDIENCE = "workspaces-gateway";
@@ -20,7 +20,10 @@ describe("JWT bearer tokens", () => {
   let signingKey: CryptoKey;
   let strangerKey: CryptoKey;
 
-  const token = (claims: Record<string, unknown>, options: { key?: CryptoKey; audience?: string; issuer?: string; expires?: string } = {}) =>
+  const token = (
+    claims: Record<string, unknown>,
+    options: { key?: CryptoKey; audience?: string; issuer?: string; expires?: string } = {},
+  ) =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: "RS256", kid: "main" })
       .setSubject("alice@example.com")
@@ -46,9 +49,16 @@ describe("JWT bearer tokens", () => {
     });
     await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
-    gateway = await startTestGateway({}, settingsFrom({
-      JWT_JWKS_URL: jwksUrl, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_SCOPE_CLAIM: "scope", JWT_SCOPE_PREFIX: "workspaces:",
-    }));
+    gateway = await startTestGateway(
+      {},
+      settingsFrom({
+        JWT_JWKS_URL: jwksUrl,
+        JWT_ISSUER: ISSUER,
+        JWT_AUDIENCE: AUDIENCE,
+        JWT_SCOPE_CLAIM: "scope",
+        JWT_SCOPE_PREFIX: "workspaces:",
+      }),
+    );
   });
   after(async () => {
     await gateway.close();
@@ -82,14 +92,22 @@ describe("JWT bearer tokens", () => {
   });
 
   it("answers 401 for a token without a subject", async () => {
-    const anonymous = await new SignJWT({ scope: "workspaces:read" }).setProtectedHeader({ alg: "RS256", kid: "main" })
-      .setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime("5m").sign(signingKey);
+    const anonymous = await new SignJWT({ scope: "workspaces:read" })
+      .setProtectedHeader({ alg: "RS256", kid: "main" })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime("5m")
+      .sign(signingKey);
     assert.equal((await send("{ __typename }", anonymous)).status, 401);
   });
 
   it("answers 401 for a token that never expires", async () => {
-    const forever = await new SignJWT({ scope: "workspaces:read" }).setProtectedHeader({ alg: "RS256", kid: "main" })
-      .setSubject("alice@example.com").setIssuer(ISSUER).setAudience(AUDIENCE).sign(signingKey);
+    const forever = await new SignJWT({ scope: "workspaces:read" })
+      .setProtectedHeader({ alg: "RS256", kid: "main" })
+      .setSubject("alice@example.com")
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .sign(signingKey);
     assert.equal((await send("{ __typename }", forever)).status, 401);
   });
 
@@ -108,11 +126,19 @@ describe("JWT bearer tokens while the issuer's key set is unreachable", () => {
     const gateway = await startTestGateway({}, settingsFrom({ JWT_JWKS_URL: jwksUrl, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE }));
     try {
       const { privateKey } = await generateKeyPair("RS256");
-      const jwt = await new SignJWT({ scope: "read" }).setProtectedHeader({ alg: "RS256", kid: "main" })
-        .setSubject("alice@example.com").setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime("5m").sign(privateKey);
+      const jwt = await new SignJWT({ scope: "read" })
+        .setProtectedHeader({ alg: "RS256", kid: "main" })
+        .setSubject("alice@example.com")
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setExpirationTime("5m")
+        .sign(privateKey);
       const response = await gateway.post({ query: "{ __typename }" }, { authorization: `Bearer ${jwt}` });
       assert.equal(response.status, 503);
-      assert.equal(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code, "AUTHENTICATION_UNAVAILABLE");
+      assert.equal(
+        ((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+        "AUTHENTICATION_UNAVAILABLE",
+      );
     } finally {
       await gateway.close();
     }

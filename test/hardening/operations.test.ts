@@ -5,8 +5,8 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import { createLogger } from "../../src/logger.ts";
-import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
+import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 
 const KEY = "ops-secret-key-0123456789";
 
@@ -20,7 +20,8 @@ describe("logs, metrics, health", () => {
   after(() => gateway.close());
 
   it("writes one JSON line per request, under the request ID it returns, without the credential", async () => {
-    const probe = () => gateway.post({ query: "query Probe { workspaces(first: 1) { edges { cursor } } }" }, { authorization: `Bearer ${KEY}` });
+    const probe = () =>
+      gateway.post({ query: "query Probe { workspaces(first: 1) { edges { cursor } } }" }, { authorization: `Bearer ${KEY}` });
     await (await probe()).text();
     // The second time the document comes from the parser cache: its operation is still named.
     const response = await probe();
@@ -34,7 +35,10 @@ describe("logs, metrics, health", () => {
     assert.equal(line.operation, "Probe");
     assert.match(String(line.principal), /^key:[0-9a-f]{12}$/);
     assert.equal(typeof line.durationMs, "number");
-    const unauthorized = await gateway.post({ query: "{ __typename }" }, { authorization: "Bearer wrong-key-but-long-enough", "x-request-id": "client-trace-42" });
+    const unauthorized = await gateway.post(
+      { query: "{ __typename }" },
+      { authorization: "Bearer wrong-key-but-long-enough", "x-request-id": "client-trace-42" },
+    );
     assert.equal(unauthorized.headers.get("x-request-id"), "client-trace-42");
     await unauthorized.text();
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -48,8 +52,12 @@ describe("logs, metrics, health", () => {
     await gateway.post({ query: "{ workspaces(first: 5) { edges { node { bundle { name } } } } }" }, { authorization: `Bearer ${KEY}` });
     const text = await gateway.metrics();
     for (const name of [
-      "workspaces_gateway_request_duration_seconds_bucket", "workspaces_aws_requests_total", "workspaces_aws_throttles_total",
-      "workspaces_aws_retries_total", "workspaces_aws_coalesced_reads_total", "workspaces_loader_batch_size_bucket",
+      "workspaces_gateway_request_duration_seconds_bucket",
+      "workspaces_aws_requests_total",
+      "workspaces_aws_throttles_total",
+      "workspaces_aws_retries_total",
+      "workspaces_aws_coalesced_reads_total",
+      "workspaces_loader_batch_size_bucket",
     ]) {
       assert.match(text, new RegExp(`^# (HELP|TYPE) ${name.replace(/_bucket$/, "")} `, "m"), name);
     }
@@ -66,7 +74,9 @@ describe("logs, metrics, health", () => {
 });
 
 describe("SIGTERM", () => {
-  it("answers /ready with 503 for the pre-stop delay, stops accepting, finishes the request in flight, then exits 0", { timeout: 30_000 }, async () => {
+  it("answers /ready with 503 for the pre-stop delay, stops accepting, finishes the request in flight, then exits 0", {
+    timeout: 30_000,
+  }, async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
       env: { ...process.env, PORT: "0", EMULATOR_LATENCY_MS: "600", SHUTDOWN_DELAY_MS: "500", NODE_NO_WARNINGS: "1" },
       stdio: ["ignore", "pipe", "inherit"],
@@ -87,7 +97,8 @@ describe("SIGTERM", () => {
     const exited = once(child, "exit");
     const url = await started;
     const inFlight = fetch(url, {
-      method: "POST", headers: { "content-type": "application/json" },
+      method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: "{ workspaces(first: 2) { edges { node { workspaceId } } } }" }),
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -96,7 +107,11 @@ describe("SIGTERM", () => {
     const origin = new URL(url).origin;
     assert.deepEqual(await (await fetch(`${origin}/ready`)).json(), { status: "unavailable", reason: "shutting down" });
     // Still served during the delay, so nothing sent before the load balancer noticed is lost.
-    const late = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    const late = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
     assert.equal(late.status, 200);
     const response = await inFlight;
     assert.equal(response.status, 200);

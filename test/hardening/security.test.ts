@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { request as httpRequest } from "node:http";
 import { after, before, describe, it } from "node:test";
-import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
+import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 
 const READ_KEY = "read-key-0123456789abcdef";
 const WRITE_KEY = "write-key-0123456789abcdef";
@@ -53,7 +53,7 @@ describe("authentication and scopes", () => {
   it("lets a read key query, and refuses its mutation with FORBIDDEN before any AWS call", async () => {
     const read = await send(gateway, LIST, bearer(READ_KEY));
     assert.equal(read.status, 200);
-    assert.equal((read.body.data?.workspaces as { edges: unknown[] }).edges.length, 2);
+    assert.equal((read.body.data!.workspaces as { edges: unknown[] }).edges.length, 2);
     await gateway.resetAwsCalls();
     const { status, body } = await send(gateway, CREATE, bearer(READ_KEY));
     assert.equal(status, 200);
@@ -69,7 +69,9 @@ describe("authentication and scopes", () => {
     assert.equal(query.body.errors?.[0]?.extensions?.code, "FORBIDDEN");
     assert.match(query.body.errors![0]!.message, /needs the read scope/);
     const created = await send(gateway, CREATE.replace("sec-user", "sec-writer"), bearer(WRITE_KEY));
-    assert.deepEqual(created.body.data, { createWorkspaces: { __typename: "CreateWorkspacesPayload", results: [{ __typename: "Workspace" }] } });
+    assert.deepEqual(created.body.data, {
+      createWorkspaces: { __typename: "CreateWorkspacesPayload", results: [{ __typename: "Workspace" }] },
+    });
     const admin = await send(gateway, LIST, bearer(ADMIN_KEY));
     assert.equal(admin.body.errors, undefined);
   });
@@ -78,10 +80,13 @@ describe("authentication and scopes", () => {
     const nested = `mutation { createWorkspaces(input: { workspaces: [{ directoryId: "d-906734e2f1", userName: "sec-nested", bundleId: "wsb-8vbljg4r6" }] }) {
       ... on CreateWorkspacesPayload { results { ... on Workspace { workspaceId bundle { workspaces(first: 3) { edges { node { userName } } } } } } } } }`;
     const { body } = await send(gateway, nested, bearer(WRITE_KEY));
-    const created = (body.data?.createWorkspaces as { results: { workspaceId: string; bundle: unknown }[] }).results[0]!;
+    const created = (body.data!.createWorkspaces as { results: { workspaceId: string; bundle: unknown }[] }).results[0]!;
     assert.match(created.workspaceId, /^ws-/);
     assert.equal(created.bundle, null);
-    assert.deepEqual(body.errors?.map((e) => [e.extensions?.code, e.message]), [["FORBIDDEN", "bundle: needs the read scope, which this credential does not have"]]);
+    assert.deepEqual(
+      body.errors?.map((e) => [e.extensions?.code, e.message]),
+      [["FORBIDDEN", "bundle: needs the read scope, which this credential does not have"]],
+    );
   });
 
   it("still serves /health and /metrics without credentials", async () => {
@@ -153,7 +158,10 @@ describe("query limits", () => {
       userStorage { capacity } computeType { name } } } } pageInfo { hasNextPage endCursor } } }`;
     await gateway.resetAwsCalls();
     const answers = (await (await gateway.post(Array.from({ length: 3 }, () => ({ query: page })))).json()) as Body[];
-    assert.deepEqual(answers.map((a) => a.errors?.[0]?.extensions?.rule ?? "ok"), ["ok", "ok", "cost"]);
+    assert.deepEqual(
+      answers.map((a) => a.errors?.[0]?.extensions?.rule ?? "ok"),
+      ["ok", "ok", "cost"],
+    );
   });
 
   it("refuses a body over the size limit with 413, whether or not it declares its length", async () => {
@@ -161,11 +169,15 @@ describe("query limits", () => {
     const declared = await gateway.post(huge);
     assert.equal(declared.status, 413);
     const chunked = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const request = httpRequest(gateway.url, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (response) => {
-        let text = "";
-        response.on("data", (chunk: Buffer) => (text += chunk));
-        response.on("end", () => resolve({ status: response.statusCode!, text }));
-      });
+      const request = httpRequest(
+        gateway.url,
+        { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } },
+        (response) => {
+          let text = "";
+          response.on("data", (chunk: Buffer) => (text += chunk));
+          response.on("end", () => resolve({ status: response.statusCode!, text }));
+        },
+      );
       request.on("error", reject);
       for (let offset = 0; offset < huge.length; offset += 16 * 1024) request.write(huge.slice(offset, offset + 16 * 1024));
       request.end();
@@ -178,10 +190,14 @@ describe("query limits", () => {
     const slow = await startTestGateway({}, { requestTimeoutMs: 300 });
     try {
       const status = await new Promise<number>((resolve, reject) => {
-        const request = httpRequest(slow.url, { method: "POST", headers: { "content-type": "application/json", "content-length": "100" } }, (response) => {
-          response.resume();
-          resolve(response.statusCode!);
-        });
+        const request = httpRequest(
+          slow.url,
+          { method: "POST", headers: { "content-type": "application/json", "content-length": "100" } },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode!);
+          },
+        );
         request.on("error", reject);
         request.write('{"query":');
       });
@@ -227,7 +243,10 @@ describe("cross-site requests", () => {
 
   it("allows only the listed origins", async () => {
     const preflight = (origin: string) =>
-      fetch(gateway.url, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+      fetch(gateway.url, {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      });
     const listed = await preflight("https://console.example.com");
     assert.equal(listed.headers.get("access-control-allow-origin"), "https://console.example.com");
     const other = await preflight("https://evil.example.net");

@@ -1,15 +1,16 @@
 // createWorkspaces through HTTP against the emulator: one result per request in input order (a Workspace or a
 // CreateWorkspaceFailure at its index), the gateway's own refusals costing no AWS call, calls of 25, and the
 // request-level ValidationError for a list of the wrong size.
-import { DEFAULT_CALL_POLICY } from "../../src/aws/client.ts";
+
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { print } from "graphql";
-import { CreateWorkspacesDocument, MutatedWorkspaceDocument } from "../generated/graphql.ts";
-import type { CreateWorkspacesMutation, WorkspaceRequestInput } from "../generated/graphql.ts";
-import { startTestGateway } from "../gateway/fixture.ts";
+import { DEFAULT_CALL_POLICY } from "../../src/aws/client.ts";
 import type { GraphQLResponse, TestGateway } from "../gateway/fixture.ts";
-import { BUNDLES, CORP, ENG, UNKNOWN_BUNDLE, UNKNOWN_DIRECTORY, WORKSPACE_ID, dataOf, narrow, typenames, uniqueUser } from "./helpers.ts";
+import { startTestGateway } from "../gateway/fixture.ts";
+import type { CreateWorkspacesMutation, WorkspaceRequestInput } from "../generated/graphql.ts";
+import { CreateWorkspacesDocument, MutatedWorkspaceDocument } from "../generated/graphql.ts";
+import { BUNDLES, CORP, dataOf, ENG, narrow, typenames, UNKNOWN_BUNDLE, UNKNOWN_DIRECTORY, uniqueUser, WORKSPACE_ID } from "./helpers.ts";
 
 type Payload = Extract<NonNullable<CreateWorkspacesMutation["createWorkspaces"]>, { __typename: "CreateWorkspacesPayload" }>;
 type Result = Payload["results"][number];
@@ -128,14 +129,24 @@ describe("createWorkspaces", () => {
       valid({ bundleId: UNKNOWN_BUNDLE }), // AWS refuses
     ];
     const results = resultsOf(await create(requests));
-    assert.deepEqual(typenames(results), ["CreateWorkspaceFailure", "Workspace", "CreateWorkspaceFailure", "Workspace", "CreateWorkspaceFailure"]);
+    assert.deepEqual(typenames(results), [
+      "CreateWorkspaceFailure",
+      "Workspace",
+      "CreateWorkspaceFailure",
+      "Workspace",
+      "CreateWorkspaceFailure",
+    ]);
     assert.deepEqual(narrow(results[0], "CreateWorkspaceFailure"), {
       __typename: "CreateWorkspaceFailure",
       index: 0,
       code: "VALIDATION",
       message: "input.workspaces[0].directoryId: must match ^d-[0-9a-f]{8,63}$",
       workspaceRequest: {
-        directoryId: "d-XYZ12345", userName: requests[0]!.userName, bundleId: BUNDLES.standard, workspaceProperties: null, tags: null,
+        directoryId: "d-XYZ12345",
+        userName: requests[0]!.userName,
+        bundleId: BUNDLES.standard,
+        workspaceProperties: null,
+        tags: null,
       },
     });
     assertCreated(results[1]!, requests[1]!);
@@ -158,7 +169,13 @@ describe("createWorkspaces", () => {
       index: 4,
       code: "ResourceNotFound.Bundle",
       message: `The bundle ${UNKNOWN_BUNDLE} could not be found.`,
-      workspaceRequest: { directoryId: CORP, userName: requests[4]!.userName, bundleId: UNKNOWN_BUNDLE, workspaceProperties: null, tags: null },
+      workspaceRequest: {
+        directoryId: CORP,
+        userName: requests[4]!.userName,
+        bundleId: UNKNOWN_BUNDLE,
+        workspaceProperties: null,
+        tags: null,
+      },
     });
     assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
   });
@@ -175,15 +192,26 @@ describe("createWorkspaces", () => {
       { ...existing },
     ];
     const results = resultsOf(await create(requests));
-    assert.deepEqual(typenames(results), ["CreateWorkspaceFailure", "Workspace", "CreateWorkspaceFailure", "Workspace", "CreateWorkspaceFailure"]);
-    const failures = [0, 2, 4].map((i) => narrow(results[i], "CreateWorkspaceFailure"));
-    assert.deepEqual(failures.map((f) => [f.index, f.code, f.workspaceRequest.userName]), [
-      [0, "ResourceNotFound.Bundle", requests[0]!.userName],
-      [2, "VALIDATION", requests[2]!.userName],
-      [4, "ResourceExists.Workspace", existing.userName],
+    assert.deepEqual(typenames(results), [
+      "CreateWorkspaceFailure",
+      "Workspace",
+      "CreateWorkspaceFailure",
+      "Workspace",
+      "CreateWorkspaceFailure",
     ]);
-    assert.equal(failures[1]!.message,
-      "input.workspaces[2].workspaceProperties.runningModeAutoStopTimeoutInMinutes: only applies with RunningMode AUTO_STOP");
+    const failures = [0, 2, 4].map((i) => narrow(results[i], "CreateWorkspaceFailure"));
+    assert.deepEqual(
+      failures.map((f) => [f.index, f.code, f.workspaceRequest.userName]),
+      [
+        [0, "ResourceNotFound.Bundle", requests[0]!.userName],
+        [2, "VALIDATION", requests[2]!.userName],
+        [4, "ResourceExists.Workspace", existing.userName],
+      ],
+    );
+    assert.equal(
+      failures[1]!.message,
+      "input.workspaces[2].workspaceProperties.runningModeAutoStopTimeoutInMinutes: only applies with RunningMode AUTO_STOP",
+    );
     assertCreated(results[1]!, requests[1]!);
     assertCreated(results[3]!, requests[3]!);
     assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
@@ -201,22 +229,46 @@ describe("createWorkspaces", () => {
       bad.set(index, { request, code, message });
     };
     spoil(0, valid({ bundleId: "bundle-1" }), "VALIDATION", "input.workspaces[0].bundleId: must match ^wsb-[0-9a-z]{8,63}$");
-    spoil(3, valid({ directoryId: UNKNOWN_DIRECTORY }), "ResourceNotFound.Directory", `The directory ${UNKNOWN_DIRECTORY} could not be found.`);
-    spoil(8, valid({ workspaceProperties: { runningModeAutoStopTimeoutInMinutes: 60 } }), "VALIDATION",
-      "input.workspaces[8].workspaceProperties.runningModeAutoStopTimeoutInMinutes: only applies with RunningMode AUTO_STOP");
+    spoil(
+      3,
+      valid({ directoryId: UNKNOWN_DIRECTORY }),
+      "ResourceNotFound.Directory",
+      `The directory ${UNKNOWN_DIRECTORY} could not be found.`,
+    );
+    spoil(
+      8,
+      valid({ workspaceProperties: { runningModeAutoStopTimeoutInMinutes: 60 } }),
+      "VALIDATION",
+      "input.workspaces[8].workspaceProperties.runningModeAutoStopTimeoutInMinutes: only applies with RunningMode AUTO_STOP",
+    );
     spoil(12, valid({ bundleId: UNKNOWN_BUNDLE }), "ResourceNotFound.Bundle", `The bundle ${UNKNOWN_BUNDLE} could not be found.`);
-    spoil(17, { ...requests[16]!, userName: requests[16]!.userName.toUpperCase() }, "VALIDATION",
-      "input.workspaces[17]: repeats the request at index 16; a user can have one WorkSpace per bundle and directory");
-    spoil(21, valid({ rootVolumeEncryptionEnabled: true }), "VALIDATION",
-      "input.workspaces[21].volumeEncryptionKey: is required when volume encryption is enabled");
-    spoil(24, { ...existing }, "ResourceExists.Workspace",
-      `The user ${existing.userName} already has a WorkSpace with bundle ${existing.bundleId} in directory ${existing.directoryId}.`);
+    spoil(
+      17,
+      { ...requests[16]!, userName: requests[16]!.userName.toUpperCase() },
+      "VALIDATION",
+      "input.workspaces[17]: repeats the request at index 16; a user can have one WorkSpace per bundle and directory",
+    );
+    spoil(
+      21,
+      valid({ rootVolumeEncryptionEnabled: true }),
+      "VALIDATION",
+      "input.workspaces[21].volumeEncryptionKey: is required when volume encryption is enabled",
+    );
+    spoil(
+      24,
+      { ...existing },
+      "ResourceExists.Workspace",
+      `The user ${existing.userName} already has a WorkSpace with bundle ${existing.bundleId} in directory ${existing.directoryId}.`,
+    );
 
     const results = resultsOf(await create(requests));
     assert.equal(results.length, 25);
     const failures = results.filter((r) => r.__typename === "CreateWorkspaceFailure");
     assert.equal(failures.length, 7);
-    assert.deepEqual(failures.map((f) => f.index), [0, 3, 8, 12, 17, 21, 24]);
+    assert.deepEqual(
+      failures.map((f) => f.index),
+      [0, 3, 8, 12, 17, 21, 24],
+    );
     results.forEach((result, index) => {
       const expected = bad.get(index);
       if (!expected) {
@@ -242,7 +294,7 @@ describe("createWorkspaces", () => {
     const requests = Array.from({ length: 30 }, () => valid());
     const results = resultsOf(await create(requests));
     assert.equal(results.length, 30);
-    results.forEach((result, index) => assertCreated(result, requests[index]!));
+    for (const [index, result] of results.entries()) assertCreated(result, requests[index]!);
     assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 2 });
   });
 
@@ -250,8 +302,10 @@ describe("createWorkspaces", () => {
     const requests = Array.from({ length: 30 }, (_, i) => (i % 6 === 5 ? valid({ userName: "" }) : valid()));
     const results = resultsOf(await create(requests));
     const failures = results.filter((r) => r.__typename === "CreateWorkspaceFailure");
-    assert.deepEqual(failures.map((f) => [f.index, f.code, f.message]), [5, 11, 17, 23, 29].map((i) =>
-      [i, "VALIDATION", `input.workspaces[${i}].userName: must be 1 to 63 characters long`]));
+    assert.deepEqual(
+      failures.map((f) => [f.index, f.code, f.message]),
+      [5, 11, 17, 23, 29].map((i) => [i, "VALIDATION", `input.workspaces[${i}].userName: must be 1 to 63 characters long`]),
+    );
     assert.equal(results.filter((r) => r.__typename === "Workspace").length, 25);
     assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
   });
@@ -260,7 +314,7 @@ describe("createWorkspaces", () => {
     const requests = Array.from({ length: 100 }, (_, i) => valid({ directoryId: i < 50 ? CORP : ENG, bundleId: BUNDLES.value }));
     const results = resultsOf(await create(requests));
     assert.equal(results.length, 100);
-    results.forEach((result, index) => assertCreated(result, requests[index]!));
+    for (const [index, result] of results.entries()) assertCreated(result, requests[index]!);
     assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 4 });
   });
 
@@ -300,8 +354,11 @@ describe("createWorkspaces", () => {
       code: "VALIDATION",
       message: "input.workspaces[1]: repeats the request at index 0; a user can have one WorkSpace per bundle and directory",
       workspaceRequest: {
-        directoryId: CORP, userName: request.userName, bundleId: BUNDLES.graphicsPro,
-        workspaceProperties: { computeTypeName: "GRAPHICSPRO" }, tags: null,
+        directoryId: CORP,
+        userName: request.userName,
+        bundleId: BUNDLES.graphicsPro,
+        workspaceProperties: { computeTypeName: "GRAPHICSPRO" },
+        tags: null,
       },
     });
     assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
@@ -319,7 +376,11 @@ describe("createWorkspaces", () => {
       code: "ResourceExists.Workspace",
       message: `The user ${request.userName.toUpperCase()} already has a WorkSpace with bundle ${BUNDLES.powerPro} in directory ${CORP}.`,
       workspaceRequest: {
-        directoryId: CORP, userName: request.userName.toUpperCase(), bundleId: BUNDLES.powerPro, workspaceProperties: null, tags: null,
+        directoryId: CORP,
+        userName: request.userName.toUpperCase(),
+        bundleId: BUNDLES.powerPro,
+        workspaceProperties: null,
+        tags: null,
       },
     });
     assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 2 });
@@ -328,10 +389,13 @@ describe("createWorkspaces", () => {
   it("costs no AWS call when every request is refused by the gateway", async () => {
     const requests = [valid({ directoryId: "corp" }), valid({ tags: [{ key: "", value: "x" }] })];
     const results = resultsOf(await create(requests));
-    assert.deepEqual(results.map((r) => narrow(r, "CreateWorkspaceFailure")).map((f) => [f.index, f.code, f.message]), [
-      [0, "VALIDATION", "input.workspaces[0].directoryId: must be 10 to 65 characters long"],
-      [1, "VALIDATION", "input.workspaces[1].tags[0].key: must be 1 to 127 characters long"],
-    ]);
+    assert.deepEqual(
+      results.map((r) => narrow(r, "CreateWorkspaceFailure")).map((f) => [f.index, f.code, f.message]),
+      [
+        [0, "VALIDATION", "input.workspaces[0].directoryId: must be 10 to 65 characters long"],
+        [1, "VALIDATION", "input.workspaces[1].tags[0].key: must be 1 to 127 characters long"],
+      ],
+    );
     assert.deepEqual(await gateway.awsCalls(), {});
   });
 
@@ -344,14 +408,17 @@ describe("createWorkspaces", () => {
     } finally {
       gateway.emulator!.settings.throttleRate = 0;
     }
-    assert.deepEqual(results.map((r) => narrow(r, "CreateWorkspaceFailure")).map((f) => [f.index, f.code, f.message, f.workspaceRequest.userName]), [
-      [0, "THROTTLED", THROTTLED_MESSAGE, requests[0]!.userName],
-      [1, "THROTTLED", THROTTLED_MESSAGE, requests[1]!.userName],
-    ]);
+    assert.deepEqual(
+      results.map((r) => narrow(r, "CreateWorkspaceFailure")).map((f) => [f.index, f.code, f.message, f.workspaceRequest.userName]),
+      [
+        [0, "THROTTLED", THROTTLED_MESSAGE, requests[0]!.userName],
+        [1, "THROTTLED", THROTTLED_MESSAGE, requests[1]!.userName],
+      ],
+    );
     // Throttling is the one failure a create is retried on: every attempt, all throttled.
     assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: DEFAULT_CALL_POLICY.maxAttempts });
     const retried = resultsOf(await create(requests));
-    retried.forEach((result, index) => assertCreated(result, requests[index]!));
+    for (const [index, result] of retried.entries()) assertCreated(result, requests[index]!);
   });
 
   it("refuses an unknown compute type (QUANTUM) at the GraphQL edge, without calling AWS", async () => {

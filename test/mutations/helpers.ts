@@ -1,8 +1,8 @@
 // Shared by the mutation tests: narrowing of typed results, unique user names, and the emulator's seeded
 // WorkSpaces as a pool, each taken by one test only so no test sees another's modification.
 import assert from "node:assert/strict";
-import { paginateDescribeWorkspaces } from "@aws-sdk/client-workspaces";
 import type { Compute, WorkSpacesClient, Workspace } from "@aws-sdk/client-workspaces";
+import { paginateDescribeWorkspaces } from "@aws-sdk/client-workspaces";
 import type { GraphQLResponse } from "../gateway/fixture.ts";
 
 export const CORP = "d-906734e2f1";
@@ -67,11 +67,13 @@ export class SeededPool {
 
   /** A seeded WorkSpace AWS would let be modified (AVAILABLE or STOPPED, no modification running). */
   take(filter: { compute?: Compute; runningMode?: string; state?: string } = {}): Workspace {
-    const index = this.workspaces.findIndex((w) =>
-      (filter.state === undefined ? MODIFIABLE.has(w.State!) : w.State === filter.state)
-      && (w.ModificationStates ?? []).length === 0
-      && (filter.compute === undefined || w.WorkspaceProperties?.ComputeTypeName === filter.compute)
-      && (filter.runningMode === undefined || w.WorkspaceProperties?.RunningMode === filter.runningMode));
+    const index = this.workspaces.findIndex(
+      (w) =>
+        (filter.state === undefined ? MODIFIABLE.has(w.State!) : w.State === filter.state) &&
+        (w.ModificationStates ?? []).length === 0 &&
+        (filter.compute === undefined || w.WorkspaceProperties?.ComputeTypeName === filter.compute) &&
+        (filter.runningMode === undefined || w.WorkspaceProperties?.RunningMode === filter.runningMode),
+    );
     assert.ok(index >= 0, `the seeded fleet has no more workspaces matching ${JSON.stringify(filter)}`);
     return this.workspaces.splice(index, 1)[0]!;
   }

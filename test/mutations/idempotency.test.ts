@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { print } from "graphql";
-import { CreateWorkspacesDocument } from "../generated/graphql.ts";
-import type { CreateWorkspacesMutation, WorkspaceRequestInput } from "../generated/graphql.ts";
-import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 import type { GraphQLResponse, TestGateway } from "../gateway/fixture.ts";
+import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
+import type { CreateWorkspacesMutation, WorkspaceRequestInput } from "../generated/graphql.ts";
+import { CreateWorkspacesDocument } from "../generated/graphql.ts";
 import { BUNDLES, CORP, dataOf, narrow, uniqueUser } from "./helpers.ts";
 
 const ALICE = "alice-key-0123456789abcdef";
@@ -34,7 +34,10 @@ describe("createWorkspaces idempotencyKey", () => {
     await gateway.resetAwsCalls();
     const first = narrow(await create(ALICE, workspaces, "order-1001"), "CreateWorkspacesPayload");
     assert.equal(first.replayed, false);
-    assert.deepEqual(first.results.map((r) => r.__typename), ["Workspace", "Workspace"]);
+    assert.deepEqual(
+      first.results.map((r) => r.__typename),
+      ["Workspace", "Workspace"],
+    );
     const repeat = narrow(await create(ALICE, workspaces, "order-1001"), "CreateWorkspacesPayload");
     assert.equal(repeat.replayed, true);
     assert.deepEqual(repeat.results, first.results);

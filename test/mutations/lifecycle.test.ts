@@ -3,11 +3,11 @@
 // (not modifiable), then AVAILABLE. The emulator runs on the real clock here, with short durations.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CreateWorkspacesDocument, ModifyWorkspacePropertiesDocument, MutatedWorkspaceDocument } from "../generated/graphql.ts";
-import type { ModifyWorkspacePropertiesMutation, WorkspaceModificationInput } from "../generated/graphql.ts";
-import { startTestGateway } from "../gateway/fixture.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
-import { BUNDLES, ENG, SeededPool, dataOf, narrow, sleep, typenames, uniqueUser } from "./helpers.ts";
+import { startTestGateway } from "../gateway/fixture.ts";
+import type { ModifyWorkspacePropertiesMutation, WorkspaceModificationInput } from "../generated/graphql.ts";
+import { CreateWorkspacesDocument, ModifyWorkspacePropertiesDocument, MutatedWorkspaceDocument } from "../generated/graphql.ts";
+import { BUNDLES, dataOf, ENG, narrow, SeededPool, sleep, typenames, uniqueUser } from "./helpers.ts";
 
 const PENDING_MS = 2_400;
 const VISIBILITY_LAG_MS = 800;
@@ -29,10 +29,11 @@ describe("mutations and later requests, over AWS's lifecycle", () => {
   let gateway: TestGateway;
   let pool: SeededPool;
   const modify = async (modifications: WorkspaceModificationInput[]): Promise<Item[]> =>
-    narrow(dataOf(await gateway.execute(ModifyWorkspacePropertiesDocument, { input: { modifications } })).modifyWorkspaceProperties,
-      "ModifyWorkspacePropertiesPayload").results;
-  const read = async (workspaceId: string) =>
-    dataOf(await gateway.execute(MutatedWorkspaceDocument, { workspaceId })).workspace;
+    narrow(
+      dataOf(await gateway.execute(ModifyWorkspacePropertiesDocument, { input: { modifications } })).modifyWorkspaceProperties,
+      "ModifyWorkspacePropertiesPayload",
+    ).results;
+  const read = async (workspaceId: string) => dataOf(await gateway.execute(MutatedWorkspaceDocument, { workspaceId })).workspace;
 
   before(async () => {
     gateway = await startTestGateway({ workspaces: 60, pendingMs: PENDING_MS, visibilityLagMs: VISIBILITY_LAG_MS });
@@ -45,8 +46,9 @@ describe("mutations and later requests, over AWS's lifecycle", () => {
     const workspaceId = power.WorkspaceId!;
     const start = Date.now();
     const [item] = await modify([{ workspaceId, workspaceProperties: { computeTypeName: "POWERPRO" } }]);
-    assert.deepEqual(narrow(item, "ModifyWorkspacePropertiesSuccess").workspace?.modificationStates,
-      [{ resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" }]);
+    assert.deepEqual(narrow(item, "ModifyWorkspacePropertiesSuccess").workspace?.modificationStates, [
+      { resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" },
+    ]);
 
     const initiated = await read(workspaceId);
     assertBefore(start, PENDING_MS / 2, "UPDATE_INITIATED");
@@ -61,7 +63,9 @@ describe("mutations and later requests, over AWS's lifecycle", () => {
     assert.deepEqual(inProgress?.modificationStates, [{ resource: "COMPUTE_TYPE", state: "UPDATE_IN_PROGRESS" }]);
     assert.equal(inProgress?.workspaceProperties?.computeTypeName, "POWER");
     // Still in progress: a second change is refused.
-    assert.deepEqual(typenames(await modify([{ workspaceId, workspaceProperties: { userVolumeSizeGib: 200 } }])), ["OperationInProgressError"]);
+    assert.deepEqual(typenames(await modify([{ workspaceId, workspaceProperties: { userVolumeSizeGib: 200 } }])), [
+      "OperationInProgressError",
+    ]);
 
     await until(start, PENDING_MS + 100);
     const done = await read(workspaceId);
@@ -79,16 +83,21 @@ describe("mutations and later requests, over AWS's lifecycle", () => {
     });
     // Done: the next change is accepted.
     const [next] = await modify([{ workspaceId, workspaceProperties: { userVolumeSizeGib: 200 } }]);
-    assert.deepEqual(narrow(next, "ModifyWorkspacePropertiesSuccess").workspace?.modificationStates,
-      [{ resource: "USER_VOLUME", state: "UPDATE_INITIATED" }]);
+    assert.deepEqual(narrow(next, "ModifyWorkspacePropertiesSuccess").workspace?.modificationStates, [
+      { resource: "USER_VOLUME", state: "UPDATE_INITIATED" },
+    ]);
   });
 
   it("shows a new WorkSpace not at all, then PENDING (refusing changes), then AVAILABLE (taking them)", async () => {
     const userName = uniqueUser("lifecycle");
     const start = Date.now();
-    const created = dataOf(await gateway.execute(CreateWorkspacesDocument, {
-      input: { workspaces: [{ directoryId: ENG, userName, bundleId: BUNDLES.powerPro, workspaceProperties: { computeTypeName: "POWERPRO" } }] },
-    })).createWorkspaces;
+    const created = dataOf(
+      await gateway.execute(CreateWorkspacesDocument, {
+        input: {
+          workspaces: [{ directoryId: ENG, userName, bundleId: BUNDLES.powerPro, workspaceProperties: { computeTypeName: "POWERPRO" } }],
+        },
+      }),
+    ).createWorkspaces;
     const workspace = narrow(narrow(created, "CreateWorkspacesPayload").results[0], "Workspace");
     assert.equal(workspace.state, "PENDING");
     const { workspaceId } = workspace;
@@ -98,22 +107,26 @@ describe("mutations and later requests, over AWS's lifecycle", () => {
     const notFound = await modify([{ workspaceId, workspaceProperties: { runningMode: "AUTO_STOP" } }]);
     assertBefore(start, VISIBILITY_LAG_MS, "invisible");
     assert.equal(unseen, null);
-    assert.deepEqual(notFound, [{
-      __typename: "ResourceNotFoundError",
-      message: `The workspace ${workspaceId} could not be found.`,
-      code: "ResourceNotFoundException",
-    }]);
+    assert.deepEqual(notFound, [
+      {
+        __typename: "ResourceNotFoundError",
+        message: `The workspace ${workspaceId} could not be found.`,
+        code: "ResourceNotFoundException",
+      },
+    ]);
 
     await until(start, VISIBILITY_LAG_MS + 200);
     const pending = await read(workspaceId);
     const refused = await modify([{ workspaceId, workspaceProperties: { runningMode: "AUTO_STOP" } }]);
     assertBefore(start, PENDING_MS, "PENDING");
     assert.equal(pending?.state, "PENDING");
-    assert.deepEqual(refused, [{
-      __typename: "InvalidResourceStateError",
-      message: "The workspace is in state PENDING; it must be AVAILABLE or STOPPED.",
-      code: "InvalidResourceStateException",
-    }]);
+    assert.deepEqual(refused, [
+      {
+        __typename: "InvalidResourceStateError",
+        message: "The workspace is in state PENDING; it must be AVAILABLE or STOPPED.",
+        code: "InvalidResourceStateException",
+      },
+    ]);
 
     await until(start, PENDING_MS + 100);
     assert.equal((await read(workspaceId))?.state, "AVAILABLE");

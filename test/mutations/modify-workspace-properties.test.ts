@@ -1,21 +1,22 @@
 // modifyWorkspaceProperties through HTTP against the emulator: every member of ModifyWorkspacePropertiesItemResult
 // the emulator can produce, reached by a real request; results in input order, items run concurrently, a refused
 // item costs no AWS call, and a success shows the WorkSpace as AWS has it after the call.
-import { DEFAULT_CALL_POLICY } from "../../src/aws/client.ts";
+
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { Workspace } from "@aws-sdk/client-workspaces";
 import { print } from "graphql";
+import { DEFAULT_CALL_POLICY } from "../../src/aws/client.ts";
+import type { GraphQLResponse, TestGateway } from "../gateway/fixture.ts";
+import { startTestGateway } from "../gateway/fixture.ts";
+import type { ModifyWorkspacePropertiesMutation, WorkspaceModificationInput } from "../generated/graphql.ts";
 import {
   CreateWorkspacesDocument,
   ModifyWorkspacePropertiesDocument,
   ModifyWorkspacePropertiesTwiceDocument,
   MutatedWorkspaceDocument,
 } from "../generated/graphql.ts";
-import type { ModifyWorkspacePropertiesMutation, WorkspaceModificationInput } from "../generated/graphql.ts";
-import { startTestGateway } from "../gateway/fixture.ts";
-import type { GraphQLResponse, TestGateway } from "../gateway/fixture.ts";
-import { BUNDLES, CORP, SeededPool, UNKNOWN_WORKSPACE, dataOf, narrow, typenames, uniqueUser } from "./helpers.ts";
+import { BUNDLES, CORP, dataOf, narrow, SeededPool, typenames, UNKNOWN_WORKSPACE, uniqueUser } from "./helpers.ts";
 
 type Result = NonNullable<ModifyWorkspacePropertiesMutation["modifyWorkspaceProperties"]>;
 type Item = Extract<Result, { __typename: "ModifyWorkspacePropertiesPayload" }>["results"][number];
@@ -80,10 +81,12 @@ describe("modifyWorkspaceProperties", () => {
   it("changes POWERPRO to POWER, and grows both volumes of a STANDARD WorkSpace", async () => {
     const powerPro = pool.take({ compute: "POWERPRO" });
     const standard = pool.take({ compute: "STANDARD" });
-    const results = resultsOf(await modify([
-      { workspaceId: powerPro.WorkspaceId!, workspaceProperties: { computeTypeName: "POWER" } },
-      { workspaceId: standard.WorkspaceId!, workspaceProperties: { rootVolumeSizeGib: 175, userVolumeSizeGib: 100 } },
-    ]));
+    const results = resultsOf(
+      await modify([
+        { workspaceId: powerPro.WorkspaceId!, workspaceProperties: { computeTypeName: "POWER" } },
+        { workspaceId: standard.WorkspaceId!, workspaceProperties: { rootVolumeSizeGib: 175, userVolumeSizeGib: 100 } },
+      ]),
+    );
     assert.deepEqual(results, [
       {
         __typename: "ModifyWorkspacePropertiesSuccess",
@@ -113,10 +116,14 @@ describe("modifyWorkspaceProperties", () => {
 
   it("applies a running mode change at once: no modification, the state unchanged", async () => {
     const alwaysOn = pool.take({ runningMode: "ALWAYS_ON" });
-    const [item] = resultsOf(await modify([{
-      workspaceId: alwaysOn.WorkspaceId!,
-      workspaceProperties: { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 180 },
-    }]));
+    const [item] = resultsOf(
+      await modify([
+        {
+          workspaceId: alwaysOn.WorkspaceId!,
+          workspaceProperties: { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 180 },
+        },
+      ]),
+    );
     assert.deepEqual(narrow(item, "ModifyWorkspacePropertiesSuccess").workspace, {
       workspaceId: alwaysOn.WorkspaceId,
       state: alwaysOn.State,
@@ -127,9 +134,7 @@ describe("modifyWorkspaceProperties", () => {
 
   it("is InvalidParameterValuesError when AWS refuses what the gateway cannot know is wrong: shrinking a volume", async () => {
     const standard = pool.take({ compute: "STANDARD" });
-    const results = resultsOf(await modify([
-      { workspaceId: standard.WorkspaceId!, workspaceProperties: { userVolumeSizeGib: 10 } },
-    ]));
+    const results = resultsOf(await modify([{ workspaceId: standard.WorkspaceId!, workspaceProperties: { userVolumeSizeGib: 10 } }]));
     assert.deepEqual(results, [{ __typename: "InvalidParameterValuesError", message: NO_SHRINK, code: "InvalidParameterValuesException" }]);
     // Sent to AWS (the gateway does not know the current size), refused, so not read back.
     assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 1 });
@@ -137,17 +142,21 @@ describe("modifyWorkspaceProperties", () => {
 
   it("is InvalidResourceStateError for a WorkSpace still PENDING (just created) or in ERROR", async () => {
     const userName = uniqueUser("pending");
-    const created = dataOf(await gateway.execute(CreateWorkspacesDocument, {
-      input: { workspaces: [{ directoryId: CORP, userName, bundleId: BUNDLES.standard }] },
-    })).createWorkspaces;
+    const created = dataOf(
+      await gateway.execute(CreateWorkspacesDocument, {
+        input: { workspaces: [{ directoryId: CORP, userName, bundleId: BUNDLES.standard }] },
+      }),
+    ).createWorkspaces;
     const pending = narrow(narrow(created, "CreateWorkspacesPayload").results[0], "Workspace");
     assert.equal(pending.state, "PENDING");
     const failed = pool.take({ state: "ERROR" });
     await gateway.resetAwsCalls();
-    const results = resultsOf(await modify([
-      { workspaceId: pending.workspaceId, workspaceProperties: { runningMode: "AUTO_STOP" } },
-      { workspaceId: failed.WorkspaceId!, workspaceProperties: { computeTypeName: "VALUE" } },
-    ]));
+    const results = resultsOf(
+      await modify([
+        { workspaceId: pending.workspaceId, workspaceProperties: { runningMode: "AUTO_STOP" } },
+        { workspaceId: failed.WorkspaceId!, workspaceProperties: { computeTypeName: "VALUE" } },
+      ]),
+    );
     assert.deepEqual(results, [
       {
         __typename: "InvalidResourceStateError",
@@ -179,70 +188,98 @@ describe("modifyWorkspaceProperties", () => {
     const graphicsPro = pool.take({ compute: "GRAPHICSPRO" });
     const standard = pool.take({ compute: "STANDARD" });
     const value = pool.take({ compute: "VALUE" });
-    const results = resultsOf(await modify([
-      { workspaceId: graphicsPro.WorkspaceId!, workspaceProperties: { computeTypeName: "POWERPRO" } },
-      { workspaceId: standard.WorkspaceId!, workspaceProperties: { computeTypeName: "GRAPHICS" } },
-      { workspaceId: value.WorkspaceId!, workspaceProperties: { computeTypeName: "GRAPHICSPRO" } },
-    ]));
+    const results = resultsOf(
+      await modify([
+        { workspaceId: graphicsPro.WorkspaceId!, workspaceProperties: { computeTypeName: "POWERPRO" } },
+        { workspaceId: standard.WorkspaceId!, workspaceProperties: { computeTypeName: "GRAPHICS" } },
+        { workspaceId: value.WorkspaceId!, workspaceProperties: { computeTypeName: "GRAPHICSPRO" } },
+      ]),
+    );
     const code = "UnsupportedWorkspaceConfigurationException";
     assert.deepEqual(results, [
-      { __typename: "UnsupportedWorkspaceConfigurationError", code, message: "The compute type cannot be changed from GRAPHICSPRO to POWERPRO." },
-      { __typename: "UnsupportedWorkspaceConfigurationError", code, message: "The compute type cannot be changed from STANDARD to GRAPHICS." },
-      { __typename: "UnsupportedWorkspaceConfigurationError", code, message: "The compute type cannot be changed from VALUE to GRAPHICSPRO." },
+      {
+        __typename: "UnsupportedWorkspaceConfigurationError",
+        code,
+        message: "The compute type cannot be changed from GRAPHICSPRO to POWERPRO.",
+      },
+      {
+        __typename: "UnsupportedWorkspaceConfigurationError",
+        code,
+        message: "The compute type cannot be changed from STANDARD to GRAPHICS.",
+      },
+      {
+        __typename: "UnsupportedWorkspaceConfigurationError",
+        code,
+        message: "The compute type cannot be changed from VALUE to GRAPHICSPRO.",
+      },
     ]);
     assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 3 });
   });
 
   it("is ResourceNotFoundError for a well-formed ID AWS does not have", async () => {
     const results = resultsOf(await modify([{ workspaceId: UNKNOWN_WORKSPACE, workspaceProperties: { runningMode: "AUTO_STOP" } }]));
-    assert.deepEqual(results, [{
-      __typename: "ResourceNotFoundError",
-      message: `The workspace ${UNKNOWN_WORKSPACE} could not be found.`,
-      code: "ResourceNotFoundException",
-    }]);
+    assert.deepEqual(results, [
+      {
+        __typename: "ResourceNotFoundError",
+        message: `The workspace ${UNKNOWN_WORKSPACE} could not be found.`,
+        code: "ResourceNotFoundException",
+      },
+    ]);
     assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 1 });
   });
 
   it("is a ValidationError item, costing no AWS call, for a bad ID, autostop with ALWAYS_ON, compute with volumes, and a repeated ID", async () => {
     const [x, y, z] = [pool.take(), pool.take(), pool.take()];
-    const results = resultsOf(await modify([
-      { workspaceId: "workspace-1", workspaceProperties: { runningMode: "AUTO_STOP" } },
-      { workspaceId: x.WorkspaceId!, workspaceProperties: { runningMode: "ALWAYS_ON", runningModeAutoStopTimeoutInMinutes: 60 } },
-      { workspaceId: y.WorkspaceId!, workspaceProperties: { computeTypeName: "POWERPRO", userVolumeSizeGib: 200 } },
-      { workspaceId: z.WorkspaceId!, workspaceProperties: { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 120 } },
-      { workspaceId: z.WorkspaceId!, workspaceProperties: { runningMode: "ALWAYS_ON" } },
-    ]));
-    assert.deepEqual(typenames(results), ["ValidationError", "ValidationError", "ValidationError", "ModifyWorkspacePropertiesSuccess", "ValidationError"]);
-    assert.deepEqual([0, 1, 2, 4].map((i) => results[i]), [
-      {
-        __typename: "ValidationError",
-        code: "VALIDATION",
-        field: "input.modifications[0].workspaceId",
-        rule: "pattern",
-        message: "input.modifications[0].workspaceId: must match ^ws-[0-9a-z]{8,63}$",
-      },
-      {
-        __typename: "ValidationError",
-        code: "VALIDATION",
-        field: "input.modifications[1].workspaceProperties.runningModeAutoStopTimeoutInMinutes",
-        rule: "autoStopOnlyWithAutoStop",
-        message: "input.modifications[1].workspaceProperties.runningModeAutoStopTimeoutInMinutes: only applies with RunningMode AUTO_STOP",
-      },
-      {
-        __typename: "ValidationError",
-        code: "VALIDATION",
-        field: "input.modifications[2].workspaceProperties",
-        rule: "computeOrVolume",
-        message: "input.modifications[2].workspaceProperties: ComputeTypeName and volume sizes cannot be changed in the same call",
-      },
-      {
-        __typename: "ValidationError",
-        code: "VALIDATION",
-        field: "input.modifications[4].workspaceId",
-        rule: "duplicate",
-        message: "input.modifications[4].workspaceId: repeats the modification at index 3; one change per WorkSpace at a time",
-      },
+    const results = resultsOf(
+      await modify([
+        { workspaceId: "workspace-1", workspaceProperties: { runningMode: "AUTO_STOP" } },
+        { workspaceId: x.WorkspaceId!, workspaceProperties: { runningMode: "ALWAYS_ON", runningModeAutoStopTimeoutInMinutes: 60 } },
+        { workspaceId: y.WorkspaceId!, workspaceProperties: { computeTypeName: "POWERPRO", userVolumeSizeGib: 200 } },
+        { workspaceId: z.WorkspaceId!, workspaceProperties: { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 120 } },
+        { workspaceId: z.WorkspaceId!, workspaceProperties: { runningMode: "ALWAYS_ON" } },
+      ]),
+    );
+    assert.deepEqual(typenames(results), [
+      "ValidationError",
+      "ValidationError",
+      "ValidationError",
+      "ModifyWorkspacePropertiesSuccess",
+      "ValidationError",
     ]);
+    assert.deepEqual(
+      [0, 1, 2, 4].map((i) => results[i]),
+      [
+        {
+          __typename: "ValidationError",
+          code: "VALIDATION",
+          field: "input.modifications[0].workspaceId",
+          rule: "pattern",
+          message: "input.modifications[0].workspaceId: must match ^ws-[0-9a-z]{8,63}$",
+        },
+        {
+          __typename: "ValidationError",
+          code: "VALIDATION",
+          field: "input.modifications[1].workspaceProperties.runningModeAutoStopTimeoutInMinutes",
+          rule: "autoStopOnlyWithAutoStop",
+          message:
+            "input.modifications[1].workspaceProperties.runningModeAutoStopTimeoutInMinutes: only applies with RunningMode AUTO_STOP",
+        },
+        {
+          __typename: "ValidationError",
+          code: "VALIDATION",
+          field: "input.modifications[2].workspaceProperties",
+          rule: "computeOrVolume",
+          message: "input.modifications[2].workspaceProperties: ComputeTypeName and volume sizes cannot be changed in the same call",
+        },
+        {
+          __typename: "ValidationError",
+          code: "VALIDATION",
+          field: "input.modifications[4].workspaceId",
+          rule: "duplicate",
+          message: "input.modifications[4].workspaceId: repeats the modification at index 3; one change per WorkSpace at a time",
+        },
+      ],
+    );
     const success = narrow(results[3], "ModifyWorkspacePropertiesSuccess").workspace;
     assert.equal(success?.workspaceId, z.WorkspaceId);
     assert.equal(success?.workspaceProperties?.runningMode, "AUTO_STOP");
@@ -253,14 +290,19 @@ describe("modifyWorkspaceProperties", () => {
 
   it("costs no AWS call when every item is refused by the gateway", async () => {
     const x = pool.take();
-    const results = resultsOf(await modify([
-      { workspaceId: "ws-", workspaceProperties: { runningMode: "AUTO_STOP" } },
-      { workspaceId: x.WorkspaceId!, workspaceProperties: { rootVolumeSizeGib: 0 } },
-    ]));
-    assert.deepEqual(results.map((r) => narrow(r, "ValidationError")).map((e) => [e.field, e.rule]), [
-      ["input.modifications[0].workspaceId", "pattern"],
-      ["input.modifications[1].workspaceProperties.rootVolumeSizeGib", "range"],
-    ]);
+    const results = resultsOf(
+      await modify([
+        { workspaceId: "ws-", workspaceProperties: { runningMode: "AUTO_STOP" } },
+        { workspaceId: x.WorkspaceId!, workspaceProperties: { rootVolumeSizeGib: 0 } },
+      ]),
+    );
+    assert.deepEqual(
+      results.map((r) => narrow(r, "ValidationError")).map((e) => [e.field, e.rule]),
+      [
+        ["input.modifications[0].workspaceId", "pattern"],
+        ["input.modifications[1].workspaceProperties.rootVolumeSizeGib", "range"],
+      ],
+    );
     assert.deepEqual(await gateway.awsCalls(), {});
   });
 
@@ -278,8 +320,9 @@ describe("modifyWorkspaceProperties", () => {
     assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: DEFAULT_CALL_POLICY.maxAttempts });
     // Nothing was changed: the same request goes through once AWS answers.
     const retried = resultsOf(await modify([change]));
-    assert.deepEqual(narrow(retried[0], "ModifyWorkspacePropertiesSuccess").workspace?.modificationStates,
-      [{ resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" }]);
+    assert.deepEqual(narrow(retried[0], "ModifyWorkspacePropertiesSuccess").workspace?.modificationStates, [
+      { resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" },
+    ]);
   });
 
   it("answers a mix of successes and failures in input order, one failing hiding none", async () => {
@@ -288,15 +331,17 @@ describe("modifyWorkspaceProperties", () => {
     const standard = pool.take({ compute: "STANDARD" });
     const alwaysOn = pool.take({ runningMode: "ALWAYS_ON" });
     const suspended = pool.take({ state: "SUSPENDED" });
-    const results = resultsOf(await modify([
-      { workspaceId: power.WorkspaceId!, workspaceProperties: { computeTypeName: "POWERPRO" } },
-      { workspaceId: UNKNOWN_WORKSPACE, workspaceProperties: { computeTypeName: "POWERPRO" } },
-      { workspaceId: "WS-UPPER", workspaceProperties: { computeTypeName: "POWERPRO" } },
-      { workspaceId: graphicsPro.WorkspaceId!, workspaceProperties: { computeTypeName: "POWER" } },
-      { workspaceId: standard.WorkspaceId!, workspaceProperties: { userVolumeSizeGib: 10 } },
-      { workspaceId: alwaysOn.WorkspaceId!, workspaceProperties: { runningMode: "AUTO_STOP" } },
-      { workspaceId: suspended.WorkspaceId!, workspaceProperties: { runningMode: "AUTO_STOP" } },
-    ]));
+    const results = resultsOf(
+      await modify([
+        { workspaceId: power.WorkspaceId!, workspaceProperties: { computeTypeName: "POWERPRO" } },
+        { workspaceId: UNKNOWN_WORKSPACE, workspaceProperties: { computeTypeName: "POWERPRO" } },
+        { workspaceId: "WS-UPPER", workspaceProperties: { computeTypeName: "POWERPRO" } },
+        { workspaceId: graphicsPro.WorkspaceId!, workspaceProperties: { computeTypeName: "POWER" } },
+        { workspaceId: standard.WorkspaceId!, workspaceProperties: { userVolumeSizeGib: 10 } },
+        { workspaceId: alwaysOn.WorkspaceId!, workspaceProperties: { runningMode: "AUTO_STOP" } },
+        { workspaceId: suspended.WorkspaceId!, workspaceProperties: { runningMode: "AUTO_STOP" } },
+      ]),
+    );
     assert.deepEqual(typenames(results), [
       "ModifyWorkspacePropertiesSuccess",
       "ResourceNotFoundError",
@@ -311,8 +356,10 @@ describe("modifyWorkspaceProperties", () => {
     assert.deepEqual(first?.modificationStates, [{ resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" }]);
     assert.equal(narrow(results[1], "ResourceNotFoundError").message, `The workspace ${UNKNOWN_WORKSPACE} could not be found.`);
     assert.equal(narrow(results[2], "ValidationError").field, "input.modifications[2].workspaceId");
-    assert.equal(narrow(results[3], "UnsupportedWorkspaceConfigurationError").message,
-      "The compute type cannot be changed from GRAPHICSPRO to POWER.");
+    assert.equal(
+      narrow(results[3], "UnsupportedWorkspaceConfigurationError").message,
+      "The compute type cannot be changed from GRAPHICSPRO to POWER.",
+    );
     assert.equal(narrow(results[4], "InvalidParameterValuesError").message, NO_SHRINK);
     assert.deepEqual(narrow(results[5], "ModifyWorkspacePropertiesSuccess").workspace, {
       workspaceId: alwaysOn.WorkspaceId,
@@ -320,18 +367,24 @@ describe("modifyWorkspaceProperties", () => {
       workspaceProperties: propertiesOf(alwaysOn, { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 60 }),
       modificationStates: [],
     });
-    assert.equal(narrow(results[6], "InvalidResourceStateError").message,
-      "The workspace is in state SUSPENDED; it must be AVAILABLE or STOPPED.");
+    assert.equal(
+      narrow(results[6], "InvalidResourceStateError").message,
+      "The workspace is in state SUSPENDED; it must be AVAILABLE or STOPPED.",
+    );
     // Six items reached AWS (not the one the gateway refused); the two successes were read back together.
     assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 6, DescribeWorkspaces: 1 });
   });
 
   it("takes 25 modifications in one request, read back in one DescribeWorkspaces", async () => {
     const targets = Array.from({ length: 25 }, () => pool.take());
-    const results = resultsOf(await modify(targets.map((w) => ({
-      workspaceId: w.WorkspaceId!,
-      workspaceProperties: { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 240 },
-    }))));
+    const results = resultsOf(
+      await modify(
+        targets.map((w) => ({
+          workspaceId: w.WorkspaceId!,
+          workspaceProperties: { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 240 },
+        })),
+      ),
+    );
     assert.equal(results.length, 25);
     results.forEach((result, i) => {
       assert.deepEqual(narrow(result, "ModifyWorkspacePropertiesSuccess").workspace, {
@@ -373,7 +426,9 @@ describe("modifyWorkspaceProperties", () => {
     let results: Item[];
     try {
       const started = performance.now();
-      results = resultsOf(await modify(targets.map((w) => ({ workspaceId: w.WorkspaceId!, workspaceProperties: { runningMode: "AUTO_STOP" } }))));
+      results = resultsOf(
+        await modify(targets.map((w) => ({ workspaceId: w.WorkspaceId!, workspaceProperties: { runningMode: "AUTO_STOP" } }))),
+      );
       elapsed = performance.now() - started;
     } finally {
       gateway.emulator!.settings.latencyMs = 0;
@@ -400,14 +455,24 @@ describe("modifyWorkspaceProperties", () => {
   it("reads the WorkSpace afresh for each mutation of one request, never a value loaded earlier in it", async () => {
     const alwaysOn = pool.take({ runningMode: "ALWAYS_ON" });
     const workspaceId = alwaysOn.WorkspaceId!;
-    const data = dataOf(await gateway.execute(ModifyWorkspacePropertiesTwiceDocument, {
-      first: { modifications: [{ workspaceId, workspaceProperties: { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 120 } }] },
-      second: { modifications: [{ workspaceId, workspaceProperties: { runningMode: "ALWAYS_ON" } }] },
-    }));
+    const data = dataOf(
+      await gateway.execute(ModifyWorkspacePropertiesTwiceDocument, {
+        first: {
+          modifications: [{ workspaceId, workspaceProperties: { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 120 } }],
+        },
+        second: { modifications: [{ workspaceId, workspaceProperties: { runningMode: "ALWAYS_ON" } }] },
+      }),
+    );
     const first = narrow(itemsOf(data.first)[0], "ModifyWorkspacePropertiesSuccess").workspace;
     const second = narrow(itemsOf(data.second)[0], "ModifyWorkspacePropertiesSuccess").workspace;
-    assert.deepEqual(first?.workspaceProperties, propertiesOf(alwaysOn, { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 120 }));
-    assert.deepEqual(second?.workspaceProperties, propertiesOf(alwaysOn, { runningMode: "ALWAYS_ON", runningModeAutoStopTimeoutInMinutes: null }));
+    assert.deepEqual(
+      first?.workspaceProperties,
+      propertiesOf(alwaysOn, { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 120 }),
+    );
+    assert.deepEqual(
+      second?.workspaceProperties,
+      propertiesOf(alwaysOn, { runningMode: "ALWAYS_ON", runningModeAutoStopTimeoutInMinutes: null }),
+    );
     assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 2, DescribeWorkspaces: 2 });
   });
 
@@ -418,8 +483,9 @@ describe("modifyWorkspaceProperties", () => {
       variables: { input: { modifications: [{ workspaceId, workspaceProperties: { computeTypeName: "QUANTUM" } }] } },
     });
     const inDocument = await gateway.post({
-      query: `mutation { modifyWorkspaceProperties(input: { modifications: [{ workspaceId: "${workspaceId}", `
-        + "workspaceProperties: { computeTypeName: QUANTUM } }] }) { __typename } }",
+      query:
+        `mutation { modifyWorkspaceProperties(input: { modifications: [{ workspaceId: "${workspaceId}", ` +
+        "workspaceProperties: { computeTypeName: QUANTUM } }] }) { __typename } }",
     });
     for (const response of [inVariables, inDocument]) {
       assert.ok([200, 400].includes(response.status), `status ${response.status}`);

@@ -5,10 +5,10 @@ import { after, before, describe, it } from "node:test";
 import { ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse, print } from "graphql";
-import { WorkspaceStateChangedDocument } from "../generated/graphql.ts";
-import type { WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables } from "../generated/graphql.ts";
-import { sdkWorkspaces, settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
+import { sdkWorkspaces, settingsFrom, startTestGateway } from "../gateway/fixture.ts";
+import type { WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables } from "../generated/graphql.ts";
+import { WorkspaceStateChangedDocument } from "../generated/graphql.ts";
 import { TIMEOUT_MS } from "./helpers.ts";
 import { SseSubscription } from "./sse.ts";
 
@@ -17,13 +17,21 @@ const WRITER = "sub-writer-0123456789abcdef";
 
 const open = (gateway: TestGateway, workspaceIds: string[], key: string) =>
   SseSubscription.open<WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables>(
-    gateway.url, WorkspaceStateChangedDocument, { workspaceIds }, "POST", { authorization: `Bearer ${key}` });
+    gateway.url,
+    WorkspaceStateChangedDocument,
+    { workspaceIds },
+    "POST",
+    { authorization: `Bearer ${key}` },
+  );
 
 describe("subscriptions and access", { timeout: TIMEOUT_MS }, () => {
   let gateway: TestGateway;
   let ids: string[];
   before(async () => {
-    gateway = await startTestGateway({}, { ...settingsFrom({ GATEWAY_API_KEYS: `${READER}:read,${WRITER}:write` }), limits: { ...settingsFrom({}).limits!, cost: 500 } });
+    gateway = await startTestGateway(
+      {},
+      { ...settingsFrom({ GATEWAY_API_KEYS: `${READER}:read,${WRITER}:write` }), limits: { ...settingsFrom({}).limits!, cost: 500 } },
+    );
     ids = (await sdkWorkspaces(gateway.client)).map((w) => w.WorkspaceId!);
   });
   after(() => gateway.close());
@@ -84,17 +92,30 @@ describe("subscription events after the request's deadline", { timeout: TIMEOUT_
   after(() => gateway.close());
 
   it("still read through AWS: each event has a session and a deadline of its own", async () => {
-    const [target] = (await sdkWorkspaces(gateway.client)).filter((w) => w.State === "AVAILABLE" && w.WorkspaceProperties?.ComputeTypeName === "STANDARD");
+    const [target] = (await sdkWorkspaces(gateway.client)).filter(
+      (w) => w.State === "AVAILABLE" && w.WorkspaceProperties?.ComputeTypeName === "STANDARD",
+    );
     const document = parse(`subscription ($ids: [String!]!) { workspaceStateChanged(workspaceIds: $ids) {
-      ... on Workspace { workspaceId modificationStates { state } bundle { name workspaces(first: 1) { edges { node { workspaceId } } } } } } }`) as TypedDocumentNode<BundleEvent, { ids: string[] }>;
+      ... on Workspace { workspaceId modificationStates { state } bundle { name workspaces(first: 1) { edges { node { workspaceId } } } } } } }`) as TypedDocumentNode<
+      BundleEvent,
+      { ids: string[] }
+    >;
     const stream = await SseSubscription.open(gateway.url, document, { ids: [target!.WorkspaceId!] });
     try {
       const first = await stream.nextData();
       assert.ok(first.workspaceStateChanged.bundle?.name);
       await new Promise((resolve) => setTimeout(resolve, 400));
-      await gateway.client.send(new ModifyWorkspacePropertiesCommand({ WorkspaceId: target!.WorkspaceId!, WorkspaceProperties: { ComputeTypeName: "PERFORMANCE" } }));
+      await gateway.client.send(
+        new ModifyWorkspacePropertiesCommand({
+          WorkspaceId: target!.WorkspaceId!,
+          WorkspaceProperties: { ComputeTypeName: "PERFORMANCE" },
+        }),
+      );
       const changed = await stream.nextData();
-      assert.deepEqual(changed.workspaceStateChanged.modificationStates.map((m) => m.state), ["UPDATE_INITIATED"]);
+      assert.deepEqual(
+        changed.workspaceStateChanged.modificationStates.map((m) => m.state),
+        ["UPDATE_INITIATED"],
+      );
       // A list read afresh for this event, after the subscription's first deadline had passed.
       assert.deepEqual(changed.workspaceStateChanged.bundle, first.workspaceStateChanged.bundle);
     } finally {
@@ -110,4 +131,3 @@ interface BundleEvent {
     bundle: { name: string; workspaces: { edges: { node: { workspaceId: string } }[] } } | null;
   };
 }
-

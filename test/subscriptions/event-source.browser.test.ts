@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../browser.ts";
-import { startTestGateway } from "../gateway/fixture.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
+import { startTestGateway } from "../gateway/fixture.ts";
 import { SeededPool, UNKNOWN_WORKSPACE } from "../mutations/helpers.ts";
 import { TIMEOUT_MS } from "./helpers.ts";
 
@@ -26,41 +26,50 @@ describe("EventSource in Chromium", { timeout: TIMEOUT_MS }, () => {
     const workspace = (await SeededPool.load(gateway.client)).take();
     const page = await browser.newPage();
     await page.goto(`${gateway.origin}/health`);
-    const events = await page.evaluate(async ({ endpoint, ids }) => {
-      // The README's example, collecting what arrives until the server completes the stream.
-      const query = `subscription ($ids: [String!]!) {
+    const events = await page.evaluate(
+      async ({ endpoint, ids }) => {
+        // The README's example, collecting what arrives until the server completes the stream.
+        const query = `subscription ($ids: [String!]!) {
         workspaceStateChanged(workspaceIds: $ids) {
           __typename
           ... on Workspace { workspaceId state }
           ... on Error { code message }
         }
       }`;
-      const url = new URL(endpoint);
-      url.searchParams.set("query", query);
-      url.searchParams.set("variables", JSON.stringify({ ids }));
-      const received: unknown[] = [];
-      await new Promise<void>((resolve) => {
-        const source = new EventSource(url);
-        source.addEventListener("next", (event) => {
-          received.push(JSON.parse(event.data));
-          if (received.length < 2) return;
-          source.close();
-          resolve();
+        const url = new URL(endpoint);
+        url.searchParams.set("query", query);
+        url.searchParams.set("variables", JSON.stringify({ ids }));
+        const received: unknown[] = [];
+        await new Promise<void>((resolve) => {
+          const source = new EventSource(url);
+          source.addEventListener("next", (event) => {
+            received.push(JSON.parse(event.data));
+            if (received.length < 2) return;
+            source.close();
+            resolve();
+          });
         });
-      });
-      const completed = await new Promise((resolve) => {
-        url.searchParams.set("variables", JSON.stringify({ ids: [ids[1]] }));
-        const source = new EventSource(url);
-        source.addEventListener("next", (event) => received.push(JSON.parse(event.data)));
-        source.addEventListener("complete", () => {
-          source.close();
-          resolve(true);
+        const completed = await new Promise((resolve) => {
+          url.searchParams.set("variables", JSON.stringify({ ids: [ids[1]] }));
+          const source = new EventSource(url);
+          source.addEventListener("next", (event) => received.push(JSON.parse(event.data)));
+          source.addEventListener("complete", () => {
+            source.close();
+            resolve(true);
+          });
         });
-      });
-      return { received, completed };
-    }, { endpoint: gateway.url, ids: [workspace.WorkspaceId!, UNKNOWN_WORKSPACE] });
+        return { received, completed };
+      },
+      { endpoint: gateway.url, ids: [workspace.WorkspaceId!, UNKNOWN_WORKSPACE] },
+    );
     const notFound = {
-      data: { workspaceStateChanged: { __typename: "WorkspaceNotFoundError", code: "NOT_FOUND", message: `AWS has no WorkSpace ${UNKNOWN_WORKSPACE}.` } },
+      data: {
+        workspaceStateChanged: {
+          __typename: "WorkspaceNotFoundError",
+          code: "NOT_FOUND",
+          message: `AWS has no WorkSpace ${UNKNOWN_WORKSPACE}.`,
+        },
+      },
     };
     assert.deepEqual(events, {
       received: [

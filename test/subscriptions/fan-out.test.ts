@@ -3,12 +3,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Workspace } from "@aws-sdk/client-workspaces";
-import { ModifyWorkspacePropertiesDocument, WorkspaceStateChangedDocument } from "../generated/graphql.ts";
-import type { WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables } from "../generated/graphql.ts";
-import { startClockedGateway, startTestGateway } from "../gateway/fixture.ts";
 import type { ClockedGateway, TestGateway } from "../gateway/fixture.ts";
-import { SeededPool, dataOf, sleep } from "../mutations/helpers.ts";
-import { ManualTicks, TIMEOUT_MS, eventually } from "./helpers.ts";
+import { startClockedGateway, startTestGateway } from "../gateway/fixture.ts";
+import type { WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables } from "../generated/graphql.ts";
+import { ModifyWorkspacePropertiesDocument, WorkspaceStateChangedDocument } from "../generated/graphql.ts";
+import { dataOf, SeededPool, sleep } from "../mutations/helpers.ts";
+import { eventually, ManualTicks, TIMEOUT_MS } from "./helpers.ts";
 import { SseSubscription } from "./sse.ts";
 
 const SUBSCRIBERS = 200;
@@ -17,8 +17,9 @@ const WORKSPACES = 30;
 type Subscription = SseSubscription<WorkspaceStateChangedSubscription>;
 
 const subscribe = (url: string, workspaceIds: string[]) =>
-  SseSubscription.open<WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables>(
-    url, WorkspaceStateChangedDocument, { workspaceIds });
+  SseSubscription.open<WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables>(url, WorkspaceStateChangedDocument, {
+    workspaceIds,
+  });
 
 /** The workspace ID and state of each of the next `count` events. */
 async function states(subscription: Subscription, count: number): Promise<string[]> {
@@ -48,9 +49,16 @@ describe("200 SSE subscribers on 30 WorkSpaces", { timeout: TIMEOUT_MS }, () => 
     const workspaces = [...Array.from({ length: WORKSPACES - 1 }, () => pool.take()), alwaysOn];
     // Each watches 10 to 30 of the 30 (the last 10 always), so only their union is the same.
     const watched = Array.from({ length: SUBSCRIBERS }, (_, i) => workspaces.slice(i % 21));
-    const subscriptions = await Promise.all(watched.map((w) => subscribe(gateway.url, w.map((x) => x.WorkspaceId!))));
+    const subscriptions = await Promise.all(
+      watched.map((w) =>
+        subscribe(
+          gateway.url,
+          w.map((x) => x.WorkspaceId!),
+        ),
+      ),
+    );
     const first = await Promise.all(subscriptions.map((s, i) => states(s, watched[i]!.length)));
-    first.forEach((events, i) => assert.deepEqual(events.sort(), summaries(watched[i]!).sort()));
+    for (const [i, events] of first.entries()) assert.deepEqual(events.sort(), summaries(watched[i]!).sort());
 
     gateway.emulator.resetStats();
     for (let tick = 1; tick <= 3; tick++) {
@@ -59,9 +67,11 @@ describe("200 SSE subscribers on 30 WorkSpaces", { timeout: TIMEOUT_MS }, () => 
     }
 
     const changed = workspaces[WORKSPACES - 1]!.WorkspaceId!;
-    dataOf(await gateway.execute(ModifyWorkspacePropertiesDocument, {
-      input: { modifications: [{ workspaceId: changed, workspaceProperties: { runningMode: "AUTO_STOP" } }] },
-    }));
+    dataOf(
+      await gateway.execute(ModifyWorkspacePropertiesDocument, {
+        input: { modifications: [{ workspaceId: changed, workspaceProperties: { runningMode: "AUTO_STOP" } }] },
+      }),
+    );
     gateway.emulator.resetStats();
     await ticks.fire();
     assert.equal(gateway.emulator.stats().requests.DescribeWorkspaces, 2);

@@ -4,12 +4,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { WorkspaceStateChangedDocument } from "../generated/graphql.ts";
-import type { WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables } from "../generated/graphql.ts";
-import { startTestGateway } from "../gateway/fixture.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
+import { startTestGateway } from "../gateway/fixture.ts";
+import type { WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables } from "../generated/graphql.ts";
+import { WorkspaceStateChangedDocument } from "../generated/graphql.ts";
 import { SeededPool } from "../mutations/helpers.ts";
-import { TIMEOUT_MS, eventually } from "./helpers.ts";
+import { eventually, TIMEOUT_MS } from "./helpers.ts";
 import { SseSubscription } from "./sse.ts";
 
 const CYCLES = 1_000;
@@ -40,21 +40,29 @@ describe("1,000 subscribe/unsubscribe cycles", { timeout: TIMEOUT_MS }, () => {
 
   /** Subscribes to one ID watched all along and one watched only while this cycle lasts, reads both, disconnects. */
   async function cycles(count: number) {
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      for (let i = 0; i < count / CONCURRENCY; i++) {
-        const subscription = await SseSubscription.open<WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables>(
-          gateway.url, WorkspaceStateChangedDocument, { workspaceIds: ids });
-        await subscription.nextData();
-        await subscription.nextData();
-        subscription.close();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let i = 0; i < count / CONCURRENCY; i++) {
+          const subscription = await SseSubscription.open<WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables>(
+            gateway.url,
+            WorkspaceStateChangedDocument,
+            { workspaceIds: ids },
+          );
+          await subscription.nextData();
+          await subscription.nextData();
+          subscription.close();
+        }
+      }),
+    );
     await eventually(() => gateway.watch.status.subscriptions === 1, "every disconnect seen");
   }
 
   it("return the watch, the timers and the heap to their baseline", async () => {
     const anchor = await SseSubscription.open<WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables>(
-      gateway.url, WorkspaceStateChangedDocument, { workspaceIds: [ids[0]] });
+      gateway.url,
+      WorkspaceStateChangedDocument,
+      { workspaceIds: [ids[0]] },
+    );
     await anchor.nextData();
     await cycles(100);
     const baseline = { heap: settledHeap(), timers: timers(), status: gateway.watch.status };

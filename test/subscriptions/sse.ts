@@ -51,17 +51,18 @@ export class SseSubscription<R> {
   ): Promise<SseSubscription<R>> {
     const abort = new AbortController();
     const query = print(document);
-    const response = method === "POST"
-      ? await fetch(url, {
-        method,
-        headers: { "content-type": "application/json", accept: "text/event-stream", ...headers },
-        body: JSON.stringify({ query, variables }),
-        signal: abort.signal,
-      })
-      : await fetch(`${url}?${new URLSearchParams({ query, variables: JSON.stringify(variables) })}`, {
-        headers: { accept: "text/event-stream", ...headers },
-        signal: abort.signal,
-      });
+    const response =
+      method === "POST"
+        ? await fetch(url, {
+            method,
+            headers: { "content-type": "application/json", accept: "text/event-stream", ...headers },
+            body: JSON.stringify({ query, variables }),
+            signal: abort.signal,
+          })
+        : await fetch(`${url}?${new URLSearchParams({ query, variables: JSON.stringify(variables) })}`, {
+            headers: { accept: "text/event-stream", ...headers },
+            signal: abort.signal,
+          });
     assert.equal(response.status, 200);
     assert.match(response.headers.get("content-type") ?? "", /^text\/event-stream/);
     return new SseSubscription<R>(response, abort);

@@ -1,18 +1,18 @@
 // The watch behind subscriptions, on its own: the real SDK client against the emulator on a fake clock, with the
 // test firing the ticks, so every event, every AWS call and every tick scheduled is counted exactly.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, it } from "node:test";
-import { CreateWorkspacesCommand, ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { after, before, beforeEach, describe, it } from "node:test";
+import { CreateWorkspacesCommand, ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
 import { camelCase } from "../../src/aws/camel-case.ts";
 import { createWorkspacesClient } from "../../src/aws/client.ts";
-import { CREATED_GRACE_MS, WorkspaceWatch } from "../../src/aws/workspace-watch.ts";
 import type { WatchEvent } from "../../src/aws/workspace-watch.ts";
-import { startHarness } from "../emulator/fixture.ts";
+import { CREATED_GRACE_MS, WorkspaceWatch } from "../../src/aws/workspace-watch.ts";
 import type { Harness } from "../emulator/fixture.ts";
+import { startHarness } from "../emulator/fixture.ts";
 import { BUNDLES, ENG, SeededPool, UNKNOWN_WORKSPACE, uniqueUser } from "../mutations/helpers.ts";
-import { ManualTicks, TIMEOUT_MS, eventually } from "./helpers.ts";
+import { eventually, ManualTicks, TIMEOUT_MS } from "./helpers.ts";
 
 const PENDING_MS = 10 * 60_000;
 const VISIBILITY_LAG_MS = 60_000;
@@ -65,7 +65,9 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
     await ticks.fire();
     assert.deepEqual(events, [`${id} ${workspace.State}`], "nothing changed, so nothing is sent");
 
-    await harness.client.send(new ModifyWorkspacePropertiesCommand({ WorkspaceId: id, WorkspaceProperties: { ComputeTypeName: "POWERPRO" } }));
+    await harness.client.send(
+      new ModifyWorkspacePropertiesCommand({ WorkspaceId: id, WorkspaceProperties: { ComputeTypeName: "POWERPRO" } }),
+    );
     await ticks.fire();
     harness.advance(PENDING_MS / 2);
     await ticks.fire();
@@ -87,9 +89,11 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
 
   it("takes a WorkSpace created through the gateway as PENDING until AWS shows it, for a grace period at most", async () => {
     const create = async () => {
-      const output = await harness.client.send(new CreateWorkspacesCommand({
-        Workspaces: [{ DirectoryId: ENG, UserName: uniqueUser("watch"), BundleId: BUNDLES.standard }],
-      }));
+      const output = await harness.client.send(
+        new CreateWorkspacesCommand({
+          Workspaces: [{ DirectoryId: ENG, UserName: uniqueUser("watch"), BundleId: BUNDLES.standard }],
+        }),
+      );
       return camelCase(output.PendingRequests![0]!);
     };
     const shown = await create();
@@ -101,7 +105,11 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
     const ids = [shown.workspaceId!, hidden.workspaceId!];
     const { events, listener } = collect();
     const unwatch = watch.watch(ids, listener);
-    assert.deepEqual(events, ids.map((id) => `${id} PENDING`), "known at once, from the create result");
+    assert.deepEqual(
+      events,
+      ids.map((id) => `${id} PENDING`),
+      "known at once, from the create result",
+    );
     await ticks.fire();
     assert.equal(events.length, 2, "AWS does not show them yet, and that is no news");
 
@@ -126,7 +134,9 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
     const unwatch = watch.watch([UNKNOWN_WORKSPACE, id], listener);
     await received(events, 2);
     assert.deepEqual(events, [`${UNKNOWN_WORKSPACE} gone`, `${id} AVAILABLE`]);
-    await harness.client.send(new ModifyWorkspacePropertiesCommand({ WorkspaceId: id, WorkspaceProperties: { RootVolumeSizeGib: 175, UserVolumeSizeGib: 100 } }));
+    await harness.client.send(
+      new ModifyWorkspacePropertiesCommand({ WorkspaceId: id, WorkspaceProperties: { RootVolumeSizeGib: 175, UserVolumeSizeGib: 100 } }),
+    );
     await ticks.fire();
     assert.equal(events.length, 3);
     assert.match(events[2]!, new RegExp(`^${id} UPDATING ROOT_VOLUME:UPDATE_INITIATED USER_VOLUME:UPDATE_INITIATED$`));
@@ -143,7 +153,9 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
     const { events, listener } = collect();
     const unwatch = watch.watch([id], listener);
     await received(events, 1);
-    await harness.client.send(new ModifyWorkspacePropertiesCommand({ WorkspaceId: id, WorkspaceProperties: { ComputeTypeName: "PERFORMANCE" } }));
+    await harness.client.send(
+      new ModifyWorkspacePropertiesCommand({ WorkspaceId: id, WorkspaceProperties: { ComputeTypeName: "PERFORMANCE" } }),
+    );
     harness.emulator.settings.throttleRate = 1;
     harness.emulator.resetStats();
     await ticks.fire();
@@ -163,11 +175,22 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
       const { events, listener } = collect();
       // Each watches 10 to 30 of the 30, so only their union is the same.
       const watched = workspaces.slice(i % 21);
-      return { events, watched, unwatch: watch.watch(watched.map((w) => w.WorkspaceId!), listener) };
+      return {
+        events,
+        watched,
+        unwatch: watch.watch(
+          watched.map((w) => w.WorkspaceId!),
+          listener,
+        ),
+      };
     });
     await Promise.all(listeners.map(({ events, watched }) => received(events, watched.length)));
     assert.equal(describeCalls(), 2, "IDs that arrived together are fetched together");
-    for (const { events, watched } of listeners) assert.deepEqual(events, watched.map((w) => `${w.WorkspaceId} ${w.State}`));
+    for (const { events, watched } of listeners)
+      assert.deepEqual(
+        events,
+        watched.map((w) => `${w.WorkspaceId} ${w.State}`),
+      );
 
     harness.emulator.resetStats();
     for (let tick = 1; tick <= 3; tick++) {
@@ -211,9 +234,17 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
     const stream = watch.stream([UNKNOWN_WORKSPACE, id, id]);
     assert.equal(watch.status.subscriptions, 0, "nothing is watched before the first read");
     const first = [(await stream.next()).value, (await stream.next()).value] as WatchEvent[];
-    assert.deepEqual(first.map((e) => [e.workspaceId, e.workspace?.state ?? null]), [[UNKNOWN_WORKSPACE, null], [id, workspace.State]]);
+    assert.deepEqual(
+      first.map((e) => [e.workspaceId, e.workspace?.state ?? null]),
+      [
+        [UNKNOWN_WORKSPACE, null],
+        [id, workspace.State],
+      ],
+    );
 
-    await harness.client.send(new ModifyWorkspacePropertiesCommand({ WorkspaceId: id, WorkspaceProperties: { ComputeTypeName: "POWERPRO" } }));
+    await harness.client.send(
+      new ModifyWorkspacePropertiesCommand({ WorkspaceId: id, WorkspaceProperties: { ComputeTypeName: "POWERPRO" } }),
+    );
     await ticks.fire();
     harness.advance(PENDING_MS / 2);
     await ticks.fire();

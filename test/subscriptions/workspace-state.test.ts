@@ -3,13 +3,20 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { CreateWorkspacesCommand } from "@aws-sdk/client-workspaces";
-import { CreateWorkspacesDocument, ModifyWorkspacePropertiesDocument, MutatedWorkspaceDocument, WorkspaceStateChangedDocument } from "../generated/graphql.ts";
-import type {
-  WorkspacePropertiesInput, WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables,
-} from "../generated/graphql.ts";
-import { globalId, startClockedGateway } from "../gateway/fixture.ts";
 import type { ClockedGateway } from "../gateway/fixture.ts";
-import { BUNDLES, ENG, SeededPool, UNKNOWN_WORKSPACE, WORKSPACE_ID, dataOf, narrow, uniqueUser } from "../mutations/helpers.ts";
+import { globalId, startClockedGateway } from "../gateway/fixture.ts";
+import type {
+  WorkspacePropertiesInput,
+  WorkspaceStateChangedSubscription,
+  WorkspaceStateChangedSubscriptionVariables,
+} from "../generated/graphql.ts";
+import {
+  CreateWorkspacesDocument,
+  ModifyWorkspacePropertiesDocument,
+  MutatedWorkspaceDocument,
+  WorkspaceStateChangedDocument,
+} from "../generated/graphql.ts";
+import { BUNDLES, dataOf, ENG, narrow, SeededPool, UNKNOWN_WORKSPACE, uniqueUser, WORKSPACE_ID } from "../mutations/helpers.ts";
 import { ManualTicks, TIMEOUT_MS } from "./helpers.ts";
 import { SseSubscription } from "./sse.ts";
 
@@ -33,16 +40,22 @@ describe("workspaceStateChanged over SSE", { timeout: TIMEOUT_MS }, () => {
   const open: Subscription[] = [];
   const subscribe = async (workspaceIds: string[], method: "POST" | "GET" = "POST") => {
     const subscription = await SseSubscription.open<WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables>(
-      gateway.url, WorkspaceStateChangedDocument, { workspaceIds }, method);
+      gateway.url,
+      WorkspaceStateChangedDocument,
+      { workspaceIds },
+      method,
+    );
     open.push(subscription);
     return subscription;
   };
   const next = async (subscription: Subscription) => summary(await subscription.nextData());
   const describeCalls = () => gateway.emulator.stats().requests.DescribeWorkspaces ?? 0;
   const modify = async (workspaceId: string, workspaceProperties: WorkspacePropertiesInput) => {
-    const result = dataOf(await gateway.execute(ModifyWorkspacePropertiesDocument, {
-      input: { modifications: [{ workspaceId, workspaceProperties }] },
-    })).modifyWorkspaceProperties;
+    const result = dataOf(
+      await gateway.execute(ModifyWorkspacePropertiesDocument, {
+        input: { modifications: [{ workspaceId, workspaceProperties }] },
+      }),
+    ).modifyWorkspaceProperties;
     narrow(narrow(result, "ModifyWorkspacePropertiesPayload").results[0], "ModifyWorkspacePropertiesSuccess");
   };
 
@@ -59,9 +72,11 @@ describe("workspaceStateChanged over SSE", { timeout: TIMEOUT_MS }, () => {
   });
 
   it("streams a WorkSpace created through the gateway: PENDING at once, although AWS does not show it yet, then AVAILABLE", async () => {
-    const created = dataOf(await gateway.execute(CreateWorkspacesDocument, {
-      input: { workspaces: [{ directoryId: ENG, userName: uniqueUser("sse"), bundleId: BUNDLES.standard }] },
-    })).createWorkspaces;
+    const created = dataOf(
+      await gateway.execute(CreateWorkspacesDocument, {
+        input: { workspaces: [{ directoryId: ENG, userName: uniqueUser("sse"), bundleId: BUNDLES.standard }] },
+      }),
+    ).createWorkspaces;
     const { workspaceId } = narrow(narrow(created, "CreateWorkspacesPayload").results[0], "Workspace");
     assert.match(workspaceId, WORKSPACE_ID);
     assert.equal(dataOf(await gateway.execute(MutatedWorkspaceDocument, { workspaceId })).workspace, null, "AWS does not show it yet");
@@ -87,9 +102,11 @@ describe("workspaceStateChanged over SSE", { timeout: TIMEOUT_MS }, () => {
   });
 
   it("ends a WorkSpace created elsewhere, which AWS does not show yet, as not found", async () => {
-    const output = await gateway.client.send(new CreateWorkspacesCommand({
-      Workspaces: [{ DirectoryId: ENG, UserName: uniqueUser("elsewhere"), BundleId: BUNDLES.standard }],
-    }));
+    const output = await gateway.client.send(
+      new CreateWorkspacesCommand({
+        Workspaces: [{ DirectoryId: ENG, UserName: uniqueUser("elsewhere"), BundleId: BUNDLES.standard }],
+      }),
+    );
     const workspaceId = output.PendingRequests![0]!.WorkspaceId!;
     const subscription = await subscribe([workspaceId]);
     assert.equal(await next(subscription), `${workspaceId} NOT_FOUND`);
@@ -147,7 +164,10 @@ describe("workspaceStateChanged over SSE", { timeout: TIMEOUT_MS }, () => {
     await first.nextData();
     gateway.emulator.resetStats();
     const second = await subscribe([b.WorkspaceId!, a.WorkspaceId!, b.WorkspaceId!]);
-    assert.deepEqual([await next(second), await next(second)].sort(), [`${a.WorkspaceId} ${a.State}`, `${b.WorkspaceId} ${b.State}`].sort());
+    assert.deepEqual(
+      [await next(second), await next(second)].sort(),
+      [`${a.WorkspaceId} ${a.State}`, `${b.WorkspaceId} ${b.State}`].sort(),
+    );
     assert.equal(describeCalls(), 0);
     const third = await subscribe([a.WorkspaceId!, c.WorkspaceId!]);
     assert.deepEqual([await next(third), await next(third)].sort(), [`${a.WorkspaceId} ${a.State}`, `${c.WorkspaceId} ${c.State}`].sort());
@@ -171,8 +191,10 @@ describe("workspaceStateChanged over SSE", { timeout: TIMEOUT_MS }, () => {
       const subscription = await subscribe(workspaceIds);
       const result = await subscription.next();
       assert.notEqual(result, "complete");
-      assert.deepEqual((result as Exclude<typeof result, "complete">).errors?.map((e) => ({ message: e.message, ...e.extensions })),
-        [{ message, field, rule, code: "VALIDATION" }]);
+      assert.deepEqual(
+        (result as Exclude<typeof result, "complete">).errors?.map((e) => ({ message: e.message, ...e.extensions })),
+        [{ message, field, rule, code: "VALIDATION" }],
+      );
       assert.equal(await subscription.next(), "complete");
     }
     assert.equal(describeCalls(), 0);

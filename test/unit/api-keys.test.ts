@@ -130,7 +130,16 @@ describe("createAuthenticator", () => {
     assert.deepEqual(scopesOf(await auth.authenticate(`Bearer ${READER}`)), ["read"]);
     assert.deepEqual(scopesOf(await auth.authenticate(`bearer ${WRITER}`)), ["read", "write"]);
     assert.deepEqual(scopesOf(await auth.authenticate(`BEARER   ${WRITER}`)), ["read", "write"]);
-    for (const header of [null, "", READER, `Basic ${READER}`, `Bearer ${READER}x`, `Bearer ${READER} extra`, "Bearer ", `Token ${READER}`]) {
+    for (const header of [
+      null,
+      "",
+      READER,
+      `Basic ${READER}`,
+      `Bearer ${READER}x`,
+      `Bearer ${READER} extra`,
+      "Bearer ",
+      `Token ${READER}`,
+    ]) {
       assert.equal(await auth.authenticate(header), undefined, JSON.stringify(header));
     }
   });

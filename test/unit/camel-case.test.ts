@@ -26,14 +26,16 @@ describe("camelCase", () => {
 
 describe("camelCasePath and pascalCase", () => {
   it("turns AWS member paths into the GraphQL paths clients wrote", () => {
-    assert.equal(camelCasePath("Workspaces[3].WorkspaceProperties.RunningModeAutoStopTimeoutInMinutes"),
-      "workspaces[3].workspaceProperties.runningModeAutoStopTimeoutInMinutes");
+    assert.equal(
+      camelCasePath("Workspaces[3].WorkspaceProperties.RunningModeAutoStopTimeoutInMinutes"),
+      "workspaces[3].workspaceProperties.runningModeAutoStopTimeoutInMinutes",
+    );
   });
 
   it("turns GraphQL input into AWS members, GraphQL's nulls meaning absent", () => {
-    assert.deepEqual(
-      pascalCase({ directoryId: "d-1234567890", volumeEncryptionKey: null, tags: [{ key: "team", value: null }] }),
-      { DirectoryId: "d-1234567890", Tags: [{ Key: "team" }] },
-    );
+    assert.deepEqual(pascalCase({ directoryId: "d-1234567890", volumeEncryptionKey: null, tags: [{ key: "team", value: null }] }), {
+      DirectoryId: "d-1234567890",
+      Tags: [{ Key: "team" }],
+    });
   });
 });

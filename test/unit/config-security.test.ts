@@ -6,7 +6,11 @@ import { loadConfig } from "../../src/config.ts";
 
 const KEY = "prod_key_5Vb8Nc2Mx7Lz1Qa4";
 const KEYS = `${KEY}:read+write`;
-const JWT = { JWT_JWKS_URL: "https://issuer.example.com/.well-known/jwks.json", JWT_ISSUER: "https://issuer.example.com/", JWT_AUDIENCE: "workspaces-gateway" };
+const JWT = {
+  JWT_JWKS_URL: "https://issuer.example.com/.well-known/jwks.json",
+  JWT_ISSUER: "https://issuer.example.com/",
+  JWT_AUDIENCE: "workspaces-gateway",
+};
 
 describe("loadConfig: authentication in production", () => {
   it("refuses to start in production without API keys or a JWT issuer", () => {
@@ -28,7 +32,11 @@ describe("loadConfig: authentication in production", () => {
 
   it("refuses a GATEWAY_ALLOW_OPEN that is not a boolean", () => {
     for (const value of ["yes", "TRUE", "on", " true"]) {
-      assert.throws(() => loadConfig({ NODE_ENV: "production", GATEWAY_ALLOW_OPEN: value }), /GATEWAY_ALLOW_OPEN must be true or false/, value);
+      assert.throws(
+        () => loadConfig({ NODE_ENV: "production", GATEWAY_ALLOW_OPEN: value }),
+        /GATEWAY_ALLOW_OPEN must be true or false/,
+        value,
+      );
     }
   });
 

@@ -91,7 +91,11 @@ describe("IdempotencyStore", () => {
     const store = new IdempotencyStore<string>(2);
     await store.run("alice", "k", INPUT, async () => "alice's", keepAll);
     for (const key of ["1", "2", "3", "4"]) await store.run("mallory", key, INPUT, async () => "noise", keepAll);
-    assert.deepEqual(await store.run("alice", "k", INPUT, async () => "again", keepAll), { kind: "result", result: "alice's", replayed: true });
+    assert.deepEqual(await store.run("alice", "k", INPUT, async () => "again", keepAll), {
+      kind: "result",
+      result: "alice's",
+      replayed: true,
+    });
   });
 
   it("holds at most `capacity` results in all, taking them from the least recently active callers first", async () => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CursorPosition } from "../../src/aws/cursor.ts";
-import { sliceOf } from "../../src/aws/pagination.ts";
 import type { AwsPage } from "../../src/aws/pagination.ts";
+import { sliceOf } from "../../src/aws/pagination.ts";
 
 /** A fake upstream of `total` numbered items in pages of `size`, that (like AWS) gives a token after a full page. */
 function upstream(total: number, size: number) {
@@ -23,7 +23,10 @@ describe("sliceOf", () => {
   it("takes first items from one page and knows more follow without another call", async () => {
     const { calls, fetchPage } = upstream(60, 25);
     const slice = await sliceOf(fetchPage, 10, null, cursorOf);
-    assert.deepEqual(slice.edges.map((e) => e.node), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      slice.edges.map((e) => e.node),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
     assert.equal(await slice.hasNextPage, true);
     assert.equal(calls.length, 1);
   });
@@ -41,7 +44,11 @@ describe("sliceOf", () => {
     const all = await sliceOf(fetchPage, 60, null, cursorOf);
     for (const k of [0, 5, 23, 24, 25, 48, 58]) {
       const rest = await sliceOf(fetchPage, 60, positionOf(all.edges[k]!.cursor), cursorOf);
-      assert.deepEqual(rest.edges.map((e) => e.node), all.edges.slice(k + 1).map((e) => e.node), `after edge ${k}`);
+      assert.deepEqual(
+        rest.edges.map((e) => e.node),
+        all.edges.slice(k + 1).map((e) => e.node),
+        `after edge ${k}`,
+      );
     }
   });
 

@@ -3,12 +3,12 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { Kind, parse } from "graphql";
 import type { DocumentNode, FragmentDefinitionNode, OperationDefinitionNode } from "graphql";
-import { operationCost } from "../../src/http/query-cost.ts";
-import { countOf, depthOf } from "../../src/http/query-limits.ts";
+import { Kind, parse } from "graphql";
 import { CONNECTION_SIZE } from "../../src/aws/session.ts";
 import { loadConfig } from "../../src/config.ts";
+import { operationCost } from "../../src/http/query-cost.ts";
+import { countOf, depthOf } from "../../src/http/query-limits.ts";
 import { schema } from "../../src/schema/index.ts";
 
 function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
@@ -26,7 +26,14 @@ function depth(source: string): number {
 }
 
 function cost(source: string, variables?: Record<string, unknown>, operationName?: string): number {
-  return operationCost({ schema, document: parse(source), variables, operationName, defaultPageSize: CONNECTION_SIZE.default, callWeight: 0 });
+  return operationCost({
+    schema,
+    document: parse(source),
+    variables,
+    operationName,
+    defaultPageSize: CONNECTION_SIZE.default,
+    callWeight: 0,
+  });
 }
 
 /**
@@ -35,7 +42,10 @@ function cost(source: string, variables?: Record<string, unknown>, operationName
  */
 function fragmentFanOut(width: number, levels: number): string {
   let source = "query Fan { ...F0 }\n";
-  for (let i = 0; i < levels; i++) source += `fragment F${i} on Query { ${Array(width).fill(`...F${i + 1}`).join(" ")} }\n`;
+  for (let i = 0; i < levels; i++)
+    source += `fragment F${i} on Query { ${Array(width)
+      .fill(`...F${i + 1}`)
+      .join(" ")} }\n`;
   return `${source}fragment F${levels} on Query { workspaces(first: 1) { edges { node { workspaceId } } } }\n`;
 }
 
@@ -106,7 +116,7 @@ describe("countOf", () => {
     assert.deepEqual(countOf(parse("{ x: a y: a { z: c } }")).aliases, 3);
     assert.equal(countOf(parse("query { ...F } fragment F on Query { p: a q: b }")).aliases, 2);
     assert.equal(countOf(parse("{ ... on Query { p: a } }")).aliases, 1);
-    assert.equal(countOf(parse("{ a(alias: \"x: y\") }")).aliases, 0, "an argument value is not an alias");
+    assert.equal(countOf(parse('{ a(alias: "x: y") }')).aliases, 0, "an argument value is not an alias");
   });
 
   it("counts directives on fields, fragments, spreads, operations and variables", () => {
@@ -155,7 +165,8 @@ describe("operationCost", () => {
   it("uses a variable's default value when the request leaves the variable out", () => {
     const source = `query ($n: Int = 100) { workspaces(first: $n) { ${WORKSPACE_PAGE} } }`;
     assert.equal(cost(source, {}), 1 + 100 * 3);
-    const nested = "query ($n: Int = 100) { bundles(first: $n) { edges { node { workspaces(first: $n) { edges { node { workspaceId } } } } } } }";
+    const nested =
+      "query ($n: Int = 100) { bundles(first: $n) { edges { node { workspaces(first: $n) { edges { node { workspaceId } } } } } } }";
     assert.ok(cost(nested, {}) > loadConfig({}).limits.cost, `cost ${cost(nested, {})} with first defaulting to 100 twice`);
   });
 
@@ -195,7 +206,7 @@ describe("operationCost", () => {
   });
 
   it("terminates on a fragment cycle", () => {
-    assert.equal(cost("query { ...A } fragment A on Query { workspace(workspaceId: \"x\") { workspaceId } ...A }"), 2);
+    assert.equal(cost('query { ...A } fragment A on Query { workspace(workspaceId: "x") { workspaceId } ...A }'), 2);
   });
 
   it("prices mutations with their input lists as written", () => {
@@ -220,7 +231,13 @@ describe("operationCost", () => {
     const dashboard = dashboardQuery();
     const limit = loadConfig({}).limits.cost;
     for (const variables of [undefined, {}, { first: 10 }, { first: 100 }]) {
-      const found = operationCost({ schema, document: parse(dashboard), variables, defaultPageSize: CONNECTION_SIZE.default, callWeight: 100 });
+      const found = operationCost({
+        schema,
+        document: parse(dashboard),
+        variables,
+        defaultPageSize: CONNECTION_SIZE.default,
+        callWeight: 100,
+      });
       assert.ok(found > 0 && found < limit, `dashboard cost ${found} with ${JSON.stringify(variables)}`);
     }
   });

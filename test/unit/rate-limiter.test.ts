@@ -1,7 +1,7 @@
 // The process-wide token bucket in front of AWS, on a fake clock moved together with node:test's mocked setTimeout.
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
 import type { TestContext } from "node:test";
+import { describe, it } from "node:test";
 import { RateLimiter } from "../../src/aws/rate-limiter.ts";
 
 /** Lets promise callbacks run (setImmediate is not mocked). */
@@ -70,7 +70,10 @@ describe("RateLimiter", () => {
     assert.equal(takes[4]!.settled, false);
     await time.advance(1);
     assert.deepEqual(log, ["a", "b", "c", "d", "e"]);
-    assert.deepEqual(takes.map((take) => take.at! - takes[0]!.at!), [0, 0, 0, 100, 200]);
+    assert.deepEqual(
+      takes.map((take) => take.at! - takes[0]!.at!),
+      [0, 0, 0, 100, 200],
+    );
     assert.equal(queueOf(limiter).length, 0);
   });
 
@@ -98,7 +101,10 @@ describe("RateLimiter", () => {
     await flush();
     for (let i = 0; i < 12; i++) await time.advance(50);
     assert.deepEqual(log, names);
-    assert.deepEqual(takes.map((take) => take.at! - takes[0]!.at!), names.map((_, i) => i * 50));
+    assert.deepEqual(
+      takes.map((take) => take.at! - takes[0]!.at!),
+      names.map((_, i) => i * 50),
+    );
   });
 
   it("queues a newcomer behind waiters even when a token is available", async (t) => {

@@ -47,7 +47,7 @@ describe("SharedReads", () => {
     calls[0]!.resolve(result);
     const results = await Promise.all(callers);
     for (const value of results) assert.equal(value, result, "the very same result object");
-    assert.equal(await coalescedCount("SharedOp") - before, 2, "two reads joined the first");
+    assert.equal((await coalescedCount("SharedOp")) - before, 2, "two reads joined the first");
   });
 
   it("starts a fresh read (one after a write) afresh, and lets later readers join it rather than the older call", async () => {

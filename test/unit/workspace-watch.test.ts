@@ -26,19 +26,29 @@ describe("watchedFingerprint", () => {
     const { modificationStates: _, ...withoutModifications } = workspace;
     assert.equal(watchedFingerprint({ ...workspace, ipAddress: "10.0.0.2", errorMessage: "x" }), watchedFingerprint(workspace));
     assert.equal(watchedFingerprint(withoutModifications), watchedFingerprint(workspace));
-    assert.equal(watchedFingerprint({ ...workspace, workspaceProperties: { ...workspace.workspaceProperties, runningModeAutoStopTimeoutInMinutes: undefined } }),
-      watchedFingerprint(workspace));
+    assert.equal(
+      watchedFingerprint({
+        ...workspace,
+        workspaceProperties: { ...workspace.workspaceProperties, runningModeAutoStopTimeoutInMinutes: undefined },
+      }),
+      watchedFingerprint(workspace),
+    );
   });
 
   it("changes with the state, a modification state or a property", () => {
-    const fingerprints = ([
-      workspace,
-      { ...workspace, state: "UPDATING" },
-      { ...workspace, state: "UPDATING", modificationStates: [{ resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" }] },
-      { ...workspace, state: "UPDATING", modificationStates: [{ resource: "COMPUTE_TYPE", state: "UPDATE_IN_PROGRESS" }] },
-      { ...workspace, workspaceProperties: { ...workspace.workspaceProperties, computeTypeName: "POWERPRO" } },
-      { ...workspace, workspaceProperties: { ...workspace.workspaceProperties, runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 60 } },
-    ] as WorkspaceShape[]).map(watchedFingerprint);
+    const fingerprints = (
+      [
+        workspace,
+        { ...workspace, state: "UPDATING" },
+        { ...workspace, state: "UPDATING", modificationStates: [{ resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" }] },
+        { ...workspace, state: "UPDATING", modificationStates: [{ resource: "COMPUTE_TYPE", state: "UPDATE_IN_PROGRESS" }] },
+        { ...workspace, workspaceProperties: { ...workspace.workspaceProperties, computeTypeName: "POWERPRO" } },
+        {
+          ...workspace,
+          workspaceProperties: { ...workspace.workspaceProperties, runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 60 },
+        },
+      ] as WorkspaceShape[]
+    ).map(watchedFingerprint);
     assert.equal(new Set(fingerprints).size, fingerprints.length);
   });
 });
