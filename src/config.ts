@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { ApiKey } from "./auth/api-keys.ts";
 import { parseApiKeys } from "./auth/api-keys.ts";
-import { DEFAULT_CALL_POLICY } from "./aws/client.ts";
+import { DEFAULT_CALL_POLICY } from "./aws/upstream.ts";
 import type { EmulatorSettings } from "./emulator/settings.ts";
 import { parseSettings } from "./emulator/settings.ts";
 
@@ -21,7 +21,7 @@ export interface QueryLimits {
   aliases: number;
   tokens: number;
   directives: number;
-  /** Each field costs 1; a connection's `first` (or the ID count of a list lookup) multiplies what is under it. */
+  /** The AWS calls one request (all its operations) could cause at most, from the costs declared in the schema. */
   cost: number;
   /** Operations in one batched request (a JSON array body). */
   batch: number;
@@ -97,6 +97,8 @@ function jwtSettings(env: NodeJS.ProcessEnv): JwtSettings | undefined {
 }
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+const NODE_ENVS = ["production", "development", "test"] as const;
+const MIN_CURSOR_SECRET_BYTES = 32;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const backend = env.WORKSPACES_BACKEND ?? "emulator";
@@ -106,7 +108,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (backend === "aws" && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
     throw new Error("WORKSPACES_BACKEND=aws needs AWS_REGION (and credentials from the default chain)");
   }
-  const production = env.NODE_ENV === "production";
+  const nodeEnv = env.NODE_ENV || "development";
+  if (!NODE_ENVS.includes(nodeEnv as (typeof NODE_ENVS)[number])) {
+    throw new Error(`NODE_ENV must be one of ${NODE_ENVS.join(", ")}, got "${nodeEnv}"`);
+  }
+  const production = nodeEnv === "production";
+  // Cursors signed with a short key can be forged by guessing it.
+  if (production && env.CURSOR_SECRET && Buffer.byteLength(env.CURSOR_SECRET) < MIN_CURSOR_SECRET_BYTES) {
+    throw new Error(`CURSOR_SECRET must be at least ${MIN_CURSOR_SECRET_BYTES} bytes in production (e.g. openssl rand -hex 32)`);
+  }
   const apiKeys = parseApiKeys(env.GATEWAY_API_KEYS ?? "");
   const jwt = jwtSettings(env);
   if (production && apiKeys.length === 0 && !jwt && !flag(env, "GATEWAY_ALLOW_OPEN", false)) {
@@ -136,7 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       aliases: integer(env, "MAX_ALIASES", 20, 10_000),
       tokens: integer(env, "MAX_TOKENS", 3_000, 1_000_000, 1),
       directives: integer(env, "MAX_DIRECTIVES", 20, 10_000),
-      cost: integer(env, "MAX_COST", 10_000, 100_000_000, 1),
+      cost: integer(env, "MAX_COST", 100, 100_000, 1),
       batch: integer(env, "MAX_BATCH", 10, 1_000, 1),
       bodyBytes: integer(env, "MAX_BODY_BYTES", 256 * 1024, 100 * 1024 * 1024, 1),
     },

@@ -69,7 +69,7 @@ export interface Violation {
 
 const INVALID = FAILED_REQUEST_CODES.invalidParameter;
 
-function violation(field: string, rule: string, message: string, code: string = INVALID): Violation {
+export function violation(field: string, rule: string, message: string, code: string = INVALID): Violation {
   return { field, rule, detail: message, message: `${field}: ${message}`, code };
 }
 
@@ -220,11 +220,22 @@ export function checkWorkspaceRequestShape(request: WorkspaceRequest, field: str
   ];
 }
 
+/** Volume sizes, where given, are whole positive GiB. */
+function checkVolumeSizes(properties: WorkspaceProperties, field: string): Violation[] {
+  return (["RootVolumeSizeGib", "UserVolumeSizeGib"] as const).flatMap((member) => {
+    const size = properties[member];
+    return size !== undefined && (!Number.isInteger(size) || size <= 0)
+      ? [violation(`${field}.${member}`, "range", "must be a positive integer")]
+      : [];
+  });
+}
+
 /** What AWS refuses item by item in CreateWorkspaces, answering it in FailedRequests. */
 export function checkWorkspaceRequestRules(request: WorkspaceRequest, field: string): Violation[] {
   const violations: Violation[] = [];
   const properties = request.WorkspaceProperties;
   if (properties) {
+    violations.push(...checkVolumeSizes(properties, `${field}.WorkspaceProperties`));
     violations.push(...checkRunningMode(properties, properties.RunningMode ?? RunningMode.ALWAYS_ON, `${field}.WorkspaceProperties`));
   }
   const encrypted = request.RootVolumeEncryptionEnabled === true || request.UserVolumeEncryptionEnabled === true;
@@ -256,17 +267,15 @@ export function validateModifyWorkspaceProperties(request: ModifyWorkspaceProper
     return [...violations, violation("WorkspaceProperties", "required", "is required")];
   }
   const field = "WorkspaceProperties";
+  if (Object.values(properties).every((value) => value === undefined)) {
+    violations.push(violation(field, "required", "must change at least one property"));
+  }
   violations.push(...checkPropertyEnums(properties, field));
   const changesVolume = properties.RootVolumeSizeGib !== undefined || properties.UserVolumeSizeGib !== undefined;
   if (changesVolume && properties.ComputeTypeName !== undefined) {
     violations.push(violation(field, "computeOrVolume", "ComputeTypeName and volume sizes cannot be changed in the same call"));
   }
-  for (const member of ["RootVolumeSizeGib", "UserVolumeSizeGib"] as const) {
-    const size = properties[member];
-    if (size !== undefined && (!Number.isInteger(size) || size <= 0)) {
-      violations.push(violation(`${field}.${member}`, "range", "must be a positive integer"));
-    }
-  }
+  violations.push(...checkVolumeSizes(properties, field));
   if (
     properties.RootVolumeSizeGib !== undefined &&
     properties.UserVolumeSizeGib !== undefined &&

@@ -1,21 +1,20 @@
-// The gateway: graphql-yoga over the schema, one AWS client per process, a session of loaders per request.
-
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+// The gateway: graphql-yoga over the schema, one upstream to AWS per process, a session of loaders per request.
+import type { Server } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import { useExtendContextValuePerExecuteSubscriptionEvent } from "@envelop/execute-subscription-event";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import type { Plugin } from "graphql-yoga";
 import { createYoga } from "graphql-yoga";
 import { createAuthenticator } from "./auth/authenticator.ts";
-import { BundleCache } from "./aws/bundles.ts";
-import { createWorkspacesClient } from "./aws/client.ts";
+import { createBundleCache } from "./aws/bundles.ts";
 import { IdempotencyStore } from "./aws/idempotency.ts";
 import { registry } from "./aws/metrics.ts";
 import { AwsReadiness } from "./aws/readiness.ts";
-import type { UpstreamOptions } from "./aws/session.ts";
-import { AwsSession, CONNECTION_SIZE } from "./aws/session.ts";
+import type { Services } from "./aws/session.ts";
+import { AwsSession } from "./aws/session.ts";
+import { Upstream } from "./aws/upstream.ts";
 import { WorkspaceWatch } from "./aws/workspace-watch.ts";
 import type { GatewayConfig } from "./config.ts";
 import { loadConfig } from "./config.ts";
@@ -24,12 +23,14 @@ import { startEmulator } from "./emulator/index.ts";
 import { principalOf, useAuthentication } from "./http/authentication.ts";
 import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
+import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryCost } from "./http/query-cost.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { alreadyLogged, logRequests, useRequestRecord } from "./http/request-log.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
 import type { GatewayContext } from "./schema/builder.ts";
+import { maskError } from "./schema/failures.ts";
 import { schema } from "./schema/index.ts";
 
 const DEFAULT_QUERY = `# The WorkSpaces dashboard: a page of WorkSpaces with their bundles, in 2 AWS calls (1 once bundles are cached).
@@ -55,13 +56,16 @@ query Dashboard($first: Int = 10, $after: String) {
 }
 `;
 
-/** What one AWS call made by a list field adds to a query's cost: MAX_COST allows about 100 of them. */
-const AWS_CALL_COST = 100;
-
 export type HandlerSettings = Pick<
   GatewayConfig,
   "apiKeys" | "jwt" | "graphiql" | "introspection" | "corsOrigins" | "limits" | "deadlineMs" | "logLevel"
 >;
+
+/** What the handler needs beyond the schema: /ready's state (absent in handlers that serve no probes). */
+export interface HandlerProbes {
+  draining(): boolean;
+  awsReady(): Promise<boolean>;
+}
 
 /** Mutations cannot be sent by GET, so only other methods need proof that a page did not forge them. */
 function useCsrfPreventionForPosts(): Plugin {
@@ -73,9 +77,15 @@ function useCsrfPreventionForPosts(): Plugin {
   };
 }
 
-export function createGatewayHandler(upstream: UpstreamOptions, settings: HandlerSettings = loadConfig({}), logger?: Logger) {
+export function createGatewayHandler(
+  services: Services,
+  settings: HandlerSettings = loadConfig({}),
+  logger?: Logger,
+  probes?: HandlerProbes,
+) {
   const log = logger ?? createLogger(settings.logLevel);
   const { limits } = settings;
+  const sessionFor = (request: Request) => new AwsSession(services, { signal: request.signal, deadlineMs: settings.deadlineMs });
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -84,8 +94,8 @@ export function createGatewayHandler(upstream: UpstreamOptions, settings: Handle
     // GraphiQL's assets are served from the gateway itself, not a CDN: it works offline and behind firewalls. They
     // are loaded on the first page view (85 MB of memory a production gateway, without GraphiQL, never needs).
     renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
-    // Unexpected errors reach clients as "Unexpected error." whatever NODE_ENV says; typed GraphQL errors pass.
-    maskedErrors: { isDev: false },
+    // AWS's failures become their typed errors; anything else unexpected reads "Unexpected error." whatever NODE_ENV says.
+    maskedErrors: { isDev: false, maskError },
     logging: {
       debug: (...args) => log.debug(args),
       info: (...args) => log.info(args),
@@ -97,27 +107,30 @@ export function createGatewayHandler(upstream: UpstreamOptions, settings: Handle
     // No cross-origin access unless the allow-list names the origin.
     cors: settings.corsOrigins.length > 0 ? { origin: settings.corsOrigins, methods: ["GET", "POST"], credentials: false } : false,
     batching: { limit: limits.batch },
+    // Our body limit checks a declared Content-Length alone: yoga's counts every body as it streams (a tenth of the CPU).
     maxRequestBodySize: false,
     plugins: [
+      ...(probes ? [useReadiness(probes)] : []),
+      useMetrics(registry),
       useRequestRecord(log),
       useAuthentication(createAuthenticator(settings)),
       useBodyLimit(limits.bodyBytes),
       useCsrfPreventionForPosts(),
-      useClientErrors(),
+      useClientErrors({ hideSuggestions: !settings.introspection }),
       useQueryLimits(limits),
-      useQueryCost(limits.cost, CONNECTION_SIZE.default, AWS_CALL_COST),
+      useQueryCost(limits.cost),
       !settings.introspection && useDisableIntrospection(),
+      // Each event of a subscription runs with a session of its own: a deadline of its own, and loaders not stale.
+      useExtendContextValuePerExecuteSubscriptionEvent<GatewayContext>(({ args }) => ({
+        contextPartial: { aws: sessionFor((args.contextValue as { request: Request }).request) },
+      })),
     ],
-    context: ({ request }) => ({
-      principal: principalOf(request),
-      aws: new AwsSession(upstream, { signal: request.signal, deadlineMs: settings.deadlineMs }),
-    }),
+    context: ({ request }) => ({ principal: principalOf(request), aws: sessionFor(request) }),
   });
 }
 
 export interface RunningGateway {
   url: string;
-  client: WorkSpacesClient;
   /** The polling loop behind subscriptions. */
   watch: WorkspaceWatch;
   emulator?: RunningEmulator;
@@ -125,68 +138,39 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-async function connectUpstream(config: GatewayConfig): Promise<{ client: WorkSpacesClient; emulator?: RunningEmulator }> {
+async function connectUpstream(config: GatewayConfig): Promise<{ upstream: Upstream; emulator?: RunningEmulator }> {
   const policy = { maxAttempts: config.awsMaxAttempts, rateLimit: config.awsRateLimit };
   if (config.backend === "aws") {
     // Region, endpoint (AWS_ENDPOINT_URL_WORKSPACES) and credentials come from the SDK's standard chain.
-    return { client: createWorkspacesClient({}, policy) };
+    return { upstream: new Upstream({}, policy) };
   }
   const emulator = await startEmulator(config.emulator);
-  const client = createWorkspacesClient(
-    {
-      endpoint: emulator.url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
-    },
+  const upstream = new Upstream(
+    { endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" } },
     policy,
   );
-  return { client, emulator };
+  return { upstream, emulator };
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
-function sendJson(response: ServerResponse, status: number, body: unknown) {
-  response.writeHead(status, { "content-type": "application/json" });
-  response.end(JSON.stringify(body));
-}
-
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningGateway> {
-  const { client, emulator } = await connectUpstream(config);
+  const { upstream, emulator } = await connectUpstream(config);
   if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {
     logger.warn({ host: config.host }, "no authentication is configured and the gateway listens beyond localhost");
   }
-  const watch = new WorkspaceWatch(client, { intervalMs: config.watchPollMs });
-  const yoga = createGatewayHandler(
-    {
-      client,
-      bundleCache: new BundleCache(config.bundleCacheTtlMs),
-      cursorSecret: config.cursorSecret,
-      idempotency: new IdempotencyStore(),
-      watch,
-    },
-    config,
-    logger,
-  );
-  const readiness = new AwsReadiness(client);
-  let draining = false;
-  const route = async (request: IncomingMessage, response: ServerResponse) => {
-    const path = (request.url ?? "/").split("?")[0];
-    if (request.method === "GET" && path === "/metrics") {
-      response.writeHead(200, { "content-type": registry.contentType });
-      response.end(await registry.metrics());
-    } else if (request.method === "GET" && path === "/health") {
-      sendJson(response, 200, { status: "ok" });
-    } else if (request.method === "GET" && path === "/ready") {
-      if (draining) sendJson(response, 503, { status: "unavailable", reason: "shutting down" });
-      else if (await readiness.check()) sendJson(response, 200, { status: "ready" });
-      else sendJson(response, 503, { status: "unavailable", reason: "AWS WorkSpaces is not reachable" });
-    } else if (request.method === "GET" && path === "/") {
-      response.writeHead(302, { location: "/graphql" });
-      response.end();
-    } else {
-      yoga(request, response);
-    }
+  const watch = new WorkspaceWatch(upstream, { intervalMs: config.watchPollMs });
+  const services: Services = {
+    upstream,
+    bundleCache: createBundleCache(config.bundleCacheTtlMs),
+    cursorSecret: config.cursorSecret,
+    idempotency: new IdempotencyStore(),
+    watch,
+    clock: Date.now,
   };
+  const readiness = new AwsReadiness(upstream);
+  let draining = false;
+  const yoga = createGatewayHandler(services, config, logger, { draining: () => draining, awsReady: () => readiness.check() });
   const server: Server = createServer(
     {
       requestTimeout: config.requestTimeoutMs,
@@ -194,7 +178,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       // How often Node checks those timeouts; its default (30 s) would let a short timeout run long.
       connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),
     },
-    logRequests(logger, (request, response) => void route(request, response)),
+    logRequests(logger, (request, response) => {
+      if (request.method === "GET" && request.url === "/") {
+        response.writeHead(302, { location: "/graphql" }).end();
+      } else {
+        void yoga(request, response);
+      }
+    }),
   );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -203,7 +193,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/graphql`,
-    client,
     watch,
     emulator,
     close: async () => {
@@ -219,7 +208,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       await closed;
       clearInterval(idle);
       clearTimeout(deadline);
-      client.destroy();
+      upstream.destroy();
       await emulator?.close();
     },
   };

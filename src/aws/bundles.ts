@@ -1,14 +1,17 @@
 // Bundles from AWS: they change rarely, so found bundles are cached across requests for a TTL.
 
-import type { DescribeWorkspaceBundlesRequest, WorkSpacesClient, WorkspaceBundle } from "@aws-sdk/client-workspaces";
+import type { DescribeWorkspaceBundlesRequest, WorkspaceBundle } from "@aws-sdk/client-workspaces";
 import { DescribeWorkspaceBundlesCommand } from "@aws-sdk/client-workspaces";
 import DataLoader from "dataloader";
+import { LRUCache } from "lru-cache";
 import { BUNDLE_ID_PATTERN, ID_LIST_SIZE } from "../constraints.ts";
 import type { CamelCase } from "./camel-case.ts";
 import { camelCase } from "./camel-case.ts";
-import { sendRead } from "./client.ts";
 import { loaderBatchSize } from "./metrics.ts";
 import type { AwsPage } from "./pagination.ts";
+import { listingSlice } from "./pagination.ts";
+import type { AwsSession } from "./session.ts";
+import type { Upstream } from "./upstream.ts";
 
 export type BundleShape = CamelCase<WorkspaceBundle>;
 
@@ -16,65 +19,58 @@ export type BundleOwner = "AMAZON" | "ACCOUNT";
 
 export type BundlesFilter = { bundleIds: string[] } | { owner: BundleOwner };
 
+/** Found bundles by ID; null when caching is off (a TTL of 0). */
+export type BundleCache = LRUCache<string, BundleShape> | null;
+
+/** An account holds at most a few thousand bundles; the bound only keeps a misbehaving upstream from growing the heap. */
+export function createBundleCache(ttlMs: number, clock: () => number = Date.now): BundleCache {
+  // ttlResolution 0: read the clock on every lookup, so a test's clock moved by hand is seen at once.
+  return ttlMs > 0 ? new LRUCache({ max: 10_000, ttl: ttlMs, ttlResolution: 0, perf: { now: clock } }) : null;
+}
+
 export function describeBundlesRequest(filter: BundlesFilter | null | undefined): DescribeWorkspaceBundlesRequest {
   if (!filter) return {};
   if ("bundleIds" in filter) return { BundleIds: filter.bundleIds };
   return filter.owner === "AMAZON" ? { Owner: "AMAZON" } : {};
 }
 
-export class BundleCache {
-  private readonly entries = new Map<string, { bundle: BundleShape; expiresAt: number }>();
-
-  constructor(
-    private readonly ttlMs: number,
-    private readonly clock: () => number = Date.now,
-  ) {}
-
-  get(id: string): BundleShape | undefined {
-    const entry = this.entries.get(id);
-    if (!entry) return undefined;
-    if (entry.expiresAt > this.clock()) return entry.bundle;
-    this.entries.delete(id);
-    return undefined;
-  }
-
-  set(bundle: BundleShape): void {
-    if (this.ttlMs > 0) this.entries.set(bundle.bundleId!, { bundle, expiresAt: this.clock() + this.ttlMs });
-  }
-}
-
-export async function fetchBundlesPage(
-  client: WorkSpacesClient,
+async function fetchBundlesPage(
+  upstream: Upstream,
+  cache: BundleCache,
   request: DescribeWorkspaceBundlesRequest,
   token: string | null,
-  cache: BundleCache,
-  signal?: AbortSignal,
+  signal: AbortSignal,
 ): Promise<AwsPage<BundleShape>> {
-  const input = { ...request, ...(token ? { NextToken: token } : {}) };
-  const output = await sendRead(
-    client,
-    "DescribeWorkspaceBundles",
-    input,
-    (callSignal) => client.send(new DescribeWorkspaceBundlesCommand(input), { abortSignal: callSignal }),
+  const output = await upstream.read(new DescribeWorkspaceBundlesCommand({ ...request, ...(token ? { NextToken: token } : {}) }), {
     signal,
-  );
+  });
   const items = camelCase(output.Bundles ?? []);
-  for (const bundle of items) cache.set(bundle);
+  for (const bundle of items) cache?.set(bundle.bundleId!, bundle);
   return { items, nextToken: output.NextToken || undefined };
 }
 
+/** `first` bundles matching a request the caller has validated, after the cursor `after`. */
+export function listBundles(session: AwsSession, request: DescribeWorkspaceBundlesRequest, first: number, after?: string | null) {
+  const { upstream, bundleCache } = session.services;
+  return listingSlice(session.services, `bundles:${JSON.stringify(request)}`, first, after, async (token) => {
+    const page = await fetchBundlesPage(upstream, bundleCache, request, token, session.reads);
+    for (const bundle of page.items) session.bundles.clear(bundle.bundleId!).prime(bundle.bundleId!, bundle);
+    return page;
+  });
+}
+
 /** Per-request loader over the shared cache: misses go to AWS, up to 25 IDs per call. */
-export function createBundleLoader(client: WorkSpacesClient, cache: BundleCache, signal?: AbortSignal) {
+export function createBundleLoader(upstream: Upstream, cache: BundleCache, signal: AbortSignal) {
   return new DataLoader<string, BundleShape | null>(
     async (ids) => {
       loaderBatchSize.observe({ loader: "bundle" }, ids.length);
-      const missing = ids.filter((id) => cache.get(id) === undefined && BUNDLE_ID_PATTERN.test(id));
+      const missing = ids.filter((id) => cache?.get(id) === undefined && BUNDLE_ID_PATTERN.test(id));
       const fetched = new Map<string, BundleShape>();
       if (missing.length > 0) {
-        const page = await fetchBundlesPage(client, { BundleIds: missing }, null, cache, signal);
+        const page = await fetchBundlesPage(upstream, cache, { BundleIds: missing }, null, signal);
         for (const bundle of page.items) fetched.set(bundle.bundleId!, bundle);
       }
-      return ids.map((id) => cache.get(id) ?? fetched.get(id) ?? null);
+      return ids.map((id) => fetched.get(id) ?? cache?.get(id) ?? null);
     },
     { maxBatchSize: ID_LIST_SIZE.max },
   );

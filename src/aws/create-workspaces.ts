@@ -1,20 +1,25 @@
 // CreateWorkspaces for any number of requests up to 100: checked item by item against AWS's rules, sent in calls of
-// 25 concurrently, and AWS's two unordered answer lists mapped back onto the requests, in input order.
+// 25 concurrently, AWS's two unordered answer lists mapped back onto the requests in input order, and with an
+// idempotency key, a repeat answered from the first run.
 
-import type { CreateWorkspacesResult, WorkSpacesClient, WorkspaceRequest } from "@aws-sdk/client-workspaces";
+import type { CreateWorkspacesResult, WorkspaceRequest } from "@aws-sdk/client-workspaces";
 import { CreateWorkspacesCommand } from "@aws-sdk/client-workspaces";
-import { CREATE_BATCH_SIZE, checkWorkspaceRequestRules, checkWorkspaceRequestShape, workspaceOwnerKey } from "../constraints.ts";
+import pMap from "p-map";
+import { CREATE_BATCH_SIZE, checkWorkspaceRequestRules, checkWorkspaceRequestShape, violation, workspaceOwnerKey } from "../constraints.ts";
 import { camelCase } from "./camel-case.ts";
-import { describeWriteFailure, failureCode } from "./errors.ts";
+import type { Failure } from "./failure.ts";
+import { failureOf, invalid, reachedAws, refusal } from "./failure.ts";
+import type { IdempotentRun } from "./idempotency.ts";
+import type { AwsSession } from "./session.ts";
+import type { Upstream } from "./upstream.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
 
 export const CREATE_REQUEST_LIMIT = 100;
 
 export type CreateOutcome =
   | { kind: "created"; index: number; workspace: WorkspaceShape }
-  | { kind: "failed"; index: number; code: string; message: string; request: WorkspaceRequest }
-  /** The gateway refused the item: `field` is the AWS member path of the rule it broke. */
-  | { kind: "invalid"; index: number; request: WorkspaceRequest; field: string; rule: string; detail: string };
+  /** Refused by the gateway (kind invalid, AWS member paths) or by AWS, or the call failed. */
+  | { kind: "failed"; index: number; request: WorkspaceRequest; failure: Failure };
 
 /** Items AWS would refuse, found before any call; an item repeating an earlier one's owner is one of them. */
 export function checkCreateRequests(requests: WorkspaceRequest[]): Map<number, CreateOutcome> {
@@ -22,25 +27,16 @@ export function checkCreateRequests(requests: WorkspaceRequest[]): Map<number, C
   const firstIndexOf = new Map<string, number>();
   requests.forEach((request, index) => {
     const path = `Workspaces[${index}]`;
-    const violation = [...checkWorkspaceRequestShape(request, path), ...checkWorkspaceRequestRules(request, path)][0];
-    if (violation) {
-      refused.set(index, { kind: "invalid", index, request, field: violation.field, rule: violation.rule, detail: violation.detail });
-      return;
-    }
+    const violations = [...checkWorkspaceRequestShape(request, path), ...checkWorkspaceRequestRules(request, path)];
     const key = workspaceOwnerKey(request);
     const earlier = firstIndexOf.get(key);
-    if (earlier !== undefined) {
-      refused.set(index, {
-        kind: "invalid",
-        index,
-        request,
-        field: path,
-        rule: "duplicate",
-        detail: `repeats the request at index ${earlier}; a user can have one WorkSpace per bundle and directory`,
-      });
-      return;
+    if (violations.length === 0 && earlier !== undefined) {
+      violations.push(
+        violation(path, "duplicate", `repeats the request at index ${earlier}; a user can have one WorkSpace per bundle and directory`),
+      );
     }
-    firstIndexOf.set(key, index);
+    if (violations.length > 0) refused.set(index, { kind: "failed", index, request, failure: invalid(violations) });
+    else firstIndexOf.set(key, index);
   });
   return refused;
 }
@@ -57,53 +53,62 @@ export function correlateCreateResults(requests: WorkspaceRequest[], indexes: nu
     const key = workspaceOwnerKey(request);
     const workspace = pending.get(key);
     if (workspace) return { kind: "created", index, workspace: camelCase(workspace) };
-    const failure = failed.get(key);
-    if (failure) {
-      return {
-        kind: "failed",
-        index,
-        request: failure.WorkspaceRequest ?? request,
-        code: failure.ErrorCode ?? "UPSTREAM_ERROR",
-        message: failure.ErrorMessage ?? "AWS did not create this WorkSpace.",
-      };
-    }
-    return { kind: "failed", index, request, code: "UPSTREAM_ERROR", message: "AWS did not report on this request." };
+    const refused = failed.get(key);
+    const failure = refused
+      ? refusal(refused.ErrorCode ?? "UnknownError", refused.ErrorMessage ?? "AWS did not create this WorkSpace.")
+      : refusal("UnknownError", "AWS did not report on this request.");
+    return { kind: "failed", index, request: refused?.WorkspaceRequest ?? request, failure };
   });
 }
 
-async function createBatch(client: WorkSpacesClient, requests: WorkspaceRequest[], indexes: number[], signal?: AbortSignal) {
+async function createBatch(upstream: Upstream, requests: WorkspaceRequest[], indexes: number[], signal: AbortSignal) {
   try {
-    const output = await client.send(new CreateWorkspacesCommand({ Workspaces: requests }), { abortSignal: signal });
+    const output = await upstream.write(new CreateWorkspacesCommand({ Workspaces: requests }), { signal });
     return correlateCreateResults(requests, indexes, output);
   } catch (error) {
-    const failure = describeWriteFailure(error);
-    const code = failureCode(failure);
-    return requests.map((request, i): CreateOutcome => ({ kind: "failed", index: indexes[i]!, request, code, message: failure.message }));
+    const failure = failureOf(error);
+    return requests.map((request, i): CreateOutcome => ({ kind: "failed", index: indexes[i]!, request, failure }));
   }
 }
 
 /** One outcome per request, in input order; refused items cost no AWS call and never hold up the others. */
-export async function createWorkspaces(
-  client: WorkSpacesClient,
-  requests: WorkspaceRequest[],
-  signal?: AbortSignal,
-): Promise<CreateOutcome[]> {
+async function sendCreates(upstream: Upstream, requests: WorkspaceRequest[], signal: AbortSignal): Promise<CreateOutcome[]> {
   const outcomes = checkCreateRequests(requests);
   const accepted = requests.map((_, index) => index).filter((index) => !outcomes.has(index));
   const batches: number[][] = [];
   for (let start = 0; start < accepted.length; start += CREATE_BATCH_SIZE.max) {
     batches.push(accepted.slice(start, start + CREATE_BATCH_SIZE.max));
   }
-  const results = await Promise.all(
-    batches.map((batch) =>
-      createBatch(
-        client,
-        batch.map((i) => requests[i]!),
-        batch,
-        signal,
-      ),
+  const results = await pMap(batches, (batch) =>
+    createBatch(
+      upstream,
+      batch.map((i) => requests[i]!),
+      batch,
+      signal,
     ),
   );
   for (const outcome of results.flat()) outcomes.set(outcome.index, outcome);
   return requests.map((_, index) => outcomes.get(index)!);
+}
+
+/** A result worth replaying: AWS created something, answered, or may have acted (else a retry must run again). */
+const worthKeeping = (outcomes: CreateOutcome[]) => outcomes.some((o) => o.kind === "created" || reachedAws(o.failure));
+
+/**
+ * Creates the WorkSpaces; with an idempotency key, a repeat by the same caller with the same input gets the first
+ * result, and another input under the key is a conflict. Created WorkSpaces are watchable at once.
+ */
+export async function createWorkspaces(
+  session: AwsSession,
+  requests: WorkspaceRequest[],
+  idempotency?: { caller: string; key: string },
+): Promise<IdempotentRun<CreateOutcome[]>> {
+  const { upstream, watch, idempotency: store } = session.services;
+  const create = async () => {
+    const outcomes = await sendCreates(upstream, requests, session.writes);
+    for (const outcome of outcomes) if (outcome.kind === "created") watch.recordCreated(outcome.workspace);
+    return outcomes;
+  };
+  if (!idempotency) return { kind: "result", result: await create(), replayed: false };
+  return store.run(idempotency.caller, idempotency.key, requests, create, worthKeeping);
 }

@@ -2,6 +2,7 @@
 // the listing they were made for, signed so a client cannot forge one, and expiring with AWS's token.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { NEXT_TOKEN_TTL_MS } from "../constraints.ts";
+import { FailureError, failure } from "./failure.ts";
 
 export interface CursorPosition {
   /** The AWS NextToken that fetched the page holding the edge; null for the first page. */
@@ -17,17 +18,6 @@ interface CursorBody {
   i: number;
 }
 
-export type CursorProblem = "INVALID_CURSOR" | "CURSOR_EXPIRED";
-
-export class CursorError extends Error {
-  constructor(
-    readonly code: CursorProblem,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const MAC_BYTES = 16;
 
 function mac(secret: string, payload: string): Buffer {
@@ -40,25 +30,26 @@ export function encodeCursor(secret: string, listing: string, position: CursorPo
   return `${payload}.${mac(secret, payload).toString("base64url")}`;
 }
 
-export function decodeCursor(secret: string, listing: string, cursor: string, now: number): CursorPosition {
-  return readCursor(secret, listing, cursor, now).position;
-}
-
 /** A checked cursor's position and issue time (that of the AWS token it holds, which cursors resumed from it keep). */
 export function readCursor(secret: string, listing: string, cursor: string, now: number): { position: CursorPosition; issuedAt: number } {
   const [payload, signature, ...rest] = cursor.split(".");
   const given = Buffer.from(signature ?? "", "base64url");
   if (!payload || rest.length > 0 || given.length !== MAC_BYTES || !timingSafeEqual(given, mac(secret, payload))) {
-    throw new CursorError("INVALID_CURSOR", "The cursor is not valid: it was altered or not issued by this gateway.");
+    throw new FailureError(failure("invalid", "INVALID_CURSOR", "The cursor is not valid: it was altered or not issued by this gateway."));
   }
   const body = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as CursorBody;
   if (body.l !== listing) {
-    throw new CursorError("INVALID_CURSOR", "The cursor belongs to another list or filter; page with cursors from the same query.");
+    throw new FailureError(
+      failure("invalid", "INVALID_CURSOR", "The cursor belongs to another list or filter; page with cursors from the same query."),
+    );
   }
   if (now - body.i > NEXT_TOKEN_TTL_MS) {
-    throw new CursorError(
-      "CURSOR_EXPIRED",
-      "The cursor has expired (cursors live 24 hours, like AWS's tokens); start again from the first page.",
+    throw new FailureError(
+      failure(
+        "invalid",
+        "CURSOR_EXPIRED",
+        "The cursor has expired (cursors live 24 hours, like AWS's tokens); start again from the first page.",
+      ),
     );
   }
   return { position: { token: body.t, offset: body.o }, issuedAt: body.i };

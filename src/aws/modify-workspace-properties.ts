@@ -1,18 +1,23 @@
-// ModifyWorkspaceProperties for up to 25 WorkSpaces: each checked against AWS's rules, then sent concurrently with
-// a bound; one failing never holds up or hides the others.
+// ModifyWorkspaceProperties for up to 25 WorkSpaces: each checked against AWS's rules, sent concurrently with a bound
+// (one failing never holds up or hides the others), then each modified WorkSpace read afresh in one batch.
 
-import type { ModifyWorkspacePropertiesRequest, WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import type { ModifyWorkspacePropertiesRequest } from "@aws-sdk/client-workspaces";
 import { ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
-import { validateModifyWorkspaceProperties } from "../constraints.ts";
-import type { AwsFailure } from "./errors.ts";
-import { describeWriteFailure } from "./errors.ts";
+import pMap from "p-map";
+import { validateModifyWorkspaceProperties, violation } from "../constraints.ts";
+import type { Failure } from "./failure.ts";
+import { failureOf, invalid } from "./failure.ts";
+import type { AwsSession } from "./session.ts";
+import type { WorkspaceShape } from "./workspaces.ts";
+import { createWorkspaceLoader } from "./workspaces.ts";
 
 const MODIFY_CONCURRENCY = 5;
 
 export type ModifyOutcome =
-  | { kind: "modified"; workspaceId: string }
-  | { kind: "invalid"; field: string; rule: string; detail: string }
-  | { kind: "upstream"; failure: AwsFailure };
+  /** AWS accepted the change; the WorkSpace as AWS shows it after the call (null if that read failed). */
+  | { kind: "modified"; workspace: WorkspaceShape | null }
+  /** Refused by the gateway (kind invalid, AWS member paths under `Modifications[i]`) or by AWS, or the call failed. */
+  | { kind: "failed"; failure: Failure };
 
 /** Items AWS would refuse, found before any call: rule violations and a WorkSpace named twice. */
 export function checkModifications(requests: ModifyWorkspacePropertiesRequest[]): Map<number, ModifyOutcome> {
@@ -20,51 +25,49 @@ export function checkModifications(requests: ModifyWorkspacePropertiesRequest[])
   const firstIndexOf = new Map<string, number>();
   requests.forEach((request, index) => {
     const path = `Modifications[${index}]`;
-    const violation = validateModifyWorkspaceProperties(request)[0];
-    if (violation) {
-      refused.set(index, { kind: "invalid", field: `${path}.${violation.field}`, rule: violation.rule, detail: violation.detail });
-      return;
-    }
+    const violations = validateModifyWorkspaceProperties(request).map((v) => violation(`${path}.${v.field}`, v.rule, v.detail, v.code));
     const earlier = firstIndexOf.get(request.WorkspaceId!);
-    if (earlier !== undefined) {
-      refused.set(index, {
-        kind: "invalid",
-        field: `${path}.WorkspaceId`,
-        rule: "duplicate",
-        detail: `repeats the modification at index ${earlier}; one change per WorkSpace at a time`,
-      });
-      return;
+    if (violations.length === 0 && earlier !== undefined) {
+      violations.push(
+        violation(`${path}.WorkspaceId`, "duplicate", `repeats the modification at index ${earlier}; one change per WorkSpace at a time`),
+      );
     }
-    firstIndexOf.set(request.WorkspaceId!, index);
+    if (violations.length > 0) refused.set(index, { kind: "failed", failure: invalid(violations) });
+    else firstIndexOf.set(request.WorkspaceId!, index);
   });
   return refused;
 }
 
-async function modifyOne(
-  client: WorkSpacesClient,
-  request: ModifyWorkspacePropertiesRequest,
-  signal?: AbortSignal,
-): Promise<ModifyOutcome> {
-  try {
-    await client.send(new ModifyWorkspacePropertiesCommand(request), { abortSignal: signal });
-    return { kind: "modified", workspaceId: request.WorkspaceId! };
-  } catch (error) {
-    return { kind: "upstream", failure: describeWriteFailure(error) };
-  }
-}
-
+/** One outcome per request, in input order. */
 export async function modifyWorkspaceProperties(
-  client: WorkSpacesClient,
+  session: AwsSession,
   requests: ModifyWorkspacePropertiesRequest[],
-  signal?: AbortSignal,
 ): Promise<ModifyOutcome[]> {
+  const { upstream } = session.services;
   const outcomes = checkModifications(requests);
-  const queue = requests.map((_, index) => index).filter((index) => !outcomes.has(index));
-  const worker = async () => {
-    for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
-      outcomes.set(index, await modifyOne(client, requests[index]!, signal));
-    }
-  };
-  await Promise.all(Array.from({ length: MODIFY_CONCURRENCY }, worker));
+  const accepted = requests.map((_, index) => index).filter((index) => !outcomes.has(index));
+  // Read afresh: a read in flight since before the modify (a subscription's tick) would show the old state.
+  const rereads = createWorkspaceLoader(upstream, { signal: session.reads, fresh: true });
+  const sent = await pMap(
+    accepted,
+    async (index): Promise<ModifyOutcome | string> => {
+      try {
+        await upstream.write(new ModifyWorkspacePropertiesCommand(requests[index]!), { signal: session.writes });
+        return requests[index]!.WorkspaceId!;
+      } catch (error) {
+        return { kind: "failed", failure: failureOf(error) };
+      }
+    },
+    { concurrency: MODIFY_CONCURRENCY },
+  );
+  await Promise.all(
+    sent.map(async (result, i) => {
+      if (typeof result !== "string") return outcomes.set(accepted[i]!, result);
+      // The change was made: a failed re-read must not turn it into a failure, so the WorkSpace is then null.
+      const workspace = await rereads.load(result).catch(() => null);
+      if (workspace) session.workspaces.clear(result).prime(result, workspace);
+      return outcomes.set(accepted[i]!, { kind: "modified", workspace });
+    }),
+  );
   return requests.map((_, index) => outcomes.get(index)!);
 }

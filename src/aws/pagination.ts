@@ -1,5 +1,7 @@
 // Relay connections over AWS's forward-only NextToken pages: `first` items after a cursor, chaining pages as needed.
 import type { CursorPosition } from "./cursor.ts";
+import { encodeCursor, readCursor } from "./cursor.ts";
+import type { Services } from "./session.ts";
 
 export interface AwsPage<T> {
   items: T[];
@@ -70,4 +72,21 @@ export async function sliceOf<T>(
     skip = 0;
   }
   return { edges, hasNextPage: true };
+}
+
+/**
+ * `first` items of `listing` after the cursor `after` (null: from the start). Cursors are signed and bound to the
+ * listing, and expire with the AWS token they hold: one holding the resumed cursor's token keeps that cursor's age.
+ */
+export async function listingSlice<T>(
+  services: Pick<Services, "cursorSecret" | "clock">,
+  listing: string,
+  first: number,
+  after: string | null | undefined,
+  fetchPage: (token: string | null) => Promise<AwsPage<T>>,
+): Promise<Slice<T>> {
+  const { cursorSecret, clock } = services;
+  const resumed = after == null ? null : readCursor(cursorSecret, listing, after, clock());
+  const issuedAt = (p: CursorPosition) => (resumed && p.token !== null && p.token === resumed.position.token ? resumed.issuedAt : clock());
+  return sliceOf(fetchPage, first, resumed?.position ?? null, (p) => encodeCursor(cursorSecret, listing, p, issuedAt(p)));
 }

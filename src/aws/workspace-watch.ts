@@ -1,9 +1,10 @@
 // Live WorkSpace state for subscriptions: one polling loop per process, so a tick costs one DescribeWorkspaces per
 // 25 watched IDs however many subscribers watch them, and nothing is polled while nobody watches.
-import type { WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import { Repeater } from "@repeaterjs/repeater";
 import { ID_LIST_SIZE } from "../constraints.ts";
 import { fingerprintOf } from "./fingerprint.ts";
 import { watchGauges } from "./metrics.ts";
+import type { Upstream } from "./upstream.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
 import { fetchWorkspacesPage } from "./workspaces.ts";
 
@@ -64,7 +65,7 @@ export class WorkspaceWatch {
   private readonly schedule: Schedule;
 
   constructor(
-    private readonly client: WorkSpacesClient,
+    private readonly upstream: Upstream,
     private readonly options: WatchOptions,
   ) {
     this.clock = options.clock ?? Date.now;
@@ -113,54 +114,43 @@ export class WorkspaceWatch {
   /**
    * The events of `workspaceIds` to read one at a time: each ID's latest, the longest waiting first, so a reader that
    * falls behind gets current states rather than a backlog. Watching starts at the first read and stops on
-   * return(); the stream ends once every ID has ended.
+   * return(); the stream ends once every ID has ended, or when the watch closes (the gateway shutting down).
    */
   stream(workspaceIds: readonly string[]): AsyncIterableIterator<WatchEvent> {
-    const due = new Map<string, WatchEvent>();
-    const open = new Set(workspaceIds);
-    let unwatch: (() => void) | null = null;
-    let finished = false;
-    let wake = () => {};
-    const finish = () => {
-      finished = true;
-      due.clear();
-      unwatch?.();
-      this.abort.signal.removeEventListener("abort", finish);
-      wake();
-    };
-    // Closing the watch (the gateway shutting down) ends every stream, so their responses complete.
-    this.abort.signal.addEventListener("abort", finish, { once: true });
-    const listener: WatchListener = (event) => {
-      due.delete(event.workspaceId);
-      due.set(event.workspaceId, event);
-      if (event.workspace === null) open.delete(event.workspaceId);
-      wake();
-    };
-    return {
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-      next: async () => {
-        if (this.abort.signal.aborted) finish();
-        if (!finished) unwatch ??= this.watch(workspaceIds, listener);
-        while (due.size === 0) {
-          if (finished || open.size === 0) {
-            finish();
-            return { done: true, value: undefined };
-          }
+    return new Repeater<WatchEvent>(async (push, stop) => {
+      const due = new Map<string, WatchEvent>();
+      const open = new Set(workspaceIds);
+      let wake = () => {};
+      const unwatch = this.watch(workspaceIds, (event) => {
+        due.delete(event.workspaceId);
+        due.set(event.workspaceId, event);
+        if (event.workspace === null) open.delete(event.workspaceId);
+        wake();
+      });
+      const closed = this.abort.signal;
+      const close = () => stop();
+      closed.addEventListener("abort", close, { once: true });
+      let stopped = false;
+      void stop.then(() => {
+        stopped = true;
+        wake();
+      });
+      while (!stopped && !closed.aborted && (due.size > 0 || open.size > 0)) {
+        const [event] = due.values();
+        if (event) {
+          due.delete(event.workspaceId);
+          // Resolves once the reader has taken it: meanwhile newer states replace older ones in `due`.
+          await push(event);
+        } else {
           await new Promise<void>((resolve) => {
             wake = resolve;
           });
         }
-        const [event] = due.values();
-        due.delete(event!.workspaceId);
-        return { done: false, value: event! };
-      },
-      return: async () => {
-        finish();
-        return { done: true, value: undefined };
-      },
-    };
+      }
+      unwatch();
+      closed.removeEventListener("abort", close);
+      stop();
+    });
   }
 
   /** A WorkSpace AWS just accepted: watchable at once, PENDING from the create result until AWS shows it. */
@@ -228,7 +218,7 @@ export class WorkspaceWatch {
       try {
         // A call that never answers must not stop the loop for good: each has at most one interval (or 10 s).
         const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.min(this.options.intervalMs, 10_000))]);
-        const page = await fetchWorkspacesPage(this.client, { WorkspaceIds: batch }, null, signal);
+        const page = await fetchWorkspacesPage(this.upstream, { WorkspaceIds: batch }, null, { signal });
         this.apply(batch, page.items);
       } catch {
         // Throttled or failing: these IDs keep their last state, and the next tick asks again.

@@ -1,14 +1,16 @@
 // Workspaces from AWS: batched lookups by ID and NextToken pages, mapped to GraphQL's shape at the boundary.
 
-import type { DescribeWorkspacesRequest, WorkSpacesClient, Workspace } from "@aws-sdk/client-workspaces";
+import type { DescribeWorkspacesRequest, Workspace } from "@aws-sdk/client-workspaces";
 import { DescribeWorkspacesCommand } from "@aws-sdk/client-workspaces";
 import DataLoader from "dataloader";
 import { ID_LIST_SIZE, PAGE_SIZE, WORKSPACE_ID_PATTERN } from "../constraints.ts";
 import type { CamelCase } from "./camel-case.ts";
 import { camelCase } from "./camel-case.ts";
-import { sendRead } from "./client.ts";
 import { loaderBatchSize } from "./metrics.ts";
 import type { AwsPage } from "./pagination.ts";
+import { listingSlice } from "./pagination.ts";
+import type { AwsSession } from "./session.ts";
+import type { ReadOptions, Upstream } from "./upstream.ts";
 
 export type WorkspaceShape = CamelCase<Workspace>;
 
@@ -29,36 +31,37 @@ export function describeWorkspacesRequest(filter: WorkspacesFilter | null | unde
 }
 
 export async function fetchWorkspacesPage(
-  client: WorkSpacesClient,
+  upstream: Upstream,
   request: DescribeWorkspacesRequest,
   token: string | null,
-  signal?: AbortSignal,
-  fresh = false,
+  options: ReadOptions = {},
 ): Promise<AwsPage<WorkspaceShape>> {
   const input = { ...request, ...(request.WorkspaceIds ? {} : { Limit: PAGE_SIZE }), ...(token ? { NextToken: token } : {}) };
-  const output = await sendRead(
-    client,
-    "DescribeWorkspaces",
-    input,
-    (callSignal) => client.send(new DescribeWorkspacesCommand(input), { abortSignal: callSignal }),
-    signal,
-    fresh,
-  );
+  const output = await upstream.read(new DescribeWorkspacesCommand(input), options);
   return { items: camelCase(output.Workspaces ?? []), nextToken: output.NextToken || undefined };
+}
+
+/** `first` WorkSpaces matching a request the caller has validated, after the cursor `after`. */
+export function listWorkspaces(session: AwsSession, request: DescribeWorkspacesRequest, first: number, after?: string | null) {
+  return listingSlice(session.services, `workspaces:${JSON.stringify(request)}`, first, after, async (token) => {
+    const page = await fetchWorkspacesPage(session.services.upstream, request, token, { signal: session.reads });
+    for (const workspace of page.items) session.workspaces.clear(workspace.workspaceId!).prime(workspace.workspaceId!, workspace);
+    return page;
+  });
 }
 
 /**
  * Per-request loader: up to 25 IDs per DescribeWorkspaces, batches in parallel; IDs AWS cannot hold cost nothing.
  * A fresh loader (for reads after a write) never joins a call already in flight.
  */
-export function createWorkspaceLoader(client: WorkSpacesClient, signal?: AbortSignal, fresh = false) {
+export function createWorkspaceLoader(upstream: Upstream, options: ReadOptions) {
   return new DataLoader<string, WorkspaceShape | null>(
     async (ids) => {
       loaderBatchSize.observe({ loader: "workspace" }, ids.length);
       const valid = ids.filter((id) => WORKSPACE_ID_PATTERN.test(id));
       const found = new Map<string, WorkspaceShape>();
       if (valid.length > 0) {
-        const page = await fetchWorkspacesPage(client, { WorkspaceIds: valid }, null, signal, fresh);
+        const page = await fetchWorkspacesPage(upstream, { WorkspaceIds: valid }, null, options);
         for (const workspace of page.items) found.set(workspace.workspaceId!, workspace);
       }
       return ids.map((id) => found.get(id) ?? null);

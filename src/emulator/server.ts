@@ -31,6 +31,8 @@ export interface RunningEmulator {
   world: World;
   stats(): EmulatorStats;
   resetStats(): void;
+  /** Holds every AWS answer until the returned function is called, so a test can make calls overlap on purpose. */
+  hold(): () => void;
   close(): Promise<void>;
 }
 
@@ -77,12 +79,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const world = createWorld(settings, clock);
   const throttleDraw = createRandom(settings.seed ^ 0x5bd1e995);
   let requests: Record<string, number> = {};
+  let held: Promise<void> = Promise.resolve();
 
   async function serveAws(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const target = String(request.headers["x-amz-target"] ?? "");
     const operationName = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target || "(none)";
     requests[operationName] = (requests[operationName] ?? 0) + 1;
     const body = await readBody(request);
+    await held;
     if (settings.latencyMs > 0) await sleep(settings.latencyMs);
     const operation = target.startsWith(TARGET_PREFIX) ? OPERATIONS[operationName] : undefined;
     const contentType = String(request.headers["content-type"] ?? "")
@@ -146,6 +150,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stats: () => ({ requests: { ...requests } }),
     resetStats: () => {
       requests = {};
+    },
+    hold: () => {
+      let release = () => {};
+      held = new Promise((resolve) => {
+        release = resolve;
+      });
+      return release;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

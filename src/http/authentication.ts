@@ -3,6 +3,7 @@ import type { Plugin } from "graphql-yoga";
 import type { Authenticator } from "../auth/authenticator.ts";
 import { AuthenticationUnavailable } from "../auth/jwt.ts";
 import type { Principal } from "../auth/principal.ts";
+import { gatewayError } from "../schema/failures.ts";
 import { recordOf } from "./request-log.ts";
 
 const principals = new WeakMap<Request, Principal>();
@@ -13,17 +14,15 @@ const NO_ACCESS: Principal = { id: "none", scopes: new Set() };
 export const principalOf = (request: Request): Principal => principals.get(request) ?? NO_ACCESS;
 
 const UNAUTHENTICATED = JSON.stringify({
-  errors: [
-    { message: "Missing or invalid credentials: send Authorization: Bearer <API key or token>.", extensions: { code: "UNAUTHENTICATED" } },
-  ],
+  errors: [gatewayError("UNAUTHENTICATED", "Missing or invalid credentials: send Authorization: Bearer <API key or token>.")],
 });
 
 const UNAVAILABLE = JSON.stringify({
   errors: [
-    {
-      message: "Credentials cannot be checked right now (the token issuer's keys are unreachable); retry shortly.",
-      extensions: { code: "AUTHENTICATION_UNAVAILABLE" },
-    },
+    gatewayError(
+      "AUTHENTICATION_UNAVAILABLE",
+      "Credentials cannot be checked right now (the token issuer's keys are unreachable); retry shortly.",
+    ),
   ],
 });
 

@@ -3,12 +3,11 @@
 // streams every body through a counter, which cost a tenth of the gateway's CPU under load.
 
 import type { FetchAPI, Plugin } from "graphql-yoga";
-import { createGraphQLError } from "graphql-yoga";
+import { gatewayError } from "../schema/failures.ts";
 
 const DIGITS = /^\d+$/;
 
-const tooLarge = () =>
-  createGraphQLError("Request body too large", { extensions: { code: "REQUEST_ENTITY_TOO_LARGE", http: { status: 413 } } });
+const tooLarge = () => gatewayError("REQUEST_ENTITY_TOO_LARGE", "Request body too large", { http: { status: 413 } });
 
 function counted(request: Request, limit: number, fetchAPI: FetchAPI): Request {
   // A native stream needs the native TransformStream (see graphql-yoga#4583).
@@ -38,7 +37,7 @@ export function useBodyLimit(limit: number): Plugin {
       const declared = request.headers.get("content-length");
       if (declared !== null) {
         if (!DIGITS.test(declared)) {
-          throw createGraphQLError("Content-Length header is invalid.", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
+          throw gatewayError("BAD_REQUEST", "Content-Length header is invalid.", { http: { status: 400 } });
         }
         if (Number(declared) > limit) throw tooLarge();
         return;

@@ -1,35 +1,61 @@
-// graphql-js words an invalid variable by quoting the whole value, up to 50 times: a small bad request could get
-// an answer of megabytes. Its own errors (those with no code) are cut to a readable length and coded BAD_USER_INPUT.
+// Every error a client sees carries a code of the one vocabulary: graphql-js's and yoga's own errors (an invalid
+// document or variable, a body that is not JSON) are coded BAD_USER_INPUT or BAD_REQUEST, cut to a readable length
+// (graphql-js quotes a bad variable's whole value, up to 50 times), stripped of what echoes the request, and, with
+// introspection off, of the schema's names in "Did you mean" suggestions.
 
 import type { ExecutionResult } from "graphql";
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { handleStreamOrSingleExecutionResult } from "graphql-yoga";
+import { handleStreamOrSingleExecutionResult, isAsyncIterable } from "graphql-yoga";
+import type { ErrorCode } from "../error-codes.ts";
+import { ERROR_CODES } from "../error-codes.ts";
 
 const MAX_MESSAGE_LENGTH = 300;
 
-function boundedError(error: GraphQLError): GraphQLError {
-  // Coded errors are the gateway's own; a failure that is not a GraphQLError is unexpected, and masked elsewhere.
-  if (error.extensions.code || (error.originalError && !(error.originalError instanceof GraphQLError))) return error;
-  const message = error.message.length > MAX_MESSAGE_LENGTH ? `${error.message.slice(0, MAX_MESSAGE_LENGTH)}…` : error.message;
+// graphql-armor's blockFieldSuggestions misses enum values ("Did you mean the enum value ...?") and variables' errors.
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+/** yoga's codes for an invalid document, as ours. */
+const DOCUMENT_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"]);
+
+function codeOf(error: GraphQLError): ErrorCode {
+  const code = error.extensions.code;
+  if (typeof code === "string" && code in ERROR_CODES) return code as ErrorCode;
+  if ((typeof code === "string" && DOCUMENT_CODES.has(code)) || !error.extensions.http) return "BAD_USER_INPUT";
+  return "BAD_REQUEST";
+}
+
+function clientError(error: GraphQLError, hideSuggestions: boolean): GraphQLError {
+  if (!(error instanceof GraphQLError)) return error;
+  const code = codeOf(error);
+  if (code === error.extensions.code && "retryable" in error.extensions) return error;
+  let message = hideSuggestions ? error.message.replace(SUGGESTION, "") : error.message;
+  if (message.length > MAX_MESSAGE_LENGTH) message = `${message.slice(0, MAX_MESSAGE_LENGTH)}…`;
+  const { originalError: _echo, ...extensions } = error.extensions as Record<string, unknown>;
   return new GraphQLError(message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
-    extensions: { ...error.extensions, code: "BAD_USER_INPUT" },
+    extensions: { ...extensions, code, retryable: ERROR_CODES[code].retryable },
   });
 }
 
-function bound({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }) {
-  if (result.errors?.length) setResult({ ...result, errors: result.errors.map(boundedError) });
-}
-
-export function useClientErrors(): Plugin {
+export function useClientErrors({ hideSuggestions }: { hideSuggestions: boolean }): Plugin {
+  const fix = ({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }) => {
+    if (result.errors?.length) setResult({ ...result, errors: result.errors.map((error) => clientError(error, hideSuggestions)) });
+  };
   return {
-    onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, bound) }),
-    onSubscribe: () => ({
-      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, bound),
-    }),
+    // A subscription's events: each result of the stream.
+    onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, fix) }),
+    // Everything else, request errors included, once the response is about to be written.
+    onResultProcess({ result, setResult }) {
+      if (isAsyncIterable(result)) return;
+      if (Array.isArray(result))
+        setResult(
+          result.map((one) => (one.errors?.length ? { ...one, errors: one.errors.map((e) => clientError(e, hideSuggestions)) } : one)),
+        );
+      else fix({ result: result as ExecutionResult, setResult });
+    },
   };
 }

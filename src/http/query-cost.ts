@@ -1,125 +1,116 @@
-// The cost of an operation with its variables, before it runs: each field costs 1, and what is under a field that
-// returns many items costs once per item (a connection's `first`, or the length of an ID list argument). A field that
-// lists from AWS also costs `callWeight` per AWS page it needs, so a query that would fan out into many AWS calls is
-// refused before any is made (lookups by ID are batched by the loaders, and cost no more than their fields).
+// The AWS calls an operation can cause, before it runs: each field declares its own beside it in the schema (Pothos's
+// complexity plugin keeps the declaration in the field's extensions), and the operations of one HTTP request (a batch,
+// aliases, every mutation) share one budget, so a request that could exceed it is refused before any AWS call.
 
+import { getMappedArgumentValues } from "@pothos/core";
 import type {
   DocumentNode,
-  FieldNode,
   FragmentDefinitionNode,
   GraphQLCompositeType,
-  GraphQLError,
   GraphQLField,
   GraphQLSchema,
   OperationDefinitionNode,
   SelectionSetNode,
 } from "graphql";
-import { getNamedType, getVariableValues, isCompositeType, isUnionType, Kind, valueFromAST } from "graphql";
+import { GraphQLError, getNamedType, isCompositeType, isObjectType, Kind } from "graphql";
+import { getVariableValues } from "graphql/execution/values.js";
 import type { Plugin } from "graphql-yoga";
-import { PAGE_SIZE } from "../constraints.ts";
 import { limitError } from "./query-limits.ts";
 
-interface CostInput {
-  schema: GraphQLSchema;
-  document: DocumentNode;
-  operationName?: string | null;
-  variables?: Record<string, unknown> | null;
-  /** Items a connection returns when `first` is not given. */
-  defaultPageSize: number;
-  /** The cost of one AWS call made by a list field (its items / 25, rounded up). */
-  callWeight: number;
+type Declared =
+  | number
+  | { field: number; multiplier: number }
+  | ((args: Record<string, unknown>) => number | { field: number; multiplier: number });
+
+/** A field's own calls, and how many times what is under it runs. */
+function declaredCost(field: GraphQLField<unknown, unknown>, args: () => Record<string, unknown>): { own: number; multiplier: number } {
+  let declared = field.extensions.complexity as Declared | undefined;
+  if (typeof declared === "function") declared = declared(args());
+  if (typeof declared === "number") return { own: declared, multiplier: 1 };
+  return declared ? { own: declared.field, multiplier: declared.multiplier } : { own: 0, multiplier: 1 };
 }
 
-function operationOf(document: DocumentNode, name?: string | null): OperationDefinitionNode | undefined {
+/**
+ * The worst-case AWS calls of the operation `operationName` (the first when not named) of `document`. Our own walk,
+ * not Pothos's: that one charges what it did not build (__typename, introspection) 1 and 10 per list item, pricing
+ * GraphiQL's introspection at thousands of calls. Each fragment's cost is computed once per type, so spreads stay linear.
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables?: Record<string, unknown> | null,
+  operationName?: string | null,
+  context: object = {},
+) {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  return name ? operations.find((o) => o.name?.value === name) : operations[0];
-}
-
-export function operationCost({
-  schema,
-  document,
-  operationName,
-  variables: rawVariables,
-  defaultPageSize,
-  callWeight,
-}: CostInput): number {
-  const operation = operationOf(document, operationName);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
   const root = operation && schema.getRootType(operation.operation);
   if (!operation || !root) return 0;
-  // With the operation's defaults filled in, as execution will see them; variables it refuses cost nothing.
-  const { coerced: variables } = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
-  if (!variables) return 0;
-  const typeNamed = (name: string | undefined) => {
-    const type = name ? schema.getType(name) : undefined;
-    return type && isCompositeType(type) ? type : undefined;
-  };
+  // With the operation's defaults filled in, as execution will see them; variables it refuses cost nothing here.
+  const { coerced } = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  if (!coerced) return 0;
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
-
-  // How many items a field yields for what is under it, and whether it lists them from AWS (else it is a lookup).
-  const itemsOf = (node: FieldNode, field: GraphQLField<unknown, unknown>): { items: number; listed: boolean } => {
-    let items = 1;
-    let listed = false;
-    for (const argument of field.args) {
-      const written = node.arguments?.find((a) => a.name.value === argument.name);
-      const value = written ? valueFromAST(written.value, argument.type, variables) : undefined;
-      if (argument.name === "first") {
-        items = Math.max(items, typeof value === "number" ? value : defaultPageSize);
-        listed = true;
-      }
-      if (Array.isArray(value)) {
-        items = Math.max(items, value.length);
-        listed = true;
-      }
-    }
-    return { items, listed };
-  };
-
-  // Each fragment is costed once, so spreads that fan out stay linear; a cycle (invalid anyway) costs 0.
-  const fragmentCosts = new Map<string, number>();
-  const costOf = (selectionSet: SelectionSetNode | undefined, parent: GraphQLCompositeType): number => {
-    if (!selectionSet) return 0;
+  const known = new Map<SelectionSetNode, Map<GraphQLCompositeType, number>>();
+  const costOf = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType): number => {
+    const cached = known.get(selectionSet)?.get(parent);
+    if (cached !== undefined) return cached;
+    // A cycle (refused by validation anyway) costs nothing rather than recursing forever.
+    known.set(selectionSet, (known.get(selectionSet) ?? new Map()).set(parent, 0));
     let total = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        const field = isUnionType(parent) ? undefined : parent.getFields()[selection.name.value];
+        const field =
+          isObjectType(parent) || "getFields" in parent
+            ? (parent as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[selection.name.value]
+            : undefined;
         if (!field) continue;
+        // Arguments as the resolver gets them (global IDs decoded), which is what the declared cost is written against.
+        const args = () =>
+          getMappedArgumentValues(field, selection, context, { variableValues: coerced, schema } as never) as Record<string, unknown>;
+        const { own, multiplier } = declaredCost(field, args);
         const child = getNamedType(field.type);
-        const below = isCompositeType(child) ? costOf(selection.selectionSet, child) : 0;
-        const { items, listed } = itemsOf(selection, field);
-        total += 1 + (listed ? callWeight * Math.ceil(items / PAGE_SIZE) : 0) + items * below;
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        total += costOf(selection.selectionSet, typeNamed(selection.typeCondition?.name.value) ?? parent);
+        const below = selection.selectionSet && isCompositeType(child) ? costOf(selection.selectionSet, child) : 0;
+        total += own + multiplier * below;
       } else {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment && !fragmentCosts.has(fragment.name.value)) {
-          fragmentCosts.set(fragment.name.value, 0);
-          fragmentCosts.set(fragment.name.value, costOf(fragment.selectionSet, typeNamed(fragment.typeCondition.name.value) ?? parent));
-        }
-        total += fragment ? fragmentCosts.get(fragment.name.value)! : 0;
+        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+        if (!fragment) continue;
+        const typeName = fragment.typeCondition?.name.value;
+        const type = typeName ? schema.getType(typeName) : parent;
+        total += costOf(fragment.selectionSet, type && isCompositeType(type) ? type : parent);
       }
     }
+    known.get(selectionSet)!.set(parent, total);
     return total;
   };
-  return costOf(operation.selectionSet, root);
+  // Shares of batched calls (1/25 each) add up in floating point: 25 of them must be 1 call, not 1.0000000000000002.
+  return Math.ceil(Math.round(costOf(operation.selectionSet, root) * 1e6) / 1e6);
 }
 
-/** What the operations of one HTTP request have cost so far: a batch is held to the limit as a whole. */
+/** What the operations of one HTTP request have cost so far. */
 const spent = new WeakMap<object, number>();
 
-export function useQueryCost(maxCost: number, defaultPageSize: number, callWeight: number): Plugin {
+export function useQueryCost(maxCost: number): Plugin {
   const check = (args: {
     schema: GraphQLSchema;
     document: DocumentNode;
     operationName?: string | null;
     variableValues?: Record<string, unknown> | null;
     contextValue: unknown;
-  }) => {
+  }): GraphQLError | undefined => {
+    let cost: number;
+    try {
+      cost = operationCost(args.schema, args.document, args.variableValues, args.operationName, args.contextValue as object);
+    } catch (error) {
+      // The gateway's own refusal of an argument (a malformed global ID) is the answer; execution reports the rest.
+      if (error instanceof GraphQLError && error.extensions.code) return error;
+      return undefined;
+    }
     const request = (args.contextValue as { request: object }).request;
-    const cost = (spent.get(request) ?? 0) + operationCost({ ...args, variables: args.variableValues, defaultPageSize, callWeight });
-    spent.set(request, cost);
-    return cost > maxCost ? limitError("cost", maxCost, cost, "the query would cost too much") : undefined;
+    const total = (spent.get(request) ?? 0) + cost;
+    spent.set(request, total);
+    return total > maxCost ? limitError("cost", maxCost, total, "the request could cause too many AWS calls") : undefined;
   };
   return {
     onExecute({ args, setResultAndStopExecution }) {
@@ -128,7 +119,7 @@ export function useQueryCost(maxCost: number, defaultPageSize: number, callWeigh
     },
     onSubscribe({ args, setResultAndStopExecution }) {
       const error = check(args);
-      if (error) setResultAndStopExecution({ errors: [error] as GraphQLError[] });
+      if (error) setResultAndStopExecution({ errors: [error] });
     },
   };
 }

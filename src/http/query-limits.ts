@@ -1,94 +1,64 @@
-// What a document may hold before anything runs: depth, aliases, directives and tokens, each with a typed error that
-// names the rule and the limit (extensions.code QUERY_TOO_COMPLEX).
-
-import type { ASTVisitor, DocumentNode, FragmentDefinitionNode, SelectionSetNode, ValidationContext } from "graphql";
-import { GraphQLError, Kind, parse } from "graphql";
+// What a document may hold before anything runs: depth, aliases and directives (graphql-armor's rules) and tokens
+// (graphql-js's own parser limit), each refused with a typed error that names the rule and the limit.
+import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
+import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
+import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
+import type { GraphQLError, ValidationContext } from "graphql";
+import { parse } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { QueryLimits } from "../config.ts";
+import { gatewayError } from "../schema/failures.ts";
 
 export type LimitRule = "depth" | "aliases" | "directives" | "tokens" | "cost";
 
 export function limitError(rule: LimitRule, limit: number, actual: number | string, detail: string): GraphQLError {
-  return new GraphQLError(`Query refused: ${detail} (limit ${limit}, found ${actual}).`, {
-    extensions: { code: "QUERY_TOO_COMPLEX", rule, limit, actual, http: { status: 400 } },
+  return gatewayError("QUERY_TOO_COMPLEX", `Query refused: ${detail} (limit ${limit}, found ${actual}).`, {
+    rule,
+    limit,
+    actual,
+    http: { status: 400 },
   });
 }
 
-/** Field depth of a selection set, fragments inlined. */
-export function depthOf(selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>): number {
-  // Each fragment is measured once, so spreads that fan out stay linear; a cycle (invalid anyway) counts 0.
-  const fragmentDepths = new Map<string, number>();
-  const measure = (set: SelectionSetNode | undefined): number => {
-    if (!set) return 0;
-    let deepest = 0;
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        // Introspection documents (GraphiQL's, codegen's) are deep by nature and cost no AWS call.
-        if (selection.name.value === "__schema" || selection.name.value === "__type") continue;
-        deepest = Math.max(deepest, 1 + measure(selection.selectionSet));
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        deepest = Math.max(deepest, measure(selection.selectionSet));
-      } else {
-        const name = selection.name.value;
-        if (!fragmentDepths.has(name)) {
-          fragmentDepths.set(name, 0);
-          fragmentDepths.set(name, measure(fragments[name]?.selectionSet));
-        }
-        deepest = Math.max(deepest, fragmentDepths.get(name)!);
-      }
-    }
-    return deepest;
+/** Armor's options for one rule: its rejection reported as our typed error, with the count armor found. */
+function armorOptions(rule: LimitRule, limit: number, detail: string) {
+  return {
+    n: limit,
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        const found = /found (\d+)/.exec(error.message)?.[1];
+        context?.reportError(limitError(rule, limit, found === undefined ? `more than ${limit}` : Number(found), detail));
+      },
+    ],
   };
-  return measure(selectionSet);
 }
 
-/** Aliases and directives written anywhere in the document. */
-export function countOf(document: DocumentNode): { aliases: number; directives: number } {
-  let aliases = 0;
-  let directives = 0;
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item);
-      return;
-    }
-    if (!node || typeof node !== "object") return;
-    const kind = (node as { kind?: string }).kind;
-    if (kind === Kind.FIELD && (node as { alias?: unknown }).alias) aliases += 1;
-    if (kind === Kind.DIRECTIVE) directives += 1;
-    for (const [key, value] of Object.entries(node)) if (key !== "loc") visit(value);
-  };
-  visit(document);
-  return { aliases, directives };
-}
-
-function limitsRule(limits: QueryLimits) {
-  return (context: ValidationContext): ASTVisitor => ({
-    Document(document) {
-      const { aliases, directives } = countOf(document);
-      if (aliases > limits.aliases) context.reportError(limitError("aliases", limits.aliases, aliases, "too many aliases"));
-      if (directives > limits.directives)
-        context.reportError(limitError("directives", limits.directives, directives, "too many directives"));
-      const fragments = Object.fromEntries(
-        document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-      );
-      for (const definition of document.definitions) {
-        if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-        const depth = depthOf(definition.selectionSet, fragments);
-        if (depth > limits.depth) context.reportError(limitError("depth", limits.depth, depth, "the query is nested too deeply"));
-      }
-      return false;
-    },
-  });
+/** The validation rules for depth, aliases and directives. */
+export function limitRules(limits: Pick<QueryLimits, "depth" | "aliases" | "directives">) {
+  return [
+    // Introspection documents (GraphiQL's, codegen's) are deep by nature and cost no AWS call.
+    maxDepthRule({
+      ...armorOptions("depth", limits.depth, "the query is nested too deeply"),
+      flattenFragments: true,
+      ignoreIntrospection: true,
+    }),
+    // Every alias counts, __typename's too (armor lets those through by default): each is work for the gateway.
+    maxAliasesRule({ ...armorOptions("aliases", limits.aliases, "too many aliases"), allowList: [] }),
+    maxDirectivesRule(armorOptions("directives", limits.directives, "too many directives")),
+  ];
 }
 
 export function useQueryLimits(limits: QueryLimits): Plugin {
+  const rules = limitRules(limits);
   return {
     onParse({ setParseFn }) {
+      // graphql-js stops lexing at the limit itself; armor's token rule proxies every token through JavaScript.
       setParseFn((source, options) => {
         try {
           return parse(source, { ...options, maxTokens: limits.tokens });
         } catch (error) {
-          if (error instanceof GraphQLError && / \d+ tokens\. Parsing aborted/.test(error.message)) {
+          if ((error as Error).message.includes("tokens. Parsing aborted")) {
             throw limitError("tokens", limits.tokens, `more than ${limits.tokens}`, "the document is too long");
           }
           throw error;
@@ -96,7 +66,7 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
       });
     },
     onValidate({ addValidationRule }) {
-      addValidationRule(limitsRule(limits));
+      for (const rule of rules) addValidationRule(rule);
     },
   };
 }

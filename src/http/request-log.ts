@@ -9,6 +9,7 @@ import type { Plugin } from "graphql-yoga";
 import { handleStreamOrSingleExecutionResult } from "graphql-yoga";
 import type { Logger } from "pino";
 import { Histogram } from "prom-client";
+import { FailureError } from "../aws/failure.ts";
 import { registry } from "../aws/metrics.ts";
 
 export interface RequestRecord {
@@ -82,7 +83,8 @@ export function useRequestRecord(logger: Logger): Plugin {
     (context: unknown) =>
     ({ result }: { result: ExecutionResult }) => {
       for (const error of result.errors ?? []) {
-        if (!error.originalError || error.originalError instanceof GraphQLError) continue;
+        // AWS's failures are expected: the client gets them typed, and the AWS metrics count them.
+        if (!error.originalError || error.originalError instanceof GraphQLError || error.originalError instanceof FailureError) continue;
         loggedErrors.add(error).add(error.originalError);
         const requestId = records.get((context as { request: object }).request)?.id;
         logger.error({ requestId, err: error.originalError, path: error.path?.join(".") }, "unexpected error");

@@ -1,67 +1,90 @@
 import SchemaBuilder from "@pothos/core";
+import ComplexityPlugin from "@pothos/plugin-complexity";
 import ErrorsPlugin from "@pothos/plugin-errors";
-import RelayPlugin, { decodeGlobalID } from "@pothos/plugin-relay";
+import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { Principal } from "../auth/principal.ts";
-import { gatewayError } from "../aws/errors.ts";
 import type { AwsSession } from "../aws/session.ts";
+import { lookupCalls } from "./cost.ts";
+import { gatewayError } from "./failures.ts";
+import { nodeIdOf } from "./global-id.ts";
 
 export interface GatewayContext {
   aws: AwsSession;
   principal: Principal;
 }
 
-/** The types that implement Node, each in its own file; a global ID must name one of them. */
-const NODE_TYPES = new Set(["Workspace", "Bundle", "ModificationState"]);
-
-export const builder = new SchemaBuilder<{
+interface GatewayTypes {
   Context: GatewayContext;
   AuthScopes: { read: boolean; write: boolean };
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
-}>({
-  // Scope checks first, so nothing else runs (and no AWS call is made) for a caller without the scope.
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin],
-  scopeAuth: {
-    authScopes: (context) => ({ read: context.principal.scopes.has("read"), write: context.principal.scopes.has("write") }),
-    // Checked once when a subscription starts, not on every event.
-    authorizeOnSubscribe: true,
-    unauthorizedError: (_parent, _context, info) => {
-      // Root mutation fields need write; every other guarded field (root queries, subscriptions, reads nested
-      // anywhere) needs read.
-      const scope = info.operation.operation === "mutation" && info.parentType.name === "Mutation" ? "write" : "read";
-      return gatewayError("FORBIDDEN", `${info.fieldName}: needs the ${scope} scope, which this credential does not have`, {
-        field: info.fieldName,
-        rule: "scope",
-      });
-    },
-  },
-  relay: {
-    clientMutationId: "omit",
-    cursorType: "String",
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
-    // A malformed ID is the client's mistake: a typed VALIDATION error, not a masked internal one.
-    decodeGlobalID: (globalID) => {
-      const decoded = (() => {
-        try {
-          return decodeGlobalID(globalID);
-        } catch {
-          return undefined;
-        }
-      })();
-      if (!decoded || !NODE_TYPES.has(decoded.typename)) {
-        throw gatewayError("VALIDATION", `id: "${globalID.slice(0, 100)}" is not a global ID of this API`, {
-          field: "id",
-          rule: "globalId",
-        });
-      }
-      return decoded;
-    },
-  },
-  errors: { defaultTypes: [] },
-});
+}
 
-builder.queryType({ authScopes: { read: true } });
-builder.mutationType({ authScopes: { write: true } });
-builder.subscriptionType({ authScopes: { read: true } });
+export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDefaultTypes<GatewayTypes>> = new SchemaBuilder<GatewayTypes>(
+  {
+    // Scope checks first, so nothing else runs (and no AWS call is made) for a caller without the scope.
+    plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ComplexityPlugin],
+    scopeAuth: {
+      authScopes: (context) => ({ read: context.principal.scopes.has("read"), write: context.principal.scopes.has("write") }),
+      // Checked once when a subscription starts, not on every event.
+      authorizeOnSubscribe: true,
+      unauthorizedError: (_parent, _context, info) => {
+        // Root mutation fields need write; every other guarded field (root queries, subscriptions, reads nested
+        // anywhere) needs read.
+        const scope = info.operation.operation === "mutation" && info.parentType.name === "Mutation" ? "write" : "read";
+        return gatewayError("FORBIDDEN", `${info.fieldName}: needs the ${scope} scope, which this credential does not have`, {
+          field: info.fieldName,
+          rule: "scope",
+        });
+      },
+    },
+    relay: {
+      clientMutationId: "omit",
+      cursorType: "String",
+      nodeFieldOptions: { nullable: false, description: "The item." },
+      edgesFieldOptions: { nullable: false, description: "The items of this page, each with its cursor." },
+      cursorFieldOptions: { description: "Pass it as `after` to resume right after this item (signed; valid 24 hours)." },
+      pageInfoFieldOptions: { description: "Where this page sits in the list." },
+      pageInfoTypeOptions: { description: "Where a page sits in its list; forward-only, as AWS pages are." },
+      hasNextPageFieldOptions: { description: "Whether items follow; exact (one more AWS call when only that can tell)." },
+      hasPreviousPageFieldOptions: { description: "Always false: lists are forward-only, as AWS pages are." },
+      startCursorFieldOptions: { description: "The first item's cursor; null for an empty page." },
+      endCursorFieldOptions: { description: "The last item's cursor, to ask for the next page; null for an empty page." },
+      idFieldOptions: { description: "The global ID: pass it to node or nodes." },
+      nodeTypeOptions: { description: "An object with a global ID, which node(id:) and nodes(ids:) fetch again." },
+      nodeQueryOptions: {
+        description: "Any object by its global ID; null when AWS no longer has it.",
+        args: { id: { description: "A global ID from an `id` field." } },
+        complexity: 1,
+      },
+      nodesQueryOptions: {
+        description: "Objects by their global IDs, in the order given; an ID AWS does not have (or whose lookup failed) is null.",
+        args: { ids: { description: "Global IDs from `id` fields; looked up 25 per AWS call, concurrently." } },
+        // Workspaces and their modification states share one loader; bundles have their own.
+        complexity: ({ ids }) => {
+          const bundles = ids.filter((id) => id.typename === "Bundle").length;
+          return { field: lookupCalls(bundles) + lookupCalls(ids.length - bundles), multiplier: ids.length };
+        },
+      },
+      // A malformed ID is the client's mistake: a typed VALIDATION error, not a masked internal one.
+      decodeGlobalID: (globalID) => {
+        const decoded = nodeIdOf(globalID);
+        if (!decoded) {
+          throw gatewayError("VALIDATION", `id: "${globalID.slice(0, 100)}" is not a global ID of this API`, {
+            field: "id",
+            rule: "globalId",
+          });
+        }
+        return decoded;
+      },
+    },
+    errors: { defaultTypes: [] },
+    // A field's cost is the AWS calls it can cause, declared beside it; a field that causes none costs nothing.
+    complexity: { defaultComplexity: 0, defaultListMultiplier: 1 },
+  },
+);
+
+builder.queryType({ authScopes: { read: true }, description: "Reads: WorkSpaces, bundles, and any node by its global ID." });
+builder.mutationType({ authScopes: { write: true }, description: "Changes to WorkSpaces, item by item." });
+builder.subscriptionType({ authScopes: { read: true }, description: "Live WorkSpace state, over Server-Sent Events." });

@@ -1,24 +1,48 @@
 import { Compute } from "@aws-sdk/client-workspaces";
 import type { BundleShape } from "../aws/bundles.ts";
-import { validationError } from "../aws/session.ts";
-import { checkBundleId } from "../constraints.ts";
+import { describeBundlesRequest, listBundles } from "../aws/bundles.ts";
+import { describeWorkspacesRequest, listWorkspaces } from "../aws/workspaces.ts";
+import { checkBundleId, validateDescribeWorkspaceBundles } from "../constraints.ts";
 import { builder } from "./builder.ts";
-import { connectionOf } from "./connection.ts";
+import { AFTER_DESCRIPTION, connectionOf, FIRST_DESCRIPTION, pageSize } from "./connection.ts";
+import { connectionCost } from "./cost.ts";
 import { ComputeEnum, knownValue } from "./enums.ts";
+import { gatewayError, refuseInvalid } from "./failures.ts";
+import { settled } from "./global-id.ts";
 import { WorkspaceConnection } from "./workspace.ts";
 
-const StorageRef = (name: string) =>
+/** AWS gives capacities as strings of GiB ("80"). */
+function gibOf(capacity: string | undefined, field: string): number {
+  const gib = Number(capacity);
+  if (capacity === undefined || !Number.isInteger(gib))
+    throw gatewayError("UPSTREAM_ERROR", `${field}: AWS sent "${capacity}", not a size in GiB.`);
+  return gib;
+}
+
+const StorageRef = (name: string, description: string) =>
   builder.objectRef<{ capacity?: string }>(name).implement({
-    fields: (t) => ({ capacity: t.exposeString("capacity", { nullable: true, description: "Size in GiB, as AWS gives it." }) }),
+    description,
+    fields: (t) => ({
+      capacity: t.int({ nullable: false, description: "Size in GiB.", resolve: (s) => gibOf(s.capacity, `${name}.capacity`) }),
+    }),
   });
 
-const RootStorageRef = StorageRef("RootStorage");
-const UserStorageRef = StorageRef("UserStorage");
+const RootStorageRef = StorageRef("RootStorage", "The root volume (C: or /) a bundle gives its WorkSpaces.");
+const UserStorageRef = StorageRef("UserStorage", "The user volume (D: or /home) a bundle gives its WorkSpaces.");
 
 const ComputeTypeRef = builder.objectRef<{ name?: string }>("ComputeType").implement({
+  description: "The compute type a bundle gives its WorkSpaces.",
   fields: (t) => ({
-    name: t.field({ type: ComputeEnum, nullable: true, resolve: (c) => knownValue(Compute, c.name) }),
+    name: t.field({ type: ComputeEnum, nullable: true, description: "The compute type.", resolve: (c) => knownValue(Compute, c.name) }),
   }),
+});
+
+const BundleOwner = builder.enumType("BundleOwner", {
+  description: "Who provides a bundle.",
+  values: {
+    AMAZON: { description: "AWS's public bundles." },
+    ACCOUNT: { description: "The account's own bundles." },
+  } as const,
 });
 
 export const BundleRef = builder.objectRef<BundleShape>("Bundle");
@@ -26,43 +50,50 @@ export const BundleRef = builder.objectRef<BundleShape>("Bundle");
 builder.node(BundleRef, {
   description: "A WorkSpace bundle: the image, compute type and storage a WorkSpace is created from.",
   id: { resolve: (bundle) => bundle.bundleId! },
-  loadMany: (ids, context) => ids.map((id) => context.aws.bundles.load(id)),
+  loadMany: (ids, context) => ids.map((id) => settled(context.aws.bundles.load(id))),
   fields: (t) => ({
     bundleId: t.string({ nullable: false, description: "AWS's ID of the bundle (wsb-...).", resolve: (b) => b.bundleId! }),
-    name: t.exposeString("name", { nullable: true }),
-    owner: t.exposeString("owner", { nullable: true, description: "AMAZON for AWS's public bundles, else the account ID." }),
-    description: t.exposeString("description", { nullable: true }),
-    rootStorage: t.expose("rootStorage", { type: RootStorageRef, nullable: true }),
-    userStorage: t.expose("userStorage", { type: UserStorageRef, nullable: true }),
-    computeType: t.expose("computeType", { type: ComputeTypeRef, nullable: true }),
+    name: t.exposeString("name", { nullable: true, description: "The bundle's name." }),
+    owner: t.string({
+      nullable: false,
+      description: "AMAZON for AWS's public bundles, else the ID of the account that owns it (see ownerType).",
+      resolve: (b) => b.owner!,
+    }),
+    ownerType: t.field({
+      type: BundleOwner,
+      nullable: false,
+      description: "Who provides the bundle, as an enum: AMAZON or ACCOUNT.",
+      resolve: (b) => (b.owner === "AMAZON" ? "AMAZON" : "ACCOUNT"),
+    }),
+    description: t.exposeString("description", { nullable: true, description: "What the bundle holds, in AWS's or its owner's words." }),
+    rootStorage: t.expose("rootStorage", { type: RootStorageRef, nullable: true, description: "The root volume it gives." }),
+    userStorage: t.expose("userStorage", { type: UserStorageRef, nullable: true, description: "The user volume it gives." }),
+    computeType: t.expose("computeType", { type: ComputeTypeRef, nullable: true, description: "The compute type it gives." }),
     workspaces: t.field({
       type: WorkspaceConnection,
-      nullable: false,
+      nullable: true,
       // Fields that read more from AWS need the read scope, also under a mutation's result.
       authScopes: { read: true },
-      description: "The WorkSpaces created from this bundle.",
-      args: { first: t.arg.int(), after: t.arg.string() },
+      description: "The WorkSpaces created from this bundle; null (with an error) when AWS could not list them.",
+      args: { first: t.arg.int({ description: FIRST_DESCRIPTION }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
+      complexity: connectionCost,
       resolve: async (bundle, { first, after }, context) =>
-        connectionOf(await context.aws.listWorkspaces({ bundleId: bundle.bundleId! }, first, after)),
+        connectionOf(await listWorkspaces(context.aws, describeWorkspacesRequest({ bundleId: bundle.bundleId! }), pageSize(first), after)),
     }),
   }),
 });
 
-const BundleConnection = builder.connectionObject({ type: BundleRef, name: "BundleConnection" }, { name: "BundleEdge" });
-
-const BundleOwner = builder.enumType("BundleOwner", {
-  values: {
-    AMAZON: { description: "AWS's public bundles." },
-    ACCOUNT: { description: "The account's own bundles." },
-  } as const,
-});
+const BundleConnection = builder.connectionObject(
+  { type: BundleRef, name: "BundleConnection", description: "A page of bundles." },
+  { name: "BundleEdge", description: "A bundle in a page, with the cursor to resume after it." },
+);
 
 const BundlesFilter = builder.inputType("BundlesFilter", {
   isOneOf: true,
   description: "One filter at a time, as AWS takes them; with none, the account's own bundles.",
   fields: (t) => ({
     bundleIds: t.stringList({ description: "1 to 25 bundle IDs." }),
-    owner: t.field({ type: BundleOwner }),
+    owner: t.field({ type: BundleOwner, description: "AWS's public bundles, or the account's own." }),
   }),
 });
 
@@ -71,18 +102,28 @@ builder.queryFields((t) => ({
     type: BundleRef,
     nullable: true,
     description: "A bundle by AWS's ID; null when AWS has no such bundle.",
-    args: { bundleId: t.arg.string({ required: true }) },
+    args: { bundleId: t.arg.string({ required: true, description: "AWS's ID of the bundle (wsb-...)." }) },
+    complexity: 1,
     resolve: (_root, { bundleId }, context) => {
-      const violations = checkBundleId(bundleId);
-      if (violations.length > 0) throw validationError(violations, { BundleId: "bundleId" });
+      refuseInvalid(checkBundleId(bundleId), { BundleId: "bundleId" });
       return context.aws.bundles.load(bundleId);
     },
   }),
   bundles: t.field({
     type: BundleConnection,
-    nullable: false,
-    description: "Bundles, a page at a time (first: 1 to 100, default 25).",
-    args: { first: t.arg.int(), after: t.arg.string(), filter: t.arg({ type: BundlesFilter }) },
-    resolve: async (_root, { first, after, filter }, context) => connectionOf(await context.aws.listBundles(filter, first, after)),
+    nullable: true,
+    description: "Bundles, a page at a time; null (with an error) when AWS could not list them.",
+    args: {
+      first: t.arg.int({ description: FIRST_DESCRIPTION }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
+      filter: t.arg({ type: BundlesFilter, description: "Which bundles; the account's own without it." }),
+    },
+    complexity: connectionCost,
+    resolve: async (_root, { first, after, filter }, context) => {
+      const size = pageSize(first);
+      const request = describeBundlesRequest(filter);
+      refuseInvalid(validateDescribeWorkspaceBundles(request), { BundleIds: "filter.bundleIds" });
+      return connectionOf(await listBundles(context.aws, request, size, after));
+    },
   }),
 }));

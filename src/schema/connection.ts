@@ -1,4 +1,18 @@
 import type { Slice } from "../aws/pagination.ts";
+import { CONNECTION_SIZE } from "./cost.ts";
+import { gatewayError } from "./failures.ts";
+
+/** `first` as a page size, or the validation error a client gets for it. */
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? CONNECTION_SIZE.default;
+  if (!Number.isInteger(size) || size < 1 || size > CONNECTION_SIZE.max) {
+    throw gatewayError("VALIDATION", `first: must be from 1 to ${CONNECTION_SIZE.max}`, { field: "first", rule: "range" });
+  }
+  return size;
+}
+
+export const FIRST_DESCRIPTION = `How many items, 1 to ${CONNECTION_SIZE.max} (default ${CONNECTION_SIZE.default}); more than 25 chains AWS pages.`;
+export const AFTER_DESCRIPTION = "Resume right after the item with this cursor (from the same list and filter).";
 
 /** A Relay connection from a slice of AWS pages; forward-only, as AWS pages are. */
 export function connectionOf<T>(slice: Slice<T>) {

@@ -1,36 +1,40 @@
 import type { WorkspaceRequest } from "@aws-sdk/client-workspaces";
 import type { CamelCase } from "../aws/camel-case.ts";
-import { camelCase, camelCasePath, pascalCase } from "../aws/camel-case.ts";
-import { CREATE_REQUEST_LIMIT } from "../aws/create-workspaces.ts";
+import { camelCase, pascalCase } from "../aws/camel-case.ts";
+import type { CreateOutcome } from "../aws/create-workspaces.ts";
+import { CREATE_REQUEST_LIMIT, createWorkspaces } from "../aws/create-workspaces.ts";
+import type { Failure } from "../aws/failure.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { builder } from "./builder.ts";
+import { lookupCalls } from "./cost.ts";
 import { ComputeEnum, RunningModeEnum } from "./enums.ts";
-import { ErrorInterface, ValidationFailure } from "./errors.ts";
+import { AwsRefusal, ErrorInterface, itemFailureOf, UpstreamFailure, ValidationFailure } from "./errors.ts";
 import { WorkspacePropertiesRef, WorkspaceRef } from "./workspace.ts";
 
-/** A request AWS (or the gateway) did not turn into a WorkSpace, at its position in the input. */
-export class CreateWorkspaceFailure extends Error {
+/** A request AWS refused (one of its FailedRequests), at its position in the input. */
+class CreateWorkspaceFailure extends AwsRefusal {
   constructor(
     readonly index: number,
-    readonly code: string,
-    message: string,
+    failure: Failure,
     readonly workspaceRequest: CamelCase<WorkspaceRequest>,
   ) {
-    super(message);
+    super(failure);
   }
 }
 
 export const WorkspacePropertiesInput = builder.inputType("WorkspacePropertiesInput", {
+  description: "How a WorkSpace runs and what it is sized at; only what is given is set.",
   fields: (t) => ({
-    runningMode: t.field({ type: RunningModeEnum }),
+    runningMode: t.field({ type: RunningModeEnum, description: "Always on, auto-stopped or manual." }),
     runningModeAutoStopTimeoutInMinutes: t.int({ description: "Only with AUTO_STOP, in 60-minute increments." }),
-    rootVolumeSizeGib: t.int(),
-    userVolumeSizeGib: t.int(),
-    computeTypeName: t.field({ type: ComputeEnum }),
+    rootVolumeSizeGib: t.int({ description: "Root volume size in GiB, a positive integer." }),
+    userVolumeSizeGib: t.int({ description: "User volume size in GiB, a positive integer." }),
+    computeTypeName: t.field({ type: ComputeEnum, description: "The compute type." }),
   }),
 });
 
 const TagInput = builder.inputType("TagInput", {
+  description: "A tag to put on the WorkSpace.",
   fields: (t) => ({
     key: t.string({ required: true, description: "1 to 127 characters." }),
     value: t.string({ description: "Up to 255 characters." }),
@@ -38,19 +42,24 @@ const TagInput = builder.inputType("TagInput", {
 });
 
 const WorkspaceRequestInput = builder.inputType("WorkspaceRequestInput", {
+  description: "One WorkSpace to create: a user of a directory, from a bundle.",
   fields: (t) => ({
-    directoryId: t.string({ required: true }),
-    userName: t.string({ required: true }),
-    bundleId: t.string({ required: true }),
-    volumeEncryptionKey: t.string(),
-    userVolumeEncryptionEnabled: t.boolean(),
-    rootVolumeEncryptionEnabled: t.boolean(),
-    workspaceProperties: t.field({ type: WorkspacePropertiesInput }),
-    tags: t.field({ type: [TagInput] }),
+    directoryId: t.string({ required: true, description: "The user's directory (d-...)." }),
+    userName: t.string({ required: true, description: "The user, 1 to 63 characters; one WorkSpace per user, bundle and directory." }),
+    bundleId: t.string({ required: true, description: "The bundle to create it from (wsb-...)." }),
+    volumeEncryptionKey: t.string({ description: "The KMS key to encrypt its volumes with; required when encrypting." }),
+    userVolumeEncryptionEnabled: t.boolean({ description: "Encrypt the user volume." }),
+    rootVolumeEncryptionEnabled: t.boolean({ description: "Encrypt the root volume." }),
+    workspaceProperties: t.field({
+      type: WorkspacePropertiesInput,
+      description: "Running mode, sizes and compute type; the bundle's without.",
+    }),
+    tags: t.field({ type: [TagInput], description: "Up to 50 tags." }),
   }),
 });
 
 const CreateWorkspacesInput = builder.inputType("CreateWorkspacesInput", {
+  description: "The WorkSpaces to create, and a key that makes a retry safe.",
   fields: (t) => ({
     workspaces: t.field({ type: [WorkspaceRequestInput], required: true, description: `1 to ${CREATE_REQUEST_LIMIT} requests.` }),
     idempotencyKey: t.string({
@@ -61,39 +70,55 @@ const CreateWorkspacesInput = builder.inputType("CreateWorkspacesInput", {
 });
 
 const TagRef = builder.objectRef<{ key?: string; value?: string }>("Tag").implement({
+  description: "A tag on a WorkSpace.",
   fields: (t) => ({
-    key: t.exposeString("key", { nullable: true }),
-    value: t.exposeString("value", { nullable: true }),
+    key: t.exposeString("key", { nullable: true, description: "The tag's key." }),
+    value: t.exposeString("value", { nullable: true, description: "The tag's value." }),
   }),
 });
 
 const WorkspaceRequestRef = builder.objectRef<CamelCase<WorkspaceRequest>>("WorkspaceRequest").implement({
   description: "A request to create a WorkSpace, as AWS echoed it.",
   fields: (t) => ({
-    directoryId: t.exposeString("directoryId", { nullable: true }),
-    userName: t.exposeString("userName", { nullable: true }),
-    bundleId: t.exposeString("bundleId", { nullable: true }),
-    volumeEncryptionKey: t.exposeString("volumeEncryptionKey", { nullable: true }),
-    userVolumeEncryptionEnabled: t.exposeBoolean("userVolumeEncryptionEnabled", { nullable: true }),
-    rootVolumeEncryptionEnabled: t.exposeBoolean("rootVolumeEncryptionEnabled", { nullable: true }),
-    workspaceProperties: t.expose("workspaceProperties", { type: WorkspacePropertiesRef, nullable: true }),
-    tags: t.field({ type: [TagRef], nullable: true, resolve: (r) => r.tags ?? null }),
+    directoryId: t.exposeString("directoryId", { nullable: true, description: "The user's directory." }),
+    userName: t.exposeString("userName", { nullable: true, description: "The user." }),
+    bundleId: t.exposeString("bundleId", { nullable: true, description: "The bundle." }),
+    volumeEncryptionKey: t.exposeString("volumeEncryptionKey", { nullable: true, description: "The KMS key for its volumes." }),
+    userVolumeEncryptionEnabled: t.exposeBoolean("userVolumeEncryptionEnabled", {
+      nullable: true,
+      description: "Encrypt the user volume.",
+    }),
+    rootVolumeEncryptionEnabled: t.exposeBoolean("rootVolumeEncryptionEnabled", {
+      nullable: true,
+      description: "Encrypt the root volume.",
+    }),
+    workspaceProperties: t.expose("workspaceProperties", {
+      type: WorkspacePropertiesRef,
+      nullable: true,
+      description: "Running mode, sizes and compute type asked for.",
+    }),
+    tags: t.field({ type: [TagRef], nullable: true, description: "Tags asked for.", resolve: (r) => r.tags ?? null }),
   }),
 });
 
 builder.objectType(CreateWorkspaceFailure, {
   name: "CreateWorkspaceFailure",
-  description: "A request that did not become a WorkSpace: code is AWS's (ResourceNotFound.Directory, ...) or VALIDATION.",
+  description:
+    "A request AWS refused to turn into a WorkSpace (one of its FailedRequests): NOT_FOUND, ALREADY_EXISTS, INVALID_PARAMETER, ...",
   interfaces: [ErrorInterface],
   fields: (t) => ({
     index: t.exposeInt("index", { nullable: false, description: "Position of the request in the input." }),
-    workspaceRequest: t.expose("workspaceRequest", { type: WorkspaceRequestRef, nullable: false }),
+    workspaceRequest: t.expose("workspaceRequest", {
+      type: WorkspaceRequestRef,
+      nullable: false,
+      description: "The request, as AWS echoed it.",
+    }),
   }),
 });
 
 class CreateWorkspacesPayload {
   constructor(
-    readonly results: (WorkspaceShape | CreateWorkspaceFailure)[],
+    readonly results: (WorkspaceShape | ValidationFailure | CreateWorkspaceFailure | UpstreamFailure)[],
     readonly replayed: boolean,
   ) {}
 }
@@ -102,10 +127,15 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,64}$/;
 
 const CreateWorkspacesPayloadRef = builder.objectType(CreateWorkspacesPayload, {
   name: "CreateWorkspacesPayload",
+  description: "What became of each request.",
   fields: (t) => ({
     results: t.errorUnionListField({
-      types: [WorkspaceRef, CreateWorkspaceFailure],
-      union: { name: "CreateWorkspaceItemResult", resolveType: () => WorkspaceRef },
+      types: [WorkspaceRef, ValidationFailure, CreateWorkspaceFailure, UpstreamFailure],
+      union: {
+        name: "CreateWorkspaceItemResult",
+        description: "A created WorkSpace (PENDING), or why the request did not become one.",
+        resolveType: () => WorkspaceRef,
+      },
       nullable: { list: false, items: false },
       description: "One result per request, in input order: the WorkSpace AWS created (PENDING), or why not.",
       resolve: (payload) => payload.results,
@@ -117,12 +147,24 @@ const CreateWorkspacesPayloadRef = builder.objectType(CreateWorkspacesPayload, {
   }),
 });
 
+function resultOf(outcome: CreateOutcome) {
+  if (outcome.kind === "created") return outcome.workspace;
+  return itemFailureOf(outcome.failure, (failure) => new CreateWorkspaceFailure(outcome.index, failure, camelCase(outcome.request)));
+}
+
 builder.mutationField("createWorkspaces", (t) =>
   t.field({
     type: CreateWorkspacesPayloadRef,
+    nullable: true,
     description: `Creates up to ${CREATE_REQUEST_LIMIT} WorkSpaces (AWS calls of 25, concurrently); items fail alone.`,
-    errors: { types: [ValidationFailure], directResult: true, union: { name: "CreateWorkspacesResult" } },
-    args: { input: t.arg({ type: CreateWorkspacesInput, required: true }) },
+    errors: {
+      types: [ValidationFailure],
+      directResult: true,
+      union: { name: "CreateWorkspacesResult", description: "The result of each request, or why none was sent." },
+    },
+    args: { input: t.arg({ type: CreateWorkspacesInput, required: true, description: "The WorkSpaces to create." }) },
+    // One CreateWorkspaces per 25 requests; what is selected under each created WorkSpace counts once per request.
+    complexity: ({ input }) => ({ field: lookupCalls(input.workspaces.length), multiplier: input.workspaces.length }),
     resolve: async (_root, { input }, context) => {
       const count = input.workspaces.length;
       if (count < 1 || count > CREATE_REQUEST_LIMIT) {
@@ -134,31 +176,15 @@ builder.mutationField("createWorkspaces", (t) =>
       }
       const requests = input.workspaces.map((request) => pascalCase(request) as WorkspaceRequest);
       // Keys are per caller: one caller's key never returns another's result.
-      const run = await context.aws.createWorkspaces(
+      const run = await createWorkspaces(
+        context.aws,
         requests,
         idempotencyKey == null ? undefined : { caller: context.principal.id, key: idempotencyKey },
       );
       if (run.kind === "conflict") {
         throw new ValidationFailure("input.idempotencyKey", "reused", "was used within 24 hours with a different input");
       }
-      return new CreateWorkspacesPayload(
-        run.result.map((outcome) => {
-          switch (outcome.kind) {
-            case "created":
-              return outcome.workspace;
-            case "invalid":
-              return new CreateWorkspaceFailure(
-                outcome.index,
-                "VALIDATION",
-                `input.${camelCasePath(outcome.field)}: ${outcome.detail}`,
-                camelCase(outcome.request),
-              );
-            default:
-              return new CreateWorkspaceFailure(outcome.index, outcome.code, outcome.message, camelCase(outcome.request));
-          }
-        }),
-        run.replayed,
-      );
+      return new CreateWorkspacesPayload(run.result.map(resultOf), run.replayed);
     },
   }),
 );

@@ -1,6 +1,7 @@
 // AWS's enums, with the values taken from the SDK's own constants so a newer SDK brings its new values along.
 import { Compute, ModificationResourceEnum, ModificationStateEnum, RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
 import { builder } from "./builder.ts";
+import { gatewayError } from "./failures.ts";
 
 function enumFrom<T extends Record<string, string>>(name: string, values: T, description: string) {
   return builder.enumType(name, { values: Object.values(values) as T[keyof T][], description });
@@ -26,6 +27,13 @@ export const ModificationStateEnumType = enumFrom(
  */
 export function knownValue<T extends Record<string, string>>(values: T, value: string | undefined): T[keyof T] | null {
   return value !== undefined && valueSetOf(values).has(value) ? (value as T[keyof T]) : null;
+}
+
+/** A value AWS always sends, for a non-null field: one this schema does not know fails that field, as it must. */
+export function requiredValue<T extends Record<string, string>>(values: T, value: string | undefined, field: string): T[keyof T] {
+  const known = knownValue(values, value);
+  if (known === null) throw gatewayError("UPSTREAM_ERROR", `${field}: AWS sent "${value}", which this gateway does not know; upgrade it.`);
+  return known;
 }
 
 // Resolved for every field of every WorkSpace: each enum's values are gathered once.

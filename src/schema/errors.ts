@@ -1,9 +1,32 @@
-// Expected failures are data: each is a type implementing Error, so clients can select and react to them.
+// Expected failures are data: each is a type implementing Error, with its code from the one ErrorCode enum, so clients
+// select `... on Error { code message retryable }` and switch on the enum, never on free-form strings.
+import { camelCasePath } from "../aws/camel-case.ts";
+import type { Failure } from "../aws/failure.ts";
+import type { ErrorCode } from "../error-codes.ts";
+import { ERROR_CODES } from "../error-codes.ts";
 import { builder } from "./builder.ts";
 
+export const ErrorCodeEnum = builder.enumType("ErrorCode", {
+  description: "Every error code a client can see, in `extensions.code` and in the `code` of every Error type.",
+  values: Object.fromEntries(
+    Object.entries(ERROR_CODES).map(([code, { retryable, meaning }]) => [
+      code,
+      { description: `${meaning} Retryable: ${retryable ? "yes" : "no"}.` },
+    ]),
+  ) as Record<ErrorCode, { description: string }>,
+});
+
+/** What every error type carries; the union members below are Error subclasses, as Pothos's errors plugin needs. */
+abstract class ExpectedFailure extends Error {
+  abstract readonly code: ErrorCode;
+  abstract readonly retryable: boolean;
+  readonly awsErrorCode: string | null = null;
+}
+
 /** Input the gateway refused before calling AWS; `field` is the GraphQL path of the offending value. */
-export class ValidationFailure extends Error {
+export class ValidationFailure extends ExpectedFailure {
   readonly code = "VALIDATION";
+  readonly retryable = false;
 
   constructor(
     readonly field: string,
@@ -14,27 +37,53 @@ export class ValidationFailure extends Error {
   }
 }
 
-/** AWS refused the call with one of the exceptions the operation declares; one subclass per exception. */
-export abstract class AwsRefusal extends Error {
-  abstract readonly code: string;
-}
+/** AWS answered and refused. */
+export class AwsRefusal extends ExpectedFailure {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  override readonly awsErrorCode: string;
 
-/** AWS could not answer: throttled past the retries, unreachable, or failing. */
-export class UpstreamFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
+  constructor(failure: Failure) {
+    super(failure.message);
+    this.code = failure.code;
+    this.retryable = failure.retryable;
+    this.awsErrorCode = failure.awsErrorCode ?? "UnknownError";
   }
 }
 
-export const ErrorInterface = builder.interfaceRef<{ message: string; code: string }>("Error").implement({
-  description: "An expected failure. `code` is AWS's error code or exception name when AWS refused, else the gateway's.",
+/** AWS could not answer (throttled, unreachable, out of time), or a write's outcome is unknown. */
+export class UpstreamFailure extends ExpectedFailure {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  override readonly awsErrorCode: string | null;
+
+  constructor(failure: Failure) {
+    super(failure.message);
+    this.code = failure.code;
+    this.retryable = failure.retryable;
+    this.awsErrorCode = failure.awsErrorCode ?? null;
+  }
+}
+
+/** The shape every error type has, an Error or not (a subscription's event must not be one: graphql-js throws those). */
+export interface ErrorShape {
+  message: string;
+  code: ErrorCode;
+  retryable: boolean;
+  awsErrorCode: string | null;
+}
+
+export const ErrorInterface = builder.interfaceRef<ErrorShape>("Error").implement({
+  description: "An expected failure, as data. `code` says what happened; `retryable` whether the same request can succeed later.",
   fields: (t) => ({
-    message: t.exposeString("message", { nullable: false }),
-    code: t.exposeString("code", { nullable: false }),
+    message: t.exposeString("message", { nullable: false, description: "What went wrong, for people; never parse it." }),
+    code: t.expose("code", { type: ErrorCodeEnum, nullable: false, description: "What went wrong, for programs." }),
+    retryable: t.exposeBoolean("retryable", { nullable: false, description: "Whether sending the same request again can succeed." }),
+    awsErrorCode: t.exposeString("awsErrorCode", {
+      nullable: true,
+      description:
+        "AWS's own exception name or error code when AWS answered with one (ResourceNotFound.Directory, ThrottlingException, ...); null otherwise.",
+    }),
   }),
 });
 
@@ -43,29 +92,34 @@ builder.objectType(ValidationFailure, {
   description: "The gateway refused the input before calling AWS (code VALIDATION).",
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    field: t.exposeString("field", { nullable: false, description: "Path of the offending value, e.g. workspaces[3].userName." }),
-    rule: t.exposeString("rule", { nullable: false, description: "The rule broken: pattern, length, listSize, duplicate, ..." }),
+    field: t.exposeString("field", { nullable: false, description: "Path of the offending value, e.g. input.workspaces[3].userName." }),
+    rule: t.exposeString("rule", { nullable: false, description: "The rule broken: pattern, length, listSize, range, duplicate, ..." }),
   }),
+});
+
+builder.objectType(AwsRefusal, {
+  name: "AwsRefusalError",
+  description: "AWS answered and refused (NOT_FOUND, INVALID_STATE, IN_PROGRESS, ...); awsErrorCode is AWS's own name for it.",
+  interfaces: [ErrorInterface],
 });
 
 builder.objectType(UpstreamFailure, {
   name: "UpstreamError",
-  description: "AWS could not answer (THROTTLED, UPSTREAM_UNAVAILABLE) or refused in a way the operation does not declare.",
+  description:
+    "AWS could not answer (THROTTLED, UPSTREAM_UNAVAILABLE, DEADLINE_EXCEEDED), or a write's outcome is unknown (OUTCOME_UNKNOWN).",
   interfaces: [ErrorInterface],
-  fields: (t) => ({
-    retryable: t.exposeBoolean("retryable", { nullable: false }),
-  }),
 });
 
-/** The class and GraphQL type of one declared exception (`InvalidResourceStateException` → `InvalidResourceStateError`). */
-export function awsRefusalType(exception: string, description: string) {
-  const Refusal = class extends AwsRefusal {
-    readonly code = exception;
-  };
-  builder.objectType(Refusal, {
-    name: exception.replace(/Exception$/, "Error"),
-    description,
-    interfaces: [ErrorInterface],
-  });
-  return Refusal;
+/**
+ * A mutation item's failure as its union member: refused input at the path a client wrote (`Workspaces[2].UserName`
+ * under `input` is `input.workspaces[2].userName`), AWS's refusal, or AWS not answering.
+ */
+export function itemFailureOf<Refusal extends AwsRefusal = AwsRefusal>(
+  failure: Failure,
+  refused: (failure: Failure) => Refusal = (f) => new AwsRefusal(f) as Refusal,
+): ValidationFailure | Refusal | UpstreamFailure {
+  const violation = failure.violations?.[0];
+  if (failure.kind === "invalid" && violation)
+    return new ValidationFailure(`input.${camelCasePath(violation.field)}`, violation.rule, violation.detail);
+  return failure.kind === "refused" ? refused(failure) : new UpstreamFailure(failure);
 }

@@ -1,4 +1,5 @@
 import { builder } from "./builder.ts";
+import "./errors.ts";
 import "./workspace.ts";
 import "./bundle.ts";
 import "./modification-state.ts";

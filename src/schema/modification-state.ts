@@ -1,7 +1,9 @@
 import { ModificationResourceEnum, ModificationStateEnum } from "@aws-sdk/client-workspaces";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { builder } from "./builder.ts";
+import { LOOKUP_COST } from "./cost.ts";
 import { knownValue, ModificationResourceEnumType, ModificationStateEnumType } from "./enums.ts";
+import { settled } from "./global-id.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
 export interface ModificationStateShape {
@@ -20,27 +22,34 @@ export function modificationStatesOf(workspace: WorkspaceShape): ModificationSta
 }
 
 builder.node(ModificationStateRef, {
-  description: "A change to a WorkSpace's compute type or volumes that AWS is carrying out.",
+  description: "A change to a WorkSpace's compute type, volumes or protocol that AWS is carrying out.",
   id: { resolve: idOf },
   loadMany: (ids, context) =>
-    Promise.all(
-      ids.map(async (id) => {
-        const [workspaceId = "", resource] = id.split("/");
-        const workspace = await context.aws.workspaces.load(workspaceId);
-        return (workspace && modificationStatesOf(workspace).find((m) => m.resource === resource)) ?? null;
-      }),
-    ),
+    ids.map((id) => {
+      const [workspaceId = "", resource] = id.split("/");
+      return settled(
+        context.aws.workspaces.load(workspaceId).then((w) => (w && modificationStatesOf(w).find((m) => m.resource === resource)) ?? null),
+      );
+    }),
   fields: (t) => ({
     resource: t.field({
       type: ModificationResourceEnumType,
       nullable: true,
+      description: "What is being changed.",
       resolve: (m) => knownValue(ModificationResourceEnum, m.resource),
     }),
-    state: t.field({ type: ModificationStateEnumType, nullable: true, resolve: (m) => knownValue(ModificationStateEnum, m.state) }),
+    state: t.field({
+      type: ModificationStateEnumType,
+      nullable: true,
+      description: "How far the change has come.",
+      resolve: (m) => knownValue(ModificationStateEnum, m.state),
+    }),
     workspace: t.field({
       type: WorkspaceRef,
       nullable: true,
       authScopes: { read: true },
+      description: "The WorkSpace being changed, as AWS shows it now.",
+      complexity: LOOKUP_COST,
       resolve: (m, _args, context) => context.aws.workspaces.load(m.workspaceId),
     }),
   }),

@@ -1,12 +1,13 @@
 import type { ModifyWorkspacePropertiesRequest } from "@aws-sdk/client-workspaces";
-import { camelCasePath, pascalCase } from "../aws/camel-case.ts";
-import { failureCode } from "../aws/errors.ts";
+import { pascalCase } from "../aws/camel-case.ts";
 import type { ModifyOutcome } from "../aws/modify-workspace-properties.ts";
+import { modifyWorkspaceProperties } from "../aws/modify-workspace-properties.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { ID_LIST_SIZE } from "../constraints.ts";
 import { builder } from "./builder.ts";
+import { lookupCalls } from "./cost.ts";
 import { WorkspacePropertiesInput } from "./create-workspaces.ts";
-import { awsRefusalType, UpstreamFailure, ValidationFailure } from "./errors.ts";
+import { AwsRefusal, itemFailureOf, UpstreamFailure, ValidationFailure } from "./errors.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
 class ModifyWorkspacePropertiesSuccess {
@@ -15,37 +16,31 @@ class ModifyWorkspacePropertiesSuccess {
 
 const SuccessRef = builder.objectType(ModifyWorkspacePropertiesSuccess, {
   name: "ModifyWorkspacePropertiesSuccess",
+  description: "AWS accepted the change.",
   fields: (t) => ({
     workspace: t.expose("workspace", {
       type: WorkspaceRef,
       nullable: true,
-      description: "The WorkSpace as AWS shows it after the call, with its modification states.",
+      description: "The WorkSpace as AWS shows it after the call, with its modification states; null if that read failed.",
     }),
   }),
 });
 
-// The exceptions AWS declares for ModifyWorkspaceProperties, each a type of its own.
-const DECLARED_EXCEPTIONS: [string, string][] = [
-  ["InvalidParameterValuesException", "AWS found a parameter invalid."],
-  ["InvalidResourceStateException", "The WorkSpace is not in a state that allows the change (AVAILABLE or STOPPED)."],
-  ["OperationInProgressException", "Another change to this WorkSpace is in progress."],
-  ["UnsupportedWorkspaceConfigurationException", "AWS does not support this configuration (e.g. a graphics compute change)."],
-  ["ResourceNotFoundException", "AWS has no such WorkSpace."],
-  ["AccessDeniedException", "The gateway's AWS credentials may not modify this WorkSpace."],
-  ["ResourceUnavailableException", "The WorkSpace is unavailable for this change."],
-];
-const refusals = new Map(DECLARED_EXCEPTIONS.map(([exception, description]) => [exception, awsRefusalType(exception, description)]));
-
 class ModifyWorkspacePropertiesPayload {
-  constructor(readonly results: ReturnType<typeof resultOf>[]) {}
+  constructor(readonly results: (ModifyWorkspacePropertiesSuccess | ValidationFailure | AwsRefusal | UpstreamFailure)[]) {}
 }
 
 const PayloadRef = builder.objectType(ModifyWorkspacePropertiesPayload, {
   name: "ModifyWorkspacePropertiesPayload",
+  description: "What became of each modification.",
   fields: (t) => ({
     results: t.errorUnionListField({
-      types: [SuccessRef, ...refusals.values(), ValidationFailure, UpstreamFailure],
-      union: { name: "ModifyWorkspacePropertiesItemResult", resolveType: () => SuccessRef },
+      types: [SuccessRef, ValidationFailure, AwsRefusal, UpstreamFailure],
+      union: {
+        name: "ModifyWorkspacePropertiesItemResult",
+        description: "The modified WorkSpace, or why the modification was not made.",
+        resolveType: () => SuccessRef,
+      },
       nullable: { list: false, items: false },
       description: "One result per modification, in input order.",
       resolve: (payload) => payload.results,
@@ -54,40 +49,43 @@ const PayloadRef = builder.objectType(ModifyWorkspacePropertiesPayload, {
 });
 
 const WorkspaceModificationInput = builder.inputType("WorkspaceModificationInput", {
+  description: "A change to one WorkSpace.",
   fields: (t) => ({
-    workspaceId: t.string({ required: true }),
-    workspaceProperties: t.field({ type: WorkspacePropertiesInput, required: true }),
+    workspaceId: t.string({ required: true, description: "The WorkSpace to change (ws-...)." }),
+    workspaceProperties: t.field({
+      type: WorkspacePropertiesInput,
+      required: true,
+      description: "What to change: at least one property; compute type and volume sizes not in the same change.",
+    }),
   }),
 });
 
 const ModifyWorkspacePropertiesInput = builder.inputType("ModifyWorkspacePropertiesInput", {
+  description: "The changes to make.",
   fields: (t) => ({
     modifications: t.field({ type: [WorkspaceModificationInput], required: true, description: `1 to ${ID_LIST_SIZE.max} items.` }),
   }),
 });
 
-function resultOf(outcome: ModifyOutcome & { workspace?: WorkspaceShape | null }) {
-  switch (outcome.kind) {
-    case "modified":
-      return new ModifyWorkspacePropertiesSuccess(outcome.workspace ?? null);
-    case "invalid":
-      return new ValidationFailure(`input.${camelCasePath(outcome.field)}`, outcome.rule, outcome.detail);
-    case "upstream": {
-      const { failure } = outcome;
-      const Refusal = failure.kind === "refused" ? refusals.get(failure.exception) : undefined;
-      if (Refusal) return new Refusal(failure.message);
-      // Retrying is safe unless AWS refused, or the change may already have been applied.
-      return new UpstreamFailure(failureCode(failure), failure.message, failure.kind !== "refused" && failure.kind !== "unknown");
-    }
-  }
-}
+const resultOf = (outcome: ModifyOutcome) =>
+  outcome.kind === "modified" ? new ModifyWorkspacePropertiesSuccess(outcome.workspace) : itemFailureOf(outcome.failure);
 
 builder.mutationField("modifyWorkspaceProperties", (t) =>
   t.field({
     type: PayloadRef,
+    nullable: true,
     description: `Changes the properties of 1 to ${ID_LIST_SIZE.max} WorkSpaces; each item succeeds or fails alone.`,
-    errors: { types: [ValidationFailure], directResult: true, union: { name: "ModifyWorkspacePropertiesResult" } },
-    args: { input: t.arg({ type: ModifyWorkspacePropertiesInput, required: true }) },
+    errors: {
+      types: [ValidationFailure],
+      directResult: true,
+      union: { name: "ModifyWorkspacePropertiesResult", description: "The result of each modification, or why none was sent." },
+    },
+    args: { input: t.arg({ type: ModifyWorkspacePropertiesInput, required: true, description: "The changes to make." }) },
+    // One ModifyWorkspaceProperties per item, then one read of up to 25 of them.
+    complexity: ({ input }) => {
+      const count = input.modifications.length;
+      return { field: count + lookupCalls(count), multiplier: count };
+    },
     resolve: async (_root, { input }, context) => {
       const count = input.modifications.length;
       if (count < ID_LIST_SIZE.min || count > ID_LIST_SIZE.max) {
@@ -98,8 +96,7 @@ builder.mutationField("modifyWorkspaceProperties", (t) =>
         );
       }
       const requests = input.modifications.map((m) => pascalCase(m) as ModifyWorkspacePropertiesRequest);
-      const outcomes = await context.aws.modifyWorkspaceProperties(requests);
-      return new ModifyWorkspacePropertiesPayload(outcomes.map(resultOf));
+      return new ModifyWorkspacePropertiesPayload((await modifyWorkspaceProperties(context.aws, requests)).map(resultOf));
     },
   }),
 );

@@ -1,13 +1,20 @@
 // Live WorkSpace state over subscriptions (SSE): each watched ID streams its state, and ends alone when AWS has no
 // such WorkSpace.
 import { WATCH_ID_LIMIT } from "../aws/workspace-watch.ts";
+import { checkWorkspaceId } from "../constraints.ts";
+import type { ErrorCode } from "../error-codes.ts";
 import { builder } from "./builder.ts";
+import { lookupCalls } from "./cost.ts";
+import type { ErrorShape } from "./errors.ts";
 import { ErrorInterface } from "./errors.ts";
+import { gatewayError, refuseInvalid } from "./failures.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
 /** A watched ID AWS has no WorkSpace for; it ends that ID's stream only. Not an Error: graphql-js throws those. */
-class WorkspaceNotFound {
-  readonly code = "NOT_FOUND";
+class WorkspaceNotFound implements ErrorShape {
+  readonly code: ErrorCode = "NOT_FOUND";
+  readonly retryable = false;
+  readonly awsErrorCode = null;
   readonly message: string;
 
   constructor(readonly workspaceId: string) {
@@ -20,7 +27,7 @@ builder.objectType(WorkspaceNotFound, {
   description: "AWS has no WorkSpace with this ID (code NOT_FOUND); no more events come for it.",
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    workspaceId: t.exposeString("workspaceId", { nullable: false }),
+    workspaceId: t.exposeString("workspaceId", { nullable: false, description: "The watched ID." }),
   }),
 });
 
@@ -35,14 +42,24 @@ builder.subscriptionField("workspaceStateChanged", (t) =>
     type: WorkspaceStateEvent,
     nullable: false,
     description:
-      `Each WorkSpace's current state first, then again whenever its state, modificationStates or ` +
+      "Each WorkSpace's current state first, then again whenever its state, modificationStates or " +
       `workspaceProperties change (1 to ${WATCH_ID_LIMIT} IDs). Completes when no watched ID is left.`,
-    args: { workspaceIds: t.arg.stringList({ required: true }) },
-    subscribe: (_root, { workspaceIds }, context) => context.aws.watchWorkspaces(workspaceIds),
-    resolve: (event, _args, context) => {
-      // The subscription's context lives as long as it does: each event reads through a session of its own.
-      context.aws = context.aws.forEvent();
-      return event.workspace ?? new WorkspaceNotFound(event.workspaceId);
+    args: { workspaceIds: t.arg.stringList({ required: true, description: `1 to ${WATCH_ID_LIMIT} WorkSpace IDs (ws-...).` }) },
+    // The first fetch, 25 IDs a call; each ID's event counts what is selected under it.
+    complexity: ({ workspaceIds }) => ({ field: lookupCalls(workspaceIds.length), multiplier: workspaceIds.length }),
+    subscribe: (_root, { workspaceIds }, context) => {
+      if (workspaceIds.length < 1 || workspaceIds.length > WATCH_ID_LIMIT) {
+        throw gatewayError("VALIDATION", `workspaceIds: must hold 1 to ${WATCH_ID_LIMIT} items`, {
+          field: "workspaceIds",
+          rule: "listSize",
+        });
+      }
+      refuseInvalid(
+        workspaceIds.flatMap((id, i) => checkWorkspaceId(id, `WorkspaceIds[${i}]`)),
+        { WorkspaceIds: "workspaceIds" },
+      );
+      return context.aws.services.watch.stream(workspaceIds);
     },
+    resolve: (event) => event.workspace ?? new WorkspaceNotFound(event.workspaceId),
   }),
 );

@@ -1,11 +1,14 @@
 import { Compute, RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
-import { validationError } from "../aws/session.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
-import { checkWorkspaceId } from "../constraints.ts";
+import { describeWorkspacesRequest, listWorkspaces } from "../aws/workspaces.ts";
+import { checkWorkspaceId, validateDescribeWorkspaces } from "../constraints.ts";
 import { builder } from "./builder.ts";
 import { BundleRef } from "./bundle.ts";
-import { connectionOf } from "./connection.ts";
-import { ComputeEnum, knownValue, RunningModeEnum, WorkspaceStateEnum } from "./enums.ts";
+import { AFTER_DESCRIPTION, connectionOf, FIRST_DESCRIPTION, pageSize } from "./connection.ts";
+import { connectionCost, LOOKUP_COST } from "./cost.ts";
+import { ComputeEnum, knownValue, RunningModeEnum, requiredValue, WorkspaceStateEnum } from "./enums.ts";
+import { refuseInvalid } from "./failures.ts";
+import { settled } from "./global-id.ts";
 import { ModificationStateRef, modificationStatesOf } from "./modification-state.ts";
 
 type WorkspacePropertiesShape = NonNullable<WorkspaceShape["workspaceProperties"]>;
@@ -13,11 +16,24 @@ type WorkspacePropertiesShape = NonNullable<WorkspaceShape["workspaceProperties"
 export const WorkspacePropertiesRef = builder.objectRef<WorkspacePropertiesShape>("WorkspaceProperties").implement({
   description: "How a WorkSpace runs and what it is sized at.",
   fields: (t) => ({
-    runningMode: t.field({ type: RunningModeEnum, nullable: true, resolve: (p) => knownValue(RunningMode, p.runningMode) }),
-    runningModeAutoStopTimeoutInMinutes: t.exposeInt("runningModeAutoStopTimeoutInMinutes", { nullable: true }),
-    rootVolumeSizeGib: t.exposeInt("rootVolumeSizeGib", { nullable: true }),
-    userVolumeSizeGib: t.exposeInt("userVolumeSizeGib", { nullable: true }),
-    computeTypeName: t.field({ type: ComputeEnum, nullable: true, resolve: (p) => knownValue(Compute, p.computeTypeName) }),
+    runningMode: t.field({
+      type: RunningModeEnum,
+      nullable: true,
+      description: "Always on, stopped after a time without a user (AUTO_STOP), or started and stopped by hand (MANUAL).",
+      resolve: (p) => knownValue(RunningMode, p.runningMode),
+    }),
+    runningModeAutoStopTimeoutInMinutes: t.exposeInt("runningModeAutoStopTimeoutInMinutes", {
+      nullable: true,
+      description: "With AUTO_STOP: minutes without a user before the WorkSpace stops, in 60-minute increments.",
+    }),
+    rootVolumeSizeGib: t.exposeInt("rootVolumeSizeGib", { nullable: true, description: "Size of the root volume (C: or /), in GiB." }),
+    userVolumeSizeGib: t.exposeInt("userVolumeSizeGib", { nullable: true, description: "Size of the user volume (D: or /home), in GiB." }),
+    computeTypeName: t.field({
+      type: ComputeEnum,
+      nullable: true,
+      description: "The compute type: vCPUs, memory and GPU.",
+      resolve: (p) => knownValue(Compute, p.computeTypeName),
+    }),
   }),
 });
 
@@ -26,22 +42,40 @@ export const WorkspaceRef = builder.objectRef<WorkspaceShape>("Workspace");
 builder.node(WorkspaceRef, {
   description: "An Amazon WorkSpace: a cloud desktop of one user in one directory.",
   id: { resolve: (workspace) => workspace.workspaceId! },
-  loadMany: (ids, context) => ids.map((id) => context.aws.workspaces.load(id)),
+  loadMany: (ids, context) => ids.map((id) => settled(context.aws.workspaces.load(id))),
   fields: (t) => ({
     workspaceId: t.string({ nullable: false, description: "AWS's ID of the WorkSpace (ws-...).", resolve: (w) => w.workspaceId! }),
-    directoryId: t.exposeString("directoryId", { nullable: true }),
-    userName: t.exposeString("userName", { nullable: true }),
-    ipAddress: t.exposeString("ipAddress", { nullable: true }),
-    state: t.field({ type: WorkspaceStateEnum, nullable: true, resolve: (w) => knownValue(WorkspaceState, w.state) }),
-    bundleId: t.exposeString("bundleId", { nullable: true }),
-    subnetId: t.exposeString("subnetId", { nullable: true }),
-    errorMessage: t.exposeString("errorMessage", { nullable: true }),
-    errorCode: t.exposeString("errorCode", { nullable: true }),
-    computerName: t.exposeString("computerName", { nullable: true }),
-    volumeEncryptionKey: t.exposeString("volumeEncryptionKey", { nullable: true }),
-    userVolumeEncryptionEnabled: t.exposeBoolean("userVolumeEncryptionEnabled", { nullable: true }),
-    rootVolumeEncryptionEnabled: t.exposeBoolean("rootVolumeEncryptionEnabled", { nullable: true }),
-    workspaceProperties: t.expose("workspaceProperties", { type: WorkspacePropertiesRef, nullable: true }),
+    directoryId: t.string({ nullable: false, description: "The directory the user belongs to (d-...).", resolve: (w) => w.directoryId! }),
+    userName: t.string({ nullable: false, description: "The user the WorkSpace is for, in the directory.", resolve: (w) => w.userName! }),
+    ipAddress: t.exposeString("ipAddress", { nullable: true, description: "The WorkSpace's private IPv4 address, once it has one." }),
+    state: t.field({
+      type: WorkspaceStateEnum,
+      nullable: false,
+      description: "Where the WorkSpace is in its lifecycle.",
+      resolve: (w) => requiredValue(WorkspaceState, w.state, "state"),
+    }),
+    bundleId: t.string({ nullable: false, description: "The bundle it was created from (wsb-...).", resolve: (w) => w.bundleId! }),
+    subnetId: t.exposeString("subnetId", { nullable: true, description: "The subnet of its network interface." }),
+    errorMessage: t.exposeString("errorMessage", { nullable: true, description: "Why AWS could not create it, if it could not." }),
+    errorCode: t.exposeString("errorCode", { nullable: true, description: "AWS's code for why it could not create it, if it could not." }),
+    computerName: t.exposeString("computerName", { nullable: true, description: "The computer name in the directory." }),
+    volumeEncryptionKey: t.exposeString("volumeEncryptionKey", {
+      nullable: true,
+      description: "The KMS key that encrypts its volumes, when they are encrypted.",
+    }),
+    userVolumeEncryptionEnabled: t.exposeBoolean("userVolumeEncryptionEnabled", {
+      nullable: true,
+      description: "Whether the user volume is encrypted.",
+    }),
+    rootVolumeEncryptionEnabled: t.exposeBoolean("rootVolumeEncryptionEnabled", {
+      nullable: true,
+      description: "Whether the root volume is encrypted.",
+    }),
+    workspaceProperties: t.expose("workspaceProperties", {
+      type: WorkspacePropertiesRef,
+      nullable: true,
+      description: "How it runs and what it is sized at.",
+    }),
     modificationStates: t.field({
       type: [ModificationStateRef],
       nullable: false,
@@ -53,47 +87,70 @@ builder.node(WorkspaceRef, {
       nullable: true,
       authScopes: { read: true },
       description: "The bundle the WorkSpace was created from; null when AWS no longer has it.",
+      complexity: LOOKUP_COST,
       resolve: (w, _args, context) => (w.bundleId ? context.aws.bundles.load(w.bundleId) : null),
     }),
   }),
 });
 
-export const WorkspaceConnection = builder.connectionObject({ type: WorkspaceRef, name: "WorkspaceConnection" }, { name: "WorkspaceEdge" });
+export const WorkspaceConnection = builder.connectionObject(
+  { type: WorkspaceRef, name: "WorkspaceConnection", description: "A page of WorkSpaces." },
+  { name: "WorkspaceEdge", description: "A WorkSpace in a page, with the cursor to resume after it." },
+);
 
 const DirectoryFilter = builder.inputType("DirectoryFilter", {
+  description: "The WorkSpaces of a directory, or of one user in it.",
   fields: (t) => ({
-    directoryId: t.string({ required: true }),
+    directoryId: t.string({ required: true, description: "The directory's ID (d-...)." }),
     userName: t.string({ description: "Only this user's WorkSpaces in the directory." }),
   }),
 });
 
-export const WorkspacesFilter = builder.inputType("WorkspacesFilter", {
+const WorkspacesFilter = builder.inputType("WorkspacesFilter", {
   isOneOf: true,
   description: "One filter at a time, as AWS takes them.",
   fields: (t) => ({
     workspaceIds: t.stringList({ description: "1 to 25 WorkSpace IDs." }),
-    directory: t.field({ type: DirectoryFilter }),
-    bundleId: t.string(),
+    directory: t.field({ type: DirectoryFilter, description: "A directory's WorkSpaces, or one user's." }),
+    bundleId: t.string({ description: "The WorkSpaces created from this bundle." }),
   }),
 });
+
+/** AWS's request members as the arguments a client wrote. */
+const FILTER_ARGUMENTS = {
+  WorkspaceIds: "filter.workspaceIds",
+  DirectoryId: "filter.directory.directoryId",
+  UserName: "filter.directory.userName",
+  BundleId: "filter.bundleId",
+};
 
 builder.queryFields((t) => ({
   workspace: t.field({
     type: WorkspaceRef,
     nullable: true,
     description: "A WorkSpace by AWS's ID; null when AWS has no such WorkSpace.",
-    args: { workspaceId: t.arg.string({ required: true }) },
+    args: { workspaceId: t.arg.string({ required: true, description: "AWS's ID of the WorkSpace (ws-...)." }) },
+    complexity: 1,
     resolve: (_root, { workspaceId }, context) => {
-      const violations = checkWorkspaceId(workspaceId);
-      if (violations.length > 0) throw validationError(violations, { WorkspaceId: "workspaceId" });
+      refuseInvalid(checkWorkspaceId(workspaceId), { WorkspaceId: "workspaceId" });
       return context.aws.workspaces.load(workspaceId);
     },
   }),
   workspaces: t.field({
     type: WorkspaceConnection,
-    nullable: false,
-    description: "WorkSpaces, a page at a time (first: 1 to 100, default 25).",
-    args: { first: t.arg.int(), after: t.arg.string(), filter: t.arg({ type: WorkspacesFilter }) },
-    resolve: async (_root, { first, after, filter }, context) => connectionOf(await context.aws.listWorkspaces(filter, first, after)),
+    nullable: true,
+    description: "WorkSpaces, a page at a time; null (with an error) when AWS could not list them.",
+    args: {
+      first: t.arg.int({ description: FIRST_DESCRIPTION }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
+      filter: t.arg({ type: WorkspacesFilter, description: "Only these WorkSpaces; all of them without it." }),
+    },
+    complexity: connectionCost,
+    resolve: async (_root, { first, after, filter }, context) => {
+      const size = pageSize(first);
+      const request = describeWorkspacesRequest(filter);
+      refuseInvalid(validateDescribeWorkspaces(request), FILTER_ARGUMENTS);
+      return connectionOf(await listWorkspaces(context.aws, request, size, after));
+    },
   }),
 }));

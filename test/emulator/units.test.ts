@@ -181,7 +181,7 @@ describe("constraints: request validation", () => {
     const check = (WorkspaceProperties?: object) =>
       rules(validateModifyWorkspaceProperties({ WorkspaceId: "ws-abcdefgh", WorkspaceProperties }));
     assert.deepEqual(check(undefined), [["WorkspaceProperties", "required"]]);
-    assert.deepEqual(check({}), []);
+    assert.deepEqual(check({}), [["WorkspaceProperties", "required"]], "a change of nothing is refused, as AWS does");
     assert.deepEqual(check({ ComputeTypeName: "POWER", RootVolumeSizeGib: 175 }), [["WorkspaceProperties", "computeOrVolume"]]);
     assert.deepEqual(check({ RootVolumeSizeGib: 0 }), [["WorkspaceProperties.RootVolumeSizeGib", "range"]]);
     assert.deepEqual(check({ RootVolumeSizeGib: 80, UserVolumeSizeGib: 20 }), [["WorkspaceProperties", "volumeCombination"]]);
@@ -193,7 +193,9 @@ describe("constraints: request validation", () => {
     assert.deepEqual(check({ RunningMode: "ALWAYS_ON", RunningModeAutoStopTimeoutInMinutes: 60 }), [
       ["WorkspaceProperties.RunningModeAutoStopTimeoutInMinutes", "autoStopOnlyWithAutoStop"],
     ]);
-    assert.deepEqual(rules(validateModifyWorkspaceProperties({ WorkspaceId: "x", WorkspaceProperties: {} })), [["WorkspaceId", "pattern"]]);
+    assert.deepEqual(rules(validateModifyWorkspaceProperties({ WorkspaceId: "x", WorkspaceProperties: { RunningMode: "AUTO_STOP" } })), [
+      ["WorkspaceId", "pattern"],
+    ]);
   });
 });
 

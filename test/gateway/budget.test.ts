@@ -18,7 +18,7 @@ describe("call budget: the dashboard", () => {
     await gateway.resetAwsCalls();
     const cold = await gateway.execute(DashboardDocument, { first: 25 });
     assert.equal(cold.errors, undefined);
-    const edges = cold.data!.workspaces.edges;
+    const edges = cold.data!.workspaces!.edges;
     assert.equal(edges.length, 25);
     assert.ok(
       edges.every((e) => e.node.bundle?.name && e.node.bundle.computeType?.name),
@@ -36,7 +36,7 @@ describe("call budget: the dashboard", () => {
   });
 
   it("a list fetch primes the workspace loader: a lookup of a listed workspace later in the request is free", async () => {
-    const listed = (await gateway.execute(WorkspacesCursorsDocument, { first: 5 })).data!.workspaces.edges.map((e) => e.node.workspaceId);
+    const listed = (await gateway.execute(WorkspacesCursorsDocument, { first: 5 })).data!.workspaces!.edges.map((e) => e.node.workspaceId);
     const all = await sdkWorkspaces(gateway.client);
     const target = all.find(
       (w) => listed.includes(w.WorkspaceId!) && w.State === "AVAILABLE" && !w.WorkspaceProperties!.ComputeTypeName!.startsWith("GRAPHICS"),
@@ -86,7 +86,7 @@ describe("call budget: nodes", () => {
   before(async () => {
     gateway = await startTestGateway({ workspaces: 110 });
     const page = await gateway.execute(WorkspacesCursorsDocument, { first: 100 });
-    ids = page.data!.workspaces.edges.map((e) => e.node.workspaceId);
+    ids = page.data!.workspaces!.edges.map((e) => e.node.workspaceId);
     assert.equal(ids.length, 100);
   });
   after(() => gateway.close());

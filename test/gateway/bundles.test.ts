@@ -23,7 +23,7 @@ describe("bundles", () => {
     await gateway.resetAwsCalls();
     const response = await gateway.execute(BundlesPageDocument, { filter: { owner: "AMAZON" } });
     assert.equal(response.errors, undefined);
-    const nodes = response.data!.bundles.edges.map((e) => e.node);
+    const nodes = response.data!.bundles!.edges.map((e) => e.node);
     assert.equal(nodes.length, 12);
     assert.deepEqual(
       nodes.map((n) => n.bundleId),
@@ -37,14 +37,14 @@ describe("bundles", () => {
     for (const compute of ["VALUE", "STANDARD", "PERFORMANCE", "POWER", "POWERPRO", "GRAPHICS", "GRAPHICSPRO"]) {
       assert.ok(computes.has(compute as never), `no ${compute} bundle`);
     }
-    assert.equal(response.data!.bundles.pageInfo.hasNextPage, false);
+    assert.equal(response.data!.bundles!.pageInfo.hasNextPage, false);
     assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaceBundles: 1 });
   });
 
   it("no filter lists the account's 3 own bundles", async () => {
     const response = await gateway.execute(BundlesPageDocument, {});
     assert.equal(response.errors, undefined);
-    const nodes = response.data!.bundles.edges.map((e) => e.node);
+    const nodes = response.data!.bundles!.edges.map((e) => e.node);
     assert.deepEqual(
       nodes.map((n) => n.bundleId),
       ["wsb-acct0std1", "wsb-acct0ppr2", "wsb-acct0gpr3"],
@@ -62,7 +62,7 @@ describe("bundles", () => {
   it("filter owner: ACCOUNT is the account's bundles too", async () => {
     const response = await gateway.execute(BundlesPageDocument, { filter: { owner: "ACCOUNT" } });
     assert.deepEqual(
-      response.data!.bundles.edges.map((e) => e.node.bundleId),
+      response.data!.bundles!.edges.map((e) => e.node.bundleId),
       ["wsb-acct0std1", "wsb-acct0ppr2", "wsb-acct0gpr3"],
     );
   });
@@ -72,7 +72,7 @@ describe("bundles", () => {
       filter: { bundleIds: ["wsb-acct0ppr2", "wsb-3t36q0xfc", "wsb-doesnotexist1"] },
     });
     assert.equal(response.errors, undefined);
-    assert.deepEqual(response.data!.bundles.edges.map((e) => [e.node.bundleId, e.node.computeType?.name]).sort(), [
+    assert.deepEqual(response.data!.bundles!.edges.map((e) => [e.node.bundleId, e.node.computeType?.name]).sort(), [
       ["wsb-3t36q0xfc", "GRAPHICSPRO"],
       ["wsb-acct0ppr2", "POWERPRO"],
     ]);
@@ -97,21 +97,21 @@ describe("bundles", () => {
     const bundle = response.data!.bundle!;
     assert.equal(bundle.bundleId, bundleId);
     assert.deepEqual(
-      bundle.workspaces.edges.map((e) => e.node.workspaceId),
+      bundle.workspaces!.edges.map((e) => e.node.workspaceId),
       expected,
     );
     assert.ok(
-      bundle.workspaces.edges.every((e) => e.node.bundleId === bundleId),
+      bundle.workspaces!.edges.every((e) => e.node.bundleId === bundleId),
       "a workspace of another bundle",
     );
-    assert.equal(bundle.workspaces.pageInfo.hasNextPage, false);
+    assert.equal(bundle.workspaces!.pageInfo.hasNextPage, false);
 
     // Its cursors page that list, and only that list.
     const firstPage = await gateway.execute(BundleByIdDocument, { bundleId, first: 1 });
-    const cursor = firstPage.data!.bundle!.workspaces.pageInfo.endCursor!;
+    const cursor = firstPage.data!.bundle!.workspaces!.pageInfo.endCursor!;
     const rest = await gateway.execute(BundleByIdDocument, { bundleId, first: 100, after: cursor });
     assert.deepEqual(
-      rest.data!.bundle!.workspaces.edges.map((e) => e.node.workspaceId),
+      rest.data!.bundle!.workspaces!.edges.map((e) => e.node.workspaceId),
       expected.slice(1),
     );
     const other = [...counts.keys()].find((id) => id !== bundleId)!;
@@ -123,14 +123,14 @@ describe("bundles", () => {
     const small = await startTestGateway({ workspaces: 2 });
     try {
       const used = new Set((await sdkWorkspaces(small.client)).map((w) => w.BundleId));
-      const owned = (await small.execute(BundlesPageDocument, {})).data!.bundles.edges.map((e) => e.node.bundleId);
+      const owned = (await small.execute(BundlesPageDocument, {})).data!.bundles!.edges.map((e) => e.node.bundleId);
       const unused = owned.find((id) => !used.has(id))!;
       const response = await small.execute(BundleByIdDocument, { bundleId: unused });
       assert.equal(response.errors, undefined);
       assert.equal(response.data!.bundle!.bundleId, unused);
-      assert.deepEqual(response.data!.bundle!.workspaces.edges, []);
-      assert.equal(response.data!.bundle!.workspaces.pageInfo.hasNextPage, false);
-      assert.equal(response.data!.bundle!.workspaces.pageInfo.endCursor, null);
+      assert.deepEqual(response.data!.bundle!.workspaces!.edges, []);
+      assert.equal(response.data!.bundle!.workspaces!.pageInfo.hasNextPage, false);
+      assert.equal(response.data!.bundle!.workspaces!.pageInfo.endCursor, null);
     } finally {
       await small.close();
     }
@@ -146,7 +146,7 @@ describe("the bundle cache", () => {
       await fresh.resetAwsCalls();
       const dashboard = await fresh.execute(DashboardDocument, { first: 25 });
       assert.ok(
-        dashboard.data!.workspaces.edges.every((e) => e.node.bundle !== null),
+        dashboard.data!.workspaces!.edges.every((e) => e.node.bundle !== null),
         "a workspace lacks its bundle",
       );
       assert.deepEqual(await fresh.awsCalls(), { DescribeWorkspaces: 1 });
@@ -163,7 +163,7 @@ describe("the bundle cache", () => {
         const dashboard = await uncached.execute(DashboardDocument, { first: 25 });
         assert.equal(dashboard.errors, undefined);
         assert.ok(
-          dashboard.data!.workspaces.edges.every((e) => e.node.bundle !== null),
+          dashboard.data!.workspaces!.edges.every((e) => e.node.bundle !== null),
           "a workspace lacks its bundle",
         );
         assert.deepEqual(await uncached.awsCalls(), { DescribeWorkspaces: 1, DescribeWorkspaceBundles: 1 }, `query ${i + 1}`);

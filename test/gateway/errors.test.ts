@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { DEFAULT_CALL_POLICY } from "../../src/aws/client.ts";
+import { DEFAULT_CALL_POLICY } from "../../src/aws/upstream.ts";
 import { AwsError } from "../../src/emulator/aws-error.ts";
 import { DashboardDocument, WorkspacesCursorsDocument } from "../generated/graphql.ts";
 import type { GraphQLResponse, TestGateway } from "./fixture.ts";
@@ -56,9 +56,9 @@ describe("AWS errors as gateway errors", () => {
       const { status, text } = await postText(gateway, "{ workspaces(first: 5) { edges { node { workspaceId } } } }");
       assert.equal(status, 200);
       const body = JSON.parse(text) as GraphQLResponse<unknown>;
-      assert.equal(body.data, null);
+      assert.deepEqual(body.data, { workspaces: null });
       assert.equal(body.errors?.length, 1);
-      assert.deepEqual(body.errors![0]!.extensions, { code: "THROTTLED", retryable: true });
+      assert.deepEqual(body.errors![0]!.extensions, { code: "THROTTLED", retryable: true, awsErrorCode: "ThrottlingException" });
       assert.deepEqual(body.errors![0]!.path, ["workspaces"]);
       assertNothingLeaked(text);
       assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: DEFAULT_CALL_POLICY.maxAttempts });
@@ -67,14 +67,15 @@ describe("AWS errors as gateway errors", () => {
     }
     const recovered = await gateway.execute(WorkspacesCursorsDocument, { first: 5 });
     assert.equal(recovered.errors, undefined);
-    assert.equal(recovered.data!.workspaces.edges.length, 5);
+    assert.equal(recovered.data!.workspaces!.edges.length, 5);
   });
 
   const mapped: [string, number, string][] = [
-    ["AccessDeniedException", 400, "FORBIDDEN"],
+    ["AccessDeniedException", 400, "ACCESS_DENIED"],
     ["ResourceNotFoundException", 400, "NOT_FOUND"],
     ["InvalidParameterValuesException", 400, "INVALID_PARAMETER"],
-    ["ResourceLimitExceededException", 400, "UPSTREAM_ERROR"],
+    ["ResourceLimitExceededException", 400, "LIMIT_EXCEEDED"],
+    ["SomeNewException", 400, "UPSTREAM_ERROR"],
     ["InternalFailure", 500, "UPSTREAM_UNAVAILABLE"],
     ["ServiceUnavailableException", 503, "UPSTREAM_UNAVAILABLE"],
   ];
@@ -90,6 +91,8 @@ describe("AWS errors as gateway errors", () => {
         assert.equal(response.status, 200);
         const body = JSON.parse(response.text) as GraphQLResponse<unknown>;
         assert.equal(body.errors?.[0]?.extensions?.code, code, response.text);
+        // AWS's own name stays beside ours where AWS refused (4xx); a 5xx is only "unavailable".
+        assert.equal(body.errors?.[0]?.extensions?.awsErrorCode, status < 500 ? type : undefined, response.text);
         assertNothingLeaked(response.text);
       } finally {
         fleet.describe = describe;
@@ -123,7 +126,7 @@ describe("a failing field fails alone", () => {
       const body = JSON.parse(text) as GraphQLResponse<{
         workspaces: { edges: { node: { workspaceId: string; state: string; bundle: unknown } }[] };
       }>;
-      const edges = body.data!.workspaces.edges;
+      const edges = body.data!.workspaces!.edges;
       assert.equal(edges.length, 10);
       assert.ok(
         edges.every((e) => /^ws-/.test(e.node.workspaceId) && e.node.state !== null && e.node.bundle === null),
@@ -139,7 +142,7 @@ describe("a failing field fails alone", () => {
     const recovered = await gateway.execute(DashboardDocument, { first: 10 });
     assert.equal(recovered.errors, undefined);
     assert.ok(
-      recovered.data!.workspaces.edges.every((e) => e.node.bundle?.name),
+      recovered.data!.workspaces!.edges.every((e) => e.node.bundle?.name),
       "bundles did not come back",
     );
   });
@@ -154,7 +157,7 @@ describe("upstream gone", () => {
       const { status, text } = await postText(gateway, "{ workspaces(first: 5) { edges { node { workspaceId } } } }");
       assert.equal(status, 200);
       const body = JSON.parse(text) as GraphQLResponse<unknown>;
-      assert.equal(body.data, null);
+      assert.deepEqual(body.data, { workspaces: null });
       assert.deepEqual(
         body.errors?.map((e) => e.extensions?.code),
         ["UPSTREAM_UNAVAILABLE"],

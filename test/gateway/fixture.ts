@@ -2,13 +2,13 @@
 
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { WorkSpacesClient, Workspace } from "@aws-sdk/client-workspaces";
-import { paginateDescribeWorkspaces } from "@aws-sdk/client-workspaces";
+import type { Workspace } from "@aws-sdk/client-workspaces";
+import { paginateDescribeWorkspaces, WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
-import { BundleCache } from "../../src/aws/bundles.ts";
-import { createWorkspacesClient } from "../../src/aws/client.ts";
+import { createBundleCache } from "../../src/aws/bundles.ts";
 import { IdempotencyStore } from "../../src/aws/idempotency.ts";
+import { Upstream } from "../../src/aws/upstream.ts";
 import type { Schedule } from "../../src/aws/workspace-watch.ts";
 import { WorkspaceWatch } from "../../src/aws/workspace-watch.ts";
 import type { GatewayConfig } from "../../src/config.ts";
@@ -24,7 +24,18 @@ export interface GraphQLResponse<T> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
+/** A plain SDK client on the emulator: a second client, independent of the gateway's own. */
+export function sdkClientFor(emulator: RunningEmulator): WorkSpacesClient {
+  return new WorkSpacesClient({
+    endpoint: emulator.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+}
+
 export interface TestGateway extends RunningGateway {
+  /** A plain SDK client on the gateway's emulator, to see what AWS holds without going through the gateway. */
+  client: WorkSpacesClient;
   execute<R, V>(document: TypedDocumentNode<R, V>, variables?: V): Promise<GraphQLResponse<R>>;
   post(body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Calls the emulator received, by operation, since the last reset. */
@@ -79,8 +90,14 @@ export async function startTestGateway(
     });
   const emulatorUrl = gateway.emulator!.url;
   const origin = new URL(gateway.url).origin;
+  const client = sdkClientFor(gateway.emulator!);
   return {
     ...gateway,
+    client,
+    close: async () => {
+      client.destroy();
+      await gateway.close();
+    },
     post,
     origin,
     async metrics() {
@@ -103,7 +120,7 @@ export async function startTestGateway(
 
 export interface ClockedGateway {
   url: string;
-  /** The gateway's own SDK client. */
+  /** A plain SDK client on the emulator, beside the gateway's own. */
   client: WorkSpacesClient;
   emulator: RunningEmulator;
   /** Milliseconds since the epoch, read by both the gateway and the emulator; move it by hand. */
@@ -126,16 +143,17 @@ export async function startClockedGateway(
   const clock = { now: options.start ?? Date.UTC(2025, 0, 1) };
   const now = () => clock.now;
   const emulator = await startEmulator({ port: 0, host: "127.0.0.1", workspaces: 60, ...emulatorSettings, clock: now });
-  const client = createWorkspacesClient({
+  const client = sdkClientFor(emulator);
+  const upstream = new Upstream({
     endpoint: emulator.url,
     region: "us-east-1",
     credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
   });
-  const watch = new WorkspaceWatch(client, { intervalMs: 5_000, clock: now, schedule: options.schedule });
+  const watch = new WorkspaceWatch(upstream, { intervalMs: 5_000, clock: now, schedule: options.schedule });
   const yoga = createGatewayHandler(
     {
-      client,
-      bundleCache: new BundleCache(options.bundleCacheTtlMs ?? 5 * 60_000, now),
+      upstream,
+      bundleCache: createBundleCache(options.bundleCacheTtlMs ?? 5 * 60_000, now),
       cursorSecret: options.cursorSecret ?? "test-secret",
       idempotency: new IdempotencyStore(1_000, 10_000, now),
       watch,
@@ -167,6 +185,7 @@ export async function startClockedGateway(
         server.closeAllConnections();
       });
       client.destroy();
+      upstream.destroy();
       await emulator.close();
     },
   };
@@ -177,4 +196,34 @@ export function settingsFrom(env: NodeJS.ProcessEnv): Partial<GatewayConfig> {
   // No pre-stop delay: a test's gateway closes at once.
   const { port: _port, emulator: _emulator, logLevel: _logLevel, shutdownDelayMs: _delay, ...settings } = loadConfig(env);
   return settings;
+}
+
+const AWS_ENVIRONMENT = [
+  "AWS_ENDPOINT_URL_WORKSPACES",
+  "AWS_ENDPOINT_URL",
+  "AWS_REGION",
+  "AWS_DEFAULT_REGION",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_PROFILE",
+] as const;
+const savedAwsEnvironment = Object.fromEntries(AWS_ENVIRONMENT.map((key) => [key, process.env[key]]));
+
+/** The SDK's standard variables, as an operator sets them, pointing WORKSPACES_BACKEND=aws at `endpoint`. */
+export function useAwsEnvironment(endpoint: string) {
+  for (const key of AWS_ENVIRONMENT) delete process.env[key];
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_WORKSPACES: endpoint,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "standalone",
+    AWS_SECRET_ACCESS_KEY: "standalone",
+  });
+}
+
+export function restoreAwsEnvironment() {
+  for (const key of AWS_ENVIRONMENT) {
+    if (savedAwsEnvironment[key] === undefined) delete process.env[key];
+    else process.env[key] = savedAwsEnvironment[key];
+  }
 }

@@ -62,8 +62,8 @@ function expectedBundle(b: WorkspaceBundle) {
     name: b.Name ?? null,
     owner: b.Owner ?? null,
     description: b.Description ?? null,
-    rootStorage: b.RootStorage ? { capacity: b.RootStorage.Capacity ?? null } : null,
-    userStorage: b.UserStorage ? { capacity: b.UserStorage.Capacity ?? null } : null,
+    rootStorage: b.RootStorage ? { capacity: Number(b.RootStorage.Capacity) } : null,
+    userStorage: b.UserStorage ? { capacity: Number(b.UserStorage.Capacity) } : null,
     computeType: b.ComputeType ? { name: b.ComputeType.Name ?? null } : null,
   };
 }
@@ -81,7 +81,7 @@ describe("every member, as AWS gives it", () => {
   it("all 60 workspaces and their bundles match DescribeWorkspaces and DescribeWorkspaceBundles", async () => {
     const response = await gateway.execute(WorkspacesDetailedDocument, { first: 60 });
     assert.equal(response.errors, undefined);
-    const nodes = response.data!.workspaces.edges.map((e) => e.node);
+    const nodes = response.data!.workspaces!.edges.map((e) => e.node);
     assert.equal(nodes.length, all.length);
     const bundleIds = [...new Set(all.map((w) => w.BundleId!))];
     const bundles = new Map<string, WorkspaceBundle>();

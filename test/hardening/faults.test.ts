@@ -4,11 +4,12 @@ import assert from "node:assert/strict";
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { createWorkspacesClient } from "../../src/aws/client.ts";
-import { createWorkspaces } from "../../src/aws/create-workspaces.ts";
-import { modifyWorkspaceProperties } from "../../src/aws/modify-workspace-properties.ts";
+import { loadConfig } from "../../src/config.ts";
+import type { RunningGateway } from "../../src/server.ts";
+import { startGateway } from "../../src/server.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
-import { metricValue, sdkWorkspaces, startTestGateway } from "../gateway/fixture.ts";
+import { metricValue, restoreAwsEnvironment, sdkWorkspaces, startTestGateway, useAwsEnvironment } from "../gateway/fixture.ts";
+import { eventually } from "../subscriptions/helpers.ts";
 
 const DASHBOARD = `{ workspaces(first: 25) { edges { node { workspaceId state workspaceProperties { computeTypeName }
   bundle { name computeType { name } } } } pageInfo { hasNextPage } } }`;
@@ -54,10 +55,10 @@ describe("throttling", () => {
       const started = Date.now();
       const body = await query(gateway, DASHBOARD);
       const elapsed = Date.now() - started;
-      assert.equal(body.data, null);
+      assert.deepEqual(body.data, { workspaces: null });
       assert.deepEqual(
         body.errors?.map((e) => [e.path, e.extensions]),
-        [[["workspaces"], { code: "THROTTLED", retryable: true }]],
+        [[["workspaces"], { code: "THROTTLED", retryable: true, awsErrorCode: "ThrottlingException" }]],
       );
       assert.ok(elapsed < 4_000, `answered after ${elapsed} ms`);
     } finally {
@@ -126,10 +127,16 @@ describe("identical reads from concurrent requests", () => {
     await query(gateway, DASHBOARD);
     const alone = await gateway.awsCalls();
     await gateway.resetAwsCalls();
-    const bodies = await Promise.all(Array.from({ length: 50 }, () => query(gateway, DASHBOARD)));
-    assert.ok(bodies.every((body) => !body.errors && body.data?.workspaces?.edges.length === 25));
+    const joined = async () =>
+      metricValue(await gateway.metrics(), "workspaces_aws_coalesced_reads_total", { operation: "DescribeWorkspaces" });
+    const before = await joined();
+    // AWS answers nothing until all 50 are waiting, however slowly a busy machine gets them there.
+    const release = gateway.emulator!.hold();
+    const bodies = Promise.all(Array.from({ length: 50 }, () => query(gateway, DASHBOARD)));
+    await eventually(async () => (await joined()) - before >= 49, "49 requests joining the first one's call");
+    release();
+    assert.ok((await bodies).every((body) => !body.errors && body.data?.workspaces?.edges.length === 25));
     assert.deepEqual(await gateway.awsCalls(), alone);
-    assert.ok(metricValue(await gateway.metrics(), "workspaces_aws_coalesced_reads_total", { operation: "DescribeWorkspaces" }) >= 49);
   });
 });
 
@@ -180,63 +187,72 @@ describe("a write that fails after it may have applied", () => {
     incoming.pipe(forward);
   });
 
+  /** A gateway whose AWS endpoint is the lossy proxy, as a deployment with a flaky network path would have. */
+  let flaky: RunningGateway;
+  const send = async (target: { url: string }, query: string) =>
+    (
+      (await (
+        await fetch(target.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) })
+      ).json()) as {
+        data: Record<string, { results: Record<string, unknown>[] }>;
+      }
+    ).data;
+
   before(async () => {
     gateway = await startTestGateway();
     await new Promise<void>((resolve) => lossy.listen(0, "127.0.0.1", resolve));
+    useAwsEnvironment(`http://127.0.0.1:${(lossy.address() as AddressInfo).port}`);
+    flaky = await startGateway({ ...loadConfig({ WORKSPACES_BACKEND: "aws", AWS_REGION: "us-east-1" }), port: 0, logLevel: "silent" });
   });
   after(async () => {
+    await flaky.close();
+    restoreAwsEnvironment();
     await gateway.close();
     lossy.closeAllConnections();
     await new Promise((resolve) => lossy.close(resolve));
   });
 
-  const lossyClient = () =>
-    createWorkspacesClient({
-      endpoint: `http://127.0.0.1:${(lossy.address() as AddressInfo).port}`,
-      region: "us-east-1",
-      credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
-    });
+  const CREATE = `mutation { createWorkspaces(input: { workspaces: [{ directoryId: "d-906734e2f1", userName: "lossy-user", bundleId: "wsb-8vbljg4r6" }] }) {
+    ... on CreateWorkspacesPayload { results { __typename ... on Error { code retryable awsErrorCode } } } } }`;
 
   it("is not retried for a create, and reports OUTCOME_UNKNOWN; the same create through a healthy path is refused by AWS as a duplicate", async () => {
-    const client = lossyClient();
     dropped = 0;
-    try {
-      const request = { DirectoryId: "d-906734e2f1", UserName: "lossy-user", BundleId: "wsb-8vbljg4r6" };
-      const [outcome] = await createWorkspaces(client, [request]);
-      assert.equal(dropped, 1);
-      assert.equal(outcome!.kind, "failed");
-      assert.equal((outcome as { code: string }).code, "OUTCOME_UNKNOWN");
-      // AWS did create it: a blind retry would have been a second attempt at the same WorkSpace.
-      const [again] = await createWorkspaces(gateway.client, [request]);
-      assert.equal((again as { code: string }).code, "ResourceExists.Workspace");
-    } finally {
-      client.destroy();
-    }
+    const first = await send(flaky, CREATE);
+    assert.equal(dropped, 1);
+    assert.deepEqual(first.createWorkspaces!.results, [
+      { __typename: "UpstreamError", code: "OUTCOME_UNKNOWN", retryable: false, awsErrorCode: null },
+    ]);
+    // AWS did create it: a blind retry would have been a second attempt at the same WorkSpace.
+    const again = await send(gateway, CREATE);
+    assert.deepEqual(again.createWorkspaces!.results, [
+      { __typename: "CreateWorkspaceFailure", code: "ALREADY_EXISTS", retryable: false, awsErrorCode: "ResourceExists.Workspace" },
+    ]);
   });
 
   it("is not retried for a modify either (a retry would be refused while the first is in progress), and is OUTCOME_UNKNOWN, not retryable", async () => {
-    const client = lossyClient();
     dropped = 0;
-    try {
-      const [target] = (await sdkWorkspaces(gateway.client)).filter(
-        (w) => w.State === "AVAILABLE" && w.WorkspaceProperties?.ComputeTypeName === "STANDARD",
-      );
-      const [outcome] = await modifyWorkspaceProperties(client, [
-        { WorkspaceId: target!.WorkspaceId!, WorkspaceProperties: { ComputeTypeName: "PERFORMANCE" } },
-      ]);
-      assert.equal(dropped, 1);
-      assert.deepEqual(outcome, {
-        kind: "upstream",
-        failure: { kind: "unknown", message: "The call to AWS failed after it may have been applied; check before retrying." },
-      });
-      // It was applied: AWS shows the change under way.
-      const [after] = (await sdkWorkspaces(gateway.client)).filter((w) => w.WorkspaceId === target!.WorkspaceId);
-      assert.deepEqual(
-        after!.ModificationStates?.map((m) => m.Resource),
-        ["COMPUTE_TYPE"],
-      );
-    } finally {
-      client.destroy();
-    }
+    const [target] = (await sdkWorkspaces(gateway.client)).filter(
+      (w) => w.State === "AVAILABLE" && w.WorkspaceProperties?.ComputeTypeName === "STANDARD",
+    );
+    const modified = await send(
+      flaky,
+      `mutation { modifyWorkspaceProperties(input: { modifications: [{ workspaceId: "${target!.WorkspaceId}", workspaceProperties: { computeTypeName: PERFORMANCE } }] }) {
+        ... on ModifyWorkspacePropertiesPayload { results { __typename ... on Error { code retryable message } } } } }`,
+    );
+    assert.equal(dropped, 1);
+    assert.deepEqual(modified.modifyWorkspaceProperties!.results, [
+      {
+        __typename: "UpstreamError",
+        code: "OUTCOME_UNKNOWN",
+        retryable: false,
+        message: "The call to AWS failed after it may have been applied; check before retrying.",
+      },
+    ]);
+    // It was applied: AWS shows the change under way.
+    const [after] = (await sdkWorkspaces(gateway.client)).filter((w) => w.WorkspaceId === target!.WorkspaceId);
+    assert.deepEqual(
+      after!.ModificationStates?.map((m) => m.Resource),
+      ["COMPUTE_TYPE"],
+    );
   });
 });

@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import type { GraphQLEnumType } from "graphql";
 import { loadConfig } from "../../src/config.ts";
 import { createRandom } from "../../src/emulator/seed.ts";
+import { ERROR_CODES } from "../../src/error-codes.ts";
 import { createLogger } from "../../src/logger.ts";
 import { schema } from "../../src/schema/index.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
@@ -25,15 +26,16 @@ const CREATE = `mutation ($input: CreateWorkspacesInput!) { createWorkspaces(inp
   ... on ValidationError { code field rule message }
   ... on CreateWorkspacesPayload { replayed results { __typename
     ... on Workspace { id workspaceId state }
-    ... on CreateWorkspaceFailure { index code message workspaceRequest { directoryId userName bundleId
+    ... on Error { code retryable awsErrorCode message }
+    ... on ValidationError { field rule }
+    ... on CreateWorkspaceFailure { index workspaceRequest { directoryId userName bundleId
       workspaceProperties { runningMode runningModeAutoStopTimeoutInMinutes rootVolumeSizeGib computeTypeName } tags { key value } } } } } } }`;
 
 const MODIFY = `mutation ($input: ModifyWorkspacePropertiesInput!) { modifyWorkspaceProperties(input: $input) { __typename
   ... on ValidationError { code field rule message }
   ... on ModifyWorkspacePropertiesPayload { results { __typename
-    ... on Error { code message }
+    ... on Error { code retryable awsErrorCode message }
     ... on ValidationError { field rule }
-    ... on UpstreamError { retryable }
     ... on ModifyWorkspacePropertiesSuccess { workspace { id workspaceId state
       workspaceProperties { runningMode rootVolumeSizeGib userVolumeSizeGib computeTypeName } modificationStates { resource state } } } } } } }`;
 
@@ -366,7 +368,8 @@ function listOf(value: unknown): unknown[] | undefined {
 
 function checkTypedError(problems: string[], where: string, value: Record<string, unknown>) {
   if (!isText(value.message)) problems.push(`${where}: no message`);
-  if (!isText(value.code)) problems.push(`${where}: no code`);
+  if (!(String(value.code) in ERROR_CODES)) problems.push(`${where}: code ${String(value.code)} is not in the ErrorCode enum`);
+  if (value.retryable !== undefined && typeof value.retryable !== "boolean") problems.push(`${where}: retryable is not a boolean`);
   if (value.message === "Unexpected error.") problems.push(`${where}: an unexpected error was masked`);
 }
 
@@ -408,12 +411,15 @@ function checkCreatePayload(problems: string[], fuzzCase: FuzzCase, result: Reco
       typeof request.userName !== "string" ||
       codePoints(request.userName) < 1 ||
       codePoints(request.userName) > 63;
-    if (item.__typename === "CreateWorkspaceFailure") {
+    if (item.__typename === "ValidationError") {
       checkTypedError(problems, `results[${i}]`, item);
-      if (item.index !== i) problems.push(`results[${i}] has index ${String(item.index)}`);
-      if (locallyInvalid && item.code !== "VALIDATION") {
-        problems.push(`results[${i}] breaks an ID or length rule but has code ${String(item.code)}`);
-      }
+      if (!String(item.field).startsWith(`input.workspaces[${i}]`)) problems.push(`results[${i}] names field ${String(item.field)}`);
+      if (!isText(item.rule)) problems.push(`results[${i}] has no rule`);
+    } else if (item.__typename === "CreateWorkspaceFailure" || item.__typename === "UpstreamError") {
+      checkTypedError(problems, `results[${i}]`, item);
+      if (item.__typename === "CreateWorkspaceFailure" && item.index !== i) problems.push(`results[${i}] has index ${String(item.index)}`);
+      if (item.__typename === "CreateWorkspaceFailure" && !isText(item.awsErrorCode)) problems.push(`results[${i}] has no awsErrorCode`);
+      if (locallyInvalid) problems.push(`results[${i}] breaks an ID or length rule but reached AWS (${String(item.code)})`);
     } else if (item.__typename === "Workspace") {
       if (typeof item.workspaceId !== "string" || !WORKSPACE_ID.test(item.workspaceId))
         problems.push(`results[${i}] has workspaceId ${String(item.workspaceId)}`);
@@ -424,18 +430,7 @@ function checkCreatePayload(problems: string[], fuzzCase: FuzzCase, result: Reco
   });
 }
 
-const MODIFY_ITEM_TYPES = new Set([
-  "ModifyWorkspacePropertiesSuccess",
-  "ValidationError",
-  "UpstreamError",
-  "InvalidParameterValuesError",
-  "InvalidResourceStateError",
-  "OperationInProgressError",
-  "UnsupportedWorkspaceConfigurationError",
-  "ResourceNotFoundError",
-  "AccessDeniedError",
-  "ResourceUnavailableError",
-]);
+const MODIFY_ITEM_TYPES = new Set(["ModifyWorkspacePropertiesSuccess", "ValidationError", "AwsRefusalError", "UpstreamError"]);
 
 function checkModifyPayload(problems: string[], fuzzCase: FuzzCase, result: Record<string, unknown>) {
   const input = fuzzCase.variables?.input as Record<string, unknown>;
@@ -475,7 +470,7 @@ function checkModifyPayload(problems: string[], fuzzCase: FuzzCase, result: Reco
         `results[${i}] reached AWS (${String(item.__typename)}) with workspaceId ${JSON.stringify(request.workspaceId).slice(0, 80)}`,
       );
     }
-    if (item.__typename === "UpstreamError" && typeof item.retryable !== "boolean") problems.push(`results[${i}] has no retryable`);
+    if (item.__typename === "AwsRefusalError" && !isText(item.awsErrorCode)) problems.push(`results[${i}] has no awsErrorCode`);
   });
 }
 
@@ -500,8 +495,10 @@ function checkAnswer(fuzzCase: FuzzCase, requestBody: string, answer: Answer, le
     if (error.extensions && ("stack" in error.extensions || "originalError" in error.extensions || "exception" in error.extensions)) {
       problems.push(`an error carries internals: ${Object.keys(error.extensions).join(", ")}`);
     }
-    if (typeof error.extensions?.code !== "string") {
-      problems.push(`an error without extensions.code (HTTP ${answer.status}): ${String(error.message).slice(0, 160)}`);
+    if (!(String(error.extensions?.code) in ERROR_CODES)) {
+      problems.push(
+        `an error whose code ${String(error.extensions?.code)} is not in the ErrorCode enum: ${String(error.message).slice(0, 160)}`,
+      );
     }
   }
   if (answer.status === 200) {
@@ -678,7 +675,8 @@ describe("fuzzing createWorkspaces and modifyWorkspaceProperties over HTTP", () 
   });
 
   it("replays a retained result for the same idempotency key and input, and refuses another input", async () => {
-    const NOTHING_APPLIED = new Set(["VALIDATION", "THROTTLED", "UPSTREAM_UNAVAILABLE"]);
+    // What a retry must run again for: refused by the gateway, or AWS not answering in a way that applied anything.
+    const NOTHING_APPLIED = new Set(["VALIDATION", "THROTTLED", "UPSTREAM_UNAVAILABLE", "DEADLINE_EXCEEDED"]);
     type Item = { __typename: string; code?: string };
     const candidates = [...answers]
       .filter(([fuzzCase, { answer }]) => {
@@ -763,6 +761,5 @@ describe("fuzzing createWorkspaces and modifyWorkspaceProperties over HTTP", () 
     assert.equal(body.data?.workspaces.edges.length, 5);
     const health = await fetch(`${gateway.origin}/health`);
     assert.equal(health.status, 200);
-    assert.deepEqual(await health.json(), { status: "ok" });
   });
 });

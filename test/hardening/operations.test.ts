@@ -66,7 +66,7 @@ describe("logs, metrics, health", () => {
   });
 
   it("is live at /health and ready at /ready while AWS answers", async () => {
-    assert.deepEqual(await (await fetch(`${gateway.origin}/health`)).json(), { status: "ok" });
+    assert.equal((await fetch(`${gateway.origin}/health`)).status, 200);
     const ready = await fetch(`${gateway.origin}/ready`);
     assert.equal(ready.status, 200);
     assert.deepEqual(await ready.json(), { status: "ready" });

@@ -1,11 +1,12 @@
-// createWorkspaces through HTTP against the emulator: one result per request in input order (a Workspace or a
-// CreateWorkspaceFailure at its index), the gateway's own refusals costing no AWS call, calls of 25, and the
-// request-level ValidationError for a list of the wrong size.
+// createWorkspaces through HTTP against the emulator: one result per request in input order (a Workspace, AWS's
+// refusal as a CreateWorkspaceFailure at its index, the gateway's as a ValidationError costing no AWS call, or an
+// UpstreamError when AWS did not answer), calls of 25, and the request-level ValidationError for a list of the wrong
+// size.
 
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { print } from "graphql";
-import { DEFAULT_CALL_POLICY } from "../../src/aws/client.ts";
+import { DEFAULT_CALL_POLICY } from "../../src/aws/upstream.ts";
 import type { GraphQLResponse, TestGateway } from "../gateway/fixture.ts";
 import { startTestGateway } from "../gateway/fixture.ts";
 import type { CreateWorkspacesMutation, WorkspaceRequestInput } from "../generated/graphql.ts";
@@ -24,6 +25,20 @@ function valid(overrides: Partial<WorkspaceRequestInput> = {}): WorkspaceRequest
 
 function resultsOf(response: GraphQLResponse<CreateWorkspacesMutation>): Result[] {
   return narrow(dataOf(response).createWorkspaces, "CreateWorkspacesPayload").results;
+}
+
+/** What a client switches on: the type, the code, and AWS's code or the field the gateway refused. */
+function summary(result: Result): (string | number | null)[] {
+  switch (result.__typename) {
+    case "Workspace":
+      return ["Workspace"];
+    case "ValidationError":
+      return [result.__typename, result.code, result.field];
+    case "CreateWorkspaceFailure":
+      return [result.__typename, result.code, result.awsErrorCode, result.index];
+    default:
+      return [result.__typename, result.code, result.awsErrorCode];
+  }
 }
 
 /** Each result is the Workspace for its own request: same user, bundle and directory, PENDING, a fresh ID. */
@@ -129,31 +144,23 @@ describe("createWorkspaces", () => {
       valid({ bundleId: UNKNOWN_BUNDLE }), // AWS refuses
     ];
     const results = resultsOf(await create(requests));
-    assert.deepEqual(typenames(results), [
-      "CreateWorkspaceFailure",
-      "Workspace",
-      "CreateWorkspaceFailure",
-      "Workspace",
-      "CreateWorkspaceFailure",
-    ]);
-    assert.deepEqual(narrow(results[0], "CreateWorkspaceFailure"), {
-      __typename: "CreateWorkspaceFailure",
-      index: 0,
+    assert.deepEqual(typenames(results), ["ValidationError", "Workspace", "CreateWorkspaceFailure", "Workspace", "CreateWorkspaceFailure"]);
+    assert.deepEqual(narrow(results[0], "ValidationError"), {
+      __typename: "ValidationError",
       code: "VALIDATION",
+      retryable: false,
+      awsErrorCode: null,
       message: "input.workspaces[0].directoryId: must match ^d-[0-9a-f]{8,63}$",
-      workspaceRequest: {
-        directoryId: "d-XYZ12345",
-        userName: requests[0]!.userName,
-        bundleId: BUNDLES.standard,
-        workspaceProperties: null,
-        tags: null,
-      },
+      field: "input.workspaces[0].directoryId",
+      rule: "pattern",
     });
     assertCreated(results[1]!, requests[1]!);
     assert.deepEqual(narrow(results[2], "CreateWorkspaceFailure"), {
       __typename: "CreateWorkspaceFailure",
       index: 2,
-      code: "ResourceNotFound.Directory",
+      code: "NOT_FOUND",
+      retryable: false,
+      awsErrorCode: "ResourceNotFound.Directory",
       message: `The directory ${UNKNOWN_DIRECTORY} could not be found.`,
       workspaceRequest: {
         directoryId: UNKNOWN_DIRECTORY,
@@ -167,7 +174,9 @@ describe("createWorkspaces", () => {
     assert.deepEqual(narrow(results[4], "CreateWorkspaceFailure"), {
       __typename: "CreateWorkspaceFailure",
       index: 4,
-      code: "ResourceNotFound.Bundle",
+      code: "NOT_FOUND",
+      retryable: false,
+      awsErrorCode: "ResourceNotFound.Bundle",
       message: `The bundle ${UNKNOWN_BUNDLE} could not be found.`,
       workspaceRequest: {
         directoryId: CORP,
@@ -192,24 +201,16 @@ describe("createWorkspaces", () => {
       { ...existing },
     ];
     const results = resultsOf(await create(requests));
-    assert.deepEqual(typenames(results), [
-      "CreateWorkspaceFailure",
-      "Workspace",
-      "CreateWorkspaceFailure",
-      "Workspace",
-      "CreateWorkspaceFailure",
+    assert.deepEqual(results.map(summary), [
+      ["CreateWorkspaceFailure", "NOT_FOUND", "ResourceNotFound.Bundle", 0],
+      ["Workspace"],
+      ["ValidationError", "VALIDATION", "input.workspaces[2].workspaceProperties.runningModeAutoStopTimeoutInMinutes"],
+      ["Workspace"],
+      ["CreateWorkspaceFailure", "ALREADY_EXISTS", "ResourceExists.Workspace", 4],
     ]);
-    const failures = [0, 2, 4].map((i) => narrow(results[i], "CreateWorkspaceFailure"));
-    assert.deepEqual(
-      failures.map((f) => [f.index, f.code, f.workspaceRequest.userName]),
-      [
-        [0, "ResourceNotFound.Bundle", requests[0]!.userName],
-        [2, "VALIDATION", requests[2]!.userName],
-        [4, "ResourceExists.Workspace", existing.userName],
-      ],
-    );
+    assert.equal(narrow(results[4], "CreateWorkspaceFailure").workspaceRequest.userName, existing.userName);
     assert.equal(
-      failures[1]!.message,
+      narrow(results[2], "ValidationError").message,
       "input.workspaces[2].workspaceProperties.runningModeAutoStopTimeoutInMinutes: only applies with RunningMode AUTO_STOP",
     );
     assertCreated(results[1]!, requests[1]!);
@@ -223,6 +224,7 @@ describe("createWorkspaces", () => {
     await gateway.resetAwsCalls();
 
     const requests = Array.from({ length: 25 }, (_, i) => valid({ directoryId: i % 2 === 0 ? CORP : ENG }));
+    /** `code` is AWS's for the items AWS refuses, VALIDATION for those the gateway refuses. */
     const bad = new Map<number, { request: WorkspaceRequestInput; code: string; message: string }>();
     const spoil = (index: number, request: WorkspaceRequestInput, code: string, message: string) => {
       requests[index] = request;
@@ -263,26 +265,28 @@ describe("createWorkspaces", () => {
 
     const results = resultsOf(await create(requests));
     assert.equal(results.length, 25);
-    const failures = results.filter((r) => r.__typename === "CreateWorkspaceFailure");
-    assert.equal(failures.length, 7);
     assert.deepEqual(
-      failures.map((f) => f.index),
+      [...results.entries()].filter(([, r]) => r.__typename !== "Workspace").map(([index]) => index),
       [0, 3, 8, 12, 17, 21, 24],
     );
-    results.forEach((result, index) => {
+    for (const [index, result] of results.entries()) {
       const expected = bad.get(index);
       if (!expected) {
         assertCreated(result, requests[index]!);
-        return;
+        continue;
+      }
+      if (expected.code === "VALIDATION") {
+        assert.equal(narrow(result, "ValidationError").message, expected.message, `item ${index}`);
+        continue;
       }
       const failure = narrow(result, "CreateWorkspaceFailure");
       assert.equal(failure.index, index);
-      assert.equal(failure.code, expected.code, `item ${index}`);
+      assert.equal(failure.awsErrorCode, expected.code, `item ${index}`);
       assert.equal(failure.message, expected.message, `item ${index}`);
       assert.equal(failure.workspaceRequest.userName, expected.request.userName, `item ${index}`);
       assert.equal(failure.workspaceRequest.bundleId, expected.request.bundleId, `item ${index}`);
       assert.equal(failure.workspaceRequest.directoryId, expected.request.directoryId, `item ${index}`);
-    });
+    }
     // 18 created, all different.
     const ids = results.flatMap((r) => (r.__typename === "Workspace" ? [r.workspaceId] : []));
     assert.equal(new Set(ids).size, 18);
@@ -301,10 +305,14 @@ describe("createWorkspaces", () => {
   it("does not send refused items: 30 requests of which 5 are refused cost one call", async () => {
     const requests = Array.from({ length: 30 }, (_, i) => (i % 6 === 5 ? valid({ userName: "" }) : valid()));
     const results = resultsOf(await create(requests));
-    const failures = results.filter((r) => r.__typename === "CreateWorkspaceFailure");
     assert.deepEqual(
-      failures.map((f) => [f.index, f.code, f.message]),
-      [5, 11, 17, 23, 29].map((i) => [i, "VALIDATION", `input.workspaces[${i}].userName: must be 1 to 63 characters long`]),
+      [...results.entries()].flatMap(([i, r]) => (r.__typename === "ValidationError" ? [[i, r.field, r.rule, r.message]] : [])),
+      [5, 11, 17, 23, 29].map((i) => [
+        i,
+        `input.workspaces[${i}].userName`,
+        "length",
+        `input.workspaces[${i}].userName: must be 1 to 63 characters long`,
+      ]),
     );
     assert.equal(results.filter((r) => r.__typename === "Workspace").length, 25);
     assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
@@ -325,6 +333,8 @@ describe("createWorkspaces", () => {
       __typename: "ValidationError",
       message: "input.workspaces: must hold 1 to 100 requests, got 101",
       code: "VALIDATION",
+      retryable: false,
+      awsErrorCode: null,
       field: "input.workspaces",
       rule: "listSize",
     });
@@ -337,6 +347,8 @@ describe("createWorkspaces", () => {
       __typename: "ValidationError",
       message: "input.workspaces: must hold 1 to 100 requests, got 0",
       code: "VALIDATION",
+      retryable: false,
+      awsErrorCode: null,
       field: "input.workspaces",
       rule: "listSize",
     });
@@ -346,20 +358,16 @@ describe("createWorkspaces", () => {
   it("creates the first of two identical requests and refuses the repeat as a duplicate (VALIDATION)", async () => {
     const request = valid({ bundleId: BUNDLES.graphicsPro, workspaceProperties: { computeTypeName: "GRAPHICSPRO" } });
     const results = resultsOf(await create([request, { ...request }]));
-    assert.deepEqual(typenames(results), ["Workspace", "CreateWorkspaceFailure"]);
+    assert.deepEqual(typenames(results), ["Workspace", "ValidationError"]);
     assertCreated(results[0]!, request);
-    assert.deepEqual(narrow(results[1], "CreateWorkspaceFailure"), {
-      __typename: "CreateWorkspaceFailure",
-      index: 1,
+    assert.deepEqual(narrow(results[1], "ValidationError"), {
+      __typename: "ValidationError",
       code: "VALIDATION",
+      retryable: false,
+      awsErrorCode: null,
       message: "input.workspaces[1]: repeats the request at index 0; a user can have one WorkSpace per bundle and directory",
-      workspaceRequest: {
-        directoryId: CORP,
-        userName: request.userName,
-        bundleId: BUNDLES.graphicsPro,
-        workspaceProperties: { computeTypeName: "GRAPHICSPRO" },
-        tags: null,
-      },
+      field: "input.workspaces[1]",
+      rule: "duplicate",
     });
     assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
   });
@@ -373,7 +381,9 @@ describe("createWorkspaces", () => {
     assert.deepEqual(narrow(results[1], "CreateWorkspaceFailure"), {
       __typename: "CreateWorkspaceFailure",
       index: 1,
-      code: "ResourceExists.Workspace",
+      code: "ALREADY_EXISTS",
+      retryable: false,
+      awsErrorCode: "ResourceExists.Workspace",
       message: `The user ${request.userName.toUpperCase()} already has a WorkSpace with bundle ${BUNDLES.powerPro} in directory ${CORP}.`,
       workspaceRequest: {
         directoryId: CORP,
@@ -390,10 +400,10 @@ describe("createWorkspaces", () => {
     const requests = [valid({ directoryId: "corp" }), valid({ tags: [{ key: "", value: "x" }] })];
     const results = resultsOf(await create(requests));
     assert.deepEqual(
-      results.map((r) => narrow(r, "CreateWorkspaceFailure")).map((f) => [f.index, f.code, f.message]),
+      results.map((r) => narrow(r, "ValidationError")).map((f) => [f.field, f.message]),
       [
-        [0, "VALIDATION", "input.workspaces[0].directoryId: must be 10 to 65 characters long"],
-        [1, "VALIDATION", "input.workspaces[1].tags[0].key: must be 1 to 127 characters long"],
+        ["input.workspaces[0].directoryId", "input.workspaces[0].directoryId: must be 10 to 65 characters long"],
+        ["input.workspaces[1].tags[0].key", "input.workspaces[1].tags[0].key: must be 1 to 127 characters long"],
       ],
     );
     assert.deepEqual(await gateway.awsCalls(), {});
@@ -409,10 +419,10 @@ describe("createWorkspaces", () => {
       gateway.emulator!.settings.throttleRate = 0;
     }
     assert.deepEqual(
-      results.map((r) => narrow(r, "CreateWorkspaceFailure")).map((f) => [f.index, f.code, f.message, f.workspaceRequest.userName]),
+      results.map((r) => narrow(r, "UpstreamError")).map((f) => [f.code, f.retryable, f.awsErrorCode, f.message]),
       [
-        [0, "THROTTLED", THROTTLED_MESSAGE, requests[0]!.userName],
-        [1, "THROTTLED", THROTTLED_MESSAGE, requests[1]!.userName],
+        ["THROTTLED", true, "ThrottlingException", THROTTLED_MESSAGE],
+        ["THROTTLED", true, "ThrottlingException", THROTTLED_MESSAGE],
       ],
     );
     // Throttling is the one failure a create is retried on: every attempt, all throttled.

@@ -72,7 +72,7 @@ describe("createWorkspaces idempotencyKey", () => {
   it("runs again when nothing reached AWS the first time (all items refused)", async () => {
     const invalid = [{ ...request(), bundleId: "not-a-bundle" }];
     const first = narrow(await create(ALICE, invalid, "order-1005"), "CreateWorkspacesPayload");
-    assert.equal(narrow(first.results[0], "CreateWorkspaceFailure").code, "VALIDATION");
+    assert.equal(narrow(first.results[0], "ValidationError").code, "VALIDATION");
     const again = narrow(await create(ALICE, invalid, "order-1005"), "CreateWorkspacesPayload");
     assert.equal(again.replayed, false);
   });

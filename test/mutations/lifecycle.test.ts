@@ -7,7 +7,7 @@ import type { TestGateway } from "../gateway/fixture.ts";
 import { startTestGateway } from "../gateway/fixture.ts";
 import type { ModifyWorkspacePropertiesMutation, WorkspaceModificationInput } from "../generated/graphql.ts";
 import { CreateWorkspacesDocument, ModifyWorkspacePropertiesDocument, MutatedWorkspaceDocument } from "../generated/graphql.ts";
-import { BUNDLES, dataOf, ENG, narrow, SeededPool, sleep, typenames, uniqueUser } from "./helpers.ts";
+import { BUNDLES, dataOf, ENG, narrow, SeededPool, sleep, uniqueUser } from "./helpers.ts";
 
 const PENDING_MS = 2_400;
 const VISIBILITY_LAG_MS = 800;
@@ -63,9 +63,8 @@ describe("mutations and later requests, over AWS's lifecycle", () => {
     assert.deepEqual(inProgress?.modificationStates, [{ resource: "COMPUTE_TYPE", state: "UPDATE_IN_PROGRESS" }]);
     assert.equal(inProgress?.workspaceProperties?.computeTypeName, "POWER");
     // Still in progress: a second change is refused.
-    assert.deepEqual(typenames(await modify([{ workspaceId, workspaceProperties: { userVolumeSizeGib: 200 } }])), [
-      "OperationInProgressError",
-    ]);
+    const [again] = await modify([{ workspaceId, workspaceProperties: { userVolumeSizeGib: 200 } }]);
+    assert.equal(narrow(again, "AwsRefusalError").code, "IN_PROGRESS");
 
     await until(start, PENDING_MS + 100);
     const done = await read(workspaceId);
@@ -109,9 +108,11 @@ describe("mutations and later requests, over AWS's lifecycle", () => {
     assert.equal(unseen, null);
     assert.deepEqual(notFound, [
       {
-        __typename: "ResourceNotFoundError",
+        __typename: "AwsRefusalError",
         message: `The workspace ${workspaceId} could not be found.`,
-        code: "ResourceNotFoundException",
+        code: "NOT_FOUND",
+        retryable: false,
+        awsErrorCode: "ResourceNotFoundException",
       },
     ]);
 
@@ -122,9 +123,11 @@ describe("mutations and later requests, over AWS's lifecycle", () => {
     assert.equal(pending?.state, "PENDING");
     assert.deepEqual(refused, [
       {
-        __typename: "InvalidResourceStateError",
+        __typename: "AwsRefusalError",
         message: "The workspace is in state PENDING; it must be AVAILABLE or STOPPED.",
-        code: "InvalidResourceStateException",
+        code: "INVALID_STATE",
+        retryable: false,
+        awsErrorCode: "InvalidResourceStateException",
       },
     ]);
 

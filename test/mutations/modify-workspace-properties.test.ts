@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import type { Workspace } from "@aws-sdk/client-workspaces";
 import { print } from "graphql";
-import { DEFAULT_CALL_POLICY } from "../../src/aws/client.ts";
+import { DEFAULT_CALL_POLICY } from "../../src/aws/upstream.ts";
 import type { GraphQLResponse, TestGateway } from "../gateway/fixture.ts";
 import { startTestGateway } from "../gateway/fixture.ts";
 import type { ModifyWorkspacePropertiesMutation, WorkspaceModificationInput } from "../generated/graphql.ts";
@@ -135,7 +135,15 @@ describe("modifyWorkspaceProperties", () => {
   it("is InvalidParameterValuesError when AWS refuses what the gateway cannot know is wrong: shrinking a volume", async () => {
     const standard = pool.take({ compute: "STANDARD" });
     const results = resultsOf(await modify([{ workspaceId: standard.WorkspaceId!, workspaceProperties: { userVolumeSizeGib: 10 } }]));
-    assert.deepEqual(results, [{ __typename: "InvalidParameterValuesError", message: NO_SHRINK, code: "InvalidParameterValuesException" }]);
+    assert.deepEqual(results, [
+      {
+        __typename: "AwsRefusalError",
+        message: NO_SHRINK,
+        code: "INVALID_PARAMETER",
+        retryable: false,
+        awsErrorCode: "InvalidParameterValuesException",
+      },
+    ]);
     // Sent to AWS (the gateway does not know the current size), refused, so not read back.
     assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 1 });
   });
@@ -159,14 +167,18 @@ describe("modifyWorkspaceProperties", () => {
     );
     assert.deepEqual(results, [
       {
-        __typename: "InvalidResourceStateError",
+        __typename: "AwsRefusalError",
         message: "The workspace is in state PENDING; it must be AVAILABLE or STOPPED.",
-        code: "InvalidResourceStateException",
+        code: "INVALID_STATE",
+        retryable: false,
+        awsErrorCode: "InvalidResourceStateException",
       },
       {
-        __typename: "InvalidResourceStateError",
+        __typename: "AwsRefusalError",
         message: "The workspace is in state ERROR; it must be AVAILABLE or STOPPED.",
-        code: "InvalidResourceStateException",
+        code: "INVALID_STATE",
+        retryable: false,
+        awsErrorCode: "InvalidResourceStateException",
       },
     ]);
     assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 2 });
@@ -177,7 +189,15 @@ describe("modifyWorkspaceProperties", () => {
     const first = resultsOf(await modify([{ workspaceId: power.WorkspaceId!, workspaceProperties: { computeTypeName: "POWERPRO" } }]));
     assert.equal(narrow(first[0], "ModifyWorkspacePropertiesSuccess").workspace?.state, "UPDATING");
     const second = resultsOf(await modify([{ workspaceId: power.WorkspaceId!, workspaceProperties: { userVolumeSizeGib: 200 } }]));
-    assert.deepEqual(second, [{ __typename: "OperationInProgressError", message: IN_PROGRESS, code: "OperationInProgressException" }]);
+    assert.deepEqual(second, [
+      {
+        __typename: "AwsRefusalError",
+        message: IN_PROGRESS,
+        code: "IN_PROGRESS",
+        retryable: true,
+        awsErrorCode: "OperationInProgressException",
+      },
+    ]);
     // The first change goes on.
     const now = dataOf(await gateway.execute(MutatedWorkspaceDocument, { workspaceId: power.WorkspaceId! })).workspace;
     assert.deepEqual(now?.modificationStates, [{ resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" }]);
@@ -195,21 +215,21 @@ describe("modifyWorkspaceProperties", () => {
         { workspaceId: value.WorkspaceId!, workspaceProperties: { computeTypeName: "GRAPHICSPRO" } },
       ]),
     );
-    const code = "UnsupportedWorkspaceConfigurationException";
+    const unsupported = { code: "UNSUPPORTED", retryable: false, awsErrorCode: "UnsupportedWorkspaceConfigurationException" };
     assert.deepEqual(results, [
       {
-        __typename: "UnsupportedWorkspaceConfigurationError",
-        code,
+        __typename: "AwsRefusalError",
+        ...unsupported,
         message: "The compute type cannot be changed from GRAPHICSPRO to POWERPRO.",
       },
       {
-        __typename: "UnsupportedWorkspaceConfigurationError",
-        code,
+        __typename: "AwsRefusalError",
+        ...unsupported,
         message: "The compute type cannot be changed from STANDARD to GRAPHICS.",
       },
       {
-        __typename: "UnsupportedWorkspaceConfigurationError",
-        code,
+        __typename: "AwsRefusalError",
+        ...unsupported,
         message: "The compute type cannot be changed from VALUE to GRAPHICSPRO.",
       },
     ]);
@@ -220,9 +240,11 @@ describe("modifyWorkspaceProperties", () => {
     const results = resultsOf(await modify([{ workspaceId: UNKNOWN_WORKSPACE, workspaceProperties: { runningMode: "AUTO_STOP" } }]));
     assert.deepEqual(results, [
       {
-        __typename: "ResourceNotFoundError",
+        __typename: "AwsRefusalError",
         message: `The workspace ${UNKNOWN_WORKSPACE} could not be found.`,
-        code: "ResourceNotFoundException",
+        code: "NOT_FOUND",
+        retryable: false,
+        awsErrorCode: "ResourceNotFoundException",
       },
     ]);
     assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 1 });
@@ -251,6 +273,8 @@ describe("modifyWorkspaceProperties", () => {
       [
         {
           __typename: "ValidationError",
+          retryable: false,
+          awsErrorCode: null,
           code: "VALIDATION",
           field: "input.modifications[0].workspaceId",
           rule: "pattern",
@@ -258,6 +282,8 @@ describe("modifyWorkspaceProperties", () => {
         },
         {
           __typename: "ValidationError",
+          retryable: false,
+          awsErrorCode: null,
           code: "VALIDATION",
           field: "input.modifications[1].workspaceProperties.runningModeAutoStopTimeoutInMinutes",
           rule: "autoStopOnlyWithAutoStop",
@@ -266,6 +292,8 @@ describe("modifyWorkspaceProperties", () => {
         },
         {
           __typename: "ValidationError",
+          retryable: false,
+          awsErrorCode: null,
           code: "VALIDATION",
           field: "input.modifications[2].workspaceProperties",
           rule: "computeOrVolume",
@@ -273,6 +301,8 @@ describe("modifyWorkspaceProperties", () => {
         },
         {
           __typename: "ValidationError",
+          retryable: false,
+          awsErrorCode: null,
           code: "VALIDATION",
           field: "input.modifications[4].workspaceId",
           rule: "duplicate",
@@ -316,7 +346,9 @@ describe("modifyWorkspaceProperties", () => {
     } finally {
       gateway.emulator!.settings.throttleRate = 0;
     }
-    assert.deepEqual(results, [{ __typename: "UpstreamError", code: "THROTTLED", message: THROTTLED_MESSAGE, retryable: true }]);
+    assert.deepEqual(results, [
+      { __typename: "UpstreamError", code: "THROTTLED", message: THROTTLED_MESSAGE, retryable: true, awsErrorCode: "ThrottlingException" },
+    ]);
     assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: DEFAULT_CALL_POLICY.maxAttempts });
     // Nothing was changed: the same request goes through once AWS answers.
     const retried = resultsOf(await modify([change]));
@@ -342,35 +374,32 @@ describe("modifyWorkspaceProperties", () => {
         { workspaceId: suspended.WorkspaceId!, workspaceProperties: { runningMode: "AUTO_STOP" } },
       ]),
     );
-    assert.deepEqual(typenames(results), [
-      "ModifyWorkspacePropertiesSuccess",
-      "ResourceNotFoundError",
-      "ValidationError",
-      "UnsupportedWorkspaceConfigurationError",
-      "InvalidParameterValuesError",
-      "ModifyWorkspacePropertiesSuccess",
-      "InvalidResourceStateError",
-    ]);
+    assert.deepEqual(
+      results.map((r) => [r.__typename, "code" in r ? r.code : null]),
+      [
+        ["ModifyWorkspacePropertiesSuccess", null],
+        ["AwsRefusalError", "NOT_FOUND"],
+        ["ValidationError", "VALIDATION"],
+        ["AwsRefusalError", "UNSUPPORTED"],
+        ["AwsRefusalError", "INVALID_PARAMETER"],
+        ["ModifyWorkspacePropertiesSuccess", null],
+        ["AwsRefusalError", "INVALID_STATE"],
+      ],
+    );
     const first = narrow(results[0], "ModifyWorkspacePropertiesSuccess").workspace;
     assert.equal(first?.workspaceId, power.WorkspaceId);
     assert.deepEqual(first?.modificationStates, [{ resource: "COMPUTE_TYPE", state: "UPDATE_INITIATED" }]);
-    assert.equal(narrow(results[1], "ResourceNotFoundError").message, `The workspace ${UNKNOWN_WORKSPACE} could not be found.`);
+    assert.equal(narrow(results[1], "AwsRefusalError").message, `The workspace ${UNKNOWN_WORKSPACE} could not be found.`);
     assert.equal(narrow(results[2], "ValidationError").field, "input.modifications[2].workspaceId");
-    assert.equal(
-      narrow(results[3], "UnsupportedWorkspaceConfigurationError").message,
-      "The compute type cannot be changed from GRAPHICSPRO to POWER.",
-    );
-    assert.equal(narrow(results[4], "InvalidParameterValuesError").message, NO_SHRINK);
+    assert.equal(narrow(results[3], "AwsRefusalError").message, "The compute type cannot be changed from GRAPHICSPRO to POWER.");
+    assert.equal(narrow(results[4], "AwsRefusalError").message, NO_SHRINK);
     assert.deepEqual(narrow(results[5], "ModifyWorkspacePropertiesSuccess").workspace, {
       workspaceId: alwaysOn.WorkspaceId,
       state: alwaysOn.State,
       workspaceProperties: propertiesOf(alwaysOn, { runningMode: "AUTO_STOP", runningModeAutoStopTimeoutInMinutes: 60 }),
       modificationStates: [],
     });
-    assert.equal(
-      narrow(results[6], "InvalidResourceStateError").message,
-      "The workspace is in state SUSPENDED; it must be AVAILABLE or STOPPED.",
-    );
+    assert.equal(narrow(results[6], "AwsRefusalError").message, "The workspace is in state SUSPENDED; it must be AVAILABLE or STOPPED.");
     // Six items reached AWS (not the one the gateway refused); the two successes were read back together.
     assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 6, DescribeWorkspaces: 1 });
   });
@@ -404,6 +433,8 @@ describe("modifyWorkspaceProperties", () => {
     }));
     assert.deepEqual(dataOf(await modify(modifications)).modifyWorkspaceProperties, {
       __typename: "ValidationError",
+      retryable: false,
+      awsErrorCode: null,
       message: "input.modifications: must hold 1 to 25 items, got 26",
       code: "VALIDATION",
       field: "input.modifications",
@@ -411,6 +442,8 @@ describe("modifyWorkspaceProperties", () => {
     });
     assert.deepEqual(dataOf(await modify([])).modifyWorkspaceProperties, {
       __typename: "ValidationError",
+      retryable: false,
+      awsErrorCode: null,
       message: "input.modifications: must hold 1 to 25 items, got 0",
       code: "VALIDATION",
       field: "input.modifications",

@@ -30,7 +30,7 @@ describe("subscriptions and access", { timeout: TIMEOUT_MS }, () => {
   before(async () => {
     gateway = await startTestGateway(
       {},
-      { ...settingsFrom({ GATEWAY_API_KEYS: `${READER}:read,${WRITER}:write` }), limits: { ...settingsFrom({}).limits!, cost: 500 } },
+      { ...settingsFrom({ GATEWAY_API_KEYS: `${READER}:read,${WRITER}:write` }), limits: { ...settingsFrom({}).limits!, cost: 2 } },
     );
     ids = (await sdkWorkspaces(gateway.client)).map((w) => w.WorkspaceId!);
   });
@@ -69,7 +69,7 @@ describe("subscriptions and access", { timeout: TIMEOUT_MS }, () => {
     });
     assert.equal(response.status, 400);
     const text = await response.text();
-    assert.match(text, /"code":"QUERY_TOO_COMPLEX","rule":"cost","limit":500/);
+    assert.match(text, /"code":"QUERY_TOO_COMPLEX","retryable":false,"rule":"cost","limit":2,"actual":3/);
     assert.deepEqual(await gateway.awsCalls(), {});
   });
 

@@ -6,11 +6,11 @@ import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { CreateWorkspacesCommand, ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
 import { camelCase } from "../../src/aws/camel-case.ts";
-import { createWorkspacesClient } from "../../src/aws/client.ts";
+import { Upstream } from "../../src/aws/upstream.ts";
 import type { WatchEvent } from "../../src/aws/workspace-watch.ts";
 import { CREATED_GRACE_MS, WorkspaceWatch } from "../../src/aws/workspace-watch.ts";
 import type { Harness } from "../emulator/fixture.ts";
-import { startHarness } from "../emulator/fixture.ts";
+import { CLIENT_CONFIG, startHarness } from "../emulator/fixture.ts";
 import { BUNDLES, ENG, SeededPool, UNKNOWN_WORKSPACE, uniqueUser } from "../mutations/helpers.ts";
 import { eventually, ManualTicks, TIMEOUT_MS } from "./helpers.ts";
 
@@ -34,6 +34,7 @@ function collect() {
 
 describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
   let harness: Harness;
+  let upstream: Upstream;
   let pool: SeededPool;
   let ticks: ManualTicks;
   let watch: WorkspaceWatch;
@@ -44,11 +45,15 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
   before(async () => {
     harness = await startHarness({ workspaces: 100, pendingMs: PENDING_MS, visibilityLagMs: VISIBILITY_LAG_MS }, { maxAttempts: 1 });
     pool = await SeededPool.load(harness.client);
+    upstream = new Upstream({ ...CLIENT_CONFIG, endpoint: harness.emulator.url }, { maxAttempts: 1, rateLimit: 0 });
   });
-  after(() => harness.close());
+  after(async () => {
+    upstream.destroy();
+    await harness.close();
+  });
   beforeEach(() => {
     ticks = new ManualTicks();
-    watch = new WorkspaceWatch(harness.client, { intervalMs: INTERVAL_MS, clock: () => harness.clock.now, schedule: ticks.schedule });
+    watch = new WorkspaceWatch(upstream, { intervalMs: INTERVAL_MS, clock: () => harness.clock.now, schedule: ticks.schedule });
     harness.emulator.settings.throttleRate = 0;
     harness.emulator.resetStats();
   });
@@ -285,19 +290,15 @@ describe("WorkspaceWatch against an upstream that never answers", { timeout: TIM
       requests += 1;
     });
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    const client = createWorkspacesClient({
-      endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
-      region: "us-east-1",
-      credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
-    });
-    const watch = new WorkspaceWatch(client, { intervalMs: 1_000 });
+    const upstream = new Upstream({ ...CLIENT_CONFIG, endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` });
+    const watch = new WorkspaceWatch(upstream, { intervalMs: 1_000 });
     const stop = watch.watch(["ws-aaaaaaaa1"], () => {});
     try {
       await eventually(() => requests >= 3, "a call per interval despite the hung ones");
     } finally {
       stop();
       watch.close();
-      client.destroy();
+      upstream.destroy();
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
     }

@@ -193,7 +193,7 @@ describe("workspaceStateChanged over SSE", { timeout: TIMEOUT_MS }, () => {
       assert.notEqual(result, "complete");
       assert.deepEqual(
         (result as Exclude<typeof result, "complete">).errors?.map((e) => ({ message: e.message, ...e.extensions })),
-        [{ message, field, rule, code: "VALIDATION" }],
+        [{ message, field, rule, code: "VALIDATION", retryable: false }],
       );
       assert.equal(await subscription.next(), "complete");
     }

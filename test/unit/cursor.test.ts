@@ -1,17 +1,20 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CursorError, decodeCursor, encodeCursor } from "../../src/aws/cursor.ts";
+import { encodeCursor, readCursor } from "../../src/aws/cursor.ts";
+import { FailureError } from "../../src/aws/failure.ts";
 import { NEXT_TOKEN_TTL_MS } from "../../src/constraints.ts";
 
 const SECRET = "unit-test-secret";
 const NOW = 1_800_000_000_000;
 
+const decodeCursor = (secret: string, listing: string, cursor: string, now: number) => readCursor(secret, listing, cursor, now).position;
+
 function problemOf(run: () => unknown): string | undefined {
   try {
     run();
   } catch (error) {
-    assert.ok(error instanceof CursorError);
-    return error.code;
+    assert.ok(error instanceof FailureError);
+    return error.failure.code;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { scrubMessage } from "../../src/aws/errors.ts";
+import { scrubMessage } from "../../src/aws/failure.ts";
 
 describe("scrubMessage", () => {
   it("removes ARNs, account IDs, request IDs and endpoints from an AWS message", () => {

@@ -1,0 +1,135 @@
+// The one way the gateway calls AWS WorkSpaces: the SDK's standard retry mode with bounded attempts and backoff, a
+// rate limit, identical reads in flight shared, writes never retried when they may have applied, and every attempt
+// counted. A call's failure comes back as a Failure (thrown as FailureError), never as an SDK exception.
+
+import type {
+  ServiceInputTypes,
+  ServiceOutputTypes,
+  WorkSpacesClientConfig,
+  WorkSpacesClientResolvedConfig,
+} from "@aws-sdk/client-workspaces";
+import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import { StandardRetryStrategy } from "@smithy/core/retry";
+import type { Command } from "@smithy/types";
+import { FailureError, failureOf, OutcomeUnknownError, writeFailureOf } from "./failure.ts";
+import { awsRequests, awsRetries, awsThrottles } from "./metrics.ts";
+import { RateLimiter } from "./rate-limiter.ts";
+import { SharedReads } from "./shared-reads.ts";
+
+export interface CallPolicy {
+  /** Attempts per call, the first included. */
+  maxAttempts: number;
+  /** Calls per second; 0 means unlimited. */
+  rateLimit: number;
+}
+
+export const DEFAULT_CALL_POLICY: CallPolicy = { maxAttempts: 4, rateLimit: 0 };
+
+/** Longest wait between attempts, so the retries of a call fit well within a request's deadline. */
+const MAX_BACKOFF_MS = 1_000;
+
+/** The SDK's full-jitter exponential backoff (its bases: 100 ms, 500 ms when throttled), capped lower than its 20 s. */
+class CappedBackoff {
+  private base = 100;
+
+  setDelayBase(delay: number) {
+    this.base = delay;
+  }
+
+  computeNextBackoffDelay(attempt: number) {
+    return Math.floor(Math.random() * Math.min(MAX_BACKOFF_MS, this.base * 2 ** attempt));
+  }
+}
+
+/** Reads are Describe*; every other operation changes something, and a retry could repeat or misreport it. */
+const isRead = (operation: string) => operation.startsWith("Describe");
+
+/** A command of the WorkSpaces API, answered with `Output`. */
+type WorkSpacesCommand<Input extends ServiceInputTypes, Output extends ServiceOutputTypes> = Command<
+  ServiceInputTypes,
+  Input,
+  ServiceOutputTypes,
+  Output,
+  WorkSpacesClientResolvedConfig
+>;
+
+export interface ReadOptions {
+  /** Aborts the caller's wait; the call itself is aborted once every caller waiting for it has given up. */
+  signal?: AbortSignal;
+  /** A read after a write: never joins a call AWS may have answered before the write. */
+  fresh?: boolean;
+}
+
+export class Upstream {
+  private readonly client: WorkSpacesClient;
+  private readonly shared = new SharedReads();
+
+  constructor(config: WorkSpacesClientConfig, policy: CallPolicy = DEFAULT_CALL_POLICY) {
+    this.client = new WorkSpacesClient({
+      ...config,
+      retryStrategy: new StandardRetryStrategy({ maxAttempts: policy.maxAttempts, backoff: new CappedBackoff() }),
+    });
+    const limiter = policy.rateLimit > 0 ? new RateLimiter(policy.rateLimit) : undefined;
+    this.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const operation = (context.commandName ?? "unknown").replace(/Command$/, "");
+        const signal = (context as { __smithy_context?: { abortSignal?: AbortSignal } }).__smithy_context?.abortSignal;
+        await limiter?.take(signal);
+        const headers = (args.request as { headers?: Record<string, string> }).headers ?? {};
+        if (!/attempt=1;/.test(headers["amz-sdk-request"] ?? "attempt=1;")) awsRetries.inc({ operation });
+        try {
+          const result = await next(args);
+          awsRequests.inc({ operation, outcome: "success" });
+          return result;
+        } catch (error) {
+          awsRequests.inc({ operation, outcome: (error as Error).name || "error" });
+          const described = failureOf(error);
+          if (described.kind === "throttled") awsThrottles.inc({ operation });
+          // AWS applies nothing it throttles or refuses (4xx), nor what never connected; anything else may have applied.
+          if (!isRead(operation) && described.kind === "unavailable" && (error as { code?: string }).code !== "ECONNREFUSED") {
+            throw new OutcomeUnknownError();
+          }
+          throw error;
+        }
+      },
+      // Inside the retry middleware, so each attempt waits for the limiter and counts.
+      { step: "finalizeRequest", priority: "low", name: "gatewayAttempt" },
+    );
+  }
+
+  /** A read, joining an identical one (same operation and input) already in flight from any request, unless fresh. */
+  async read<Input extends ServiceInputTypes, Output extends ServiceOutputTypes>(
+    command: WorkSpacesCommand<Input, Output>,
+    options: ReadOptions = {},
+  ): Promise<Output> {
+    const operation = command.constructor.name.replace(/Command$/, "");
+    const key = `${operation}:${JSON.stringify(command.input)}`;
+    try {
+      return await this.shared.run(
+        key,
+        operation,
+        options.signal,
+        (signal) => this.client.send(command, { abortSignal: signal }),
+        options.fresh,
+      );
+    } catch (error) {
+      throw new FailureError(failureOf(error));
+    }
+  }
+
+  /** A write: its own call, retried only when throttled; cut short after it may have reached AWS, it is OUTCOME_UNKNOWN. */
+  async write<Input extends ServiceInputTypes, Output extends ServiceOutputTypes>(
+    command: WorkSpacesCommand<Input, Output>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Output> {
+    try {
+      return await this.client.send(command, { abortSignal: options.signal });
+    } catch (error) {
+      throw new FailureError(writeFailureOf(error));
+    }
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}

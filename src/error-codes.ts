@@ -1,0 +1,40 @@
+// The one vocabulary of error codes clients see, in `extensions.code` and in every error type's `code`: what each means
+// and whether the same request can succeed later. The schema's ErrorCode enum and the README's table come from it.
+export const ERROR_CODES = {
+  VALIDATION: { retryable: false, meaning: "The gateway refused the input before calling AWS; `field` and `rule` say which and why." },
+  BAD_USER_INPUT: { retryable: false, meaning: "The document or its variables do not fit the schema (an unknown field, a wrong type)." },
+  BAD_REQUEST: { retryable: false, meaning: "The HTTP request is not a GraphQL request: no query, a body that is not JSON, a bad header." },
+  REQUEST_ENTITY_TOO_LARGE: { retryable: false, meaning: "The body is over MAX_BODY_BYTES." },
+  QUERY_TOO_COMPLEX: {
+    retryable: false,
+    meaning: "Over a query limit (`rule`: depth, aliases, directives, tokens or cost; `limit`, `actual`).",
+  },
+  UNAUTHENTICATED: { retryable: false, meaning: "No credentials, or credentials the gateway does not accept (HTTP 401)." },
+  AUTHENTICATION_UNAVAILABLE: { retryable: true, meaning: "The token issuer's keys cannot be fetched right now (HTTP 503)." },
+  FORBIDDEN: { retryable: false, meaning: "The credential lacks the scope the field needs (read or write)." },
+  INVALID_CURSOR: { retryable: false, meaning: "`after` is not a cursor this gateway issued for this list and filter." },
+  CURSOR_EXPIRED: { retryable: false, meaning: "The cursor is older than 24 hours, as AWS's NextToken; start from the first page." },
+  NOT_FOUND: { retryable: false, meaning: "AWS has no such resource (a WorkSpace, directory or bundle)." },
+  ALREADY_EXISTS: { retryable: false, meaning: "AWS already has it: a user has one WorkSpace per bundle and directory." },
+  INVALID_STATE: {
+    retryable: false,
+    meaning: "The resource's state does not allow the change (a WorkSpace must be AVAILABLE or STOPPED).",
+  },
+  IN_PROGRESS: { retryable: true, meaning: "Another change to the resource is in progress; retry once it settles." },
+  UNSUPPORTED: { retryable: false, meaning: "AWS does not support this configuration or operation here." },
+  INVALID_PARAMETER: { retryable: false, meaning: "AWS found a parameter invalid (a rule the gateway could not check beforehand)." },
+  ACCESS_DENIED: { retryable: false, meaning: "The gateway's AWS credentials may not do this (IAM)." },
+  RESOURCE_UNAVAILABLE: { retryable: true, meaning: "AWS says the resource is unavailable for now." },
+  LIMIT_EXCEEDED: { retryable: false, meaning: "An AWS account limit is reached." },
+  UPSTREAM_ERROR: { retryable: false, meaning: "AWS refused with an error this gateway does not classify; `awsErrorCode` names it." },
+  THROTTLED: { retryable: true, meaning: "AWS throttled the call past the gateway's retries; retry after a short wait." },
+  UPSTREAM_UNAVAILABLE: { retryable: true, meaning: "AWS could not be reached or failed (5xx); nothing was applied." },
+  DEADLINE_EXCEEDED: { retryable: true, meaning: "The request's time for AWS calls (REQUEST_DEADLINE_MS) ran out." },
+  OUTCOME_UNKNOWN: {
+    retryable: false,
+    meaning: "A write failed after it may have reached AWS: check its effect (or retry with the same idempotencyKey) first.",
+  },
+  INTERNAL_SERVER_ERROR: { retryable: false, meaning: "An unexpected error, logged with the request ID; the message says no more." },
+} as const satisfies Record<string, { retryable: boolean; meaning: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,51 @@
+// Where failures become GraphQL errors, in the client contract's terms: `extensions.code` from the one vocabulary,
+// `retryable`, AWS's own code beside ours, and for refused input the GraphQL path a client wrote and the rule.
+import { GraphQLError } from "graphql";
+import { maskError as maskUnexpected } from "graphql-yoga";
+import { camelCasePath } from "../aws/camel-case.ts";
+import type { Failure } from "../aws/failure.ts";
+import { FailureError } from "../aws/failure.ts";
+import type { Violation } from "../constraints.ts";
+import type { ErrorCode } from "../error-codes.ts";
+import { ERROR_CODES } from "../error-codes.ts";
+
+export function gatewayError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, retryable: ERROR_CODES[code].retryable, ...extensions } });
+}
+
+/** An AWS member path (`WorkspaceIds[2]`) as the argument path a client wrote (`filter.workspaceIds[2]`). */
+export function argumentPath(field: string, argumentPaths: Record<string, string>): string {
+  return field.replace(/^[A-Za-z]+/, (member) => argumentPaths[member] ?? camelCasePath(member));
+}
+
+/** Input refused before any AWS call: the first violation, at the argument path a client wrote. */
+export function validationError(violations: readonly Violation[], argumentPaths: Record<string, string> = {}): GraphQLError {
+  const [first] = violations;
+  const field = argumentPath(first!.field, argumentPaths);
+  return gatewayError("VALIDATION", `${field}: ${first!.detail}`, { field, rule: first!.rule });
+}
+
+/** Throws the validation error for `violations`, if any. */
+export function refuseInvalid(violations: readonly Violation[], argumentPaths: Record<string, string> = {}): void {
+  if (violations.length > 0) throw validationError(violations, argumentPaths);
+}
+
+export function failureExtensions(failure: Failure): Record<string, unknown> {
+  return { code: failure.code, retryable: failure.retryable, ...(failure.awsErrorCode ? { awsErrorCode: failure.awsErrorCode } : {}) };
+}
+
+/**
+ * yoga's error masking: a failure from the AWS layer becomes its typed error at the field's path; any other error
+ * that is not a GraphQL error is unexpected, and reads "Unexpected error." with code INTERNAL_SERVER_ERROR.
+ */
+export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (!(original instanceof FailureError)) return maskUnexpected(error, message, isDev);
+  const { failure } = original;
+  const located = error instanceof GraphQLError ? error : undefined;
+  if (failure.violations?.length) {
+    const masked = validationError(failure.violations);
+    return new GraphQLError(masked.message, { nodes: located?.nodes, path: located?.path, extensions: masked.extensions });
+  }
+  return new GraphQLError(failure.message, { nodes: located?.nodes, path: located?.path, extensions: failureExtensions(failure) });
+}
