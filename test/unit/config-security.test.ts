@@ -134,7 +134,7 @@ describe("loadConfig: JWT settings", () => {
 describe("loadConfig: numbers", () => {
   it("reads the query limits, with defaults", () => {
     const { limits } = loadConfig({});
-    assert.deepEqual(limits, { depth: 12, aliases: 20, tokens: 3_000, directives: 20, cost: 10_000, batch: 10, bodyBytes: 256 * 1024 });
+    assert.deepEqual(limits, { depth: 12, aliases: 20, tokens: 3_000, directives: 20, cost: 100, batch: 10, bodyBytes: 256 * 1024 });
     const custom = loadConfig({ MAX_DEPTH: "5", MAX_COST: "500", MAX_BATCH: "1", MAX_BODY_BYTES: "1024", MAX_ALIASES: "0" });
     assert.equal(custom.limits.depth, 5);
     assert.equal(custom.limits.cost, 500);
@@ -179,5 +179,24 @@ describe("loadConfig: numbers", () => {
   it("refuses an unknown log level", () => {
     assert.throws(() => loadConfig({ LOG_LEVEL: "verbose" }), /LOG_LEVEL must be one of/);
     assert.equal(loadConfig({ LOG_LEVEL: "silent" }).logLevel, "silent");
+  });
+});
+
+describe("loadConfig: NODE_ENV and the cursor secret", () => {
+  it("refuses a NODE_ENV other than production, development or test, naming the three", () => {
+    for (const nodeEnv of ["prod", "Production", "staging"]) {
+      assert.throws(() => loadConfig({ NODE_ENV: nodeEnv }), /NODE_ENV must be one of production, development, test, got "/);
+    }
+    for (const nodeEnv of ["development", "test", ""]) assert.equal(loadConfig({ NODE_ENV: nodeEnv }).production, false);
+  });
+
+  it("refuses in production a CURSOR_SECRET shorter than 32 bytes, which could be guessed", () => {
+    const production = { NODE_ENV: "production", GATEWAY_API_KEYS: KEYS };
+    assert.throws(
+      () => loadConfig({ ...production, CURSOR_SECRET: "s".repeat(31) }),
+      /CURSOR_SECRET must be at least 32 bytes in production/,
+    );
+    assert.equal(loadConfig({ ...production, CURSOR_SECRET: "s".repeat(32) }).cursorSecret, "s".repeat(32));
+    assert.equal(loadConfig({ CURSOR_SECRET: "short" }).cursorSecret, "short", "outside production a short secret is allowed");
   });
 });
