@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { Compute, WorkspaceState } from "@aws-sdk/client-workspaces";
 import { printedSchema, SCHEMA_FILE } from "../../scripts/print-schema.ts";
 import { knownValue } from "../../src/schema/enums.ts";
+import { schema } from "../../src/schema/index.ts";
 
 describe("schema", () => {
   it("schema/schema.graphql is current (run npm run schema)", () => {
@@ -19,7 +20,13 @@ describe("schema", () => {
 
   it("offers forward-only connections and one-filter inputs", () => {
     const sdl = printedSchema();
-    assert.match(sdl, /workspaces\(first: Int, after: String, filter: WorkspacesFilter\): WorkspaceConnection!/);
+    const workspaces = schema.getQueryType()!.getFields().workspaces!;
+    assert.deepEqual(
+      workspaces.args.map((a) => `${a.name}: ${a.type}`),
+      ["first: Int", "after: String", "filter: WorkspacesFilter"],
+    );
+    // Nullable, so one root field's failure never takes another's data with it.
+    assert.equal(String(workspaces.type), "WorkspaceConnection");
     assert.match(sdl, /input WorkspacesFilter @oneOf/);
     assert.match(sdl, /input BundlesFilter @oneOf/);
     assert.doesNotMatch(sdl, /last: Int|before: String/);
@@ -29,5 +36,30 @@ describe("schema", () => {
     assert.equal(knownValue(WorkspaceState, "HIBERNATED"), null);
     assert.equal(knownValue(WorkspaceState, undefined), null);
     assert.equal(knownValue(Compute, "POWERPRO"), "POWERPRO");
+  });
+});
+
+describe("schema lint", () => {
+  it("passes @graphql-eslint's schema-recommended rules, as eslint.config.js configures them", async () => {
+    const { ESLint } = await import("eslint");
+    const [result] = await new ESLint({ cwd: new URL("../..", import.meta.url).pathname }).lintFiles(["schema/schema.graphql"]);
+    assert.deepEqual(
+      result!.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}: ${m.message}`),
+      [],
+    );
+  });
+
+  it("describes every type, field and argument", () => {
+    const missing: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith("__") || ["String", "Int", "Float", "Boolean", "ID"].includes(type.name)) continue;
+      if (!type.description) missing.push(type.name);
+      if (!("getFields" in type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (!field.description) missing.push(`${type.name}.${field.name}`);
+        for (const arg of "args" in field ? field.args : []) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+      }
+    }
+    assert.deepEqual(missing, []);
   });
 });
