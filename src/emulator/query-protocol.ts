@@ -1,7 +1,7 @@
 // The AWS Query protocol's answers, as STS gives them: XML in the service's namespace, the request ID in
 // ResponseMetadata, and errors as <ErrorResponse><Error><Type>Sender</Type><Code>…</Code>…</ErrorResponse>.
 
-export const STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
+const STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 
 /** Element content: text, or child elements in order. */
 export type XmlContent = string | { [element: string]: XmlContent };

@@ -45,7 +45,7 @@ const KNOBS: { key: NumberKey; flag: string; env: string; max: number; fraction?
 ];
 
 /** A region name as AWS spells them: us-east-1, eu-west-2, us-gov-west-1, ap-southeast-4. */
-export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const THROTTLE_SCOPE_PATTERN = /^(\d{12}\/)?([a-z0-9-]+)$/;
 
 // Flags whose values are text, not numbers: each applies its (checked) value to the settings.

@@ -7,7 +7,7 @@ import { AuthFailure } from "./auth-failure.ts";
 const ALGORITHM = "AWS4-HMAC-SHA256";
 const TERMINATOR = "aws4_request";
 
-export interface CredentialScope {
+interface CredentialScope {
   accessKeyId: string;
   region: string;
   service: string;
@@ -28,7 +28,7 @@ export function credentialScope(headers: IncomingHttpHeaders): CredentialScope |
       .split(",")
       .map((part) => {
         const equals = part.indexOf("=");
-        return [part.slice(0, equals).trim(), part.slice(equals + 1).trim()] as const;
+        return equals < 0 ? ([part.trim(), ""] as const) : ([part.slice(0, equals).trim(), part.slice(equals + 1).trim()] as const);
       }),
   );
   const missing = ["Credential", "Signature", "SignedHeaders"]

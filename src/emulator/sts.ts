@@ -15,7 +15,7 @@ const DURATION_SECONDS = { min: 900, max: 43_200, default: 3_600, chained: 3_600
 /** The alphabet of AWS's key and role IDs (AKIA..., ASIA..., AROA...). */
 const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-export interface Caller {
+interface Caller {
   account: string;
   arn: string;
   userId: string;

@@ -11,11 +11,12 @@ import {
   InvalidParameterValuesException,
   paginateDescribeWorkspaces,
 } from "@aws-sdk/client-workspaces";
+import { DEFAULT_ACCOUNT_ID } from "../../src/emulator/index.ts";
 import type { Harness } from "./fixture.ts";
 import { assumeRole, BUNDLES, DIRECTORIES, expectAwsError, OTHER_ACCOUNT, rawCall, startHarness } from "./fixture.ts";
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
-const DEFAULT = "123456789012/us-east-1";
+const DEFAULT = `${DEFAULT_ACCOUNT_ID}/us-east-1`;
 
 async function listWorkspaces(client: WorkSpacesClient): Promise<Workspace[]> {
   const all: Workspace[] = [];
