@@ -1,6 +1,9 @@
 // STS at the emulator's endpoint, through @aws-sdk/client-sts and @aws-sdk/credential-providers, and on the wire:
 // AssumeRole's keys belong to the role's account and reach that account's partitions.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { STSClientConfig } from "@aws-sdk/client-sts";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
@@ -9,7 +12,7 @@ import {
   DescribeWorkspaceDirectoriesCommand,
   DescribeWorkspacesCommand,
 } from "@aws-sdk/client-workspaces";
-import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { fromIni, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { Harness } from "./fixture.ts";
 import { assumeRole, BUNDLES, CLIENT_CONFIG, expectAwsError, OTHER_ACCOUNT, READER_ROLE, startHarness, T0 } from "./fixture.ts";
 
@@ -192,7 +195,7 @@ describe("STS through the SDK", () => {
   });
 });
 
-describe("fromTemporaryCredentials through the emulator's STS", () => {
+describe("fromTemporaryCredentials and fromIni through the emulator's STS", () => {
   let h: Harness;
   before(async () => {
     // The credential provider refreshes keys by the wall clock, so this emulator keeps the wall clock too.
@@ -228,6 +231,21 @@ describe("fromTemporaryCredentials through the emulator's STS", () => {
         [`${OTHER_ACCOUNT}/eu-west-1`]: { DescribeWorkspaceDirectories: 1, DescribeWorkspaces: 1, DescribeWorkspaceBundles: 1 },
       },
     });
+  });
+
+  it("fromIni assumes a profile's role at AWS_ENDPOINT_URL_STS", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emulator-sts-"));
+    writeFileSync(join(dir, "config"), `[profile fleet]\nrole_arn = ${READER_ROLE}\nsource_profile = base\nregion = us-east-1\n`);
+    writeFileSync(join(dir, "credentials"), "[base]\naws_access_key_id = test\naws_secret_access_key = test\n");
+    process.env.AWS_ENDPOINT_URL_STS = h.emulator.url;
+    try {
+      const credentials = fromIni({ profile: "fleet", filepath: join(dir, "credentials"), configFilepath: join(dir, "config") });
+      const bundles = (await h.newClient({ region: "eu-west-1", credentials }).send(new DescribeWorkspaceBundlesCommand({}))).Bundles!;
+      assert.deepEqual([...new Set(bundles.map((b) => b.Owner))], [OTHER_ACCOUNT]);
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_STS;
+      rmSync(dir, { recursive: true });
+    }
   });
 
   it("a role that cannot be assumed fails the WorkSpaces call with AccessDenied", async () => {
