@@ -1,11 +1,20 @@
 // `npm run emulator -- --port 4566`: the emulator on its own, for any AWS SDK or the AWS CLI (--endpoint-url).
 
+import { DEFAULT_ACCOUNT_ID } from "./partitions.ts";
 import { startEmulator } from "./server.ts";
 import { parseSettings, SETTINGS_HELP } from "./settings.ts";
 
+const USAGE = `Usage: npm run emulator -- [options]
+${SETTINGS_HELP}
+
+Every account and served region has its own bundles, directories and workspaces. The region is the one a request
+is signed for (unsigned: the first region); the account is ${DEFAULT_ACCOUNT_ID}, or the role's for keys from the
+emulator's STS (AssumeRole, GetCallerIdentity at the same URL). Roles named Deny* cannot be assumed.
+GET /_emulator/stats counts requests by operation, in all and per <account>/<region>; POST /_emulator/reset-stats.`;
+
 const argv = process.argv.slice(2);
 if (argv.includes("--help") || argv.includes("-h")) {
-  console.log(`Usage: npm run emulator -- [options]\n${SETTINGS_HELP}\n  --host <address>  (env EMULATOR_HOST, default 127.0.0.1)`);
+  console.log(USAGE);
   process.exit(0);
 }
 
@@ -17,7 +26,10 @@ try {
   process.exit(2);
 }
 const emulator = await startEmulator(settings);
-console.log(`WorkSpaces emulator listening on ${emulator.url} (${emulator.world.fleet.size} workspaces, seed ${settings.seed})`);
+console.log(
+  `WorkSpaces emulator listening on ${emulator.url} (${emulator.world.fleet.size} workspaces per account and region, ` +
+    `regions ${settings.regions.join(", ")}, seed ${settings.seed})`,
+);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => void emulator.close().then(() => process.exit(0)));
 }

@@ -2,7 +2,7 @@
 export interface EmulatorSettings {
   port: number;
   host: string;
-  /** How many workspaces are generated at start. */
+  /** How many workspaces are generated at start, in every partition (account and region). */
   workspaces: number;
   /** How long a new workspace stays PENDING, and a modification takes to settle. */
   pendingMs: number;
@@ -10,9 +10,13 @@ export interface EmulatorSettings {
   visibilityLagMs: number;
   /** Added to every call before it is answered. */
   latencyMs: number;
-  /** Fraction of calls answered with ThrottlingException. */
+  /** Fraction of WorkSpaces calls answered with ThrottlingException. */
   throttleRate: number;
   seed: number;
+  /** The regions served, each with a world of its own per account; the first is the default region. */
+  regions: string[];
+  /** Throttle rates over `throttleRate` for a region ("eu-west-1") or one account in it ("210987654321/eu-west-1"). */
+  throttleRates: Record<string, number>;
 }
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {
@@ -24,9 +28,13 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   latencyMs: 0,
   throttleRate: 0,
   seed: 1,
+  regions: ["us-east-1"],
+  throttleRates: {},
 };
 
-const KNOBS: { key: keyof EmulatorSettings; flag: string; env: string; max: number; fraction?: true }[] = [
+type NumberKey = { [K in keyof EmulatorSettings]: EmulatorSettings[K] extends number ? K : never }[keyof EmulatorSettings];
+
+const KNOBS: { key: NumberKey; flag: string; env: string; max: number; fraction?: true }[] = [
   { key: "port", flag: "--port", env: "EMULATOR_PORT", max: 65_535 },
   { key: "workspaces", flag: "--workspaces", env: "EMULATOR_WORKSPACES", max: 100_000 },
   { key: "pendingMs", flag: "--pending-ms", env: "EMULATOR_PENDING_MS", max: 86_400_000 },
@@ -36,7 +44,51 @@ const KNOBS: { key: keyof EmulatorSettings; flag: string; env: string; max: numb
   { key: "seed", flag: "--seed", env: "EMULATOR_SEED", max: 2 ** 32 - 1 },
 ];
 
-export const SETTINGS_HELP = KNOBS.map((k) => `  ${k.flag} <n>  (env ${k.env}, default ${DEFAULT_SETTINGS[k.key]})`).join("\n");
+/** A region name as AWS spells them: us-east-1, eu-west-2, us-gov-west-1, ap-southeast-4. */
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const THROTTLE_SCOPE_PATTERN = /^(\d{12}\/)?([a-z0-9-]+)$/;
+
+// Flags whose values are text, not numbers: each applies its (checked) value to the settings.
+const TEXT_KNOBS: {
+  flag: string;
+  env: string;
+  value: string;
+  help: string;
+  apply(settings: EmulatorSettings, raw: string, name: string): void;
+}[] = [
+  {
+    flag: "--host",
+    env: "EMULATOR_HOST",
+    value: "<address>",
+    help: `default ${DEFAULT_SETTINGS.host}`,
+    apply: (settings, raw) => {
+      settings.host = raw;
+    },
+  },
+  {
+    flag: "--regions",
+    env: "EMULATOR_REGIONS",
+    value: "<list>",
+    help: `default ${DEFAULT_SETTINGS.regions.join(",")}; comma-separated, the first is the default region`,
+    apply: (settings, raw, name) => {
+      settings.regions = parseRegions(raw, name);
+    },
+  },
+  {
+    flag: "--throttle-rates",
+    env: "EMULATOR_THROTTLE_RATES",
+    value: "<list>",
+    help: "default none; e.g. eu-west-1=1,210987654321/us-east-1=0.5",
+    apply: (settings, raw, name) => {
+      settings.throttleRates = parseThrottleRates(raw, name);
+    },
+  },
+];
+
+export const SETTINGS_HELP = [
+  ...KNOBS.map((k) => `  ${k.flag} <n>  (env ${k.env}, default ${DEFAULT_SETTINGS[k.key]})`),
+  ...TEXT_KNOBS.map((k) => `  ${k.flag} ${k.value}  (env ${k.env}, ${k.help})`),
+].join("\n");
 
 function parseNumber(raw: string, name: string, max: number, fraction: boolean): number {
   const value = Number(raw);
@@ -46,29 +98,68 @@ function parseNumber(raw: string, name: string, max: number, fraction: boolean):
   return value;
 }
 
+function parseRegions(raw: string, name: string): string[] {
+  const regions = raw.split(",").map((r) => r.trim());
+  for (const region of regions) {
+    if (!REGION_PATTERN.test(region)) throw new Error(`${name} must list regions such as us-east-1,eu-west-1, got "${raw}"`);
+  }
+  if (new Set(regions).size !== regions.length) throw new Error(`${name} names a region twice: "${raw}"`);
+  return regions;
+}
+
+function parseThrottleRates(raw: string, name: string): Record<string, number> {
+  const rates: Record<string, number> = {};
+  if (raw.trim() === "") return rates;
+  for (const entry of raw.split(",")) {
+    const [scope = "", rate, extra] = entry.trim().split("=");
+    if (rate === undefined || extra !== undefined || !THROTTLE_SCOPE_PATTERN.test(scope)) {
+      throw new Error(`${name} must list <region>=<rate> or <account>/<region>=<rate>, got "${entry}"`);
+    }
+    rates[scope] = parseNumber(rate, `${name} (${scope})`, 1, true);
+  }
+  return rates;
+}
+
+/** Throws for settings the emulator cannot serve: no region, or a throttle rate for a region it does not serve. */
+export function checkSettings(settings: EmulatorSettings): void {
+  if (settings.regions.length === 0) throw new Error("the emulator needs at least one region");
+  for (const region of settings.regions) {
+    if (!REGION_PATTERN.test(region)) throw new Error(`"${region}" is not a region name`);
+  }
+  for (const scope of Object.keys(settings.throttleRates)) {
+    const region = scope.slice(scope.indexOf("/") + 1);
+    if (!settings.regions.includes(region)) {
+      throw new Error(`a throttle rate is set for ${scope}, but ${region} is not among the regions served (${settings.regions.join(",")})`);
+    }
+  }
+}
+
 /** Settings from environment variables, then flags (`--port 4566` or `--port=4566`) over them. */
 export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): EmulatorSettings {
-  const settings: EmulatorSettings = { ...DEFAULT_SETTINGS, host: env.EMULATOR_HOST ?? DEFAULT_SETTINGS.host };
+  const settings: EmulatorSettings = { ...DEFAULT_SETTINGS, regions: [...DEFAULT_SETTINGS.regions], throttleRates: {} };
   const set = (knob: (typeof KNOBS)[number], raw: string, name: string) => {
-    (settings as unknown as Record<string, number>)[knob.key] = parseNumber(raw, name, knob.max, knob.fraction === true);
+    settings[knob.key] = parseNumber(raw, name, knob.max, knob.fraction === true);
   };
   for (const knob of KNOBS) {
     const raw = env[knob.env];
     if (raw !== undefined) set(knob, raw, knob.env);
   }
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split("=", 2) as [string, string | undefined];
-    if (flag === "--host") {
-      const host = inline ?? argv[++i];
-      if (!host) throw new Error("--host needs a value");
-      settings.host = host;
-      continue;
-    }
-    const knob = KNOBS.find((k) => k.flag === flag);
-    if (!knob) throw new Error(`unknown option ${flag}\n${SETTINGS_HELP}`);
-    const raw = inline ?? argv[++i];
-    if (raw === undefined) throw new Error(`${flag} needs a value`);
-    set(knob, raw, flag);
+  for (const knob of TEXT_KNOBS) {
+    const raw = env[knob.env];
+    if (raw !== undefined) knob.apply(settings, raw, knob.env);
   }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const equals = arg.indexOf("=");
+    const flag = equals < 0 ? arg : arg.slice(0, equals);
+    const text = TEXT_KNOBS.find((k) => k.flag === flag);
+    const knob = KNOBS.find((k) => k.flag === flag);
+    if (!text && !knob) throw new Error(`unknown option ${flag}\n${SETTINGS_HELP}`);
+    const raw = equals < 0 ? argv[++i] : arg.slice(equals + 1);
+    if (raw === undefined || (text && raw === "")) throw new Error(`${flag} needs a value`);
+    if (text) text.apply(settings, raw, flag);
+    else set(knob!, raw, flag);
+  }
+  checkSettings(settings);
   return settings;
 }

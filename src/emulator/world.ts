@@ -1,6 +1,9 @@
-// Everything the emulator knows, built from its settings: bundles, directories and the workspace fleet.
+// Everything one partition (an account in a region) holds, built from the settings: bundles, directories and the
+// workspace fleet.
 import { BundleCatalog } from "./bundles.ts";
 import { DirectoryRegistry } from "./directories.ts";
+import { PartitionIds } from "./partition-ids.ts";
+import type { Partition } from "./partitions.ts";
 import { createRandom, seedBundles, seedDirectories, seedWorkspaces } from "./seed.ts";
 import type { EmulatorSettings } from "./settings.ts";
 import { Fleet } from "./workspaces.ts";
@@ -11,11 +14,19 @@ export interface World {
   fleet: Fleet;
 }
 
-export function createWorld(settings: EmulatorSettings, clock: () => number): World {
-  const random = createRandom(settings.seed);
-  const bundles = new BundleCatalog(seedBundles(), clock);
-  const directories = new DirectoryRegistry(seedDirectories(), clock);
+/** `partition`'s world; `home`, the default partition, keeps the seed's IDs. */
+export function createWorld(settings: EmulatorSettings, clock: () => number, partition: Partition, home: Partition): World {
+  const ids = new PartitionIds(partition, home);
+  const random = createRandom(ids.seed(settings.seed));
+  const bundles = new BundleCatalog(
+    seedBundles().map((b) => ids.bundle(b)),
+    clock,
+  );
+  const directories = new DirectoryRegistry(
+    seedDirectories().map((d) => ids.directory(d)),
+    clock,
+  );
   const fleet = new Fleet(bundles.byId, directories.byId, settings, random, clock);
-  fleet.seed(seedWorkspaces(settings.workspaces, random));
+  fleet.seed(seedWorkspaces(settings.workspaces, random).map((w) => ids.workspace(w)));
   return { bundles, directories, fleet };
 }

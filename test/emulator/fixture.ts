@@ -1,6 +1,7 @@
 // Shared fixture for the emulator tests: an emulator started in-process on a free port, the real AWS SDK client
 // pointed at it, and a fake clock the tests move by hand.
 import assert from "node:assert/strict";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { WorkSpacesClientConfig } from "@aws-sdk/client-workspaces";
 import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import type { EmulatorOptions, RunningEmulator } from "../../src/emulator/index.ts";
@@ -135,3 +136,24 @@ export const DIRECTORIES = { corp: "d-906734e2f1", eng: "d-926722edaf" } as cons
 export const UNKNOWN_DIRECTORY = "d-0000000000";
 export const UNKNOWN_BUNDLE = "wsb-00000000";
 export const UNKNOWN_WORKSPACE = "ws-000000000";
+
+/** An account other than the default, and a role in it that the emulator's STS lets anyone assume. */
+export const OTHER_ACCOUNT = "210987654321";
+export const READER_ROLE = `arn:aws:iam::${OTHER_ACCOUNT}:role/WorkSpacesReader`;
+
+/** Temporary credentials for `roleArn` from the emulator's STS, through the real STS client signed with key `test`. */
+export async function assumeRole(h: Harness, roleArn = READER_ROLE, sessionName = "tests", durationSeconds?: number) {
+  const sts = new STSClient({ ...CLIENT_CONFIG, endpoint: h.emulator.url });
+  try {
+    const { Credentials } = await sts.send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: durationSeconds }),
+    );
+    return {
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken!,
+    };
+  } finally {
+    sts.destroy();
+  }
+}

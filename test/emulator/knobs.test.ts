@@ -154,6 +154,7 @@ describe("workspaces and seed", () => {
 });
 
 describe("/_emulator/stats and /_emulator/reset-stats", () => {
+  const EMPTY = { requests: {}, partitions: {} };
   let h: Harness;
   before(async () => {
     h = await startHarness({ workspaces: 5 });
@@ -173,8 +174,8 @@ describe("/_emulator/stats and /_emulator/reset-stats", () => {
   };
 
   it("counts every request by operation, refused ones included, and reset zeroes it", async () => {
-    assert.deepEqual(await reset(), { requests: {} });
-    assert.deepEqual(await stats(), { requests: {} });
+    assert.deepEqual(await reset(), EMPTY);
+    assert.deepEqual(await stats(), EMPTY);
     await h.client.send(new DescribeWorkspacesCommand({}));
     await h.client.send(new DescribeWorkspacesCommand({ Limit: 2 }));
     await expectAwsError(h.client.send(new DescribeWorkspacesCommand({ Limit: 99 })), InvalidParameterValuesException);
@@ -184,33 +185,36 @@ describe("/_emulator/stats and /_emulator/reset-stats", () => {
     );
     await rawCall(h.emulator.url, "WorkspacesService.DescribeWorkspaceDirectories", "{ not json");
     await rawCall(h.emulator.url, "WorkspacesService.RebootWorkspaces", "{}");
-    const expected = {
-      requests: {
-        DescribeWorkspaces: 3,
-        DescribeWorkspaceBundles: 1,
-        CreateWorkspaces: 1,
-        DescribeWorkspaceDirectories: 1,
-        RebootWorkspaces: 1,
-      },
+    const requests = {
+      DescribeWorkspaces: 3,
+      DescribeWorkspaceBundles: 1,
+      CreateWorkspaces: 1,
+      DescribeWorkspaceDirectories: 1,
+      RebootWorkspaces: 1,
     };
+    // Every call was made with a key the emulator did not issue, in the first region: the default partition.
+    const expected = { requests, partitions: { "123456789012/us-east-1": requests } };
     assert.deepEqual(await stats(), expected);
     // Reading the stats is not itself counted, and the in-process view agrees.
     assert.deepEqual(await stats(), expected);
     assert.deepEqual(h.emulator.stats(), expected);
 
-    assert.deepEqual(await reset(), { requests: {} });
-    assert.deepEqual(await stats(), { requests: {} });
+    assert.deepEqual(await reset(), EMPTY);
+    assert.deepEqual(await stats(), EMPTY);
     await h.client.send(new DescribeWorkspacesCommand({}));
-    assert.deepEqual(await stats(), { requests: { DescribeWorkspaces: 1 } });
+    assert.deepEqual(await stats(), {
+      requests: { DescribeWorkspaces: 1 },
+      partitions: { "123456789012/us-east-1": { DescribeWorkspaces: 1 } },
+    });
     h.emulator.resetStats();
-    assert.deepEqual(h.emulator.stats(), { requests: {} });
+    assert.deepEqual(h.emulator.stats(), EMPTY);
   });
 
   it("stats() is a snapshot, not a live view", async () => {
     h.emulator.resetStats();
     const snapshot = h.emulator.stats();
     await h.client.send(new DescribeWorkspacesCommand({}));
-    assert.deepEqual(snapshot, { requests: {} });
-    assert.deepEqual(h.emulator.stats(), { requests: { DescribeWorkspaces: 1 } });
+    assert.deepEqual(snapshot, EMPTY);
+    assert.deepEqual(h.emulator.stats().requests, { DescribeWorkspaces: 1 });
   });
 });

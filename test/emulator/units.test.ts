@@ -371,6 +371,8 @@ describe("settings", () => {
       latencyMs: 0,
       throttleRate: 0,
       seed: 1,
+      regions: ["us-east-1"],
+      throttleRates: {},
     });
   });
 
@@ -403,6 +405,8 @@ describe("settings", () => {
         latencyMs: 25,
         throttleRate: 0.25,
         seed: 4294967295,
+        regions: ["us-east-1"],
+        throttleRates: {},
       },
     );
     assert.equal(parseSettings(["--host=::1"], {}).host, "::1");
@@ -428,11 +432,23 @@ describe("settings", () => {
       latencyMs: 3,
       throttleRate: 1,
       seed: 9,
+      regions: ["us-east-1"],
+      throttleRates: {},
     });
     const mixed = parseSettings(["--workspaces", "5", "--host", "127.0.0.2"], env);
     assert.equal(mixed.workspaces, 5);
     assert.equal(mixed.host, "127.0.0.2");
     assert.equal(mixed.port, 4600);
+  });
+
+  it("reads the regions and the throttle rates per region or partition, flags winning over variables", () => {
+    const env = { EMULATOR_REGIONS: "eu-west-1, us-gov-west-1", EMULATOR_THROTTLE_RATES: "eu-west-1=1,210987654321/us-gov-west-1=0.5" };
+    const fromEnv = parseSettings([], env);
+    assert.deepEqual(fromEnv.regions, ["eu-west-1", "us-gov-west-1"]);
+    assert.deepEqual(fromEnv.throttleRates, { "eu-west-1": 1, "210987654321/us-gov-west-1": 0.5 });
+    const fromFlags = parseSettings(["--regions", "us-east-1,ap-southeast-2", "--throttle-rates=ap-southeast-2=0.1"], env);
+    assert.deepEqual(fromFlags.regions, ["us-east-1", "ap-southeast-2"]);
+    assert.deepEqual(fromFlags.throttleRates, { "ap-southeast-2": 0.1 });
   });
 
   const bad: [string, string[], NodeJS.ProcessEnv, RegExp][] = [
@@ -459,6 +475,28 @@ describe("settings", () => {
     ["a stray argument", ["4566"], {}, /unknown option 4566/],
     ["a flag without its value", ["--seed"], {}, /--seed needs a value/],
     ["--host without its value", ["--host"], {}, /--host needs a value/],
+    ["an empty region list", ["--regions="], {}, /--regions needs a value/],
+    [
+      "a region that is not one",
+      ["--regions", "us-east-1,Europe"],
+      {},
+      /--regions must list regions such as us-east-1,eu-west-1, got "us-east-1,Europe"/,
+    ],
+    ["a region named twice", [], { EMULATOR_REGIONS: "us-east-1,us-east-1" }, /EMULATOR_REGIONS names a region twice/],
+    ["a throttle rate without its rate", ["--throttle-rates", "eu-west-1"], { EMULATOR_REGIONS: "eu-west-1" }, /<region>=<rate>/],
+    [
+      "a throttle rate above 1",
+      ["--throttle-rates", "eu-west-1=2"],
+      { EMULATOR_REGIONS: "eu-west-1" },
+      /\(eu-west-1\) must be a number from 0 to 1/,
+    ],
+    ["a throttle rate for a short account", ["--throttle-rates", "1234/us-east-1=1"], {}, /<account>\/<region>=<rate>/],
+    [
+      "a throttle rate for a region not served",
+      ["--throttle-rates", "eu-west-1=1"],
+      {},
+      /eu-west-1 is not among the regions served \(us-east-1\)/,
+    ],
   ];
   for (const [name, argv, env, message] of bad) {
     it(`refuses ${name}`, () => {
