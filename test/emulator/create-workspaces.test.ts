@@ -153,6 +153,8 @@ describe("CreateWorkspaces: the workspace created", () => {
       RootVolumeSizeGib: 175,
       UserVolumeSizeGib: 100,
       ComputeTypeName: "POWER",
+      Protocols: ["PCOIP"],
+      OperatingSystemName: "WINDOWS_SERVER_2019",
     });
     assert.deepEqual(w.ModificationStates, []);
   });
@@ -168,6 +170,8 @@ describe("CreateWorkspaces: the workspace created", () => {
       RootVolumeSizeGib: 80,
       UserVolumeSizeGib: 10,
       ComputeTypeName: "VALUE",
+      Protocols: ["PCOIP"],
+      OperatingSystemName: "WINDOWS_SERVER_2019",
     });
     assert.equal(alwaysOn!.RootVolumeEncryptionEnabled, false);
     assert.equal(alwaysOn!.UserVolumeEncryptionEnabled, false);
@@ -178,6 +182,8 @@ describe("CreateWorkspaces: the workspace created", () => {
       RootVolumeSizeGib: 80,
       UserVolumeSizeGib: 10,
       ComputeTypeName: "VALUE",
+      Protocols: ["PCOIP"],
+      OperatingSystemName: "WINDOWS_SERVER_2019",
     });
   });
 
