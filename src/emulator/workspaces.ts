@@ -186,8 +186,19 @@ export class Fleet {
         return;
       }
       claimed.add(this.ownershipKey(item));
-      const record = this.insert(this.build(item, WorkspaceState.AVAILABLE), now, now + this.timing.visibilityLagMs, { connected: false });
-      pending.push(this.view(record, now));
+      const { workspace } = this.insert(this.build(item, WorkspaceState.AVAILABLE), now, now + this.timing.visibilityLagMs, {
+        connected: false,
+      });
+      // What AWS answers for a WorkSpace it has just accepted (the API reference's example); the rest, such as its
+      // IP address and properties, shows in DescribeWorkspaces.
+      pending.push({
+        WorkspaceId: workspace.WorkspaceId,
+        DirectoryId: workspace.DirectoryId,
+        UserName: workspace.UserName,
+        State: WorkspaceState.PENDING,
+        BundleId: workspace.BundleId,
+        ...(workspace.WorkspaceName === undefined ? {} : { WorkspaceName: workspace.WorkspaceName }),
+      });
     });
     return { PendingRequests: pending, FailedRequests: failed };
   }
