@@ -1,7 +1,7 @@
 // DescribeWorkspaceBundles and DescribeWorkspaceDirectories through the real SDK.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { WorkspaceBundle, WorkspaceDirectory } from "@aws-sdk/client-workspaces";
+import type { DescribeWorkspaceDirectoriesRequest, WorkspaceBundle, WorkspaceDirectory } from "@aws-sdk/client-workspaces";
 import {
   DescribeWorkspaceBundlesCommand,
   DescribeWorkspaceDirectoriesCommand,
@@ -194,7 +194,7 @@ describe("DescribeWorkspaceDirectories", () => {
   });
 
   it("WorkspaceDirectoryNames and Filters narrow the answer, together and with DirectoryIds", async () => {
-    const ids = async (input: ConstructorParameters<typeof DescribeWorkspaceDirectoriesCommand>[0]) =>
+    const ids = async (input: DescribeWorkspaceDirectoriesRequest) =>
       (await h.client.send(new DescribeWorkspaceDirectoriesCommand(input))).Directories!.map((d) => d.DirectoryId);
     assert.deepEqual(await ids({ WorkspaceDirectoryNames: ["eng.example.com", "Design studio"] }), [DIRECTORIES.eng, DESIGN_DIRECTORY]);
     assert.deepEqual(await ids({ Filters: [{ Name: "USER_IDENTITY_TYPE", Values: ["AWS_DIRECTORY_SERVICE"] }] }), [
@@ -227,7 +227,7 @@ describe("DescribeWorkspaceDirectories", () => {
     );
   });
 
-  const refusals: [string, ConstructorParameters<typeof DescribeWorkspaceDirectoriesCommand>[0], RegExp][] = [
+  const refusals: [string, DescribeWorkspaceDirectoriesRequest, RegExp][] = [
     [
       "an unknown filter name",
       { Filters: [{ Name: "STATE" as never, Values: ["x"] }] },
@@ -248,8 +248,9 @@ describe("DescribeWorkspaceDirectories", () => {
     ["a WorkspaceDirectoryName starting with a dot", { WorkspaceDirectoryNames: [".corp"] }, /^WorkspaceDirectoryNames\[0\]: must match/],
   ];
   for (const [name, input, message] of refusals) {
-    it(`refuses ${name}`, () =>
-      expectAwsError(h.client.send(new DescribeWorkspaceDirectoriesCommand(input)), InvalidParameterValuesException, message));
+    it(`refuses ${name}`, async () => {
+      await expectAwsError(h.client.send(new DescribeWorkspaceDirectoriesCommand(input)), InvalidParameterValuesException, message);
+    });
   }
 
   it("DirectoryIds answers those directories, skipping unknown ones", async () => {
