@@ -1,39 +1,44 @@
 // `npm test`: installs what the tests need from Debian when missing (Chromium for the GraphiQL test, the AWS CLI
 // for the emulator's CLI test), then runs every test file under test/ with node's test runner.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
 const CHROMIUM = "/usr/bin/chromium";
 
-function ensureChromium() {
-  if (existsSync(CHROMIUM) || process.env.SKIP_BROWSER_INSTALL) return;
+let aptUpdated = false;
+function aptInstall(what, pkg) {
   if (process.getuid?.() !== 0) {
-    console.error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium).`);
+    console.error(`${what} is missing: install Debian's ${pkg} package (apt-get install ${pkg}).`);
     return;
   }
-  console.log("Installing Debian's chromium for the browser tests...");
-  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], {
+  console.log(`Installing Debian's ${pkg}...`);
+  if (!aptUpdated) execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
+  aptUpdated = true;
+  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", pkg], {
     stdio: "inherit",
     env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
   });
 }
 
-const onPath = (program) => (process.env.PATH ?? "").split(delimiter).some((dir) => existsSync(join(dir, program)));
+function ensureChromium() {
+  if (existsSync(CHROMIUM) || process.env.SKIP_BROWSER_INSTALL) return;
+  aptInstall(CHROMIUM, "chromium");
+}
+
+function onPath(command) {
+  return (process.env.PATH ?? "").split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
 
 function ensureAwsCli() {
-  if (onPath("aws")) return;
-  if (process.getuid?.() !== 0) {
-    console.error("aws is not on PATH: install the AWS CLI (apt-get install awscli) for the emulator's CLI test.");
-    return;
-  }
-  console.log("Installing Debian's awscli for the emulator's CLI test...");
-  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "awscli"], {
-    stdio: "inherit",
-    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-  });
+  if (!onPath("aws")) aptInstall("The AWS CLI (aws)", "awscli");
 }
 
 function testFiles(dir) {

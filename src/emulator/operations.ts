@@ -1,105 +1,92 @@
-// The operations the emulator serves, each with the JSON shape of its input as the service model declares it,
-// so a member of the wrong type is refused with SerializationException, as AWS does, before any handler runs.
+// The operations the emulator serves. Each takes its input shape from the SDK's service model (its static schemas),
+// so a member of the wrong type is refused with SerializationException, as AWS does, before any handler runs, and
+// a member a new SDK release adds is accepted without a change here.
+import {
+  CreateWorkspaces$,
+  DescribeWorkspaceBundles$,
+  DescribeWorkspaceDirectories$,
+  DescribeWorkspaces$,
+  DescribeWorkspacesConnectionStatus$,
+  ModifyWorkspaceProperties$,
+  RebootWorkspaces$,
+  RebuildWorkspaces$,
+  RestoreWorkspace$,
+  StartWorkspaces$,
+  StopWorkspaces$,
+  TerminateWorkspaces$,
+} from "@aws-sdk/client-workspaces";
+import { NormalizedSchema } from "@smithy/core/schema";
 import { serialization } from "./aws-error.ts";
 import type { World } from "./world.ts";
 
-type Shape = "string" | "integer" | "boolean" | { list: Shape } | { struct: Record<string, Shape> };
+type StaticOperationSchema = typeof DescribeWorkspaces$;
 
-const workspaceProperties: Shape = {
-  struct: {
-    RunningMode: "string",
-    RunningModeAutoStopTimeoutInMinutes: "integer",
-    RootVolumeSizeGib: "integer",
-    UserVolumeSizeGib: "integer",
-    ComputeTypeName: "string",
-    Protocols: { list: "string" },
-    OperatingSystemName: "string",
-  },
-};
+export interface Operation {
+  /** The operation's schema in the SDK's service model. */
+  schema: StaticOperationSchema;
+  input: NormalizedSchema;
+  run(world: World, input: unknown): unknown;
+}
 
-const workspaceRequest: Shape = {
-  struct: {
-    DirectoryId: "string",
-    UserName: "string",
-    BundleId: "string",
-    VolumeEncryptionKey: "string",
-    UserVolumeEncryptionEnabled: "boolean",
-    RootVolumeEncryptionEnabled: "boolean",
-    WorkspaceProperties: workspaceProperties,
-    Tags: { list: { struct: { Key: "string", Value: "string" } } },
-    WorkspaceName: "string",
-  },
-};
-
-interface Operation {
-  input: Record<string, Shape>;
-  // biome-ignore lint/suspicious/noExplicitAny: each handler names its request type; parseInput checked the input against its shape
-  run(world: World, input: any): unknown;
+// biome-ignore lint/suspicious/noExplicitAny: each handler names its request type; parseInput checked the input against the model
+function operation(schema: StaticOperationSchema, handler: (world: World, input: any) => unknown): Operation {
+  return { schema, input: NormalizedSchema.of(schema[4]), run: (world, input) => toWire(handler(world, input)) };
 }
 
 export const OPERATIONS: Record<string, Operation> = {
-  DescribeWorkspaces: {
-    input: {
-      WorkspaceIds: { list: "string" },
-      DirectoryId: "string",
-      UserName: "string",
-      BundleId: "string",
-      Limit: "integer",
-      NextToken: "string",
-      WorkspaceName: "string",
-    },
-    run: (world, input) => world.fleet.describe(input),
-  },
-  DescribeWorkspaceBundles: {
-    input: { BundleIds: { list: "string" }, Owner: "string", NextToken: "string" },
-    run: (world, input) => world.bundles.describe(input),
-  },
-  DescribeWorkspaceDirectories: {
-    input: { DirectoryIds: { list: "string" }, Limit: "integer", NextToken: "string" },
-    run: (world, input) => world.directories.describe(input),
-  },
-  CreateWorkspaces: {
-    input: { Workspaces: { list: workspaceRequest } },
-    run: (world, input) => world.fleet.create(input),
-  },
-  ModifyWorkspaceProperties: {
-    input: { WorkspaceId: "string", WorkspaceProperties: workspaceProperties },
-    run: (world, input) => {
-      world.fleet.modify(input);
-      return {};
-    },
-  },
+  DescribeWorkspaces: operation(DescribeWorkspaces$, (world, input) => world.fleet.describe(input)),
+  DescribeWorkspaceBundles: operation(DescribeWorkspaceBundles$, (world, input) => world.bundles.describe(input)),
+  DescribeWorkspaceDirectories: operation(DescribeWorkspaceDirectories$, (world, input) => world.directories.describe(input)),
+  DescribeWorkspacesConnectionStatus: operation(DescribeWorkspacesConnectionStatus$, (world, input) => world.fleet.connectionStatus(input)),
+  CreateWorkspaces: operation(CreateWorkspaces$, (world, input) => world.fleet.create(input)),
+  ModifyWorkspaceProperties: operation(ModifyWorkspaceProperties$, (world, input) => {
+    world.fleet.modify(input);
+    return {};
+  }),
+  StartWorkspaces: operation(StartWorkspaces$, (world, input) => world.fleet.act("StartWorkspaces", input.StartWorkspaceRequests ?? [])),
+  StopWorkspaces: operation(StopWorkspaces$, (world, input) => world.fleet.act("StopWorkspaces", input.StopWorkspaceRequests ?? [])),
+  RebootWorkspaces: operation(RebootWorkspaces$, (world, input) =>
+    world.fleet.act("RebootWorkspaces", input.RebootWorkspaceRequests ?? []),
+  ),
+  RebuildWorkspaces: operation(RebuildWorkspaces$, (world, input) =>
+    world.fleet.act("RebuildWorkspaces", input.RebuildWorkspaceRequests ?? []),
+  ),
+  TerminateWorkspaces: operation(TerminateWorkspaces$, (world, input) =>
+    world.fleet.act("TerminateWorkspaces", input.TerminateWorkspaceRequests ?? []),
+  ),
+  RestoreWorkspace: operation(RestoreWorkspace$, (world, input) => {
+    world.fleet.restore(input);
+    return {};
+  }),
 };
 
-function conforms(value: unknown, shape: Shape, path: string): void {
+function conforms(value: unknown, schema: NormalizedSchema, path: string): void {
   if (value === null || value === undefined) return;
-  const fail = (expected: string) => {
+  const fail: (expected: string) => never = (expected) => {
     throw serialization(`${path}: expected ${expected}, got ${Array.isArray(value) ? "array" : typeof value}`);
   };
-  if (shape === "string") {
+  if (schema.isStringSchema()) {
     if (typeof value !== "string") fail("a string");
-  } else if (shape === "integer") {
+  } else if (schema.isNumericSchema()) {
+    // Every number in the inputs served here is an Integer in the model.
     if (typeof value !== "number" || !Number.isInteger(value)) fail("an integer");
-  } else if (shape === "boolean") {
+  } else if (schema.isBooleanSchema()) {
     if (typeof value !== "boolean") fail("a boolean");
-  } else if ("list" in shape) {
-    if (!Array.isArray(value)) {
-      fail("a list");
-      return;
-    }
+  } else if (schema.isListSchema()) {
+    if (!Array.isArray(value)) fail("a list");
+    const items = schema.getValueSchema();
     value.forEach((item, i) => {
       // The model's lists are not sparse: a null item is refused, as AWS does, rather than reaching a handler.
       if (item === null || item === undefined) throw serialization(`${path}[${i}]: expected a list item, got null`);
-      conforms(item, shape.list, `${path}[${i}]`);
+      conforms(item, items, `${path}[${i}]`);
     });
+  } else if (schema.isStructSchema()) {
+    if (typeof value !== "object" || Array.isArray(value)) fail("an object");
+    for (const [member, memberSchema] of schema.structIterator()) {
+      conforms((value as Record<string, unknown>)[member], memberSchema, path ? `${path}.${member}` : member);
+    }
   } else {
-    if (typeof value !== "object" || Array.isArray(value)) {
-      fail("an object");
-      return;
-    }
-    for (const [member, memberShape] of Object.entries(shape.struct)) {
-      conforms((value as Record<string, unknown>)[member], memberShape, path ? `${path}.${member}` : member);
-    }
+    throw serialization(`${path}: a member of a type the emulator does not read`);
   }
 }
 
@@ -116,10 +103,20 @@ function withoutNulls(value: unknown): unknown {
   return value;
 }
 
+/** AWS JSON 1.1 sends timestamps as seconds since the epoch. */
+function toWire(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) return value.map(toWire);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v)]));
+  }
+  return value;
+}
+
 export function parseInput(operation: Operation, body: unknown): unknown {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw serialization("The request body must be a JSON object.");
   }
-  conforms(body, { struct: operation.input }, "");
+  conforms(body, operation.input, "");
   return withoutNulls(body);
 }

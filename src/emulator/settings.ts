@@ -4,7 +4,7 @@ export interface EmulatorSettings {
   host: string;
   /** How many workspaces are generated at start, in every partition (account and region). */
   workspaces: number;
-  /** How long a new workspace stays PENDING, and a modification takes to settle. */
+  /** How long a new workspace stays PENDING, a modification or a fleet action (start, stop, ...) takes to settle. */
   pendingMs: number;
   /** How long a new workspace stays invisible to DescribeWorkspaces. */
   visibilityLagMs: number;
@@ -12,6 +12,8 @@ export interface EmulatorSettings {
   latencyMs: number;
   /** Fraction of WorkSpaces calls answered with ThrottlingException. */
   throttleRate: number;
+  /** Scales AWS's waits between modifications (6 hours, 30 days): 1 as AWS, 0 none, for tests. */
+  coolDownScale: number;
   seed: number;
   /** The regions served, each with a world of its own per account; the first is the default region. */
   regions: string[];
@@ -27,6 +29,7 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   visibilityLagMs: 1_000,
   latencyMs: 0,
   throttleRate: 0,
+  coolDownScale: 1,
   seed: 1,
   regions: ["us-east-1"],
   throttleRates: {},
@@ -41,6 +44,7 @@ const KNOBS: { key: NumberKey; flag: string; env: string; max: number; fraction?
   { key: "visibilityLagMs", flag: "--visibility-lag-ms", env: "EMULATOR_VISIBILITY_LAG_MS", max: 86_400_000 },
   { key: "latencyMs", flag: "--latency-ms", env: "EMULATOR_LATENCY_MS", max: 60_000 },
   { key: "throttleRate", flag: "--throttle-rate", env: "EMULATOR_THROTTLE_RATE", max: 1, fraction: true },
+  { key: "coolDownScale", flag: "--cool-down-scale", env: "EMULATOR_COOL_DOWN_SCALE", max: 1, fraction: true },
   { key: "seed", flag: "--seed", env: "EMULATOR_SEED", max: 2 ** 32 - 1 },
 ];
 

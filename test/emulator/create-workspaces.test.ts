@@ -1,7 +1,7 @@
 // CreateWorkspaces through the real SDK: FailedRequests item by item, and a new workspace's lifecycle on the fake clock.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { WorkspaceRequest } from "@aws-sdk/client-workspaces";
+import type { CreateWorkspacesCommandOutput, Workspace, WorkspaceRequest } from "@aws-sdk/client-workspaces";
 import { CreateWorkspacesCommand, DescribeWorkspacesCommand } from "@aws-sdk/client-workspaces";
 import type { Harness } from "./fixture.ts";
 import { BUNDLES, DIRECTORIES, startHarness, UNKNOWN_BUNDLE, UNKNOWN_DIRECTORY } from "./fixture.ts";
@@ -25,6 +25,14 @@ const request = (UserName: string, overrides: Partial<WorkspaceRequest> = {}): W
 const create = (...Workspaces: WorkspaceRequest[]) => h.client.send(new CreateWorkspacesCommand({ Workspaces }));
 
 const byId = async (id: string) => (await h.client.send(new DescribeWorkspacesCommand({ WorkspaceIds: [id] }))).Workspaces!;
+
+/** The created WorkSpaces as DescribeWorkspaces shows them, once visible: PendingRequests carry only a few members. */
+async function described(result: CreateWorkspacesCommandOutput): Promise<Workspace[]> {
+  h.advance(VISIBILITY_LAG_MS);
+  const ids = result.PendingRequests!.map((w) => w.WorkspaceId!);
+  const found = (await h.client.send(new DescribeWorkspacesCommand({ WorkspaceIds: ids }))).Workspaces!;
+  return ids.map((id) => found.find((w) => w.WorkspaceId === id)!);
+}
 
 describe("CreateWorkspaces: FailedRequests", () => {
   it("answers each refused item with its request echoed and AWS's error code, in order, and creates the rest", async () => {
@@ -61,7 +69,7 @@ describe("CreateWorkspaces: FailedRequests", () => {
     assert.match(result.FailedRequests![0]!.ErrorMessage!, new RegExp(UNKNOWN_DIRECTORY));
     assert.match(result.FailedRequests![1]!.ErrorMessage!, new RegExp(UNKNOWN_BUNDLE));
     assert.deepEqual(
-      result.PendingRequests!.map((w) => [w.UserName, w.BundleId, w.WorkspaceProperties!.ComputeTypeName, w.State]),
+      (await described(result)).map((w) => [w.UserName, w.BundleId, w.WorkspaceProperties!.ComputeTypeName, w.State]),
       [
         ["ok-value", BUNDLES.VALUE, "VALUE", "PENDING"],
         ["ok-graphicspro", BUNDLES.GRAPHICSPRO, "GRAPHICSPRO", "PENDING"],
@@ -135,7 +143,9 @@ describe("CreateWorkspaces: the workspace created", () => {
       }),
     );
     assert.deepEqual(result.FailedRequests, []);
-    const w = result.PendingRequests![0]!;
+    // AWS answers only what identifies the new WorkSpace, PENDING.
+    assert.deepEqual(Object.keys(result.PendingRequests![0]!).sort(), ["BundleId", "DirectoryId", "State", "UserName", "WorkspaceId"]);
+    const [w] = (await described(result)) as [Workspace];
     assert.match(w.WorkspaceId!, /^ws-[0-9a-z]{9}$/);
     assert.equal(w.DirectoryId, DIRECTORIES.eng);
     assert.equal(w.UserName, "full-members");
@@ -153,6 +163,8 @@ describe("CreateWorkspaces: the workspace created", () => {
       RootVolumeSizeGib: 175,
       UserVolumeSizeGib: 100,
       ComputeTypeName: "POWER",
+      Protocols: ["PCOIP"],
+      OperatingSystemName: "WINDOWS_SERVER_2019",
     });
     assert.deepEqual(w.ModificationStates, []);
   });
@@ -162,12 +174,14 @@ describe("CreateWorkspaces: the workspace created", () => {
       request("defaults-always-on"),
       request("defaults-auto-stop", { WorkspaceProperties: { RunningMode: "AUTO_STOP" } }),
     );
-    const [alwaysOn, autoStop] = result.PendingRequests!;
+    const [alwaysOn, autoStop] = await described(result);
     assert.deepEqual(alwaysOn!.WorkspaceProperties, {
       RunningMode: "ALWAYS_ON",
       RootVolumeSizeGib: 80,
       UserVolumeSizeGib: 10,
       ComputeTypeName: "VALUE",
+      Protocols: ["PCOIP"],
+      OperatingSystemName: "WINDOWS_SERVER_2019",
     });
     assert.equal(alwaysOn!.RootVolumeEncryptionEnabled, false);
     assert.equal(alwaysOn!.UserVolumeEncryptionEnabled, false);
@@ -178,6 +192,8 @@ describe("CreateWorkspaces: the workspace created", () => {
       RootVolumeSizeGib: 80,
       UserVolumeSizeGib: 10,
       ComputeTypeName: "VALUE",
+      Protocols: ["PCOIP"],
+      OperatingSystemName: "WINDOWS_SERVER_2019",
     });
   });
 
@@ -188,7 +204,7 @@ describe("CreateWorkspaces: the workspace created", () => {
     );
     assert.deepEqual(result.FailedRequests, []);
     assert.deepEqual(
-      result.PendingRequests!.map((w) => [w.WorkspaceProperties!.ComputeTypeName, w.WorkspaceProperties!.RootVolumeSizeGib]),
+      (await described(result)).map((w) => [w.WorkspaceProperties!.ComputeTypeName, w.WorkspaceProperties!.RootVolumeSizeGib]),
       [
         ["GRAPHICSPRO", 100],
         ["POWERPRO", 175],
@@ -198,8 +214,9 @@ describe("CreateWorkspaces: the workspace created", () => {
 
   it("gives every workspace its own ID, IP address and computer name", async () => {
     const result = await create(...Array.from({ length: 25 }, (_, i) => request(`unique-${i}`, { DirectoryId: DIRECTORIES.eng })));
+    const workspaces = await described(result);
     for (const member of ["WorkspaceId", "IpAddress", "ComputerName"] as const) {
-      assert.equal(new Set(result.PendingRequests!.map((w) => w[member])).size, 25, member);
+      assert.equal(new Set(workspaces.map((w) => w[member])).size, 25, member);
     }
   });
 });

@@ -130,7 +130,10 @@ export const BUNDLES = {
   ACCOUNT_GRAPHICSPRO: "wsb-acct0gpr3",
 } as const;
 
+/** The Active Directory directories the seeded WorkSpaces live in. */
 export const DIRECTORIES = { corp: "d-906734e2f1", eng: "d-926722edaf" } as const;
+/** A WorkSpaces directory (wsd-), its users from IAM Identity Center; no WorkSpace is seeded in it. */
+export const DESIGN_DIRECTORY = "wsd-3n9qkz7ht";
 
 /** A directory ID that matches the pattern but is not registered. */
 export const UNKNOWN_DIRECTORY = "d-0000000000";

@@ -1,4 +1,5 @@
-// ModifyWorkspaceProperties through the real SDK, driven by the fake clock.
+// ModifyWorkspaceProperties through the real SDK, driven by the fake clock. AWS's waits between modifications are off
+// here (coolDownScale 0), so new WorkSpaces can be modified at once; cool-downs.test.ts covers them.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Compute, Workspace, WorkspaceProperties } from "@aws-sdk/client-workspaces";
@@ -22,7 +23,7 @@ const VISIBILITY_LAG_MS = 2_000;
 let h: Harness;
 let seeded: Workspace[];
 before(async () => {
-  h = await startHarness({ workspaces: 40, pendingMs: PENDING_MS, visibilityLagMs: VISIBILITY_LAG_MS, seed: 5 });
+  h = await startHarness({ workspaces: 40, pendingMs: PENDING_MS, visibilityLagMs: VISIBILITY_LAG_MS, seed: 5, coolDownScale: 0 });
   seeded = [];
   for await (const page of paginateDescribeWorkspaces({ client: h.client }, {})) seeded.push(...page.Workspaces!);
 });
@@ -139,21 +140,27 @@ describe("ModifyWorkspaceProperties: a modification's lifecycle", () => {
     h.advance(PENDING_MS);
   });
 
-  it("grows both volumes in one modification, then settles to the new sizes", async () => {
+  it("refuses growing both volumes in one call (the admin guide: one, then the other), changing nothing", async () => {
     const id = await available(BUNDLES.VALUE);
-    await modify(id, { RootVolumeSizeGib: 175, UserVolumeSizeGib: 100 });
-    const w = await describeOne(id);
+    await expectAwsError(
+      modify(id, { RootVolumeSizeGib: 175, UserVolumeSizeGib: 100 }),
+      InvalidParameterValuesException,
+      /cannot grow in the same call/,
+    );
+    assert.equal((await describeOne(id)).State, "AVAILABLE");
+    // User first, then root: 80/10 to 80/100 to 175/100.
+    await modify(id, { UserVolumeSizeGib: 100 });
+    let w = await describeOne(id);
     assert.equal(w.State, "UPDATING");
-    assert.deepEqual(w.ModificationStates, [
-      { Resource: "ROOT_VOLUME", State: "UPDATE_INITIATED" },
-      { Resource: "USER_VOLUME", State: "UPDATE_INITIATED" },
-    ]);
-    assert.deepEqual([w.WorkspaceProperties!.RootVolumeSizeGib, w.WorkspaceProperties!.UserVolumeSizeGib], [80, 10]);
+    assert.deepEqual(w.ModificationStates, [{ Resource: "USER_VOLUME", State: "UPDATE_INITIATED" }]);
     h.advance(PENDING_MS);
-    const settled = await describeOne(id);
-    assert.equal(settled.State, "AVAILABLE");
-    assert.deepEqual([settled.WorkspaceProperties!.RootVolumeSizeGib, settled.WorkspaceProperties!.UserVolumeSizeGib], [175, 100]);
-    assert.equal(settled.WorkspaceProperties!.ComputeTypeName, "VALUE");
+    await modify(id, { RootVolumeSizeGib: 175, UserVolumeSizeGib: 100 });
+    assert.deepEqual((await describeOne(id)).ModificationStates, [{ Resource: "ROOT_VOLUME", State: "UPDATE_INITIATED" }]);
+    h.advance(PENDING_MS);
+    w = await describeOne(id);
+    assert.equal(w.State, "AVAILABLE");
+    assert.deepEqual([w.WorkspaceProperties!.RootVolumeSizeGib, w.WorkspaceProperties!.UserVolumeSizeGib], [175, 100]);
+    assert.equal(w.WorkspaceProperties!.ComputeTypeName, "VALUE");
   });
 
   it("a change to what the workspace already has starts no modification", async () => {
@@ -224,6 +231,8 @@ describe("ModifyWorkspaceProperties: volumes", () => {
       RootVolumeSizeGib: 80,
       UserVolumeSizeGib: 10,
       ComputeTypeName: "VALUE",
+      Protocols: ["PCOIP"],
+      OperatingSystemName: "WINDOWS_SERVER_2019",
     });
   });
 
@@ -234,7 +243,9 @@ describe("ModifyWorkspaceProperties: volumes", () => {
     await expectAwsError(modify(id, { RootVolumeSizeGib: 174 }), InvalidParameterValuesException, /can only grow/);
     assert.equal((await describeOne(id)).State, "AVAILABLE");
     // Grown to 500/500, it cannot go back to sizes that are themselves allowed.
-    await modify(id, { RootVolumeSizeGib: 500, UserVolumeSizeGib: 500 });
+    await modify(id, { RootVolumeSizeGib: 500 });
+    h.advance(PENDING_MS);
+    await modify(id, { UserVolumeSizeGib: 500 });
     h.advance(PENDING_MS);
     await expectAwsError(modify(id, { RootVolumeSizeGib: 400, UserVolumeSizeGib: 500 }), InvalidParameterValuesException, /can only grow/);
     await expectAwsError(modify(id, { UserVolumeSizeGib: 300 }), InvalidParameterValuesException, /can only grow/);
@@ -264,7 +275,9 @@ describe("ModifyWorkspaceProperties: volumes", () => {
     const id = await available(BUNDLES.POWERPRO); // 175 / 100
     await expectAwsError(modify(id, { RootVolumeSizeGib: 2001 }), InvalidParameterValuesException, /root and user volume sizes must be/);
     await expectAwsError(modify(id, { UserVolumeSizeGib: 2001 }), InvalidParameterValuesException, /root and user volume sizes must be/);
-    await modify(id, { RootVolumeSizeGib: 2000, UserVolumeSizeGib: 2000 });
+    await modify(id, { RootVolumeSizeGib: 2000 });
+    h.advance(PENDING_MS);
+    await modify(id, { UserVolumeSizeGib: 2000 });
     h.advance(PENDING_MS);
     const w = await describeOne(id);
     assert.equal(w.State, "AVAILABLE");

@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-workspaces";
 import { DEFAULT_ACCOUNT_ID } from "../../src/emulator/index.ts";
 import type { Harness } from "./fixture.ts";
-import { assumeRole, BUNDLES, DIRECTORIES, expectAwsError, OTHER_ACCOUNT, rawCall, startHarness } from "./fixture.ts";
+import { assumeRole, BUNDLES, DESIGN_DIRECTORY, DIRECTORIES, expectAwsError, OTHER_ACCOUNT, rawCall, startHarness } from "./fixture.ts";
 
 const REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 const DEFAULT = `${DEFAULT_ACCOUNT_ID}/us-east-1`;
@@ -53,7 +53,7 @@ describe("regions", () => {
 
   it("the first region, with a key the emulator did not issue, is the default partition: the seed's own IDs", async () => {
     const ids = await idsSeenBy(h.client);
-    assert.deepEqual(ids.directories, [DIRECTORIES.corp, DIRECTORIES.eng]);
+    assert.deepEqual(ids.directories, [DIRECTORIES.corp, DIRECTORIES.eng, DESIGN_DIRECTORY]);
     assert.deepEqual(ids.accountBundles, [BUNDLES.ACCOUNT_STANDARD, BUNDLES.ACCOUNT_POWERPRO, BUNDLES.ACCOUNT_GRAPHICSPRO]);
     assert.deepEqual(ids.owners, ["123456789012"]);
     assert.ok(ids.publicBundles.includes(BUNDLES.VALUE));
@@ -63,7 +63,7 @@ describe("regions", () => {
 
   it("another region holds the same kinds of things under IDs of its own", async () => {
     const [east, west] = [await idsSeenBy(h.client), await idsSeenBy(eu)];
-    assert.equal(west.directories.length, 2);
+    assert.equal(west.directories.length, 3);
     assert.equal(west.publicBundles.length, 12);
     assert.equal(west.accountBundles.length, 3);
     assert.equal(west.workspaces.length, 30);
@@ -71,7 +71,7 @@ describe("regions", () => {
     for (const kind of ["directories", "publicBundles", "accountBundles", "workspaces"] as const) {
       assert.deepEqual(shared(east[kind], west[kind]), [], `${kind} shared between regions`);
     }
-    for (const id of west.directories) assert.match(id, /^d-[0-9a-f]{10}$/);
+    for (const id of west.directories) assert.match(id, /^(d-[0-9a-f]{10}|wsd-[0-9a-z]{9})$/);
     for (const id of [...west.publicBundles, ...west.accountBundles]) assert.match(id, /^wsb-[0-9a-z]{9}$/);
     for (const id of west.workspaces) assert.match(id, /^ws-[0-9a-z]{9}$/);
     // Each workspace names its own region's bundle and directory.
@@ -171,7 +171,7 @@ describe("regions", () => {
     const response = await rawCall(h.emulator.url, "WorkspacesService.DescribeWorkspaceDirectories", "{}");
     assert.deepEqual(
       response.body.Directories.map((d: { DirectoryId: string }) => d.DirectoryId),
-      [DIRECTORIES.corp, DIRECTORIES.eng],
+      [DIRECTORIES.corp, DIRECTORIES.eng, DESIGN_DIRECTORY],
     );
   });
 

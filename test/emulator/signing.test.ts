@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Harness } from "./fixture.ts";
-import { DIRECTORIES, rawCall, startHarness } from "./fixture.ts";
+import { DESIGN_DIRECTORY, DIRECTORIES, rawCall, startHarness } from "./fixture.ts";
 
 let h: Harness;
 before(async () => {
@@ -25,11 +25,11 @@ describe("WorkSpaces (AWS JSON)", () => {
     assert.equal(east.status, 200);
     assert.deepEqual(
       east.body.Directories.map((d: { DirectoryId: string }) => d.DirectoryId),
-      [DIRECTORIES.corp, DIRECTORIES.eng],
+      [DIRECTORIES.corp, DIRECTORIES.eng, DESIGN_DIRECTORY],
     );
     const west = await signed(authorization("test/20250101/eu-west-1/workspaces/aws4_request"));
     assert.equal(west.status, 200);
-    assert.equal(west.body.Directories.length, 2);
+    assert.equal(west.body.Directories.length, 3);
     assert.ok(!west.body.Directories.some((d: { DirectoryId: string }) => d.DirectoryId === DIRECTORIES.corp));
   });
 

@@ -181,7 +181,8 @@ describe("constraints: request validation", () => {
     const check = (WorkspaceProperties?: object) =>
       rules(validateModifyWorkspaceProperties({ WorkspaceId: "ws-abcdefgh", WorkspaceProperties }));
     assert.deepEqual(check(undefined), [["WorkspaceProperties", "required"]]);
-    assert.deepEqual(check({}), [["WorkspaceProperties", "required"]], "a change of nothing is refused, as AWS does");
+    // AWS answers InvalidParameterValuesException for properties that change nothing.
+    assert.deepEqual(check({}), [["WorkspaceProperties", "empty"]]);
     assert.deepEqual(check({ ComputeTypeName: "POWER", RootVolumeSizeGib: 175 }), [["WorkspaceProperties", "computeOrVolume"]]);
     assert.deepEqual(check({ RootVolumeSizeGib: 0 }), [["WorkspaceProperties.RootVolumeSizeGib", "range"]]);
     assert.deepEqual(check({ RootVolumeSizeGib: 80, UserVolumeSizeGib: 20 }), [["WorkspaceProperties", "volumeCombination"]]);
@@ -195,6 +196,11 @@ describe("constraints: request validation", () => {
     ]);
     assert.deepEqual(rules(validateModifyWorkspaceProperties({ WorkspaceId: "x", WorkspaceProperties: { RunningMode: "AUTO_STOP" } })), [
       ["WorkspaceId", "pattern"],
+    ]);
+    // DataReplication alone is a change; the model makes WorkspaceProperties optional for it.
+    assert.deepEqual(rules(validateModifyWorkspaceProperties({ WorkspaceId: "ws-abcdefgh", DataReplication: "NO_REPLICATION" })), []);
+    assert.deepEqual(rules(validateModifyWorkspaceProperties({ WorkspaceId: "ws-abcdefgh", DataReplication: "SOMETIMES" as never })), [
+      ["DataReplication", "enum"],
     ]);
   });
 });
@@ -210,7 +216,14 @@ describe("constraints: against the workspace's current properties", () => {
 
   it("volumes only grow, into allowed combinations", () => {
     assert.deepEqual(checkModificationAgainst(value, { UserVolumeSizeGib: 50 }), []);
-    assert.deepEqual(checkModificationAgainst(value, { RootVolumeSizeGib: 175, UserVolumeSizeGib: 100 }), []);
+    // Not both at once (the admin guide): user to 100 first, then root.
+    assert.deepEqual(rules(checkModificationAgainst(value, { RootVolumeSizeGib: 175, UserVolumeSizeGib: 100 })), [
+      ["WorkspaceProperties", "oneVolume"],
+    ]);
+    assert.deepEqual(
+      checkModificationAgainst({ ...value, UserVolumeSizeGib: 100 }, { RootVolumeSizeGib: 175, UserVolumeSizeGib: 100 }),
+      [],
+    );
     assert.deepEqual(rules(checkModificationAgainst(value, { RootVolumeSizeGib: 175 })), [["WorkspaceProperties", "volumeCombination"]]);
     assert.deepEqual(rules(checkModificationAgainst(power, { UserVolumeSizeGib: 50 })), [["WorkspaceProperties", "noShrink"]]);
     assert.deepEqual(rules(checkModificationAgainst(power, { RootVolumeSizeGib: 80 })), [["WorkspaceProperties", "noShrink"]]);
@@ -246,8 +259,16 @@ describe("constraints: against the workspace's current properties", () => {
       [175, 2001],
       [80, 0],
     ];
-    for (const [root, user] of allowed) assert.ok(isAllowedVolumeCombination(root, user), `${root}/${user}`);
-    for (const [root, user] of refused) assert.ok(!isAllowedVolumeCombination(root, user), `${root}/${user}`);
+    for (const [root, user] of allowed) assert.ok(isAllowedVolumeCombination(root, user, "VALUE"), `${root}/${user}`);
+    for (const [root, user] of refused) assert.ok(!isAllowedVolumeCombination(root, user, "POWERPRO"), `${root}/${user}`);
+    // Graphics and GraphicsPro: 100 to 2000 each; without a compute type, either family.
+    assert.ok(isAllowedVolumeCombination(100, 100, "GRAPHICS"));
+    assert.ok(isAllowedVolumeCombination(150, 300, "GRAPHICSPRO"));
+    assert.ok(!isAllowedVolumeCombination(80, 10, "GRAPHICS"));
+    assert.ok(!isAllowedVolumeCombination(100, 99, "GRAPHICSPRO"));
+    assert.ok(isAllowedVolumeCombination(100, 100));
+    assert.ok(isAllowedVolumeCombination(80, 10));
+    assert.ok(!isAllowedVolumeCombination(90, 100));
   });
 
   it("graphics compute types neither change nor are changed into", () => {
@@ -370,6 +391,7 @@ describe("settings", () => {
       visibilityLagMs: 1_000,
       latencyMs: 0,
       throttleRate: 0,
+      coolDownScale: 1,
       seed: 1,
       regions: ["us-east-1"],
       throttleRates: {},
@@ -389,6 +411,8 @@ describe("settings", () => {
           "--latency-ms",
           "25",
           "--throttle-rate=0.25",
+          "--cool-down-scale",
+          "0.001",
           "--seed",
           "4294967295",
           "--host",
@@ -404,6 +428,7 @@ describe("settings", () => {
         visibilityLagMs: 7,
         latencyMs: 25,
         throttleRate: 0.25,
+        coolDownScale: 0.001,
         seed: 4294967295,
         regions: ["us-east-1"],
         throttleRates: {},
@@ -421,6 +446,7 @@ describe("settings", () => {
       EMULATOR_VISIBILITY_LAG_MS: "0",
       EMULATOR_LATENCY_MS: "3",
       EMULATOR_THROTTLE_RATE: "1",
+      EMULATOR_COOL_DOWN_SCALE: "0",
       EMULATOR_SEED: "9",
     };
     assert.deepEqual(parseSettings([], env), {
@@ -431,6 +457,7 @@ describe("settings", () => {
       visibilityLagMs: 0,
       latencyMs: 3,
       throttleRate: 1,
+      coolDownScale: 0,
       seed: 9,
       regions: ["us-east-1"],
       throttleRates: {},
@@ -462,6 +489,7 @@ describe("settings", () => {
     ["too many workspaces", ["--workspaces", "100001"], {}, /--workspaces must be an integer from 0 to 100000/],
     ["a throttle rate above 1", ["--throttle-rate", "1.5"], {}, /--throttle-rate must be a number from 0 to 1, got "1.5"/],
     ["a negative throttle rate", ["--throttle-rate=-0.1"], {}, /--throttle-rate must be a number from 0 to 1/],
+    ["a cool-down scale above 1", ["--cool-down-scale", "2"], {}, /--cool-down-scale must be a number from 0 to 1/],
     ["Infinity", ["--pending-ms", "Infinity"], {}, /--pending-ms must be an integer/],
     ["a seed of 2^32", ["--seed", "4294967296"], {}, /--seed must be an integer from 0 to 4294967295/],
     [

@@ -55,7 +55,7 @@ describe("DescribeWorkspaces: refused inputs", () => {
     [
       "WorkspaceIds and DirectoryId",
       { WorkspaceIds: wsIds(1), DirectoryId: DIRECTORIES.corp },
-      /only one of WorkspaceIds, DirectoryId and BundleId/,
+      /only one of WorkspaceIds, DirectoryId, BundleId and WorkspaceName/,
     ],
     ["DirectoryId and BundleId", { DirectoryId: DIRECTORIES.corp, BundleId: BUNDLES.VALUE }, /only one of/],
     ["WorkspaceIds and BundleId", { WorkspaceIds: wsIds(1), BundleId: BUNDLES.VALUE }, /only one of/],
@@ -222,8 +222,8 @@ describe("ModifyWorkspaceProperties: refused calls", () => {
       /root and user volume sizes must be 80 with 10, 50 or 100/,
     ],
     [
-      "root 100 with user 100",
-      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RootVolumeSizeGib: 100, UserVolumeSizeGib: 100 } },
+      "root 90 with user 100 (no compute type has it)",
+      { WorkspaceId: UNKNOWN_WORKSPACE, WorkspaceProperties: { RootVolumeSizeGib: 90, UserVolumeSizeGib: 100 } },
       /root and user volume sizes/,
     ],
     [

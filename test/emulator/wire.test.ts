@@ -35,7 +35,7 @@ describe("wire protocol: valid calls", () => {
     assert.match(response.requestId ?? "", /^[0-9a-f-]{36}$/);
     assert.deepEqual(
       response.body.Directories.map((d: any) => d.DirectoryId),
-      ["d-906734e2f1", "d-926722edaf"],
+      ["d-906734e2f1", "d-926722edaf", "wsd-3n9qkz7ht"],
     );
   });
 
