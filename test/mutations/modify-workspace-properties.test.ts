@@ -78,13 +78,13 @@ describe("modifyWorkspaceProperties", () => {
     assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 1, DescribeWorkspaces: 1 });
   });
 
-  it("changes POWERPRO to POWER, and grows both volumes of a STANDARD WorkSpace", async () => {
+  it("changes POWERPRO to POWER, and grows the user volume of a STANDARD WorkSpace", async () => {
     const powerPro = pool.take({ compute: "POWERPRO" });
     const standard = pool.take({ compute: "STANDARD" });
     const results = resultsOf(
       await modify([
         { workspaceId: powerPro.WorkspaceId!, workspaceProperties: { computeTypeName: "POWER" } },
-        { workspaceId: standard.WorkspaceId!, workspaceProperties: { rootVolumeSizeGib: 175, userVolumeSizeGib: 100 } },
+        { workspaceId: standard.WorkspaceId!, workspaceProperties: { userVolumeSizeGib: 100 } },
       ]),
     );
     assert.deepEqual(results, [
@@ -103,10 +103,7 @@ describe("modifyWorkspaceProperties", () => {
           workspaceId: standard.WorkspaceId,
           state: "UPDATING",
           workspaceProperties: propertiesOf(standard, { rootVolumeSizeGib: 80, userVolumeSizeGib: 50 }),
-          modificationStates: [
-            { resource: "ROOT_VOLUME", state: "UPDATE_INITIATED" },
-            { resource: "USER_VOLUME", state: "UPDATE_INITIATED" },
-          ],
+          modificationStates: [{ resource: "USER_VOLUME", state: "UPDATE_INITIATED" }],
         },
       },
     ]);

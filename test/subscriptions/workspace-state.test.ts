@@ -89,12 +89,18 @@ describe("workspaceStateChanged over SSE", { timeout: TIMEOUT_MS }, () => {
       workspaceId,
       state: "PENDING",
       modificationStates: [],
-      workspaceProperties: { runningMode: "ALWAYS_ON", computeTypeName: "STANDARD", rootVolumeSizeGib: 80, userVolumeSizeGib: 50 },
+      // As AWS's create answer has it: no properties yet.
+      workspaceProperties: null,
     });
     await ticks.fire();
     gateway.clock.now += VISIBILITY_LAG_MS;
     await ticks.fire();
     assert.equal(dataOf(await gateway.execute(MutatedWorkspaceDocument, { workspaceId })).workspace?.state, "PENDING", "AWS shows it now");
+    assert.deepEqual(
+      narrow((await subscription.nextData()).workspaceStateChanged, "Workspace").workspaceProperties,
+      { runningMode: "ALWAYS_ON", computeTypeName: "STANDARD", rootVolumeSizeGib: 80, userVolumeSizeGib: 50 },
+      "still PENDING, with the properties AWS now shows",
+    );
     await ticks.fire();
     gateway.clock.now += PENDING_MS;
     await ticks.fire();
