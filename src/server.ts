@@ -171,6 +171,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   const readiness = new AwsReadiness(upstream);
   let draining = false;
   const yoga = createGatewayHandler(services, config, logger, { draining: () => draining, awsReady: () => readiness.check() });
+  const requests = logRequests(logger, (request, response) => {
+    if (request.method === "GET" && request.url === "/") {
+      response.writeHead(302, { location: "/graphql" }).end();
+    } else {
+      void yoga(request, response);
+    }
+  });
   const server: Server = createServer(
     {
       requestTimeout: config.requestTimeoutMs,
@@ -178,13 +185,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       // How often Node checks those timeouts; its default (30 s) would let a short timeout run long.
       connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),
     },
-    logRequests(logger, (request, response) => {
-      if (request.method === "GET" && request.url === "/") {
-        response.writeHead(302, { location: "/graphql" }).end();
-      } else {
-        void yoga(request, response);
-      }
-    }),
+    requests.listener,
   );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -206,6 +207,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       server.closeIdleConnections();
       const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
       await closed;
+      // A response's log line is written when it closes, which can come after the server's own close.
+      await requests.logged();
       clearInterval(idle);
       clearTimeout(deadline);
       upstream.destroy();

@@ -46,10 +46,17 @@ export function requestIdOf(header: string | string[] | undefined): string {
 
 const routeOf = (path: string) => (["/graphql", "/metrics", "/health", "/ready"].includes(path) ? path : "other");
 
+/**
+ * The node request listener: each request logged once it ends. `logged()` resolves once every request received so far
+ * has been logged, so a shutdown's last line comes after them.
+ */
 export function logRequests(logger: Logger, handle: (request: IncomingMessage, response: ServerResponse) => void) {
-  return (request: IncomingMessage, response: ServerResponse) => {
+  let open = 0;
+  let allLogged = () => {};
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     const record: RequestRecord = { id: requestIdOf(request.headers["x-request-id"]) };
     const started = process.hrtime.bigint();
+    open += 1;
     response.setHeader("x-request-id", record.id);
     response.once("close", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -68,10 +75,19 @@ export function logRequests(logger: Logger, handle: (request: IncomingMessage, r
         },
         "request",
       );
+      open -= 1;
+      if (open === 0) allLogged();
     });
     records.set(request, record);
     handle(request, response);
   };
+  const logged = () =>
+    open === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          allLogged = resolve;
+        });
+  return { listener, logged };
 }
 
 /**

@@ -13,7 +13,7 @@ import { startGateway } from "../../src/server.ts";
 import type { DashboardQuery } from "../generated/graphql.ts";
 import { DashboardDocument } from "../generated/graphql.ts";
 import type { GraphQLResponse } from "./fixture.ts";
-import { restoreAwsEnvironment, useAwsEnvironment } from "./fixture.ts";
+import { freePort, restoreAwsEnvironment, useAwsEnvironment } from "./fixture.ts";
 
 async function dashboard(gateway: RunningGateway): Promise<{ status: number; body: GraphQLResponse<DashboardQuery> }> {
   const response = await fetch(gateway.url, {
@@ -23,15 +23,6 @@ async function dashboard(gateway: RunningGateway): Promise<{ status: number; bod
     signal: AbortSignal.timeout(15_000),
   });
   return { status: response.status, body: (await response.json()) as GraphQLResponse<DashboardQuery> };
-}
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe("backend: aws, with a standalone emulator as AWS", () => {
@@ -69,7 +60,7 @@ describe("backend: aws, with a standalone emulator as AWS", () => {
 describe("backend: aws, with nothing at the endpoint", () => {
   let gateway: RunningGateway;
   before(async () => {
-    useAwsEnvironment(`http://127.0.0.1:${await closedPort()}`);
+    useAwsEnvironment(`http://127.0.0.1:${await freePort()}`);
     gateway = await startGateway(loadConfig({ ...process.env, WORKSPACES_BACKEND: "aws", PORT: "0" }));
   });
   after(async () => {

@@ -6,7 +6,7 @@ import type { Workspace } from "@aws-sdk/client-workspaces";
 import { DescribeWorkspaceBundlesCommand } from "@aws-sdk/client-workspaces";
 import { BundleByIdDocument, BundlesPageDocument, DashboardDocument } from "../generated/graphql.ts";
 import type { TestGateway } from "./fixture.ts";
-import { sdkWorkspaces, startTestGateway } from "./fixture.ts";
+import { sdkWorkspaces, startClockedGateway, startTestGateway } from "./fixture.ts";
 
 let gateway: TestGateway;
 let all: Workspace[];
@@ -174,16 +174,22 @@ describe("the bundle cache", () => {
   });
 
   it("a cached bundle expires after the TTL", async () => {
-    const shortLived = await startTestGateway({}, { bundleCacheTtlMs: 300 });
+    // On a clock of its own, moved by hand: a busy machine cannot make the cache expire early.
+    const shortLived = await startClockedGateway({}, { bundleCacheTtlMs: 5 * 60_000 });
+    const calls = async () => {
+      const { requests } = shortLived.emulator.stats();
+      shortLived.emulator.resetStats();
+      return requests;
+    };
     try {
       await shortLived.execute(DashboardDocument, { first: 25 });
-      await shortLived.resetAwsCalls();
+      await calls();
+      shortLived.clock.now += 5 * 60_000 - 1;
       await shortLived.execute(DashboardDocument, { first: 25 });
-      assert.deepEqual(await shortLived.awsCalls(), { DescribeWorkspaces: 1 });
-      await new Promise((resolve) => setTimeout(resolve, 350));
-      await shortLived.resetAwsCalls();
+      assert.deepEqual(await calls(), { DescribeWorkspaces: 1 });
+      shortLived.clock.now += 2;
       await shortLived.execute(DashboardDocument, { first: 25 });
-      assert.deepEqual(await shortLived.awsCalls(), { DescribeWorkspaces: 1, DescribeWorkspaceBundles: 1 });
+      assert.deepEqual(await calls(), { DescribeWorkspaces: 1, DescribeWorkspaceBundles: 1 });
     } finally {
       await shortLived.close();
     }

@@ -6,7 +6,8 @@ import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import { createLogger } from "../../src/logger.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
-import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
+import { freePort, settingsFrom, startTestGateway } from "../gateway/fixture.ts";
+import { eventually } from "../subscriptions/helpers.ts";
 
 const KEY = "ops-secret-key-0123456789";
 
@@ -28,9 +29,9 @@ describe("logs, metrics, health", () => {
     const requestId = response.headers.get("x-request-id");
     assert.match(requestId ?? "", /^[0-9a-f-]{36}$/);
     await response.text();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const line = lines.find((l) => l.requestId === requestId && l.msg === "request");
-    assert.ok(line, JSON.stringify(lines));
+    // The line is written when the response closes, which a client may see after its body.
+    await eventually(() => lines.some((l) => l.requestId === requestId && l.msg === "request"), "the request's log line");
+    const line = lines.find((l) => l.requestId === requestId && l.msg === "request")!;
     assert.equal(line.status, 200);
     assert.equal(line.operation, "Probe");
     assert.match(String(line.principal), /^key:[0-9a-f]{12}$/);
@@ -41,7 +42,7 @@ describe("logs, metrics, health", () => {
     );
     assert.equal(unauthorized.headers.get("x-request-id"), "client-trace-42");
     await unauthorized.text();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(() => lines.some((l) => l.requestId === "client-trace-42"), "the refused request's log line");
     assert.equal(lines.find((l) => l.requestId === "client-trace-42")?.status, 401);
     const everything = JSON.stringify(lines);
     assert.doesNotMatch(everything, new RegExp(KEY));
@@ -75,10 +76,20 @@ describe("logs, metrics, health", () => {
 
 describe("SIGTERM", () => {
   it("answers /ready with 503 for the pre-stop delay, stops accepting, finishes the request in flight, then exits 0", {
-    timeout: 30_000,
+    timeout: 60_000,
   }, async () => {
+    const emulatorPort = await freePort();
+    // AWS takes 5 s a call: the request in flight outlasts the 3 s pre-stop delay, so it is finished after the
+    // gateway stops accepting; every step below waits for what it needs, not for time to pass.
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: { ...process.env, PORT: "0", EMULATOR_LATENCY_MS: "600", SHUTDOWN_DELAY_MS: "500", NODE_NO_WARNINGS: "1" },
+      env: {
+        ...process.env,
+        PORT: "0",
+        EMULATOR_PORT: String(emulatorPort),
+        EMULATOR_LATENCY_MS: "5000",
+        SHUTDOWN_DELAY_MS: "3000",
+        NODE_NO_WARNINGS: "1",
+      },
       stdio: ["ignore", "pipe", "inherit"],
     });
     const logs: Record<string, unknown>[] = [];
@@ -101,10 +112,12 @@ describe("SIGTERM", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: "{ workspaces(first: 2) { edges { node { workspaceId } } } }" }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const awsCalls = async () =>
+      ((await (await fetch(`http://127.0.0.1:${emulatorPort}/_emulator/stats`)).json()) as { requests: Record<string, number> }).requests;
+    await eventually(async () => (await awsCalls()).DescribeWorkspaces === 1, "the request waiting on AWS");
     child.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 50));
     const origin = new URL(url).origin;
+    await eventually(async () => (await fetch(`${origin}/ready`)).status === 503, "/ready draining");
     assert.deepEqual(await (await fetch(`${origin}/ready`)).json(), { status: "unavailable", reason: "shutting down" });
     // Still served during the delay, so nothing sent before the load balancer noticed is lost.
     const late = await fetch(url, {
@@ -121,6 +134,8 @@ describe("SIGTERM", () => {
     assert.equal(code, 0);
     await assert.rejects(fetch(url, { method: "POST", body: "{}" }));
     assert.ok(logs.some((l) => l.msg === "shutting down: finishing in-flight requests"));
+    // Every request's line comes before the last one.
+    assert.equal(logs.filter((l) => l.msg === "request" && l.path === "/graphql").length, 2);
     assert.equal(logs.at(-1)?.msg, "stopped");
   });
 });

@@ -80,7 +80,7 @@ describe("subscriptions and access", { timeout: TIMEOUT_MS }, () => {
     const started = Date.now();
     await gateway.close();
     assert.equal(await stream.next(), "complete");
-    assert.ok(Date.now() - started < 5_000, `shutdown took ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 10_000, `shutdown took ${Date.now() - started} ms`);
   });
 });
 

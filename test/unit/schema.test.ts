@@ -2,13 +2,19 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { Compute, WorkspaceState } from "@aws-sdk/client-workspaces";
-import { printedSchema, SCHEMA_FILE } from "../../scripts/print-schema.ts";
+import { POSSIBLE_TYPES_FILE, printedPossibleTypes, printedSchema, SCHEMA_FILE } from "../../scripts/print-schema.ts";
 import { knownValue } from "../../src/schema/enums.ts";
 import { schema } from "../../src/schema/index.ts";
 
 describe("schema", () => {
   it("schema/schema.graphql is current (run npm run schema)", () => {
     assert.equal(readFileSync(SCHEMA_FILE, "utf8"), printedSchema());
+  });
+
+  it("schema/possible-types.json, for Apollo Client's possibleTypes, is current (run npm run schema)", async () => {
+    assert.equal(readFileSync(POSSIBLE_TYPES_FILE, "utf8"), await printedPossibleTypes());
+    const { possibleTypes } = JSON.parse(readFileSync(POSSIBLE_TYPES_FILE, "utf8")) as { possibleTypes: Record<string, string[]> };
+    assert.ok(possibleTypes.Error?.includes("ValidationError"));
   });
 
   it("takes enum values from the SDK, GRAPHICSPRO and POWERPRO included", () => {
