@@ -1,8 +1,6 @@
 // The two backends: the embedded emulator (the default), and `aws`, where the SDK's standard configuration (region,
 // credentials, AWS_ENDPOINT_URL_WORKSPACES) decides where calls go; here a standalone emulator stands in for AWS.
 import assert from "node:assert/strict";
-import type { AddressInfo } from "node:net";
-import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { print } from "graphql";
 import { loadConfig } from "../../src/config.ts";
