@@ -27,6 +27,10 @@ export const ERROR_CODES = {
   RESOURCE_UNAVAILABLE: { retryable: true, meaning: "AWS says the resource is unavailable for now." },
   LIMIT_EXCEEDED: { retryable: false, meaning: "An AWS account limit is reached." },
   UPSTREAM_ERROR: { retryable: false, meaning: "AWS refused with an error this gateway does not classify; `awsErrorCode` names it." },
+  RATE_LIMITED: {
+    retryable: true,
+    meaning: "The caller's share of the AWS budget is spent, or a call could not be sent in time; retry after `retryAfter` seconds.",
+  },
   THROTTLED: { retryable: true, meaning: "AWS throttled the call past the gateway's retries; retry after a short wait." },
   UPSTREAM_UNAVAILABLE: { retryable: true, meaning: "AWS could not be reached or failed (5xx); nothing was applied." },
   DEADLINE_EXCEEDED: { retryable: true, meaning: "The request's time for AWS calls (REQUEST_DEADLINE_MS) ran out." },

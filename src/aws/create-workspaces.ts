@@ -11,8 +11,9 @@ import type { Failure } from "./failure.ts";
 import { failureOf, invalid, reachedAws, refusal } from "./failure.ts";
 import type { IdempotentRun } from "./idempotency.ts";
 import type { AwsSession } from "./session.ts";
-import type { Upstream } from "./upstream.ts";
+import type { Upstream, WriteOptions } from "./upstream.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
+import { fetchWorkspacesPage } from "./workspaces.ts";
 
 export const CREATE_REQUEST_LIMIT = 100;
 
@@ -61,9 +62,9 @@ export function correlateCreateResults(requests: WorkspaceRequest[], indexes: nu
   });
 }
 
-async function createBatch(upstream: Upstream, requests: WorkspaceRequest[], indexes: number[], signal: AbortSignal) {
+async function createBatch(upstream: Upstream, requests: WorkspaceRequest[], indexes: number[], options: WriteOptions) {
   try {
-    const output = await upstream.write(new CreateWorkspacesCommand({ Workspaces: requests }), { signal });
+    const output = await upstream.write(new CreateWorkspacesCommand({ Workspaces: requests }), options);
     return correlateCreateResults(requests, indexes, output);
   } catch (error) {
     const failure = failureOf(error);
@@ -72,7 +73,7 @@ async function createBatch(upstream: Upstream, requests: WorkspaceRequest[], ind
 }
 
 /** One outcome per request, in input order; refused items cost no AWS call and never hold up the others. */
-async function sendCreates(upstream: Upstream, requests: WorkspaceRequest[], signal: AbortSignal): Promise<CreateOutcome[]> {
+async function sendCreates(upstream: Upstream, requests: WorkspaceRequest[], options: WriteOptions): Promise<CreateOutcome[]> {
   const outcomes = checkCreateRequests(requests);
   const accepted = requests.map((_, index) => index).filter((index) => !outcomes.has(index));
   const batches: number[][] = [];
@@ -84,7 +85,7 @@ async function sendCreates(upstream: Upstream, requests: WorkspaceRequest[], sig
       upstream,
       batch.map((i) => requests[i]!),
       batch,
-      signal,
+      options,
     ),
   );
   for (const outcome of results.flat()) outcomes.set(outcome.index, outcome);
@@ -93,6 +94,41 @@ async function sendCreates(upstream: Upstream, requests: WorkspaceRequest[], sig
 
 /** A result worth replaying: AWS created something, answered, or may have acted (else a retry must run again). */
 const worthKeeping = (outcomes: CreateOutcome[]) => outcomes.some((o) => o.kind === "created" || reachedAws(o.failure));
+
+const isUnknown = (outcome: CreateOutcome) => outcome.kind === "failed" && outcome.failure.kind === "unknown";
+
+/**
+ * The WorkSpace AWS already has for a request it refused as existing: one per user, bundle and directory, so the
+ * request's own WorkSpace, created by an attempt whose answer was lost.
+ */
+async function existingWorkspace(session: AwsSession, request: WorkspaceRequest): Promise<WorkspaceShape | undefined> {
+  const byUser = { DirectoryId: request.DirectoryId, UserName: request.UserName };
+  const page = await fetchWorkspacesPage(session.services.upstream, byUser, null, session.readOptions(true));
+  const key = workspaceOwnerKey(request);
+  return page.items.find((w) => workspaceOwnerKey({ DirectoryId: w.directoryId, UserName: w.userName, BundleId: w.bundleId }) === key);
+}
+
+/**
+ * A kept result asked again: its items with an unknown outcome are sent again and answered with what AWS says now
+ * (one AWS refuses as existing is the WorkSpace the lost attempt created); the others are replayed as they were.
+ */
+async function revisitUnknown(session: AwsSession, previous: CreateOutcome[]): Promise<CreateOutcome[]> {
+  const unknown = previous.filter(isUnknown).map((outcome) => outcome.index);
+  const requests = unknown.map((index) => (previous[index] as { request: WorkspaceRequest }).request);
+  const again = await sendCreates(session.services.upstream, requests, session.writeOptions());
+  const resolved = await Promise.all(
+    again.map(async (outcome, i): Promise<CreateOutcome> => {
+      const index = unknown[i]!;
+      if (outcome.kind === "created") return { ...outcome, index };
+      if (outcome.failure.code !== "ALREADY_EXISTS") return { ...outcome, index };
+      const workspace = await existingWorkspace(session, outcome.request).catch(() => undefined);
+      return workspace ? { kind: "created", index, workspace } : { ...outcome, index };
+    }),
+  );
+  const outcomes = [...previous];
+  for (const outcome of resolved) outcomes[outcome.index] = outcome;
+  return outcomes;
+}
 
 /**
  * Creates the WorkSpaces; with an idempotency key, a repeat by the same caller with the same input gets the first
@@ -105,10 +141,12 @@ export async function createWorkspaces(
 ): Promise<IdempotentRun<CreateOutcome[]>> {
   const { upstream, watch, idempotency: store } = session.services;
   const create = async () => {
-    const outcomes = await sendCreates(upstream, requests, session.writes);
+    const outcomes = await sendCreates(upstream, requests, session.writeOptions());
     for (const outcome of outcomes) if (outcome.kind === "created") watch.recordCreated(outcome.workspace);
     return outcomes;
   };
   if (!idempotency) return { kind: "result", result: await create(), replayed: false };
-  return store.run(idempotency.caller, idempotency.key, requests, create, worthKeeping);
+  return store.run(idempotency.caller, idempotency.key, requests, create, worthKeeping, (previous) =>
+    previous.some(isUnknown) ? revisitUnknown(session, previous) : undefined,
+  );
 }

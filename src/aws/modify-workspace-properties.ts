@@ -47,12 +47,12 @@ export async function modifyWorkspaceProperties(
   const outcomes = checkModifications(requests);
   const accepted = requests.map((_, index) => index).filter((index) => !outcomes.has(index));
   // Read afresh: a read in flight since before the modify (a subscription's tick) would show the old state.
-  const rereads = createWorkspaceLoader(upstream, { signal: session.reads, fresh: true });
+  const rereads = createWorkspaceLoader(upstream, session.readOptions(true));
   const sent = await pMap(
     accepted,
     async (index): Promise<ModifyOutcome | string> => {
       try {
-        await upstream.write(new ModifyWorkspacePropertiesCommand(requests[index]!), { signal: session.writes });
+        await upstream.write(new ModifyWorkspacePropertiesCommand(requests[index]!), session.writeOptions());
         return requests[index]!.WorkspaceId!;
       } catch (error) {
         return { kind: "failed", failure: failureOf(error) };
