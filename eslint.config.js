@@ -29,12 +29,13 @@ export default [
       ],
       // Field names are the camelCase of AWS's members: Bundle.bundleId is AWS's BundleId, which Workspace.bundleId matches.
       "@graphql-eslint/no-typename-prefix": "off",
-      // Only what AWS keeps by ID is a node with a global ID; values (errors, edges, pages, sizes, echoed requests) have none.
+      // Only what AWS keeps by ID is a node with a global ID; values (errors, edges, pages, sizes, echoed requests,
+      // settings) have none.
       "@graphql-eslint/strict-id-in-types": [
         "error",
         {
           exceptions: {
-            suffixes: ["Error", "Failure", "Edge", "Connection", "Payload", "Success", "Storage", "Properties", "Request"],
+            suffixes: ["Error", "Failure", "Edge", "Connection", "Payload", "Success", "Storage", "Properties", "Request", "Settings"],
             types: ["ComputeType", "PageInfo", "Tag"],
           },
         },

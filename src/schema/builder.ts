@@ -17,6 +17,7 @@ export interface GatewayContext {
 interface GatewayTypes {
   Context: GatewayContext;
   AuthScopes: { read: boolean; write: boolean };
+  Scalars: { DateTime: { Input: Date; Output: Date } };
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }

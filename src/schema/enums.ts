@@ -1,5 +1,19 @@
 // AWS's enums, with the values taken from the SDK's own constants so a newer SDK brings its new values along.
-import { Compute, ModificationResourceEnum, ModificationStateEnum, RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
+import {
+  AGAModeForWorkSpaceEnum,
+  AGAPreferredProtocolForWorkSpace,
+  BundleType,
+  Compute,
+  DataReplication,
+  ModificationResourceEnum,
+  ModificationStateEnum,
+  OperatingSystemName,
+  Protocol,
+  RunningMode,
+  StandbyWorkspaceRelationshipType,
+  WorkspaceBundleState,
+  WorkspaceState,
+} from "@aws-sdk/client-workspaces";
 import { builder } from "./builder.ts";
 import { gatewayError } from "./failures.ts";
 
@@ -20,7 +34,30 @@ export const ModificationStateEnumType = enumFrom(
   ModificationStateEnum,
   "How far a WorkSpace modification has come.",
 );
-
+export const ProtocolEnum = enumFrom("Protocol", Protocol, "A streaming protocol: PCoIP or WorkSpaces Streaming Protocol (WSP).");
+export const OperatingSystemNameEnum = enumFrom("OperatingSystemName", OperatingSystemName, "The operating system a WorkSpace runs.");
+export const GlobalAcceleratorModeEnum = enumFrom(
+  "GlobalAcceleratorMode",
+  AGAModeForWorkSpaceEnum,
+  "Whether a WorkSpace streams through AWS Global Accelerator: off, on, or as its directory says (INHERITED).",
+);
+export const GlobalAcceleratorPreferredProtocolEnum = enumFrom(
+  "GlobalAcceleratorPreferredProtocol",
+  AGAPreferredProtocolForWorkSpace,
+  "The protocol a WorkSpace prefers through Global Accelerator: TCP, none, or as its directory says (INHERITED).",
+);
+export const StandbyWorkspaceRelationshipTypeEnum = enumFrom(
+  "StandbyWorkspaceRelationshipType",
+  StandbyWorkspaceRelationshipType,
+  "What a related WorkSpace is to this one, for business continuity: its PRIMARY or its STANDBY.",
+);
+export const DataReplicationEnum = enumFrom(
+  "DataReplication",
+  DataReplication,
+  "Whether a primary WorkSpace replicates its data to its standby (PRIMARY_AS_SOURCE) or not.",
+);
+export const BundleStateEnum = enumFrom("BundleState", WorkspaceBundleState, "Whether a bundle can be used yet.");
+export const BundleTypeEnum = enumFrom("BundleType", BundleType, "A bundle for regular WorkSpaces, or for standby WorkSpaces.");
 /**
  * A value AWS sent that this schema does not know (a newer service than our SDK) becomes null, so one new value
  * never fails the rest of a response.

@@ -7,6 +7,7 @@ import { ID_LIST_SIZE } from "../constraints.ts";
 import { builder } from "./builder.ts";
 import { lookupCalls } from "./cost.ts";
 import { WorkspacePropertiesInput } from "./create-workspaces.ts";
+import { DataReplicationEnum } from "./enums.ts";
 import { AwsRefusal, itemFailureOf, UpstreamFailure, ValidationFailure } from "./errors.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
@@ -54,8 +55,13 @@ const WorkspaceModificationInput = builder.inputType("WorkspaceModificationInput
     workspaceId: t.string({ required: true, description: "The WorkSpace to change (ws-...)." }),
     workspaceProperties: t.field({
       type: WorkspacePropertiesInput,
-      required: true,
-      description: "What to change: at least one property; compute type and volume sizes not in the same change.",
+      description:
+        "What to change: at least one property; compute type and volume sizes not in the same change, one volume grown at a time. " +
+        "Required unless dataReplication is given.",
+    }),
+    dataReplication: t.field({
+      type: DataReplicationEnum,
+      description: "For a primary with a standby WorkSpace: turn replication of its data to the standby on or off.",
     }),
   }),
 });

@@ -147,7 +147,7 @@ describe("the client contract", () => {
         ... on ModifyWorkspacePropertiesPayload { results { __typename ... on ValidationError { field rule } } } } }`,
     });
     assert.deepEqual((modified.data!.modifyWorkspaceProperties as { results: unknown[] }).results, [
-      { __typename: "ValidationError", field: "input.modifications[0].workspaceProperties", rule: "required" },
+      { __typename: "ValidationError", field: "input.modifications[0].workspaceProperties", rule: "empty" },
     ]);
     const created = await send({
       query: `mutation { createWorkspaces(input: { workspaces: [
