@@ -1,18 +1,31 @@
 // AWS's enums, with the values taken from the SDK's own constants so a newer SDK brings its new values along.
 import {
+  AccessEndpointType,
+  AccessPropertyValue,
   AGAModeForWorkSpaceEnum,
   AGAPreferredProtocolForWorkSpace,
   BundleType,
+  CertificateBasedAuthStatusEnum,
   Compute,
   DataReplication,
+  DescribeWorkspaceDirectoriesFilterName,
+  EndpointEncryptionMode,
+  InternetFallbackProtocol,
   ModificationResourceEnum,
   ModificationStateEnum,
   OperatingSystemName,
   Protocol,
+  ReconnectEnum,
   RunningMode,
+  SamlStatusEnum,
   StandbyWorkspaceRelationshipType,
+  Tenancy,
+  UserIdentityType,
   WorkspaceBundleState,
+  WorkspaceDirectoryState,
+  WorkspaceDirectoryType,
   WorkspaceState,
+  WorkspaceType,
 } from "@aws-sdk/client-workspaces";
 import { builder } from "./builder.ts";
 import { gatewayError } from "./failures.ts";
@@ -58,6 +71,44 @@ export const DataReplicationEnum = enumFrom(
 );
 export const BundleStateEnum = enumFrom("BundleState", WorkspaceBundleState, "Whether a bundle can be used yet.");
 export const BundleTypeEnum = enumFrom("BundleType", BundleType, "A bundle for regular WorkSpaces, or for standby WorkSpaces.");
+export const DirectoryTypeEnum = enumFrom("DirectoryType", WorkspaceDirectoryType, "What kind of directory holds the users.");
+export const DirectoryStateEnum = enumFrom(
+  "DirectoryState",
+  WorkspaceDirectoryState,
+  "Where a directory's registration with WorkSpaces is.",
+);
+export const TenancyEnum = enumFrom("Tenancy", Tenancy, "Whether the directory's WorkSpaces run on dedicated hardware (BYOL) or shared.");
+export const AccessPropertyValueEnum = enumFrom("AccessPropertyValue", AccessPropertyValue, "Whether a kind of client device may connect.");
+export const SelfservicePermissionEnum = enumFrom(
+  "SelfservicePermission",
+  ReconnectEnum,
+  "Whether users may do something to their own WorkSpaces from the client.",
+);
+export const SamlStatusEnumType = enumFrom("SamlStatus", SamlStatusEnum, "Whether users sign in through a SAML 2.0 identity provider.");
+export const CertificateBasedAuthStatusEnumType = enumFrom(
+  "CertificateBasedAuthStatus",
+  CertificateBasedAuthStatusEnum,
+  "Whether users sign in with certificates from AWS Private CA.",
+);
+export const EndpointEncryptionModeEnum = enumFrom(
+  "EndpointEncryptionMode",
+  EndpointEncryptionMode,
+  "How streaming endpoints are encrypted: standard TLS or FIPS-validated.",
+);
+export const UserIdentityTypeEnum = enumFrom("UserIdentityType", UserIdentityType, "Where a directory's users come from.");
+export const WorkspaceTypeEnum = enumFrom("WorkspaceType", WorkspaceType, "WorkSpaces Personal or WorkSpaces Pools.");
+export const AccessEndpointTypeEnum = enumFrom("AccessEndpointType", AccessEndpointType, "What an access endpoint carries.");
+export const InternetFallbackProtocolEnum = enumFrom(
+  "InternetFallbackProtocol",
+  InternetFallbackProtocol,
+  "A protocol clients may fall back to over the internet when the VPC endpoint cannot be reached.",
+);
+export const DirectoryFilterNameEnum = enumFrom(
+  "DirectoryFilterName",
+  DescribeWorkspaceDirectoriesFilterName,
+  "A directory member DescribeWorkspaceDirectories can filter on.",
+);
+
 /**
  * A value AWS sent that this schema does not know (a newer service than our SDK) becomes null, so one new value
  * never fails the rest of a response.

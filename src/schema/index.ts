@@ -2,6 +2,7 @@ import { builder } from "./builder.ts";
 import "./errors.ts";
 import "./workspace.ts";
 import "./bundle.ts";
+import "./directory.ts";
 import "./modification-state.ts";
 import "./create-workspaces.ts";
 import "./modify-workspace-properties.ts";
