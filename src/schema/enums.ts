@@ -7,6 +7,7 @@ import {
   BundleType,
   CertificateBasedAuthStatusEnum,
   Compute,
+  ConnectionState,
   DataReplication,
   DescribeWorkspaceDirectoriesFilterName,
   EndpointEncryptionMode,
@@ -102,6 +103,11 @@ export const InternetFallbackProtocolEnum = enumFrom(
   "InternetFallbackProtocol",
   InternetFallbackProtocol,
   "A protocol clients may fall back to over the internet when the VPC endpoint cannot be reached.",
+);
+export const ConnectionStateEnum = enumFrom(
+  "ConnectionState",
+  ConnectionState,
+  "Whether a user is connected to a WorkSpace; UNKNOWN while AWS cannot tell (the WorkSpace is not running).",
 );
 export const DirectoryFilterNameEnum = enumFrom(
   "DirectoryFilterName",

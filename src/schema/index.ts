@@ -3,6 +3,7 @@ import "./errors.ts";
 import "./workspace.ts";
 import "./bundle.ts";
 import "./directory.ts";
+import "./connection-status.ts";
 import "./modification-state.ts";
 import "./create-workspaces.ts";
 import "./modify-workspace-properties.ts";

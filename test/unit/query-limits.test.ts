@@ -33,7 +33,7 @@ function fragmentFanOut(width: number, levels: number): string {
 }
 
 /** The GraphiQL default document, read from server.ts so this test follows it. */
-function dashboardQuery(): string {
+function mainScreenQuery(): string {
   const source = readFileSync(new URL("../../src/server.ts", import.meta.url), "utf8");
   const match = /const DEFAULT_QUERY = `([^`]*)`/.exec(source);
   assert.ok(match, "DEFAULT_QUERY not found in src/server.ts");
@@ -151,11 +151,11 @@ describe("operationCost: the AWS calls an operation can cause", () => {
     assert.equal(cost(source, undefined, "Missing"), 0);
   });
 
-  it("lets the GraphiQL dashboard query through the default limit", () => {
+  it("lets GraphiQL's default document (the console's main screen) through the default limit", () => {
     const limit = loadConfig({}).limits.cost;
     for (const variables of [undefined, {}, { first: 10 }, { first: 100 }]) {
-      const found = cost(dashboardQuery(), variables);
-      assert.ok(found > 0 && found < limit, `dashboard cost ${found} with ${JSON.stringify(variables)}`);
+      const found = cost(mainScreenQuery(), variables);
+      assert.ok(found > 0 && found < limit, `main screen cost ${found} with ${JSON.stringify(variables)}`);
     }
   });
 
