@@ -196,8 +196,9 @@ builder.mutationField("createWorkspaces", (t) =>
       union: { name: "CreateWorkspacesResult", description: "The result of each request, or why none was sent." },
     },
     args: { input: t.arg({ type: CreateWorkspacesInput, required: true, description: "The WorkSpaces to create." }) },
-    // One CreateWorkspaces per 25 requests; what is selected under each created WorkSpace counts once per request.
-    complexity: ({ input }) => ({ field: lookupCalls(input.workspaces.length), multiplier: input.workspaces.length }),
+    // One CreateWorkspaces per 25 requests, after at worst one read of their bundles per 25 (they are cached); what is
+    // selected under each created WorkSpace counts once per request.
+    complexity: ({ input }) => ({ field: 2 * lookupCalls(input.workspaces.length), multiplier: input.workspaces.length }),
     resolve: async (_root, { input }, context) => {
       const count = input.workspaces.length;
       if (count < 1 || count > CREATE_REQUEST_LIMIT) {

@@ -87,10 +87,10 @@ builder.mutationField("modifyWorkspaceProperties", (t) =>
       union: { name: "ModifyWorkspacePropertiesResult", description: "The result of each modification, or why none was sent." },
     },
     args: { input: t.arg({ type: ModifyWorkspacePropertiesInput, required: true, description: "The changes to make." }) },
-    // One ModifyWorkspaceProperties per item, then one read of up to 25 of them.
+    // One ModifyWorkspaceProperties per item, between a read of up to 25 of them (when their rules need it) and one after.
     complexity: ({ input }) => {
       const count = input.modifications.length;
-      return { field: count + lookupCalls(count), multiplier: count };
+      return { field: count + 2 * lookupCalls(count), multiplier: count };
     },
     resolve: async (_root, { input }, context) => {
       const count = input.modifications.length;

@@ -124,23 +124,23 @@ describe("operationCost: the AWS calls an operation can cause", () => {
     assert.ok(cost(fanOut) > limit);
   });
 
-  it("counts mutations: one CreateWorkspaces per 25 requests, one ModifyWorkspaceProperties per item plus the re-read", () => {
+  it("counts mutations: one CreateWorkspaces per 25 requests and their bundles' read, one ModifyWorkspaceProperties per item and the reads around", () => {
     const create = "mutation ($input: CreateWorkspacesInput!) { createWorkspaces(input: $input) { __typename } }";
     const request = { directoryId: "d-906734e2f1", userName: "u", bundleId: "wsb-clj85qzj1" };
-    assert.equal(cost(create, { input: { workspaces: Array(30).fill(request) } }), 2);
+    assert.equal(cost(create, { input: { workspaces: Array(30).fill(request) } }), 4);
     const modify = "mutation ($input: ModifyWorkspacePropertiesInput!) { modifyWorkspaceProperties(input: $input) { __typename } }";
     const change = { workspaceId: "ws-abcdefgh1", workspaceProperties: { runningMode: "AUTO_STOP" } };
-    assert.equal(cost(modify, { input: { modifications: Array(25).fill(change) } }), 26);
+    assert.equal(cost(modify, { input: { modifications: Array(25).fill(change) } }), 27);
     const nested = `mutation ($input: CreateWorkspacesInput!) { createWorkspaces(input: $input) {
       ... on CreateWorkspacesPayload { results { ... on Workspace { bundle { workspaces(first: 1) { edges { cursor } } } } } } } }`;
-    assert.equal(cost(nested, { input: { workspaces: Array(10).fill(request) } }), 1 + Math.ceil(10 * (1 / 25 + 2)));
+    assert.equal(cost(nested, { input: { workspaces: Array(10).fill(request) } }), 2 + Math.ceil(10 * (1 / 25 + 2)));
   });
 
   it("adds up aliases of the same field", () => {
     const source = `mutation ($input: ModifyWorkspacePropertiesInput!) { a: modifyWorkspaceProperties(input: $input) { __typename }
       b: modifyWorkspaceProperties(input: $input) { __typename } }`;
     const change = { workspaceId: "ws-abcdefgh1", workspaceProperties: { runningMode: "AUTO_STOP" } };
-    assert.equal(cost(source, { input: { modifications: Array(25).fill(change) } }), 52);
+    assert.equal(cost(source, { input: { modifications: Array(25).fill(change) } }), 54);
   });
 
   it("prices the operation named by operationName", () => {
