@@ -91,5 +91,8 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
 );
 
 builder.queryType({ authScopes: { read: true }, description: "Reads: WorkSpaces, bundles, directories, and any node by its global ID." });
-builder.mutationType({ authScopes: { write: true }, description: "Changes to WorkSpaces, item by item." });
+builder.mutationType({
+  authScopes: { write: true },
+  description: "Changes to WorkSpaces (create, modify, start, stop, reboot, rebuild, restore, terminate), item by item.",
+});
 builder.subscriptionType({ authScopes: { read: true }, description: "Live WorkSpace state, over Server-Sent Events." });

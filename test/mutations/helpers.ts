@@ -79,4 +79,12 @@ export class SeededPool {
     assert.ok(index >= 0, `the seeded fleet has no more workspaces matching ${JSON.stringify(filter)}`);
     return this.workspaces.splice(index, 1)[0]!;
   }
+
+  /** The first `count` seeded WorkSpaces that `matches`, in listing order; fails when there are fewer. */
+  takeAll(matches: (workspace: Workspace) => boolean, count: number): Workspace[] {
+    const taken = this.workspaces.filter(matches).slice(0, count);
+    assert.equal(taken.length, count, `the seeded fleet has only ${taken.length} such workspaces`);
+    for (const workspace of taken) this.workspaces.splice(this.workspaces.indexOf(workspace), 1);
+    return taken;
+  }
 }

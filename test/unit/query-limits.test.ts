@@ -136,6 +136,17 @@ describe("operationCost: the AWS calls an operation can cause", () => {
     assert.equal(cost(nested, { input: { workspaces: Array(10).fill(request) } }), 2 + Math.ceil(10 * (1 / 25 + 2)));
   });
 
+  it("counts fleet actions: one read of the states per 25, their calls (25 a call, Rebuild and Restore one), and each result's read", () => {
+    const ids = (count: number) => Array.from({ length: count }, (_, i) => `ws-${String(i).padStart(9, "0")}`);
+    const terminate = (selection: string) =>
+      `mutation ($ids: [String!]!) { terminateWorkspaces(input: { workspaceIds: $ids, confirm: true }) { ${selection} } }`;
+    assert.equal(cost(terminate("__typename"), { ids: ids(100) }), 4 + 4);
+    const read = "... on WorkspaceActionPayload { results { ... on WorkspaceActionSuccess { workspace { state } } } }";
+    assert.equal(cost(terminate(read), { ids: ids(100) }), 4 + 4 + 4);
+    assert.equal(cost(`mutation { rebuildWorkspaces(input: { workspaceIds: ${JSON.stringify(ids(25))} }) { __typename } }`), 1 + 25);
+    assert.equal(cost('mutation { restoreWorkspace(input: { workspaceId: "ws-abcdefgh1" }) { __typename } }'), 2);
+  });
+
   it("adds up aliases of the same field", () => {
     const source = `mutation ($input: ModifyWorkspacePropertiesInput!) { a: modifyWorkspaceProperties(input: $input) { __typename }
       b: modifyWorkspaceProperties(input: $input) { __typename } }`;
