@@ -3,7 +3,11 @@
 import type DataLoader from "dataloader";
 import type { BundleCache, BundleShape } from "./bundles.ts";
 import { createBundleLoader } from "./bundles.ts";
+import type { ConnectionStatusShape } from "./connection-status.ts";
+import { createConnectionStatusLoader } from "./connection-status.ts";
 import type { CreateOutcome } from "./create-workspaces.ts";
+import type { DirectoryShape } from "./directories.ts";
+import { createDirectoryLoader } from "./directories.ts";
 import type { IdempotencyStore } from "./idempotency.ts";
 import type { Upstream } from "./upstream.ts";
 import type { WorkspaceWatch } from "./workspace-watch.ts";
@@ -36,6 +40,8 @@ export class AwsSession {
   readonly writes: AbortSignal;
   readonly workspaces: DataLoader<string, WorkspaceShape | null>;
   readonly bundles: DataLoader<string, BundleShape | null>;
+  readonly directories: DataLoader<string, DirectoryShape | null>;
+  readonly connectionStatus: DataLoader<string, ConnectionStatusShape | null>;
 
   constructor(
     readonly services: Services,
@@ -47,5 +53,7 @@ export class AwsSession {
     this.reads = AbortSignal.any([scope.signal, this.writes]);
     this.workspaces = createWorkspaceLoader(services.upstream, { signal: this.reads });
     this.bundles = createBundleLoader(services.upstream, services.bundleCache, this.reads);
+    this.directories = createDirectoryLoader(services.upstream, { signal: this.reads });
+    this.connectionStatus = createConnectionStatusLoader(services.upstream, { signal: this.reads });
   }
 }

@@ -2,7 +2,7 @@
 import { decodeGlobalID } from "@pothos/plugin-relay";
 
 /** The types that implement Node, each in its own file; a global ID must name one of them. */
-const NODE_TYPES = new Set(["Workspace", "Bundle", "ModificationState"]);
+const NODE_TYPES = new Set(["Workspace", "Bundle", "Directory", "ModificationState"]);
 
 /** A global ID's type and ID, or undefined when it is not one of this API's. */
 export function nodeIdOf(globalID: string): { typename: string; id: string } | undefined {
