@@ -29,13 +29,28 @@ export default [
       ],
       // Field names are the camelCase of AWS's members: Bundle.bundleId is AWS's BundleId, which Workspace.bundleId matches.
       "@graphql-eslint/no-typename-prefix": "off",
-      // Only what AWS keeps by ID is a node with a global ID; values (errors, edges, pages, sizes, echoed requests) have none.
+      // Only what AWS keeps by ID is a node with a global ID; values (errors, edges, pages, sizes, echoed requests, a
+      // directory's settings, a WorkSpace's connection status) have none.
       "@graphql-eslint/strict-id-in-types": [
         "error",
         {
           exceptions: {
-            suffixes: ["Error", "Failure", "Edge", "Connection", "Payload", "Success", "Storage", "Properties", "Request"],
-            types: ["ComputeType", "PageInfo", "Tag"],
+            suffixes: [
+              "Error",
+              "Failure",
+              "Edge",
+              "Connection",
+              "Payload",
+              "Success",
+              "Storage",
+              "Properties",
+              "Request",
+              "Settings",
+              "Config",
+              "Permissions",
+              "Status",
+            ],
+            types: ["ComputeType", "PageInfo", "Tag", "AccessEndpoint"],
           },
         },
       ],

@@ -25,6 +25,10 @@ interface Case {
   minimum: { cold: number; warm: number } | number;
 }
 
+interface MainScreenData {
+  workspaces: { edges: { node: { bundle: unknown; directory: unknown; connectionStatus: unknown } }[] };
+}
+
 const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
 
 function expect(condition: boolean, what: string): void {
@@ -51,6 +55,15 @@ function cases(fleet: Listed[]): Case[] {
       run: async (url) => {
         const data = await graphql<DashboardData>(url, DASHBOARD, { first: 25 });
         expect(data.workspaces.edges.length === 25 && data.workspaces.edges.every((e) => e.node.bundle), "dashboard incomplete");
+      },
+    },
+    {
+      operation: "console main screen: workspaces(first: 25) with bundle, directory and connection status",
+      minimum: { cold: 4, warm: 3 },
+      run: async (url) => {
+        const data = await graphql<MainScreenData>(url, operation("ConsoleMainScreen"), { first: 25 });
+        const nodes = data.workspaces.edges.map((e) => e.node);
+        expect(nodes.length === 25 && nodes.every((n) => n.bundle && n.directory && n.connectionStatus), "main screen incomplete");
       },
     },
     {

@@ -34,25 +34,29 @@ import type { GatewayContext } from "./schema/builder.ts";
 import { maskError } from "./schema/failures.ts";
 import { schema } from "./schema/index.ts";
 
-const DEFAULT_QUERY = `# The WorkSpaces dashboard: a page of WorkSpaces with their bundles, in 2 AWS calls (1 once bundles are cached).
-query Dashboard($first: Int = 10, $after: String) {
+/** GraphiQL's default document: the console's main screen. */
+export const DEFAULT_QUERY = `# The console's main screen: WorkSpaces with name, state, protocol, connection status, bundle and directory.
+# A page of 25 costs one call of each: DescribeWorkspaces, DescribeWorkspacesConnectionStatus,
+# DescribeWorkspaceDirectories and DescribeWorkspaceBundles (none once bundles are cached). Pass endCursor as
+# $after for the next page; pageInfo.hasNextPage is exact, so it can cost one more DescribeWorkspaces.
+query ConsoleMainScreen($first: Int = 25, $after: String) {
   workspaces(first: $first, after: $after) {
     edges {
       cursor
       node {
         id
         workspaceId
+        workspaceName
         userName
         state
-        workspaceProperties { runningMode computeTypeName rootVolumeSizeGib userVolumeSizeGib }
+        workspaceProperties { runningMode computeTypeName protocols }
         modificationStates { resource state }
+        connectionStatus { connectionState lastKnownUserConnectionTimestamp }
         bundle { name computeType { name } }
+        directory { directoryId alias workspaceDirectoryName }
       }
     }
-    pageInfo { hasNextPage endCursor }
-  }
-  publicBundles: bundles(filter: { owner: AMAZON }) {
-    edges { node { bundleId name computeType { name } rootStorage { capacity } userStorage { capacity } } }
+    pageInfo { endCursor }
   }
 }
 `;

@@ -34,14 +34,16 @@ type Capitalized<K> = K extends string ? Capitalize<K> : K;
 
 export type PascalCase<T> = T extends readonly (infer U)[]
   ? PascalCase<U>[]
-  : T extends object
-    ? { [K in keyof T as Capitalized<K>]: PascalCase<Exclude<T[K], null>> }
-    : T;
+  : T extends Date
+    ? T
+    : T extends object
+      ? { [K in keyof T as Capitalized<K>]: PascalCase<Exclude<T[K], null>> }
+      : T;
 
-/** GraphQL input to AWS members; GraphQL's explicit nulls mean absent members. */
+/** GraphQL input (or a shape mapped by camelCase) to AWS members; GraphQL's explicit nulls mean absent members. */
 export function pascalCase<T>(value: T): PascalCase<T> {
   if (Array.isArray(value)) return value.map(pascalCase) as PascalCase<T>;
-  if (value === null || typeof value !== "object") return value as PascalCase<T>;
+  if (value === null || typeof value !== "object" || value instanceof Date) return value as PascalCase<T>;
   const entries = Object.entries(value)
     .filter(([, member]) => member !== null && member !== undefined)
     .map(([key, member]) => [key.charAt(0).toUpperCase() + key.slice(1), pascalCase(member)]);

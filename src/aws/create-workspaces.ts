@@ -1,12 +1,19 @@
-// CreateWorkspaces for any number of requests up to 100: checked item by item against AWS's rules, sent in calls of
-// 25 concurrently, AWS's two unordered answer lists mapped back onto the requests in input order, and with an
+// CreateWorkspaces for any number of requests up to 100: checked item by item against AWS's rules (those of a bundle
+// against the bundle, read through the cached bundle loader), sent in calls of 25 concurrently, AWS's two unordered answer lists mapped back onto the requests in input order, and with an
 // idempotency key, a repeat answered from the first run.
 
 import type { CreateWorkspacesResult, WorkspaceRequest } from "@aws-sdk/client-workspaces";
 import { CreateWorkspacesCommand } from "@aws-sdk/client-workspaces";
 import pMap from "p-map";
-import { CREATE_BATCH_SIZE, checkWorkspaceRequestRules, checkWorkspaceRequestShape, violation, workspaceOwnerKey } from "../constraints.ts";
-import { camelCase } from "./camel-case.ts";
+import {
+  CREATE_BATCH_SIZE,
+  checkWorkspaceRequestAgainstBundle,
+  checkWorkspaceRequestRules,
+  checkWorkspaceRequestShape,
+  violation,
+  workspaceOwnerKey,
+} from "../constraints.ts";
+import { camelCase, pascalCase } from "./camel-case.ts";
 import type { Failure } from "./failure.ts";
 import { failureOf, invalid, reachedAws, refusal } from "./failure.ts";
 import type { IdempotentRun } from "./idempotency.ts";
@@ -72,20 +79,43 @@ async function createBatch(upstream: Upstream, requests: WorkspaceRequest[], ind
   }
 }
 
-/** One outcome per request, in input order; refused items cost no AWS call and never hold up the others. */
-async function sendCreates(upstream: Upstream, requests: WorkspaceRequest[], options: WriteOptions): Promise<CreateOutcome[]> {
+/**
+ * Items whose bundle AWS would refuse them with (a compute type or volume sizes it does not offer), from the bundles
+ * the session's loader has or reads. A bundle AWS does not have, or whose read failed, is left to AWS.
+ */
+async function checkAgainstBundles(
+  session: AwsSession,
+  requests: WorkspaceRequest[],
+  indexes: number[],
+): Promise<Map<number, CreateOutcome>> {
+  const bundles = await session.bundles.loadMany(indexes.map((index) => requests[index]!.BundleId!));
+  const refused = new Map<number, CreateOutcome>();
+  indexes.forEach((index, i) => {
+    const bundle = bundles[i];
+    if (!bundle || bundle instanceof Error) return;
+    const request = requests[index]!;
+    const violations = checkWorkspaceRequestAgainstBundle(request, pascalCase(bundle), `Workspaces[${index}]`);
+    if (violations.length > 0) refused.set(index, { kind: "failed", index, request, failure: invalid(violations) });
+  });
+  return refused;
+}
+
+/** One outcome per request, in input order; refused items cost no write and never hold up the others. */
+async function sendCreates(session: AwsSession, requests: WorkspaceRequest[]): Promise<CreateOutcome[]> {
   const outcomes = checkCreateRequests(requests);
-  const accepted = requests.map((_, index) => index).filter((index) => !outcomes.has(index));
+  const checked = requests.map((_, index) => index).filter((index) => !outcomes.has(index));
+  for (const [index, outcome] of await checkAgainstBundles(session, requests, checked)) outcomes.set(index, outcome);
+  const accepted = checked.filter((index) => !outcomes.has(index));
   const batches: number[][] = [];
   for (let start = 0; start < accepted.length; start += CREATE_BATCH_SIZE.max) {
     batches.push(accepted.slice(start, start + CREATE_BATCH_SIZE.max));
   }
   const results = await pMap(batches, (batch) =>
     createBatch(
-      upstream,
+      session.services.upstream,
       batch.map((i) => requests[i]!),
       batch,
-      options,
+      session.writeOptions(),
     ),
   );
   for (const outcome of results.flat()) outcomes.set(outcome.index, outcome);
@@ -115,7 +145,7 @@ async function existingWorkspace(session: AwsSession, request: WorkspaceRequest)
 async function revisitUnknown(session: AwsSession, previous: CreateOutcome[]): Promise<CreateOutcome[]> {
   const unknown = previous.filter(isUnknown).map((outcome) => outcome.index);
   const requests = unknown.map((index) => (previous[index] as { request: WorkspaceRequest }).request);
-  const again = await sendCreates(session.services.upstream, requests, session.writeOptions());
+  const again = await sendCreates(session, requests);
   const resolved = await Promise.all(
     again.map(async (outcome, i): Promise<CreateOutcome> => {
       const index = unknown[i]!;
@@ -139,9 +169,9 @@ export async function createWorkspaces(
   requests: WorkspaceRequest[],
   idempotency?: { caller: string; key: string },
 ): Promise<IdempotentRun<CreateOutcome[]>> {
-  const { upstream, watch, idempotency: store } = session.services;
+  const { watch, idempotency: store } = session.services;
   const create = async () => {
-    const outcomes = await sendCreates(upstream, requests, session.writeOptions());
+    const outcomes = await sendCreates(session, requests);
     for (const outcome of outcomes) if (outcome.kind === "created") watch.recordCreated(outcome.workspace);
     return outcomes;
   };

@@ -1,10 +1,12 @@
-// ModifyWorkspaceProperties for up to 25 WorkSpaces: each checked against AWS's rules, sent concurrently with a bound
-// (one failing never holds up or hides the others), then each modified WorkSpace read afresh in one batch.
+// ModifyWorkspaceProperties for up to 25 WorkSpaces: each checked against AWS's rules (those that depend on the
+// WorkSpace's current properties against one read of them), sent concurrently with a bound (one failing never holds
+// up or hides the others), then each modified WorkSpace read afresh in one batch.
 
 import type { ModifyWorkspacePropertiesRequest } from "@aws-sdk/client-workspaces";
 import { ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
 import pMap from "p-map";
-import { validateModifyWorkspaceProperties, violation } from "../constraints.ts";
+import { checkModificationAgainst, validateModifyWorkspaceProperties, violation } from "../constraints.ts";
+import { pascalCase } from "./camel-case.ts";
 import type { Failure } from "./failure.ts";
 import { failureOf, invalid } from "./failure.ts";
 import type { AwsSession } from "./session.ts";
@@ -38,6 +40,50 @@ export function checkModifications(requests: ModifyWorkspacePropertiesRequest[])
   return refused;
 }
 
+/** Whether AWS's rules for this change depend on the current properties: volumes, protocol, a timeout without a mode. */
+function needsCurrent(request: ModifyWorkspacePropertiesRequest): boolean {
+  const change = request.WorkspaceProperties ?? {};
+  return (
+    change.RootVolumeSizeGib !== undefined ||
+    change.UserVolumeSizeGib !== undefined ||
+    change.Protocols !== undefined ||
+    (change.RunningModeAutoStopTimeoutInMinutes !== undefined && change.RunningMode === undefined)
+  );
+}
+
+/**
+ * Items AWS would refuse given the WorkSpace's current properties (a volume shrunk, both grown at once, a graphics
+ * WorkSpace's protocol changed), from one fresh read of those that need it. A WorkSpace the read did not find, or
+ * whose read failed, is left to AWS.
+ */
+async function checkAgainstCurrent(
+  session: AwsSession,
+  requests: ModifyWorkspacePropertiesRequest[],
+  indexes: number[],
+): Promise<Map<number, ModifyOutcome>> {
+  const checked = indexes.filter((index) => needsCurrent(requests[index]!));
+  // Fresh: a read in flight since before this request (a subscription's tick) could predate a change just made.
+  const reads = createWorkspaceLoader(session.services.upstream, session.readOptions(true));
+  const current = await reads.loadMany(checked.map((index) => requests[index]!.WorkspaceId!));
+  const refused = new Map<number, ModifyOutcome>();
+  checked.forEach((index, i) => {
+    const workspace = current[i];
+    if (!workspace || workspace instanceof Error) return;
+    const violations = checkModificationAgainst(
+      pascalCase(workspace.workspaceProperties ?? {}),
+      requests[index]!.WorkspaceProperties ?? {},
+    );
+    const path = `Modifications[${index}]`;
+    if (violations.length > 0) {
+      refused.set(index, {
+        kind: "failed",
+        failure: invalid(violations.map((v) => violation(`${path}.${v.field}`, v.rule, v.detail, v.code))),
+      });
+    }
+  });
+  return refused;
+}
+
 /** One outcome per request, in input order. */
 export async function modifyWorkspaceProperties(
   session: AwsSession,
@@ -45,7 +91,9 @@ export async function modifyWorkspaceProperties(
 ): Promise<ModifyOutcome[]> {
   const { upstream } = session.services;
   const outcomes = checkModifications(requests);
-  const accepted = requests.map((_, index) => index).filter((index) => !outcomes.has(index));
+  const checked = requests.map((_, index) => index).filter((index) => !outcomes.has(index));
+  for (const [index, outcome] of await checkAgainstCurrent(session, requests, checked)) outcomes.set(index, outcome);
+  const accepted = checked.filter((index) => !outcomes.has(index));
   // Read afresh: a read in flight since before the modify (a subscription's tick) would show the old state.
   const rereads = createWorkspaceLoader(upstream, session.readOptions(true));
   const sent = await pMap(

@@ -4,7 +4,11 @@ import type DataLoader from "dataloader";
 import type { CallTicket } from "./budget.ts";
 import type { BundleCache, BundleShape } from "./bundles.ts";
 import { createBundleLoader } from "./bundles.ts";
+import type { ConnectionStatusShape } from "./connection-status.ts";
+import { createConnectionStatusLoader } from "./connection-status.ts";
 import type { CreateOutcome } from "./create-workspaces.ts";
+import type { DirectoryShape } from "./directories.ts";
+import { createDirectoryLoader } from "./directories.ts";
 import type { IdempotencyStore } from "./idempotency.ts";
 import type { ReadOptions, Upstream, WriteOptions } from "./upstream.ts";
 import type { WorkspaceWatch } from "./workspace-watch.ts";
@@ -38,6 +42,8 @@ export class AwsSession {
   readonly writes: AbortSignal;
   readonly workspaces: DataLoader<string, WorkspaceShape | null>;
   readonly bundles: DataLoader<string, BundleShape | null>;
+  readonly directories: DataLoader<string, DirectoryShape | null>;
+  readonly connectionStatus: DataLoader<string, ConnectionStatusShape | null>;
   private readonly caller: string;
   /** When the deadline passes, on the monotonic clock the AWS budget reads. */
   private readonly deadline: number;
@@ -54,6 +60,8 @@ export class AwsSession {
     this.reads = AbortSignal.any([scope.signal, this.writes]);
     this.workspaces = createWorkspaceLoader(services.upstream, this.readOptions());
     this.bundles = createBundleLoader(services.upstream, services.bundleCache, this.readOptions());
+    this.directories = createDirectoryLoader(services.upstream, this.readOptions());
+    this.connectionStatus = createConnectionStatusLoader(services.upstream, this.readOptions());
   }
 
   /** Whose call it is, of which class, and by when it must go: what the AWS budget serves in turns. */

@@ -18,7 +18,8 @@ export type WorkspaceShape = CamelCase<Workspace>;
 export type WorkspacesFilter =
   | { workspaceIds: string[] }
   | { directory: { directoryId: string; userName?: string | null } }
-  | { bundleId: string };
+  | { bundleId: string }
+  | { workspaceName: string };
 
 export function describeWorkspacesRequest(filter: WorkspacesFilter | null | undefined): DescribeWorkspacesRequest {
   if (!filter) return {};
@@ -27,6 +28,7 @@ export function describeWorkspacesRequest(filter: WorkspacesFilter | null | unde
     const { directoryId, userName } = filter.directory;
     return { DirectoryId: directoryId, ...(userName != null ? { UserName: userName } : {}) };
   }
+  if ("workspaceName" in filter) return { WorkspaceName: filter.workspaceName };
   return { BundleId: filter.bundleId };
 }
 

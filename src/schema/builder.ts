@@ -17,6 +17,7 @@ export interface GatewayContext {
 interface GatewayTypes {
   Context: GatewayContext;
   AuthScopes: { read: boolean; write: boolean };
+  Scalars: { DateTime: { Input: Date; Output: Date } };
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }
@@ -61,10 +62,14 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
       nodesQueryOptions: {
         description: "Objects by their global IDs, in the order given; an ID AWS does not have (or whose lookup failed) is null.",
         args: { ids: { description: "Global IDs from `id` fields; looked up 25 per AWS call, concurrently." } },
-        // Workspaces and their modification states share one loader; bundles have their own.
+        // Workspaces and their modification states share one loader; bundles and directories have their own.
         complexity: ({ ids }) => {
           const bundles = ids.filter((id) => id.typename === "Bundle").length;
-          return { field: lookupCalls(bundles) + lookupCalls(ids.length - bundles), multiplier: ids.length };
+          const directories = ids.filter((id) => id.typename === "Directory").length;
+          return {
+            field: lookupCalls(bundles) + lookupCalls(directories) + lookupCalls(ids.length - bundles - directories),
+            multiplier: ids.length,
+          };
         },
       },
       // A malformed ID is the client's mistake: a typed VALIDATION error, not a masked internal one.
@@ -85,6 +90,9 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
   },
 );
 
-builder.queryType({ authScopes: { read: true }, description: "Reads: WorkSpaces, bundles, and any node by its global ID." });
-builder.mutationType({ authScopes: { write: true }, description: "Changes to WorkSpaces, item by item." });
+builder.queryType({ authScopes: { read: true }, description: "Reads: WorkSpaces, bundles, directories, and any node by its global ID." });
+builder.mutationType({
+  authScopes: { write: true },
+  description: "Changes to WorkSpaces (create, modify, start, stop, reboot, rebuild, restore, terminate), item by item.",
+});
 builder.subscriptionType({ authScopes: { read: true }, description: "Live WorkSpace state, over Server-Sent Events." });

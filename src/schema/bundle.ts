@@ -1,4 +1,4 @@
-import { Compute } from "@aws-sdk/client-workspaces";
+import { BundleType, Compute, WorkspaceBundleState } from "@aws-sdk/client-workspaces";
 import type { BundleShape } from "../aws/bundles.ts";
 import { describeBundlesRequest, listBundles } from "../aws/bundles.ts";
 import { describeWorkspacesRequest, listWorkspaces } from "../aws/workspaces.ts";
@@ -6,7 +6,8 @@ import { checkBundleId, validateDescribeWorkspaceBundles } from "../constraints.
 import { builder } from "./builder.ts";
 import { AFTER_DESCRIPTION, connectionOf, FIRST_DESCRIPTION, pageSize } from "./connection.ts";
 import { connectionCost } from "./cost.ts";
-import { ComputeEnum, knownValue } from "./enums.ts";
+import { DateTimeScalar } from "./date-time.ts";
+import { BundleStateEnum, BundleTypeEnum, ComputeEnum, knownValue } from "./enums.ts";
 import { gatewayError, refuseInvalid } from "./failures.ts";
 import { settled } from "./global-id.ts";
 import { WorkspaceConnection } from "./workspace.ts";
@@ -66,9 +67,28 @@ builder.node(BundleRef, {
       resolve: (b) => (b.owner === "AMAZON" ? "AMAZON" : "ACCOUNT"),
     }),
     description: t.exposeString("description", { nullable: true, description: "What the bundle holds, in AWS's or its owner's words." }),
+    imageId: t.exposeString("imageId", { nullable: true, description: "The image its WorkSpaces are made from (wsi-...)." }),
     rootStorage: t.expose("rootStorage", { type: RootStorageRef, nullable: true, description: "The root volume it gives." }),
     userStorage: t.expose("userStorage", { type: UserStorageRef, nullable: true, description: "The user volume it gives." }),
     computeType: t.expose("computeType", { type: ComputeTypeRef, nullable: true, description: "The compute type it gives." }),
+    lastUpdatedTime: t.expose("lastUpdatedTime", {
+      type: DateTimeScalar,
+      nullable: true,
+      description: "When its image was last updated (for AWS's bundles, when AWS last updated it).",
+    }),
+    creationTime: t.expose("creationTime", { type: DateTimeScalar, nullable: true, description: "When it was created." }),
+    state: t.field({
+      type: BundleStateEnum,
+      nullable: true,
+      description: "Whether it can be used yet (PENDING while its image is made).",
+      resolve: (b) => knownValue(WorkspaceBundleState, b.state),
+    }),
+    bundleType: t.field({
+      type: BundleTypeEnum,
+      nullable: true,
+      description: "For regular WorkSpaces, or for standby WorkSpaces.",
+      resolve: (b) => knownValue(BundleType, b.bundleType),
+    }),
     workspaces: t.field({
       type: WorkspaceConnection,
       nullable: true,

@@ -7,7 +7,14 @@ import type { Failure } from "../aws/failure.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { builder } from "./builder.ts";
 import { lookupCalls } from "./cost.ts";
-import { ComputeEnum, RunningModeEnum } from "./enums.ts";
+import {
+  ComputeEnum,
+  GlobalAcceleratorModeEnum,
+  GlobalAcceleratorPreferredProtocolEnum,
+  OperatingSystemNameEnum,
+  ProtocolEnum,
+  RunningModeEnum,
+} from "./enums.ts";
 import { AwsRefusal, ErrorInterface, itemFailureOf, UpstreamFailure, ValidationFailure } from "./errors.ts";
 import { WorkspacePropertiesRef, WorkspaceRef } from "./workspace.ts";
 
@@ -22,14 +29,34 @@ class CreateWorkspaceFailure extends AwsRefusal {
   }
 }
 
+const GlobalAcceleratorInput = builder.inputType("GlobalAcceleratorInput", {
+  description: "Whether the WorkSpace streams through AWS Global Accelerator.",
+  fields: (t) => ({
+    mode: t.field({ type: GlobalAcceleratorModeEnum, required: true, description: "Off, on, or as the directory says (INHERITED)." }),
+    preferredProtocol: t.field({ type: GlobalAcceleratorPreferredProtocolEnum, description: "The protocol preferred through it." }),
+  }),
+});
+
 export const WorkspacePropertiesInput = builder.inputType("WorkspacePropertiesInput", {
   description: "How a WorkSpace runs and what it is sized at; only what is given is set.",
   fields: (t) => ({
     runningMode: t.field({ type: RunningModeEnum, description: "Always on, auto-stopped or manual." }),
     runningModeAutoStopTimeoutInMinutes: t.int({ description: "Only with AUTO_STOP, in 60-minute increments." }),
-    rootVolumeSizeGib: t.int({ description: "Root volume size in GiB, a positive integer." }),
-    userVolumeSizeGib: t.int({ description: "User volume size in GiB, a positive integer." }),
-    computeTypeName: t.field({ type: ComputeEnum, description: "The compute type." }),
+    rootVolumeSizeGib: t.int({
+      description:
+        "Root volume size in GiB: 80 (user 10, 50 or 100) or 175 to 2000; 100 to 2000 for graphics; grows only, one volume a change.",
+    }),
+    userVolumeSizeGib: t.int({ description: "User volume size in GiB, a positive integer; grows only, one volume a change." }),
+    computeTypeName: t.field({
+      type: ComputeEnum,
+      description: "The compute type; not with volume sizes in one change, never to or from graphics.",
+    }),
+    protocols: t.field({
+      type: [ProtocolEnum],
+      description: "The streaming protocol, one of them; a change passes through a PROTOCOL modification (not for graphics WorkSpaces).",
+    }),
+    operatingSystemName: t.field({ type: OperatingSystemNameEnum, description: "The operating system, as the image has it." }),
+    globalAccelerator: t.field({ type: GlobalAcceleratorInput, description: "Streaming through AWS Global Accelerator." }),
   }),
 });
 
@@ -55,6 +82,10 @@ const WorkspaceRequestInput = builder.inputType("WorkspaceRequestInput", {
       description: "Running mode, sizes and compute type; the bundle's without.",
     }),
     tags: t.field({ type: [TagInput], description: "Up to 50 tags." }),
+    workspaceName: t.string({
+      description: "A name for it, 2 to 64 letters, digits and _.()-, to find it by (workspaces(filter: { workspaceName })).",
+    }),
+    ipv6Address: t.string({ description: "Its IPv6 address, in a dual-stack directory; AWS assigns one without." }),
   }),
 });
 
@@ -98,6 +129,8 @@ const WorkspaceRequestRef = builder.objectRef<CamelCase<WorkspaceRequest>>("Work
       description: "Running mode, sizes and compute type asked for.",
     }),
     tags: t.field({ type: [TagRef], nullable: true, description: "Tags asked for.", resolve: (r) => r.tags ?? null }),
+    workspaceName: t.exposeString("workspaceName", { nullable: true, description: "The name asked for." }),
+    ipv6Address: t.exposeString("ipv6Address", { nullable: true, description: "The IPv6 address asked for." }),
   }),
 });
 
@@ -163,8 +196,9 @@ builder.mutationField("createWorkspaces", (t) =>
       union: { name: "CreateWorkspacesResult", description: "The result of each request, or why none was sent." },
     },
     args: { input: t.arg({ type: CreateWorkspacesInput, required: true, description: "The WorkSpaces to create." }) },
-    // One CreateWorkspaces per 25 requests; what is selected under each created WorkSpace counts once per request.
-    complexity: ({ input }) => ({ field: lookupCalls(input.workspaces.length), multiplier: input.workspaces.length }),
+    // One CreateWorkspaces per 25 requests, after at worst one read of their bundles per 25 (they are cached); what is
+    // selected under each created WorkSpace counts once per request.
+    complexity: ({ input }) => ({ field: 2 * lookupCalls(input.workspaces.length), multiplier: input.workspaces.length }),
     resolve: async (_root, { input }, context) => {
       const count = input.workspaces.length;
       if (count < 1 || count > CREATE_REQUEST_LIMIT) {

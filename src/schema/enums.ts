@@ -1,5 +1,33 @@
 // AWS's enums, with the values taken from the SDK's own constants so a newer SDK brings its new values along.
-import { Compute, ModificationResourceEnum, ModificationStateEnum, RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
+import {
+  AccessEndpointType,
+  AccessPropertyValue,
+  AGAModeForWorkSpaceEnum,
+  AGAPreferredProtocolForWorkSpace,
+  BundleType,
+  CertificateBasedAuthStatusEnum,
+  Compute,
+  ConnectionState,
+  DataReplication,
+  DescribeWorkspaceDirectoriesFilterName,
+  EndpointEncryptionMode,
+  InternetFallbackProtocol,
+  ModificationResourceEnum,
+  ModificationStateEnum,
+  OperatingSystemName,
+  Protocol,
+  ReconnectEnum,
+  RunningMode,
+  SamlStatusEnum,
+  StandbyWorkspaceRelationshipType,
+  Tenancy,
+  UserIdentityType,
+  WorkspaceBundleState,
+  WorkspaceDirectoryState,
+  WorkspaceDirectoryType,
+  WorkspaceState,
+  WorkspaceType,
+} from "@aws-sdk/client-workspaces";
 import { builder } from "./builder.ts";
 import { gatewayError } from "./failures.ts";
 
@@ -19,6 +47,72 @@ export const ModificationStateEnumType = enumFrom(
   "ModificationStateEnum",
   ModificationStateEnum,
   "How far a WorkSpace modification has come.",
+);
+export const ProtocolEnum = enumFrom("Protocol", Protocol, "A streaming protocol: PCoIP or WorkSpaces Streaming Protocol (WSP).");
+export const OperatingSystemNameEnum = enumFrom("OperatingSystemName", OperatingSystemName, "The operating system a WorkSpace runs.");
+export const GlobalAcceleratorModeEnum = enumFrom(
+  "GlobalAcceleratorMode",
+  AGAModeForWorkSpaceEnum,
+  "Whether a WorkSpace streams through AWS Global Accelerator: off, on, or as its directory says (INHERITED).",
+);
+export const GlobalAcceleratorPreferredProtocolEnum = enumFrom(
+  "GlobalAcceleratorPreferredProtocol",
+  AGAPreferredProtocolForWorkSpace,
+  "The protocol a WorkSpace prefers through Global Accelerator: TCP, none, or as its directory says (INHERITED).",
+);
+export const StandbyWorkspaceRelationshipTypeEnum = enumFrom(
+  "StandbyWorkspaceRelationshipType",
+  StandbyWorkspaceRelationshipType,
+  "What a related WorkSpace is to this one, for business continuity: its PRIMARY or its STANDBY.",
+);
+export const DataReplicationEnum = enumFrom(
+  "DataReplication",
+  DataReplication,
+  "Whether a primary WorkSpace replicates its data to its standby (PRIMARY_AS_SOURCE) or not.",
+);
+export const BundleStateEnum = enumFrom("BundleState", WorkspaceBundleState, "Whether a bundle can be used yet.");
+export const BundleTypeEnum = enumFrom("BundleType", BundleType, "A bundle for regular WorkSpaces, or for standby WorkSpaces.");
+export const DirectoryTypeEnum = enumFrom("DirectoryType", WorkspaceDirectoryType, "What kind of directory holds the users.");
+export const DirectoryStateEnum = enumFrom(
+  "DirectoryState",
+  WorkspaceDirectoryState,
+  "Where a directory's registration with WorkSpaces is.",
+);
+export const TenancyEnum = enumFrom("Tenancy", Tenancy, "Whether the directory's WorkSpaces run on dedicated hardware (BYOL) or shared.");
+export const AccessPropertyValueEnum = enumFrom("AccessPropertyValue", AccessPropertyValue, "Whether a kind of client device may connect.");
+export const SelfservicePermissionEnum = enumFrom(
+  "SelfservicePermission",
+  ReconnectEnum,
+  "Whether users may do something to their own WorkSpaces from the client.",
+);
+export const SamlStatusEnumType = enumFrom("SamlStatus", SamlStatusEnum, "Whether users sign in through a SAML 2.0 identity provider.");
+export const CertificateBasedAuthStatusEnumType = enumFrom(
+  "CertificateBasedAuthStatus",
+  CertificateBasedAuthStatusEnum,
+  "Whether users sign in with certificates from AWS Private CA.",
+);
+export const EndpointEncryptionModeEnum = enumFrom(
+  "EndpointEncryptionMode",
+  EndpointEncryptionMode,
+  "How streaming endpoints are encrypted: standard TLS or FIPS-validated.",
+);
+export const UserIdentityTypeEnum = enumFrom("UserIdentityType", UserIdentityType, "Where a directory's users come from.");
+export const WorkspaceTypeEnum = enumFrom("WorkspaceType", WorkspaceType, "WorkSpaces Personal or WorkSpaces Pools.");
+export const AccessEndpointTypeEnum = enumFrom("AccessEndpointType", AccessEndpointType, "What an access endpoint carries.");
+export const InternetFallbackProtocolEnum = enumFrom(
+  "InternetFallbackProtocol",
+  InternetFallbackProtocol,
+  "A protocol clients may fall back to over the internet when the VPC endpoint cannot be reached.",
+);
+export const ConnectionStateEnum = enumFrom(
+  "ConnectionState",
+  ConnectionState,
+  "Whether a user is connected to a WorkSpace; UNKNOWN while AWS cannot tell (the WorkSpace is not running).",
+);
+export const DirectoryFilterNameEnum = enumFrom(
+  "DirectoryFilterName",
+  DescribeWorkspaceDirectoriesFilterName,
+  "A directory member DescribeWorkspaceDirectories can filter on.",
 );
 
 /**

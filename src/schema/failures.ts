@@ -13,9 +13,9 @@ export function gatewayError(code: ErrorCode, message: string, extensions: Recor
   return new GraphQLError(message, { extensions: { code, retryable: ERROR_CODES[code].retryable, ...extensions } });
 }
 
-/** An AWS member path (`WorkspaceIds[2]`) as the argument path a client wrote (`filter.workspaceIds[2]`). */
+/** An AWS member path (`Filters[0].Values[2]`) as the argument path a client wrote (`filter.filters[0].values[2]`). */
 export function argumentPath(field: string, argumentPaths: Record<string, string>): string {
-  return field.replace(/^[A-Za-z]+/, (member) => argumentPaths[member] ?? camelCasePath(member));
+  return camelCasePath(field.replace(/^[A-Za-z]+/, (member) => argumentPaths[member] ?? member));
 }
 
 /** Input refused before any AWS call: the first violation, at the argument path a client wrote. */

@@ -1,7 +1,7 @@
 // Relay global IDs: base64 of `Type:id`, for the types that implement Node.
 
 /** The types that implement Node, each in its own file; a global ID must name one of them. */
-const NODE_TYPES = new Set(["Workspace", "Bundle", "ModificationState"]);
+const NODE_TYPES = new Set(["Workspace", "Bundle", "Directory", "ModificationState"]);
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 

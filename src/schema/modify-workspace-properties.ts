@@ -7,6 +7,7 @@ import { ID_LIST_SIZE } from "../constraints.ts";
 import { builder } from "./builder.ts";
 import { lookupCalls } from "./cost.ts";
 import { WorkspacePropertiesInput } from "./create-workspaces.ts";
+import { DataReplicationEnum } from "./enums.ts";
 import { AwsRefusal, itemFailureOf, UpstreamFailure, ValidationFailure } from "./errors.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
@@ -54,8 +55,13 @@ const WorkspaceModificationInput = builder.inputType("WorkspaceModificationInput
     workspaceId: t.string({ required: true, description: "The WorkSpace to change (ws-...)." }),
     workspaceProperties: t.field({
       type: WorkspacePropertiesInput,
-      required: true,
-      description: "What to change: at least one property; compute type and volume sizes not in the same change.",
+      description:
+        "What to change: at least one property; compute type and volume sizes not in the same change, one volume grown at a time. " +
+        "Required unless dataReplication is given.",
+    }),
+    dataReplication: t.field({
+      type: DataReplicationEnum,
+      description: "For a primary with a standby WorkSpace: turn replication of its data to the standby on or off.",
     }),
   }),
 });
@@ -81,10 +87,10 @@ builder.mutationField("modifyWorkspaceProperties", (t) =>
       union: { name: "ModifyWorkspacePropertiesResult", description: "The result of each modification, or why none was sent." },
     },
     args: { input: t.arg({ type: ModifyWorkspacePropertiesInput, required: true, description: "The changes to make." }) },
-    // One ModifyWorkspaceProperties per item, then one read of up to 25 of them.
+    // One ModifyWorkspaceProperties per item, between a read of up to 25 of them (when their rules need it) and one after.
     complexity: ({ input }) => {
       const count = input.modifications.length;
-      return { field: count + lookupCalls(count), multiplier: count };
+      return { field: count + 2 * lookupCalls(count), multiplier: count };
     },
     resolve: async (_root, { input }, context) => {
       const count = input.modifications.length;

@@ -1,17 +1,60 @@
-import { Compute, RunningMode, WorkspaceState } from "@aws-sdk/client-workspaces";
+import {
+  AGAModeForWorkSpaceEnum,
+  AGAPreferredProtocolForWorkSpace,
+  Compute,
+  DataReplication,
+  OperatingSystemName,
+  Protocol,
+  RunningMode,
+  StandbyWorkspaceRelationshipType,
+  WorkspaceState,
+} from "@aws-sdk/client-workspaces";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { describeWorkspacesRequest, listWorkspaces } from "../aws/workspaces.ts";
-import { checkWorkspaceId, validateDescribeWorkspaces } from "../constraints.ts";
+import { checkWorkspaceId, validateDescribeWorkspaces, WORKSPACE_NAME_PATTERN } from "../constraints.ts";
 import { builder } from "./builder.ts";
 import { BundleRef } from "./bundle.ts";
 import { AFTER_DESCRIPTION, connectionOf, FIRST_DESCRIPTION, pageSize } from "./connection.ts";
 import { connectionCost, LOOKUP_COST } from "./cost.ts";
-import { ComputeEnum, knownValue, RunningModeEnum, requiredValue, WorkspaceStateEnum } from "./enums.ts";
+import { DateTimeScalar } from "./date-time.ts";
+import {
+  ComputeEnum,
+  DataReplicationEnum,
+  GlobalAcceleratorModeEnum,
+  GlobalAcceleratorPreferredProtocolEnum,
+  knownValue,
+  OperatingSystemNameEnum,
+  ProtocolEnum,
+  RunningModeEnum,
+  requiredValue,
+  StandbyWorkspaceRelationshipTypeEnum,
+  WorkspaceStateEnum,
+} from "./enums.ts";
 import { refuseInvalid } from "./failures.ts";
 import { settled } from "./global-id.ts";
 import { ModificationStateRef, modificationStatesOf } from "./modification-state.ts";
 
 type WorkspacePropertiesShape = NonNullable<WorkspaceShape["workspaceProperties"]>;
+
+const GlobalAcceleratorRef = builder
+  .objectRef<NonNullable<WorkspacePropertiesShape["globalAccelerator"]>>("GlobalAcceleratorSettings")
+  .implement({
+    description: "Whether a WorkSpace streams through AWS Global Accelerator (AWS's GlobalAcceleratorForWorkSpace).",
+    fields: (t) => ({
+      mode: t.field({
+        type: GlobalAcceleratorModeEnum,
+        nullable: true,
+        description: "Off, on, or as the directory says.",
+        resolve: (g) => knownValue(AGAModeForWorkSpaceEnum, g.mode),
+      }),
+      preferredProtocol: t.field({
+        type: GlobalAcceleratorPreferredProtocolEnum,
+        nullable: true,
+        description: "The protocol preferred through the accelerator.",
+        resolve: (g) => knownValue(AGAPreferredProtocolForWorkSpace, g.preferredProtocol),
+      }),
+    }),
+  });
 
 export const WorkspacePropertiesRef = builder.objectRef<WorkspacePropertiesShape>("WorkspaceProperties").implement({
   description: "How a WorkSpace runs and what it is sized at.",
@@ -34,8 +77,86 @@ export const WorkspacePropertiesRef = builder.objectRef<WorkspacePropertiesShape
       description: "The compute type: vCPUs, memory and GPU.",
       resolve: (p) => knownValue(Compute, p.computeTypeName),
     }),
+    protocols: t.field({
+      type: [ProtocolEnum],
+      nullable: { list: true, items: true },
+      description: "The protocol it streams over (AWS takes one); changing it passes through a PROTOCOL modification.",
+      resolve: (p) => p.protocols?.map((protocol) => knownValue(Protocol, protocol)) ?? null,
+    }),
+    operatingSystemName: t.field({
+      type: OperatingSystemNameEnum,
+      nullable: true,
+      description: "The operating system it runs.",
+      resolve: (p) => knownValue(OperatingSystemName, p.operatingSystemName),
+    }),
+    globalAccelerator: t.expose("globalAccelerator", {
+      type: GlobalAcceleratorRef,
+      nullable: true,
+      description: "Whether it streams through AWS Global Accelerator; null when never set.",
+    }),
   }),
 });
+
+const RelatedWorkspaceRef = builder
+  .objectRef<NonNullable<WorkspaceShape["relatedWorkspaces"]>[number]>("RelatedWorkspaceProperties")
+  .implement({
+    description: "A WorkSpace in another Region paired with this one for business continuity.",
+    fields: (t) => ({
+      workspaceId: t.exposeString("workspaceId", { nullable: true, description: "Its ID, in its own Region." }),
+      region: t.exposeString("region", { nullable: true, description: "Its Region (us-west-2, ...)." }),
+      state: t.field({
+        type: WorkspaceStateEnum,
+        nullable: true,
+        description: "Its state.",
+        resolve: (r) => knownValue(WorkspaceState, r.state),
+      }),
+      type: t.field({
+        type: StandbyWorkspaceRelationshipTypeEnum,
+        nullable: true,
+        description: "Whether it is this WorkSpace's PRIMARY or its STANDBY.",
+        resolve: (r) => knownValue(StandbyWorkspaceRelationshipType, r.type),
+      }),
+    }),
+  });
+
+const DataReplicationSettingsRef = builder
+  .objectRef<NonNullable<WorkspaceShape["dataReplicationSettings"]>>("DataReplicationSettings")
+  .implement({
+    description: "Whether a primary WorkSpace replicates its data to its standby, and the latest recovery point.",
+    fields: (t) => ({
+      dataReplication: t.field({
+        type: DataReplicationEnum,
+        nullable: true,
+        description: "Replicating (PRIMARY_AS_SOURCE) or not; set with modifyWorkspaceProperties.",
+        resolve: (d) => knownValue(DataReplication, d.dataReplication),
+      }),
+      recoverySnapshotTime: t.expose("recoverySnapshotTime", {
+        type: DateTimeScalar,
+        nullable: true,
+        description: "When the latest snapshot a standby would recover from was taken.",
+      }),
+    }),
+  });
+
+const StandbyWorkspacesPropertiesRef = builder
+  .objectRef<NonNullable<WorkspaceShape["standbyWorkspacesProperties"]>[number]>("StandbyWorkspacesProperties")
+  .implement({
+    description: "A standby WorkSpace of this primary, and how it is kept up to date.",
+    fields: (t) => ({
+      standbyWorkspaceId: t.exposeString("standbyWorkspaceId", { nullable: true, description: "The standby's ID, in its own Region." }),
+      dataReplication: t.field({
+        type: DataReplicationEnum,
+        nullable: true,
+        description: "Whether data is replicated to it.",
+        resolve: (s) => knownValue(DataReplication, s.dataReplication),
+      }),
+      recoverySnapshotTime: t.expose("recoverySnapshotTime", {
+        type: DateTimeScalar,
+        nullable: true,
+        description: "When the latest snapshot it would recover from was taken.",
+      }),
+    }),
+  });
 
 export const WorkspaceRef = builder.objectRef<WorkspaceShape>("Workspace");
 
@@ -48,6 +169,10 @@ builder.node(WorkspaceRef, {
     directoryId: t.string({ nullable: false, description: "The directory the user belongs to (d-...).", resolve: (w) => w.directoryId! }),
     userName: t.string({ nullable: false, description: "The user the WorkSpace is for, in the directory.", resolve: (w) => w.userName! }),
     ipAddress: t.exposeString("ipAddress", { nullable: true, description: "The WorkSpace's private IPv4 address, once it has one." }),
+    ipv6Address: t.exposeString("ipv6Address", {
+      nullable: true,
+      description: "Its IPv6 address, in a dual-stack directory (or as given at creation).",
+    }),
     state: t.field({
       type: WorkspaceStateEnum,
       nullable: false,
@@ -71,6 +196,7 @@ builder.node(WorkspaceRef, {
       nullable: true,
       description: "Whether the root volume is encrypted.",
     }),
+    workspaceName: t.exposeString("workspaceName", { nullable: true, description: "The name it was given at creation, if any." }),
     workspaceProperties: t.expose("workspaceProperties", {
       type: WorkspacePropertiesRef,
       nullable: true,
@@ -81,6 +207,23 @@ builder.node(WorkspaceRef, {
       nullable: false,
       description: "Changes in progress; empty when none.",
       resolve: modificationStatesOf,
+    }),
+    relatedWorkspaces: t.field({
+      type: [RelatedWorkspaceRef],
+      nullable: false,
+      description: "Its standby (or primary) in another Region, for business continuity; empty when none.",
+      resolve: (w) => w.relatedWorkspaces ?? [],
+    }),
+    dataReplicationSettings: t.expose("dataReplicationSettings", {
+      type: DataReplicationSettingsRef,
+      nullable: true,
+      description: "For a primary with a standby: whether its data is replicated; null otherwise.",
+    }),
+    standbyWorkspacesProperties: t.field({
+      type: [StandbyWorkspacesPropertiesRef],
+      nullable: false,
+      description: "For a primary: its standby WorkSpaces; empty when none.",
+      resolve: (w) => w.standbyWorkspacesProperties ?? [],
     }),
     bundle: t.field({
       type: BundleRef,
@@ -113,6 +256,7 @@ const WorkspacesFilter = builder.inputType("WorkspacesFilter", {
     workspaceIds: t.stringList({ description: "1 to 25 WorkSpace IDs." }),
     directory: t.field({ type: DirectoryFilter, description: "A directory's WorkSpaces, or one user's." }),
     bundleId: t.string({ description: "The WorkSpaces created from this bundle." }),
+    workspaceName: t.string({ description: `The WorkSpace with this name (${WORKSPACE_NAME_PATTERN.source}).` }),
   }),
 });
 
@@ -122,6 +266,7 @@ const FILTER_ARGUMENTS = {
   DirectoryId: "filter.directory.directoryId",
   UserName: "filter.directory.userName",
   BundleId: "filter.bundleId",
+  WorkspaceName: "filter.workspaceName",
 };
 
 builder.queryFields((t) => ({

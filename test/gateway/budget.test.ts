@@ -1,9 +1,16 @@
-// What a query costs in AWS calls: the dashboard in 1 + 1 (1 once bundles are cached), 100 nodes in 4 parallel
-// batches, and nothing fetched twice in a request.
+// What a query costs in AWS calls: the dashboard in 1 + 1 (1 once bundles are cached), the console's main screen in one
+// call of each operation it needs, 100 nodes in 4 parallel batches, and nothing fetched twice in a request.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
-import { DashboardDocument, NodesByIdsDocument, WorkspaceModificationsDocument, WorkspacesCursorsDocument } from "../generated/graphql.ts";
+import { DEFAULT_QUERY } from "../../src/server.ts";
+import {
+  ConsoleMainScreenDocument,
+  DashboardDocument,
+  NodesByIdsDocument,
+  WorkspaceModificationsDocument,
+  WorkspacesCursorsDocument,
+} from "../generated/graphql.ts";
 import { eventually } from "../subscriptions/helpers.ts";
 import type { TestGateway } from "./fixture.ts";
 import { globalId, sdkWorkspaces, startTestGateway } from "./fixture.ts";
@@ -78,6 +85,84 @@ describe("call budget: the dashboard", () => {
     const alone = await gateway.execute(WorkspaceModificationsDocument, { workspaceId: target.WorkspaceId! });
     assert.equal(alone.data!.workspace!.modificationStates[0]!.workspace!.workspaceId, target.WorkspaceId);
     assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 1 });
+  });
+});
+
+describe("call budget: the console's main screen", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway({ workspaces: 110 });
+  });
+  after(() => gateway.close());
+
+  const ONE_OF_EACH = {
+    DescribeWorkspaces: 1,
+    DescribeWorkspaceBundles: 1,
+    DescribeWorkspaceDirectories: 1,
+    DescribeWorkspacesConnectionStatus: 1,
+  };
+
+  it("costs one call of each operation cold for 25 WorkSpaces with bundle, directory and connection status; no bundle call warm", async () => {
+    await gateway.resetAwsCalls();
+    const cold = await gateway.execute(ConsoleMainScreenDocument, { first: 25 });
+    assert.equal(cold.errors, undefined);
+    const nodes = cold.data!.workspaces!.edges.map((e) => e.node);
+    assert.equal(nodes.length, 25);
+    assert.ok(
+      nodes.every((n) => n.bundle?.name && n.directory?.workspaceDirectoryName && n.connectionStatus?.connectionState),
+      "a WorkSpace lacks its bundle, directory or connection status",
+    );
+    assert.ok(new Set(nodes.map((n) => n.directory!.directoryId)).size > 1, "all 25 WorkSpaces share one directory");
+    assert.deepEqual(await gateway.awsCalls(), ONE_OF_EACH);
+
+    await gateway.resetAwsCalls();
+    const warm = await gateway.execute(ConsoleMainScreenDocument, { first: 25 });
+    assert.equal(warm.errors, undefined);
+    assert.deepEqual(await gateway.awsCalls(), {
+      DescribeWorkspaces: 1,
+      DescribeWorkspaceDirectories: 1,
+      DescribeWorkspacesConnectionStatus: 1,
+    });
+  });
+
+  it("costs one DescribeWorkspaces more with pageInfo.hasNextPage, when the page ends where AWS's does and only the next can tell", async () => {
+    await gateway.resetAwsCalls();
+    const query = "{ workspaces(first: 25) { edges { node { workspaceId } } pageInfo { hasNextPage } } }";
+    const body = (await (await gateway.post({ query })).json()) as { data: { workspaces: { pageInfo: { hasNextPage: boolean } } } };
+    assert.equal(body.data.workspaces.pageInfo.hasNextPage, true);
+    assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 2 });
+  });
+
+  it("costs the same for GraphiQL's default document, the main screen as the README shows it", async () => {
+    const fresh = await startTestGateway({ workspaces: 110 });
+    try {
+      await fresh.resetAwsCalls();
+      const response = await fresh.post({ query: DEFAULT_QUERY });
+      const body = (await response.json()) as { data?: { workspaces: { edges: unknown[] } }; errors?: unknown };
+      assert.equal(body.errors, undefined);
+      assert.equal(body.data!.workspaces.edges.length, 25);
+      assert.deepEqual(await fresh.awsCalls(), ONE_OF_EACH);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("grows by one call per 25 WorkSpaces for the lists and statuses, not per WorkSpace: 100 cost 4 + 4 + 1 + 1", async () => {
+    const fresh = await startTestGateway({ workspaces: 110 });
+    try {
+      await fresh.resetAwsCalls();
+      const response = await fresh.execute(ConsoleMainScreenDocument, { first: 100 });
+      assert.equal(response.errors, undefined);
+      assert.equal(response.data!.workspaces!.edges.length, 100);
+      assert.deepEqual(await fresh.awsCalls(), {
+        DescribeWorkspaces: 4,
+        DescribeWorkspacesConnectionStatus: 4,
+        DescribeWorkspaceDirectories: 1,
+        DescribeWorkspaceBundles: 1,
+      });
+    } finally {
+      await fresh.close();
+    }
   });
 });
 

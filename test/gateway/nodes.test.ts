@@ -31,6 +31,7 @@ function expectedWorkspace(w: Workspace) {
     directoryId: w.DirectoryId ?? null,
     userName: w.UserName ?? null,
     ipAddress: w.IpAddress ?? null,
+    ipv6Address: w.Ipv6Address ?? null,
     state: w.State ?? null,
     bundleId: w.BundleId ?? null,
     subnetId: w.SubnetId ?? null,
@@ -40,17 +41,40 @@ function expectedWorkspace(w: Workspace) {
     volumeEncryptionKey: w.VolumeEncryptionKey ?? null,
     userVolumeEncryptionEnabled: w.UserVolumeEncryptionEnabled ?? null,
     rootVolumeEncryptionEnabled: w.RootVolumeEncryptionEnabled ?? null,
+    workspaceName: w.WorkspaceName ?? null,
     workspaceProperties: {
       runningMode: p.RunningMode ?? null,
       runningModeAutoStopTimeoutInMinutes: p.RunningModeAutoStopTimeoutInMinutes ?? null,
       rootVolumeSizeGib: p.RootVolumeSizeGib ?? null,
       userVolumeSizeGib: p.UserVolumeSizeGib ?? null,
       computeTypeName: p.ComputeTypeName ?? null,
+      protocols: p.Protocols ?? null,
+      operatingSystemName: p.OperatingSystemName ?? null,
+      globalAccelerator: p.GlobalAccelerator
+        ? { mode: p.GlobalAccelerator.Mode ?? null, preferredProtocol: p.GlobalAccelerator.PreferredProtocol ?? null }
+        : null,
     },
     modificationStates: (w.ModificationStates ?? []).map((m) => ({
       id: globalId("ModificationState", `${w.WorkspaceId}/${m.Resource}`),
       resource: m.Resource ?? null,
       state: m.State ?? null,
+    })),
+    relatedWorkspaces: (w.RelatedWorkspaces ?? []).map((r) => ({
+      workspaceId: r.WorkspaceId ?? null,
+      region: r.Region ?? null,
+      state: r.State ?? null,
+      type: r.Type ?? null,
+    })),
+    dataReplicationSettings: w.DataReplicationSettings
+      ? {
+          dataReplication: w.DataReplicationSettings.DataReplication ?? null,
+          recoverySnapshotTime: w.DataReplicationSettings.RecoverySnapshotTime?.toISOString() ?? null,
+        }
+      : null,
+    standbyWorkspacesProperties: (w.StandbyWorkspacesProperties ?? []).map((s) => ({
+      standbyWorkspaceId: s.StandbyWorkspaceId ?? null,
+      dataReplication: s.DataReplication ?? null,
+      recoverySnapshotTime: s.RecoverySnapshotTime?.toISOString() ?? null,
     })),
   };
 }
@@ -62,9 +86,14 @@ function expectedBundle(b: WorkspaceBundle) {
     name: b.Name ?? null,
     owner: b.Owner ?? null,
     description: b.Description ?? null,
+    imageId: b.ImageId ?? null,
     rootStorage: b.RootStorage ? { capacity: Number(b.RootStorage.Capacity) } : null,
     userStorage: b.UserStorage ? { capacity: Number(b.UserStorage.Capacity) } : null,
     computeType: b.ComputeType ? { name: b.ComputeType.Name ?? null } : null,
+    lastUpdatedTime: b.LastUpdatedTime?.toISOString() ?? null,
+    creationTime: b.CreationTime?.toISOString() ?? null,
+    state: b.State ?? null,
+    bundleType: b.BundleType ?? null,
   };
 }
 
@@ -96,9 +125,34 @@ describe("every member, as AWS gives it", () => {
       assert.deepEqual(bundle, expectedBundle(bundles.get(aws.BundleId!)!));
       assertCovers(aws, workspace, aws.WorkspaceId!);
       assertCovers(aws.WorkspaceProperties!, workspace.workspaceProperties!, `${aws.WorkspaceId}.WorkspaceProperties`);
+      for (const [j, related] of (aws.RelatedWorkspaces ?? []).entries()) {
+        assertCovers(related, workspace.relatedWorkspaces[j]!, `${aws.WorkspaceId}.RelatedWorkspaces`);
+      }
+      for (const [j, standby] of (aws.StandbyWorkspacesProperties ?? []).entries()) {
+        assertCovers(standby, workspace.standbyWorkspacesProperties[j]!, `${aws.WorkspaceId}.StandbyWorkspacesProperties`);
+      }
+      if (aws.DataReplicationSettings) {
+        assertCovers(aws.DataReplicationSettings, workspace.dataReplicationSettings!, `${aws.WorkspaceId}.DataReplicationSettings`);
+      }
       assertCovers(bundles.get(aws.BundleId!)!, bundle!, aws.BundleId!);
     });
-    // The seed covers the optional members: errors, encryption keys, auto-stop timeouts.
+    // The seed covers the optional members: errors, encryption keys, auto-stop timeouts, names, IPv6 addresses, standbys.
+    assert.ok(
+      nodes.some((n) => n.workspaceName !== null),
+      "no named workspace",
+    );
+    assert.ok(
+      nodes.some((n) => n.ipv6Address !== null),
+      "no workspace with an IPv6 address",
+    );
+    assert.ok(
+      nodes.some((n) => n.standbyWorkspacesProperties.length > 0 && n.dataReplicationSettings?.recoverySnapshotTime),
+      "no primary with a standby",
+    );
+    assert.ok(
+      nodes.some((n) => n.workspaceProperties!.protocols?.[0] === "WSP"),
+      "no workspace streaming over WSP",
+    );
     assert.ok(
       nodes.some((n) => n.errorCode !== null && n.errorMessage !== null),
       "no workspace in ERROR",

@@ -178,7 +178,7 @@ describe("a write that fails after it may have applied", () => {
     const forward = httpRequest(
       { host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
       (answer) => {
-        if (/(CreateWorkspaces|ModifyWorkspaceProperties)$/.test(String(incoming.headers["x-amz-target"]))) {
+        if (/(CreateWorkspaces|ModifyWorkspaceProperties|TerminateWorkspaces)$/.test(String(incoming.headers["x-amz-target"]))) {
           dropped += 1;
           answer.resume();
           answer.on("end", () => outgoing.socket?.destroy());
@@ -258,5 +258,22 @@ describe("a write that fails after it may have applied", () => {
       after!.ModificationStates?.map((m) => m.Resource),
       ["COMPUTE_TYPE"],
     );
+  });
+
+  it("never retries a terminate that may have applied: OUTCOME_UNKNOWN, one call, and AWS shows it terminating", async () => {
+    dropped = 0;
+    const [target] = (await sdkWorkspaces(gateway.client)).filter(
+      (w) => w.State === "AVAILABLE" && (w.ModificationStates ?? []).length === 0,
+    );
+    const terminated = await send(
+      flaky,
+      `mutation { terminateWorkspaces(input: { workspaceIds: ["${target!.WorkspaceId}"], confirm: true }) {
+        ... on WorkspaceActionPayload { results { __typename ... on Error { code retryable } } } } }`,
+    );
+    assert.equal(dropped, 1, "the terminate was sent more than once");
+    assert.deepEqual(terminated.terminateWorkspaces!.results, [{ __typename: "UpstreamError", code: "OUTCOME_UNKNOWN", retryable: false }]);
+    const [after] = (await sdkWorkspaces(gateway.client)).filter((w) => w.WorkspaceId === target!.WorkspaceId);
+    // It was applied (TERMINATED once the emulator's 10 s have passed): a retry would have been a second terminate.
+    assert.match(after!.State!, /^TERMINAT(ING|ED)$/);
   });
 });

@@ -95,7 +95,8 @@ describe("createWorkspaces", () => {
       bundleId: BUNDLES.power,
       workspaceProperties: null,
     });
-    assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
+    // The two bundles, read in one call for the gateway's own checks (and cached for later requests), then the create.
+    assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaceBundles: 1, CreateWorkspaces: 1 });
 
     // A later request finds it: AWS has it, PENDING.
     const later = dataOf(await gateway.execute(MutatedWorkspaceDocument, { workspaceId: first.workspaceId })).workspace;
@@ -184,7 +185,8 @@ describe("createWorkspaces", () => {
         tags: null,
       },
     });
-    assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
+    // A bundle AWS does not have is not cached: the gateway asks again, then leaves the refusal to AWS.
+    assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaceBundles: 1, CreateWorkspaces: 1 });
   });
 
   it("keeps AWS's failures at the ends and the gateway's in the middle at their indexes", async () => {
@@ -213,7 +215,7 @@ describe("createWorkspaces", () => {
     );
     assertCreated(results[1]!, requests[1]!);
     assertCreated(results[3]!, requests[3]!);
-    assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
+    assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaceBundles: 1, CreateWorkspaces: 1 });
   });
 
   it("gives a batch of 25 with 7 bad items exactly 7 failures, at the right indexes", async () => {
@@ -288,7 +290,37 @@ describe("createWorkspaces", () => {
     // 18 created, all different.
     const ids = results.flatMap((r) => (r.__typename === "Workspace" ? [r.workspaceId] : []));
     assert.equal(new Set(ids).size, 18);
-    // The 4 the gateway refused were never sent: 21 requests, one call.
+    // The 4 the gateway refused were never sent: 21 requests, one call (and one for the bundle AWS does not have).
+    assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaceBundles: 1, CreateWorkspaces: 1 });
+  });
+
+  it("refuses, before any write, a compute type or volume sizes the bundle does not offer, as AWS would", async () => {
+    const requests = [
+      valid({ bundleId: BUNDLES.graphicsPro, workspaceProperties: { computeTypeName: "POWER" } }),
+      valid({ bundleId: BUNDLES.power, workspaceProperties: { computeTypeName: "GRAPHICSPRO" } }),
+      valid({ bundleId: BUNDLES.standard, workspaceProperties: { rootVolumeSizeGib: 100, userVolumeSizeGib: 10 } }),
+      valid({ bundleId: BUNDLES.power, workspaceProperties: { userVolumeSizeGib: 50 } }),
+      valid({ bundleId: BUNDLES.standard, workspaceProperties: { rootVolumeSizeGib: 175, userVolumeSizeGib: 100 } }),
+    ];
+    const results = resultsOf(await create(requests));
+    assert.deepEqual(
+      results.slice(0, 4).map((r) => {
+        const failure = narrow(r, "ValidationError");
+        return [failure.field, failure.rule];
+      }),
+      [
+        ["input.workspaces[0].workspaceProperties.computeTypeName", "computeOfBundle"],
+        ["input.workspaces[1].workspaceProperties.computeTypeName", "computeOfBundle"],
+        ["input.workspaces[2].workspaceProperties", "volumeCombination"],
+        ["input.workspaces[3].workspaceProperties", "volumeCombination"],
+      ],
+    );
+    assert.equal(
+      narrow(results[3], "ValidationError").message,
+      "input.workspaces[3].workspaceProperties: root and user volume sizes must be 80 with 10, 50 or 100, or 175 to 2000 with 100 to 2000, got 175 and 50",
+    );
+    assertCreated(results[4]!, requests[4]!);
+    // The bundles were cached by the tests before: the refused items cost nothing, the last one its create.
     assert.deepEqual(await gateway.awsCalls(), { CreateWorkspaces: 1 });
   });
 

@@ -66,15 +66,25 @@ export class SeededPool {
   }
 
   /** A seeded WorkSpace AWS would let be modified (AVAILABLE or STOPPED, no modification running). */
-  take(filter: { compute?: Compute; runningMode?: string; state?: string } = {}): Workspace {
+  take(filter: { compute?: Compute; runningMode?: string; state?: string; protocol?: string; withStandby?: boolean } = {}): Workspace {
     const index = this.workspaces.findIndex(
       (w) =>
         (filter.state === undefined ? MODIFIABLE.has(w.State!) : w.State === filter.state) &&
         (w.ModificationStates ?? []).length === 0 &&
         (filter.compute === undefined || w.WorkspaceProperties?.ComputeTypeName === filter.compute) &&
-        (filter.runningMode === undefined || w.WorkspaceProperties?.RunningMode === filter.runningMode),
+        (filter.runningMode === undefined || w.WorkspaceProperties?.RunningMode === filter.runningMode) &&
+        (filter.protocol === undefined || w.WorkspaceProperties?.Protocols?.[0] === filter.protocol) &&
+        (filter.withStandby === undefined || (w.StandbyWorkspacesProperties !== undefined) === filter.withStandby),
     );
     assert.ok(index >= 0, `the seeded fleet has no more workspaces matching ${JSON.stringify(filter)}`);
     return this.workspaces.splice(index, 1)[0]!;
+  }
+
+  /** The first `count` seeded WorkSpaces that `matches`, in listing order; fails when there are fewer. */
+  takeAll(matches: (workspace: Workspace) => boolean, count: number): Workspace[] {
+    const taken = this.workspaces.filter(matches).slice(0, count);
+    assert.equal(taken.length, count, `the seeded fleet has only ${taken.length} such workspaces`);
+    for (const workspace of taken) this.workspaces.splice(this.workspaces.indexOf(workspace), 1);
+    return taken;
   }
 }

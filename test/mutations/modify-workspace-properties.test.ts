@@ -44,7 +44,6 @@ function propertiesOf(workspace: Workspace, change: Partial<Record<string, unkno
 }
 
 const THROTTLED_MESSAGE = "AWS is throttling requests; retry after a short wait.";
-const NO_SHRINK = "WorkspaceProperties: volumes can only grow";
 const IN_PROGRESS = "The properties of this WorkSpace are currently being modified.";
 
 describe("modifyWorkspaceProperties", () => {
@@ -108,8 +107,9 @@ describe("modifyWorkspaceProperties", () => {
         },
       },
     ]);
-    // The two successes are read back in one batched DescribeWorkspaces.
-    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 2, DescribeWorkspaces: 1 });
+    // The volume change's rules need the current sizes: one read before the writes; then the two successes are
+    // read back in one batched DescribeWorkspaces.
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 2, DescribeWorkspaces: 2 });
   });
 
   it("applies a running mode change at once: no modification, the state unchanged", async () => {
@@ -130,19 +130,53 @@ describe("modifyWorkspaceProperties", () => {
     });
   });
 
-  it("is InvalidParameterValuesError when AWS refuses what the gateway cannot know is wrong: shrinking a volume", async () => {
+  it("refuses, after one read and before any write, a change whose rules depend on the current properties", async () => {
     const standard = pool.take({ compute: "STANDARD" });
-    const results = resultsOf(await modify([{ workspaceId: standard.WorkspaceId!, workspaceProperties: { userVolumeSizeGib: 10 } }]));
+    const value = pool.take({ compute: "VALUE" });
+    const graphics = pool.take({ compute: "GRAPHICSPRO" });
+    const results = resultsOf(
+      await modify([
+        { workspaceId: standard.WorkspaceId!, workspaceProperties: { userVolumeSizeGib: 10 } },
+        { workspaceId: value.WorkspaceId!, workspaceProperties: { rootVolumeSizeGib: 175, userVolumeSizeGib: 100 } },
+        { workspaceId: graphics.WorkspaceId!, workspaceProperties: { protocols: ["WSP"] } },
+      ]),
+    );
+    assert.deepEqual(
+      results.map((r) => {
+        const failure = narrow(r, "ValidationError");
+        return [failure.field, failure.rule, failure.message];
+      }),
+      [
+        ["input.modifications[0].workspaceProperties", "noShrink", "input.modifications[0].workspaceProperties: volumes can only grow"],
+        [
+          "input.modifications[1].workspaceProperties",
+          "oneVolume",
+          "input.modifications[1].workspaceProperties: the root and user volumes cannot grow in the same call; grow one, then the other",
+        ],
+        [
+          "input.modifications[2].workspaceProperties.protocols",
+          "protocolOfGraphics",
+          "input.modifications[2].workspaceProperties.protocols: the protocol of a GRAPHICSPRO WorkSpace cannot be changed",
+        ],
+      ],
+    );
+    // One read of the three, as the constraints module's rules need; no write.
+    assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 1 });
+  });
+
+  it("is InvalidParameterValuesError when AWS refuses what the gateway does not check: replication without a standby", async () => {
+    const alone = pool.take({ withStandby: false });
+    const results = resultsOf(await modify([{ workspaceId: alone.WorkspaceId!, dataReplication: "NO_REPLICATION" }]));
     assert.deepEqual(results, [
       {
         __typename: "AwsRefusalError",
-        message: NO_SHRINK,
+        message: "DataReplication: the WorkSpace has no standby WorkSpace.",
         code: "INVALID_PARAMETER",
         retryable: false,
         awsErrorCode: "InvalidParameterValuesException",
       },
     ]);
-    // Sent to AWS (the gateway does not know the current size), refused, so not read back.
+    // Sent to AWS (no property rule needs a read), refused, so not read back.
     assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 1 });
   });
 
@@ -379,7 +413,7 @@ describe("modifyWorkspaceProperties", () => {
         ["AwsRefusalError", "NOT_FOUND"],
         ["ValidationError", "VALIDATION"],
         ["AwsRefusalError", "UNSUPPORTED"],
-        ["AwsRefusalError", "INVALID_PARAMETER"],
+        ["ValidationError", "VALIDATION"],
         ["ModifyWorkspacePropertiesSuccess", null],
         ["AwsRefusalError", "INVALID_STATE"],
       ],
@@ -390,7 +424,7 @@ describe("modifyWorkspaceProperties", () => {
     assert.equal(narrow(results[1], "AwsRefusalError").message, `The workspace ${UNKNOWN_WORKSPACE} could not be found.`);
     assert.equal(narrow(results[2], "ValidationError").field, "input.modifications[2].workspaceId");
     assert.equal(narrow(results[3], "AwsRefusalError").message, "The compute type cannot be changed from GRAPHICSPRO to POWER.");
-    assert.equal(narrow(results[4], "AwsRefusalError").message, NO_SHRINK);
+    assert.equal(narrow(results[4], "ValidationError").rule, "noShrink");
     assert.deepEqual(narrow(results[5], "ModifyWorkspacePropertiesSuccess").workspace, {
       workspaceId: alwaysOn.WorkspaceId,
       state: alwaysOn.State,
@@ -398,8 +432,9 @@ describe("modifyWorkspaceProperties", () => {
       modificationStates: [],
     });
     assert.equal(narrow(results[6], "AwsRefusalError").message, "The workspace is in state SUSPENDED; it must be AVAILABLE or STOPPED.");
-    // Six items reached AWS (not the one the gateway refused); the two successes were read back together.
-    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 6, DescribeWorkspaces: 1 });
+    // Five items reached AWS (not the two the gateway refused, one after reading its sizes); the two successes were
+    // read back together.
+    assert.deepEqual(await gateway.awsCalls(), { ModifyWorkspaceProperties: 5, DescribeWorkspaces: 2 });
   });
 
   it("takes 25 modifications in one request, read back in one DescribeWorkspaces", async () => {

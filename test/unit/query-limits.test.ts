@@ -33,7 +33,7 @@ function fragmentFanOut(width: number, levels: number): string {
 }
 
 /** The GraphiQL default document, read from server.ts so this test follows it. */
-function dashboardQuery(): string {
+function mainScreenQuery(): string {
   const source = readFileSync(new URL("../../src/server.ts", import.meta.url), "utf8");
   const match = /const DEFAULT_QUERY = `([^`]*)`/.exec(source);
   assert.ok(match, "DEFAULT_QUERY not found in src/server.ts");
@@ -165,23 +165,34 @@ describe("operationCost: the AWS calls an operation can cause", () => {
     assert.ok(cost(fanOut) > limit);
   });
 
-  it("counts mutations: one CreateWorkspaces per 25 requests, one ModifyWorkspaceProperties per item plus the re-read", () => {
+  it("counts mutations: one CreateWorkspaces per 25 requests and their bundles' read, one ModifyWorkspaceProperties per item and the reads around", () => {
     const create = "mutation ($input: CreateWorkspacesInput!) { createWorkspaces(input: $input) { __typename } }";
     const request = { directoryId: "d-906734e2f1", userName: "u", bundleId: "wsb-clj85qzj1" };
-    assert.equal(cost(create, { input: { workspaces: Array(30).fill(request) } }), 2);
+    assert.equal(cost(create, { input: { workspaces: Array(30).fill(request) } }), 4);
     const modify = "mutation ($input: ModifyWorkspacePropertiesInput!) { modifyWorkspaceProperties(input: $input) { __typename } }";
     const change = { workspaceId: "ws-abcdefgh1", workspaceProperties: { runningMode: "AUTO_STOP" } };
-    assert.equal(cost(modify, { input: { modifications: Array(25).fill(change) } }), 26);
+    assert.equal(cost(modify, { input: { modifications: Array(25).fill(change) } }), 27);
     const nested = `mutation ($input: CreateWorkspacesInput!) { createWorkspaces(input: $input) {
       ... on CreateWorkspacesPayload { results { ... on Workspace { bundle { workspaces(first: 1) { edges { cursor } } } } } } } }`;
-    assert.equal(cost(nested, { input: { workspaces: Array(10).fill(request) } }), 1 + Math.ceil(10 * (1 / 25 + 2)));
+    assert.equal(cost(nested, { input: { workspaces: Array(10).fill(request) } }), 2 + Math.ceil(10 * (1 / 25 + 2)));
+  });
+
+  it("counts fleet actions: one read of the states per 25, their calls (25 a call, Rebuild and Restore one), and each result's read", () => {
+    const ids = (count: number) => Array.from({ length: count }, (_, i) => `ws-${String(i).padStart(9, "0")}`);
+    const terminate = (selection: string) =>
+      `mutation ($ids: [String!]!) { terminateWorkspaces(input: { workspaceIds: $ids, confirm: true }) { ${selection} } }`;
+    assert.equal(cost(terminate("__typename"), { ids: ids(100) }), 4 + 4);
+    const read = "... on WorkspaceActionPayload { results { ... on WorkspaceActionSuccess { workspace { state } } } }";
+    assert.equal(cost(terminate(read), { ids: ids(100) }), 4 + 4 + 4);
+    assert.equal(cost(`mutation { rebuildWorkspaces(input: { workspaceIds: ${JSON.stringify(ids(25))} }) { __typename } }`), 1 + 25);
+    assert.equal(cost('mutation { restoreWorkspace(input: { workspaceId: "ws-abcdefgh1" }) { __typename } }'), 2);
   });
 
   it("adds up aliases of the same field", () => {
     const source = `mutation ($input: ModifyWorkspacePropertiesInput!) { a: modifyWorkspaceProperties(input: $input) { __typename }
       b: modifyWorkspaceProperties(input: $input) { __typename } }`;
     const change = { workspaceId: "ws-abcdefgh1", workspaceProperties: { runningMode: "AUTO_STOP" } };
-    assert.equal(cost(source, { input: { modifications: Array(25).fill(change) } }), 52);
+    assert.equal(cost(source, { input: { modifications: Array(25).fill(change) } }), 54);
   });
 
   it("prices the operation named by operationName", () => {
@@ -192,11 +203,11 @@ describe("operationCost: the AWS calls an operation can cause", () => {
     assert.equal(cost(source, undefined, "Missing"), 0);
   });
 
-  it("lets the GraphiQL dashboard query through the default limit", () => {
+  it("lets GraphiQL's default document (the console's main screen) through the default limit", () => {
     const limit = loadConfig({}).limits.cost;
     for (const variables of [undefined, {}, { first: 10 }, { first: 100 }]) {
-      const found = cost(dashboardQuery(), variables);
-      assert.ok(found > 0 && found < limit, `dashboard cost ${found} with ${JSON.stringify(variables)}`);
+      const found = cost(mainScreenQuery(), variables);
+      assert.ok(found > 0 && found < limit, `main screen cost ${found} with ${JSON.stringify(variables)}`);
     }
   });
 
