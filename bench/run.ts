@@ -7,12 +7,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { measureAwsCalls } from "./aws-calls.ts";
+import { measureFairness } from "./fairness.ts";
 import { measureFanOut } from "./fan-out.ts";
 import type { SectionResult } from "./harness.ts";
 import { measureLatency } from "./latency.ts";
 import { markdownTable, textTable } from "./report.ts";
 import { measureScale } from "./scale.ts";
 import { measureThroughput } from "./throughput.ts";
+import { measureValidation } from "./validation.ts";
 
 const { values } = parseArgs({ options: { only: { type: "string" }, profile: { type: "boolean", default: false } } });
 
@@ -22,6 +24,8 @@ const SECTIONS: Record<string, () => Promise<SectionResult[]>> = {
   throughput: () => measureThroughput(values.profile),
   scale: async () => [await measureScale()],
   "fan-out": async () => [await measureFanOut()],
+  fairness: async () => [await measureFairness()],
+  validation: async () => [measureValidation()],
 };
 
 const chosen = values.only?.split(",") ?? Object.keys(SECTIONS);

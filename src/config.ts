@@ -26,6 +26,10 @@ export interface QueryLimits {
   /** Operations in one batched request (a JSON array body). */
   batch: number;
   bodyBytes: number;
+  /** Field selections in a document, fragments counted where spread: what validation's work grows with. */
+  fields: number;
+  /** Fields answering to the same name in one selection set: validation compares every pair of them. */
+  fieldPairs: number;
 }
 
 export interface GatewayConfig {
@@ -48,15 +52,26 @@ export interface GatewayConfig {
   deadlineMs: number;
   /** Attempts per AWS call, first included, in the SDK's standard retry mode. */
   awsMaxAttempts: number;
-  /** AWS calls per second across the process; 0 means unlimited. */
+  /** The AWS budget: calls per second per account and region; 0 means unlimited. */
   awsRateLimit: number;
+  /** The least share of the budget, in percent, subscription polling gets while reads wait too. */
+  awsPollSharePercent: number;
+  /** Each caller's share of the budget over time: AWS calls per second (0 turns quotas off), and at once. */
+  callerRateLimit: number;
+  callerBurst: number;
   /** Time given to in-flight requests to finish after SIGTERM. */
   shutdownTimeoutMs: number;
   /** After SIGTERM, how long /ready answers 503 while requests are still accepted, so load balancers move away first. */
   shutdownDelayMs: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
-  /** How often the subscriptions' polling loop asks AWS about the watched WorkSpaces. */
+  /** How often the subscriptions' polling loop asks AWS about the watched WorkSpaces, at the most. */
   watchPollMs: number;
+  /** Open subscriptions, and distinct WorkSpaces they watch, per caller. */
+  watchMaxSubscriptions: number;
+  watchMaxWorkspaces: number;
+  /** createWorkspaces results kept for idempotency keys, in bytes: in all, and per caller. */
+  idempotencyMaxBytes: number;
+  idempotencyMaxBytesPerCaller: number;
   /** Knobs of the embedded emulator (EMULATOR_*); port 0 picks a free one. */
   emulator: EmulatorSettings;
 }
@@ -124,6 +139,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       "NODE_ENV=production needs GATEWAY_API_KEYS or JWT_JWKS_URL; set GATEWAY_ALLOW_OPEN=true to run without authentication",
     );
   }
+  const awsRateLimit = integer(env, "AWS_RATE_LIMIT", 50, 100_000);
+  const maxCost = integer(env, "MAX_COST", 100, 100_000, 1);
+  // A caller must be able to spend at once what one request may cost, or such a request could never run.
+  const callerBurst = integer(env, "CALLER_BURST", 2 * maxCost, 10_000_000, maxCost);
   const logLevel = (env.LOG_LEVEL || "info") as GatewayConfig["logLevel"];
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   return {
@@ -146,19 +165,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       aliases: integer(env, "MAX_ALIASES", 20, 10_000),
       tokens: integer(env, "MAX_TOKENS", 3_000, 1_000_000, 1),
       directives: integer(env, "MAX_DIRECTIVES", 20, 10_000),
-      cost: integer(env, "MAX_COST", 100, 100_000, 1),
+      cost: maxCost,
       batch: integer(env, "MAX_BATCH", 10, 1_000, 1),
       bodyBytes: integer(env, "MAX_BODY_BYTES", 256 * 1024, 100 * 1024 * 1024, 1),
+      fields: integer(env, "MAX_FIELDS", 1_000, 100_000, 1),
+      fieldPairs: integer(env, "MAX_FIELD_PAIRS", 2_000, 10_000_000, 1),
     },
     requestTimeoutMs: integer(env, "REQUEST_TIMEOUT_MS", 30_000, 3_600_000, 1),
     deadlineMs: integer(env, "REQUEST_DEADLINE_MS", 10_000, 3_600_000, 1),
     awsMaxAttempts: integer(env, "AWS_MAX_ATTEMPTS", DEFAULT_CALL_POLICY.maxAttempts, 20, 1),
-    awsRateLimit: integer(env, "AWS_RATE_LIMIT", 50, 100_000),
+    awsRateLimit,
+    awsPollSharePercent: integer(env, "AWS_POLL_SHARE_PERCENT", 20, 90, 1),
+    callerRateLimit: integer(env, "CALLER_RATE_LIMIT", Math.ceil(awsRateLimit / 2), 100_000),
+    callerBurst,
     shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 15_000, 3_600_000),
     shutdownDelayMs: integer(env, "SHUTDOWN_DELAY_MS", production ? 5_000 : 0, 600_000),
     logLevel,
     // At least a second between ticks: polling faster would spend AWS's rate limit for little news.
     watchPollMs: integer(env, "WATCH_POLL_MS", 5_000, 3_600_000, 1_000),
+    watchMaxSubscriptions: integer(env, "WATCH_MAX_SUBSCRIPTIONS", 20, 100_000, 1),
+    watchMaxWorkspaces: integer(env, "WATCH_MAX_WORKSPACES", 500, 1_000_000, 1),
+    idempotencyMaxBytes: integer(env, "IDEMPOTENCY_MAX_BYTES", 64 * 1024 * 1024, 2 ** 40, 1),
+    idempotencyMaxBytesPerCaller: integer(env, "IDEMPOTENCY_MAX_BYTES_PER_CALLER", 8 * 1024 * 1024, 2 ** 40, 1),
     emulator: { ...parseSettings([], env), port: integer(env, "EMULATOR_PORT", 0, 65_535) },
   };
 }

@@ -7,7 +7,7 @@ export const ERROR_CODES = {
   REQUEST_ENTITY_TOO_LARGE: { retryable: false, meaning: "The body is over MAX_BODY_BYTES." },
   QUERY_TOO_COMPLEX: {
     retryable: false,
-    meaning: "Over a query limit (`rule`: depth, aliases, directives, tokens or cost; `limit`, `actual`).",
+    meaning: "Over a query limit (`rule`: depth, aliases, directives, tokens, fields, fieldPairs or cost; `limit`, `actual`).",
   },
   UNAUTHENTICATED: { retryable: false, meaning: "No credentials, or credentials the gateway does not accept (HTTP 401)." },
   AUTHENTICATION_UNAVAILABLE: { retryable: true, meaning: "The token issuer's keys cannot be fetched right now (HTTP 503)." },
@@ -27,6 +27,11 @@ export const ERROR_CODES = {
   RESOURCE_UNAVAILABLE: { retryable: true, meaning: "AWS says the resource is unavailable for now." },
   LIMIT_EXCEEDED: { retryable: false, meaning: "An AWS account limit is reached." },
   UPSTREAM_ERROR: { retryable: false, meaning: "AWS refused with an error this gateway does not classify; `awsErrorCode` names it." },
+  RATE_LIMITED: {
+    retryable: true,
+    meaning:
+      "The caller's share of the AWS budget is spent (HTTP 429), or a call could not be sent in time; nothing was sent. Retry after `retryAfter` seconds.",
+  },
   THROTTLED: { retryable: true, meaning: "AWS throttled the call past the gateway's retries; retry after a short wait." },
   UPSTREAM_UNAVAILABLE: { retryable: true, meaning: "AWS could not be reached or failed (5xx); nothing was applied." },
   DEADLINE_EXCEEDED: { retryable: true, meaning: "The request's time for AWS calls (REQUEST_DEADLINE_MS) ran out." },

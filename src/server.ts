@@ -11,6 +11,7 @@ import { createAuthenticator } from "./auth/authenticator.ts";
 import { createBundleCache } from "./aws/bundles.ts";
 import { IdempotencyStore } from "./aws/idempotency.ts";
 import { registry } from "./aws/metrics.ts";
+import { CallerQuotas } from "./aws/quotas.ts";
 import { AwsReadiness } from "./aws/readiness.ts";
 import type { Services } from "./aws/session.ts";
 import { AwsSession } from "./aws/session.ts";
@@ -20,11 +21,11 @@ import type { GatewayConfig } from "./config.ts";
 import { loadConfig } from "./config.ts";
 import type { RunningEmulator } from "./emulator/index.ts";
 import { startEmulator } from "./emulator/index.ts";
+import { useAdmission } from "./http/admission.ts";
 import { principalOf, useAuthentication } from "./http/authentication.ts";
 import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
 import { useMetrics, useReadiness } from "./http/probes.ts";
-import { useQueryCost } from "./http/query-cost.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { alreadyLogged, logRequests, useRequestRecord } from "./http/request-log.ts";
 import type { Logger } from "./logger.ts";
@@ -62,7 +63,16 @@ query ConsoleMainScreen($first: Int = 25, $after: String) {
 
 export type HandlerSettings = Pick<
   GatewayConfig,
-  "apiKeys" | "jwt" | "graphiql" | "introspection" | "corsOrigins" | "limits" | "deadlineMs" | "logLevel"
+  | "apiKeys"
+  | "jwt"
+  | "graphiql"
+  | "introspection"
+  | "corsOrigins"
+  | "limits"
+  | "deadlineMs"
+  | "logLevel"
+  | "callerRateLimit"
+  | "callerBurst"
 >;
 
 /** What the handler needs beyond the schema: /ready's state (absent in handlers that serve no probes). */
@@ -89,7 +99,8 @@ export function createGatewayHandler(
 ) {
   const log = logger ?? createLogger(settings.logLevel);
   const { limits } = settings;
-  const sessionFor = (request: Request) => new AwsSession(services, { signal: request.signal, deadlineMs: settings.deadlineMs });
+  const sessionFor = (request: Request) =>
+    new AwsSession(services, { caller: principalOf(request).id, signal: request.signal, deadlineMs: settings.deadlineMs });
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -122,7 +133,7 @@ export function createGatewayHandler(
       useCsrfPreventionForPosts(),
       useClientErrors({ hideSuggestions: !settings.introspection }),
       useQueryLimits(limits),
-      useQueryCost(limits.cost),
+      useAdmission({ maxCost: limits.cost, quotas: new CallerQuotas(settings.callerRateLimit, settings.callerBurst) }),
       !settings.introspection && useDisableIntrospection(),
       // Each event of a subscription runs with a session of its own: a deadline of its own, and loaders not stale.
       useExtendContextValuePerExecuteSubscriptionEvent<GatewayContext>(({ args }) => ({
@@ -143,7 +154,7 @@ export interface RunningGateway {
 }
 
 async function connectUpstream(config: GatewayConfig): Promise<{ upstream: Upstream; emulator?: RunningEmulator }> {
-  const policy = { maxAttempts: config.awsMaxAttempts, rateLimit: config.awsRateLimit };
+  const policy = { maxAttempts: config.awsMaxAttempts, rateLimit: config.awsRateLimit, pollShare: config.awsPollSharePercent / 100 };
   if (config.backend === "aws") {
     // Region, endpoint (AWS_ENDPOINT_URL_WORKSPACES) and credentials come from the SDK's standard chain.
     return { upstream: new Upstream({}, policy) };
@@ -163,12 +174,18 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {
     logger.warn({ host: config.host }, "no authentication is configured and the gateway listens beyond localhost");
   }
-  const watch = new WorkspaceWatch(upstream, { intervalMs: config.watchPollMs });
+  const watch = new WorkspaceWatch(upstream, {
+    intervalMs: config.watchPollMs,
+    caps: { subscriptionsPerCaller: config.watchMaxSubscriptions, idsPerCaller: config.watchMaxWorkspaces },
+  });
   const services: Services = {
     upstream,
     bundleCache: createBundleCache(config.bundleCacheTtlMs),
     cursorSecret: config.cursorSecret,
-    idempotency: new IdempotencyStore(),
+    idempotency: new IdempotencyStore({
+      perCaller: { count: 1_000, bytes: config.idempotencyMaxBytesPerCaller },
+      total: { count: 10_000, bytes: config.idempotencyMaxBytes },
+    }),
     watch,
     clock: Date.now,
   };

@@ -11,7 +11,7 @@ import { loaderBatchSize } from "./metrics.ts";
 import type { AwsPage } from "./pagination.ts";
 import { listingSlice } from "./pagination.ts";
 import type { AwsSession } from "./session.ts";
-import type { Upstream } from "./upstream.ts";
+import type { ReadOptions, Upstream } from "./upstream.ts";
 
 export type BundleShape = CamelCase<WorkspaceBundle>;
 
@@ -39,11 +39,9 @@ async function fetchBundlesPage(
   cache: BundleCache,
   request: DescribeWorkspaceBundlesRequest,
   token: string | null,
-  signal: AbortSignal,
+  options: ReadOptions,
 ): Promise<AwsPage<BundleShape>> {
-  const output = await upstream.read(new DescribeWorkspaceBundlesCommand({ ...request, ...(token ? { NextToken: token } : {}) }), {
-    signal,
-  });
+  const output = await upstream.read(new DescribeWorkspaceBundlesCommand({ ...request, ...(token ? { NextToken: token } : {}) }), options);
   const items = camelCase(output.Bundles ?? []);
   for (const bundle of items) cache?.set(bundle.bundleId!, bundle);
   return { items, nextToken: output.NextToken || undefined };
@@ -53,21 +51,21 @@ async function fetchBundlesPage(
 export function listBundles(session: AwsSession, request: DescribeWorkspaceBundlesRequest, first: number, after?: string | null) {
   const { upstream, bundleCache } = session.services;
   return listingSlice(session.services, `bundles:${JSON.stringify(request)}`, first, after, async (token) => {
-    const page = await fetchBundlesPage(upstream, bundleCache, request, token, session.reads);
+    const page = await fetchBundlesPage(upstream, bundleCache, request, token, session.readOptions());
     for (const bundle of page.items) session.bundles.clear(bundle.bundleId!).prime(bundle.bundleId!, bundle);
     return page;
   });
 }
 
 /** Per-request loader over the shared cache: misses go to AWS, up to 25 IDs per call. */
-export function createBundleLoader(upstream: Upstream, cache: BundleCache, signal: AbortSignal) {
+export function createBundleLoader(upstream: Upstream, cache: BundleCache, options: ReadOptions) {
   return new DataLoader<string, BundleShape | null>(
     async (ids) => {
       loaderBatchSize.observe({ loader: "bundle" }, ids.length);
       const missing = ids.filter((id) => cache?.get(id) === undefined && BUNDLE_ID_PATTERN.test(id));
       const fetched = new Map<string, BundleShape>();
       if (missing.length > 0) {
-        const page = await fetchBundlesPage(upstream, cache, { BundleIds: missing }, null, signal);
+        const page = await fetchBundlesPage(upstream, cache, { BundleIds: missing }, null, options);
         for (const bundle of page.items) fetched.set(bundle.bundleId!, bundle);
       }
       return ids.map((id) => fetched.get(id) ?? cache?.get(id) ?? null);

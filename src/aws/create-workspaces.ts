@@ -18,8 +18,9 @@ import type { Failure } from "./failure.ts";
 import { failureOf, invalid, reachedAws, refusal } from "./failure.ts";
 import type { IdempotentRun } from "./idempotency.ts";
 import type { AwsSession } from "./session.ts";
-import type { Upstream } from "./upstream.ts";
+import type { Upstream, WriteOptions } from "./upstream.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
+import { fetchWorkspacesPage } from "./workspaces.ts";
 
 export const CREATE_REQUEST_LIMIT = 100;
 
@@ -68,9 +69,9 @@ export function correlateCreateResults(requests: WorkspaceRequest[], indexes: nu
   });
 }
 
-async function createBatch(upstream: Upstream, requests: WorkspaceRequest[], indexes: number[], signal: AbortSignal) {
+async function createBatch(upstream: Upstream, requests: WorkspaceRequest[], indexes: number[], options: WriteOptions) {
   try {
-    const output = await upstream.write(new CreateWorkspacesCommand({ Workspaces: requests }), { signal });
+    const output = await upstream.write(new CreateWorkspacesCommand({ Workspaces: requests }), options);
     return correlateCreateResults(requests, indexes, output);
   } catch (error) {
     const failure = failureOf(error);
@@ -114,7 +115,7 @@ async function sendCreates(session: AwsSession, requests: WorkspaceRequest[]): P
       session.services.upstream,
       batch.map((i) => requests[i]!),
       batch,
-      session.writes,
+      session.writeOptions(),
     ),
   );
   for (const outcome of results.flat()) outcomes.set(outcome.index, outcome);
@@ -123,6 +124,41 @@ async function sendCreates(session: AwsSession, requests: WorkspaceRequest[]): P
 
 /** A result worth replaying: AWS created something, answered, or may have acted (else a retry must run again). */
 const worthKeeping = (outcomes: CreateOutcome[]) => outcomes.some((o) => o.kind === "created" || reachedAws(o.failure));
+
+const isUnknown = (outcome: CreateOutcome) => outcome.kind === "failed" && outcome.failure.kind === "unknown";
+
+/**
+ * The WorkSpace AWS already has for a request it refused as existing: one per user, bundle and directory, so the
+ * request's own WorkSpace, created by an attempt whose answer was lost.
+ */
+async function existingWorkspace(session: AwsSession, request: WorkspaceRequest): Promise<WorkspaceShape | undefined> {
+  const byUser = { DirectoryId: request.DirectoryId, UserName: request.UserName };
+  const page = await fetchWorkspacesPage(session.services.upstream, byUser, null, session.readOptions(true));
+  const key = workspaceOwnerKey(request);
+  return page.items.find((w) => workspaceOwnerKey({ DirectoryId: w.directoryId, UserName: w.userName, BundleId: w.bundleId }) === key);
+}
+
+/**
+ * A kept result asked again: its items with an unknown outcome are sent again and answered with what AWS says now
+ * (one AWS refuses as existing is the WorkSpace the lost attempt created); the others are replayed as they were.
+ */
+async function revisitUnknown(session: AwsSession, previous: CreateOutcome[]): Promise<CreateOutcome[]> {
+  const unknown = previous.filter(isUnknown).map((outcome) => outcome.index);
+  const requests = unknown.map((index) => (previous[index] as { request: WorkspaceRequest }).request);
+  const again = await sendCreates(session, requests);
+  const resolved = await Promise.all(
+    again.map(async (outcome, i): Promise<CreateOutcome> => {
+      const index = unknown[i]!;
+      if (outcome.kind === "created") return { ...outcome, index };
+      if (outcome.failure.code !== "ALREADY_EXISTS") return { ...outcome, index };
+      const workspace = await existingWorkspace(session, outcome.request).catch(() => undefined);
+      return workspace ? { kind: "created", index, workspace } : { ...outcome, index };
+    }),
+  );
+  const outcomes = [...previous];
+  for (const outcome of resolved) outcomes[outcome.index] = outcome;
+  return outcomes;
+}
 
 /**
  * Creates the WorkSpaces; with an idempotency key, a repeat by the same caller with the same input gets the first
@@ -140,5 +176,7 @@ export async function createWorkspaces(
     return outcomes;
   };
   if (!idempotency) return { kind: "result", result: await create(), replayed: false };
-  return store.run(idempotency.caller, idempotency.key, requests, create, worthKeeping);
+  return store.run(idempotency.caller, idempotency.key, requests, create, worthKeeping, (previous) =>
+    previous.some(isUnknown) ? revisitUnknown(session, previous) : undefined,
+  );
 }

@@ -30,7 +30,7 @@ async function fetchDirectoriesPage(
 /** `first` directories matching a request the caller has validated, after the cursor `after`. */
 export function listDirectories(session: AwsSession, request: DescribeWorkspaceDirectoriesRequest, first: number, after?: string | null) {
   return listingSlice(session.services, `directories:${JSON.stringify(request)}`, first, after, async (token) => {
-    const page = await fetchDirectoriesPage(session.services.upstream, request, token, { signal: session.reads });
+    const page = await fetchDirectoriesPage(session.services.upstream, request, token, session.readOptions());
     for (const directory of page.items) session.directories.clear(directory.directoryId!).prime(directory.directoryId!, directory);
     return page;
   });

@@ -4,6 +4,7 @@ import { WorkSpacesServiceException } from "@aws-sdk/client-workspaces";
 import type { Violation } from "../constraints.ts";
 import type { ErrorCode } from "../error-codes.ts";
 import { ERROR_CODES } from "../error-codes.ts";
+import { NotSentError } from "./budget.ts";
 
 export type FailureKind =
   /** The input breaks a rule: refused before any call (`violations` say which, in AWS member paths). */
@@ -16,7 +17,9 @@ export type FailureKind =
   /** The request's deadline passed (or its client left) before AWS answered a read. */
   | "deadline"
   /** A write failed in a way that does not tell whether AWS applied it. */
-  | "unknown";
+  | "unknown"
+  /** The call never left the gateway: its wait for the AWS budget was given up, or could not end in time. */
+  | "unsent";
 
 export interface Failure {
   kind: FailureKind;
@@ -25,6 +28,8 @@ export interface Failure {
   message: string;
   awsErrorCode?: string;
   violations?: readonly Violation[];
+  /** Seconds until a retry can succeed, when the gateway knows. */
+  retryAfter?: number;
 }
 
 /** A failure thrown through promises (reads, loaders): the schema turns it into the field's GraphQL error. */
@@ -38,7 +43,7 @@ export function failure(
   kind: FailureKind,
   code: ErrorCode,
   message: string,
-  extra: Pick<Failure, "awsErrorCode" | "violations"> = {},
+  extra: Pick<Failure, "awsErrorCode" | "violations" | "retryAfter"> = {},
 ): Failure {
   return { kind, code, retryable: ERROR_CODES[code].retryable, message, ...extra };
 }
@@ -103,10 +108,16 @@ const THROTTLED = "AWS is throttling requests; retry after a short wait.";
 const UNAVAILABLE = "AWS WorkSpaces could not be reached or failed; retry later.";
 const DEADLINE = "The request's time for AWS calls ran out; retry, or ask for less.";
 const UNKNOWN = "The call to AWS failed after it may have been applied; check before retrying.";
+const NOT_SENT = "The gateway's AWS budget could not take this call in time; it was not sent. Retry after a short wait.";
 
 /** What an SDK call's rejection means. */
 export function failureOf(error: unknown): Failure {
   if (error instanceof FailureError) return error.failure;
+  if (error instanceof NotSentError) {
+    return error.reason === "shed"
+      ? failure("unsent", "RATE_LIMITED", NOT_SENT, { retryAfter: error.retryAfter })
+      : failure("unsent", "DEADLINE_EXCEEDED", DEADLINE);
+  }
   if (error instanceof OutcomeUnknownError) return failure("unknown", "OUTCOME_UNKNOWN", UNKNOWN);
   // The SDK names a reset socket TimeoutError too; only a signal's own timeout (a DOMException) is the deadline.
   if ((error as Error)?.name === "AbortError" || (error instanceof DOMException && error.name === "TimeoutError")) {

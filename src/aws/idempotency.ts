@@ -1,6 +1,9 @@
 // Results of createWorkspaces by idempotency key: a repeat within the retention period gets the first result
-// without calling AWS again, and a repeat while the first is running waits for it.
+// without calling AWS again, a repeat while the first is running waits for it, and a result that left something
+// unknown is revisited rather than replayed. Bounded in count and in bytes, per caller and in all.
+import { Counter, Gauge } from "prom-client";
 import { fingerprintOf } from "./fingerprint.ts";
+import { registry } from "./metrics.ts";
 
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60_000;
 
@@ -9,26 +12,65 @@ interface Entry<T> {
   result: Promise<T>;
   settled: boolean;
   expiresAt: number;
+  /** The settled result's size (its JSON), 0 while running. */
+  bytes: number;
+}
+
+interface Usage<T> {
+  entries: Map<string, Entry<T>>;
+  bytes: number;
 }
 
 export type IdempotentRun<T> = { kind: "result"; result: T; replayed: boolean } | { kind: "conflict" };
 
+export interface StoreBounds {
+  count: number;
+  bytes: number;
+}
+
+const stores = new Set<IdempotencyStore<unknown>>();
+new Gauge({
+  name: "workspaces_idempotency_bytes",
+  help: "Bytes of createWorkspaces results kept for idempotency keys.",
+  registers: [registry],
+  collect() {
+    this.set([...stores].reduce((total, store) => total + store.bytes, 0));
+  },
+});
+const evicted = new Counter({
+  name: "workspaces_idempotency_evicted_total",
+  help: "Results dropped before their 24 hours to keep the store within its bounds (oldest first).",
+  registers: [registry],
+});
+
 export class IdempotencyStore<T> {
   /** Entries by caller, the least recently active caller first. */
-  private readonly owners = new Map<string, Map<string, Entry<T>>>();
-  private size = 0;
+  private readonly owners = new Map<string, Usage<T>>();
+  private count = 0;
+  bytes = 0;
+  private readonly perCaller: StoreBounds;
+  private readonly total: StoreBounds;
+  private readonly clock: () => number;
 
   constructor(
-    /** Results kept per caller, so one caller's keys can never push out all of another's. */
-    private readonly capacityPerOwner = 1_000,
-    /** Results kept in all; beyond it the least recently active callers' oldest results go first. */
-    private readonly capacity = 10_000,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    options: {
+      /** What one caller may keep, so its keys can never push out all of another's. */
+      perCaller?: StoreBounds;
+      /** What is kept in all; beyond it the least recently active callers' oldest results go first. */
+      total?: StoreBounds;
+      clock?: () => number;
+    } = {},
+  ) {
+    this.perCaller = options.perCaller ?? { count: 1_000, bytes: 8 * 1024 * 1024 };
+    this.total = options.total ?? { count: 10_000, bytes: 64 * 1024 * 1024 };
+    this.clock = options.clock ?? Date.now;
+    stores.add(this as IdempotencyStore<unknown>);
+  }
 
   /**
    * The first result for the caller's `key`, or `produce`'s. The same key with another input is a conflict. A
-   * result `keep` rejects (nothing reached AWS) is not retained, so a retry with the same key runs again.
+   * result `keep` rejects (nothing reached AWS) is not retained, so a retry with the same key runs again. On a
+   * repeat, `revisit` may replace a kept result (its unknown outcomes asked again); it returns undefined to replay.
    */
   async run(
     owner: string,
@@ -36,29 +78,34 @@ export class IdempotencyStore<T> {
     input: unknown,
     produce: () => Promise<T>,
     keep: (result: T) => boolean,
+    revisit: (result: T) => Promise<T> | undefined = () => undefined,
   ): Promise<IdempotentRun<T>> {
     const fingerprint = fingerprintOf(input);
     const now = this.clock();
-    const entries = this.owners.get(owner) ?? new Map<string, Entry<T>>();
+    const usage: Usage<T> = this.owners.get(owner) ?? { entries: new Map(), bytes: 0 };
     this.owners.delete(owner);
-    this.owners.set(owner, entries);
-    const existing = entries.get(key);
+    this.owners.set(owner, usage);
+    const existing = usage.entries.get(key);
     if (existing && existing.expiresAt > now) {
       if (existing.fingerprint !== fingerprint) return { kind: "conflict" };
-      return { kind: "result", result: await existing.result, replayed: true };
+      // Chained, so concurrent repeats revisit one after the other: the second finds nothing left unknown.
+      existing.result = existing.result.then((previous) => revisit(previous) ?? previous);
+      const result = await existing.result;
+      this.resize(usage, existing, result);
+      return { kind: "result", result, replayed: true };
     }
-    const entry: Entry<T> = { fingerprint, result: produce(), settled: false, expiresAt: now + IDEMPOTENCY_RETENTION_MS };
+    const entry: Entry<T> = { fingerprint, result: produce(), settled: false, expiresAt: now + IDEMPOTENCY_RETENTION_MS, bytes: 0 };
     this.remove(owner, key);
-    entries.set(key, entry);
-    this.size += 1;
-    this.evict(now, entries);
+    usage.entries.set(key, entry);
+    this.count += 1;
     const forget = () => {
-      if (entries.get(key) === entry) this.remove(owner, key);
+      if (usage.entries.get(key) === entry) this.remove(owner, key);
     };
     try {
       const value = await entry.result;
       entry.settled = true;
       if (!keep(value)) forget();
+      else this.resize(usage, entry, value);
       return { kind: "result", result: value, replayed: false };
     } catch (error) {
       forget();
@@ -66,23 +113,41 @@ export class IdempotencyStore<T> {
     }
   }
 
+  private resize(usage: Usage<T>, entry: Entry<T>, value: T): void {
+    const bytes = Buffer.byteLength(JSON.stringify(value) ?? "");
+    usage.bytes += bytes - entry.bytes;
+    this.bytes += bytes - entry.bytes;
+    entry.bytes = bytes;
+    this.evict(usage);
+  }
+
   private remove(owner: string, key: string) {
-    const entries = this.owners.get(owner);
-    if (!entries?.delete(key)) return;
-    this.size -= 1;
-    if (entries.size === 0) this.owners.delete(owner);
+    const usage = this.owners.get(owner);
+    const entry = usage?.entries.get(key);
+    if (!usage || !entry) return;
+    usage.entries.delete(key);
+    usage.bytes -= entry.bytes;
+    this.bytes -= entry.bytes;
+    this.count -= 1;
+    if (usage.entries.size === 0) this.owners.delete(owner);
   }
 
   /**
-   * Drops expired entries, the caller's oldest finished ones over its capacity, and the least recently active
+   * Drops expired entries, the current caller's oldest finished ones over its bounds, and the least recently active
    * callers' oldest finished ones over the total; a create still running is never dropped. A full pass: a create is
    * an AWS call, next to which 10,000 steps are nothing.
    */
-  private evict(now: number, current: Map<string, Entry<T>>) {
-    for (const [owner, entries] of this.owners) {
-      for (const [key, entry] of entries) {
-        const overOwner = entries === current && entries.size > this.capacityPerOwner;
-        if (entry.expiresAt <= now || (entry.settled && (overOwner || this.size > this.capacity))) this.remove(owner, key);
+  private evict(current: Usage<T>) {
+    const now = this.clock();
+    for (const [owner, usage] of this.owners) {
+      for (const [key, entry] of usage.entries) {
+        const overCaller = usage === current && (usage.entries.size > this.perCaller.count || usage.bytes > this.perCaller.bytes);
+        const overTotal = this.count > this.total.count || this.bytes > this.total.bytes;
+        if (entry.expiresAt <= now) this.remove(owner, key);
+        else if (entry.settled && (overCaller || overTotal)) {
+          this.remove(owner, key);
+          evicted.inc();
+        }
       }
     }
   }

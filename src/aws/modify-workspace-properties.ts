@@ -63,7 +63,7 @@ async function checkAgainstCurrent(
 ): Promise<Map<number, ModifyOutcome>> {
   const checked = indexes.filter((index) => needsCurrent(requests[index]!));
   // Fresh: a read in flight since before this request (a subscription's tick) could predate a change just made.
-  const reads = createWorkspaceLoader(session.services.upstream, { signal: session.reads, fresh: true });
+  const reads = createWorkspaceLoader(session.services.upstream, session.readOptions(true));
   const current = await reads.loadMany(checked.map((index) => requests[index]!.WorkspaceId!));
   const refused = new Map<number, ModifyOutcome>();
   checked.forEach((index, i) => {
@@ -95,12 +95,12 @@ export async function modifyWorkspaceProperties(
   for (const [index, outcome] of await checkAgainstCurrent(session, requests, checked)) outcomes.set(index, outcome);
   const accepted = checked.filter((index) => !outcomes.has(index));
   // Read afresh: a read in flight since before the modify (a subscription's tick) would show the old state.
-  const rereads = createWorkspaceLoader(upstream, { signal: session.reads, fresh: true });
+  const rereads = createWorkspaceLoader(upstream, session.readOptions(true));
   const sent = await pMap(
     accepted,
     async (index): Promise<ModifyOutcome | string> => {
       try {
-        await upstream.write(new ModifyWorkspacePropertiesCommand(requests[index]!), { signal: session.writes });
+        await upstream.write(new ModifyWorkspacePropertiesCommand(requests[index]!), session.writeOptions());
         return requests[index]!.WorkspaceId!;
       } catch (error) {
         return { kind: "failed", failure: failureOf(error) };

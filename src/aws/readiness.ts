@@ -1,5 +1,6 @@
-// Readiness: can AWS be reached and does it answer? One small read, shared by probes that arrive together and
-// remembered briefly, so frequent probes cost AWS next to nothing.
+// Readiness: can AWS be reached and does it answer? While traffic flows, AWS's own recent answers say so, with no call
+// of readiness's own and no wait behind that traffic; on an idle gateway, one small read, ahead of every other call
+// for the AWS budget, shared by probes that arrive together and remembered briefly.
 import { DescribeWorkspacesCommand } from "@aws-sdk/client-workspaces";
 import { failureOf } from "./failure.ts";
 import type { Upstream } from "./upstream.ts";
@@ -14,14 +15,14 @@ export class AwsReadiness {
   ) {}
 
   async check(): Promise<boolean> {
+    if (this.upstream.answeredWithin(this.timeoutMs)) return true;
     if (this.last && Date.now() - this.last.at < this.rememberMs) return this.last.ready;
-    const ready = await this.upstream
-      .read(new DescribeWorkspacesCommand({ Limit: 1 }), { signal: AbortSignal.timeout(this.timeoutMs) })
-      .then(
-        () => true,
-        // Throttled is an answer: AWS is there, and a fleet taken out of service for it would only make it worse.
-        (error: unknown) => failureOf(error).kind === "throttled",
-      );
+    const probe = { signal: AbortSignal.timeout(this.timeoutMs), ticket: { caller: "readiness", class: "probe" as const } };
+    const ready = await this.upstream.read(new DescribeWorkspacesCommand({ Limit: 1 }), probe).then(
+      () => true,
+      // Throttled is an answer: AWS is there, and a fleet taken out of service for it would only make it worse.
+      (error: unknown) => failureOf(error).kind === "throttled",
+    );
     this.last = { ready, at: Date.now() };
     return ready;
   }

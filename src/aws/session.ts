@@ -1,6 +1,7 @@
 // What one GraphQL request may ask of AWS: its signals (the client leaving, the deadline) and its own loaders, so
 // nothing is fetched twice in a request. What outlives requests (the upstream, caches, the watch) is in Services.
 import type DataLoader from "dataloader";
+import type { CallTicket } from "./budget.ts";
 import type { BundleCache, BundleShape } from "./bundles.ts";
 import { createBundleLoader } from "./bundles.ts";
 import type { ConnectionStatusShape } from "./connection-status.ts";
@@ -9,7 +10,7 @@ import type { CreateOutcome } from "./create-workspaces.ts";
 import type { DirectoryShape } from "./directories.ts";
 import { createDirectoryLoader } from "./directories.ts";
 import type { IdempotencyStore } from "./idempotency.ts";
-import type { Upstream } from "./upstream.ts";
+import type { ReadOptions, Upstream, WriteOptions } from "./upstream.ts";
 import type { WorkspaceWatch } from "./workspace-watch.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
 import { createWorkspaceLoader } from "./workspaces.ts";
@@ -27,8 +28,9 @@ export interface Services {
   clock: () => number;
 }
 
-/** The request a session serves: its client's signal (aborted when the client leaves) and its deadline. */
+/** The request a session serves: who sent it, its client's signal (aborted when the client leaves) and its deadline. */
 export interface RequestScope {
+  caller: string;
   signal: AbortSignal;
   deadlineMs: number;
 }
@@ -42,18 +44,36 @@ export class AwsSession {
   readonly bundles: DataLoader<string, BundleShape | null>;
   readonly directories: DataLoader<string, DirectoryShape | null>;
   readonly connectionStatus: DataLoader<string, ConnectionStatusShape | null>;
+  private readonly caller: string;
+  /** When the deadline passes, on the monotonic clock the AWS budget reads. */
+  private readonly deadline: number;
 
   constructor(
     readonly services: Services,
     scope: RequestScope,
   ) {
+    this.caller = scope.caller;
+    this.deadline = performance.now() + scope.deadlineMs;
     this.writes = AbortSignal.timeout(scope.deadlineMs);
     // AbortSignal.any holds its sources weakly: a listener on the deadline would keep each request's objects alive
     // until it fires, seconds after the request ended.
     this.reads = AbortSignal.any([scope.signal, this.writes]);
-    this.workspaces = createWorkspaceLoader(services.upstream, { signal: this.reads });
-    this.bundles = createBundleLoader(services.upstream, services.bundleCache, this.reads);
-    this.directories = createDirectoryLoader(services.upstream, { signal: this.reads });
-    this.connectionStatus = createConnectionStatusLoader(services.upstream, { signal: this.reads });
+    this.workspaces = createWorkspaceLoader(services.upstream, this.readOptions());
+    this.bundles = createBundleLoader(services.upstream, services.bundleCache, this.readOptions());
+    this.directories = createDirectoryLoader(services.upstream, this.readOptions());
+    this.connectionStatus = createConnectionStatusLoader(services.upstream, this.readOptions());
+  }
+
+  /** Whose call it is, of which class, and by when it must go: what the AWS budget serves in turns. */
+  ticket(callClass: "read" | "write"): CallTicket {
+    return { caller: this.caller, class: callClass, deadline: this.deadline };
+  }
+
+  readOptions(fresh = false): ReadOptions {
+    return { signal: this.reads, ticket: this.ticket("read"), fresh };
+  }
+
+  writeOptions(): WriteOptions {
+    return { signal: this.writes, ticket: this.ticket("write") };
   }
 }

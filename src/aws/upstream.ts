@@ -1,5 +1,5 @@
-// The one way the gateway calls AWS WorkSpaces: the SDK's standard retry mode with bounded attempts and backoff, a
-// rate limit, identical reads in flight shared, writes never retried when they may have applied, and every attempt
+// The one way the gateway calls AWS WorkSpaces: the SDK's standard retry mode with bounded attempts and backoff, the
+// account and region's AWS budget, identical reads in flight shared, writes never retried when they may have applied, and every attempt
 // counted. A call's failure comes back as a Failure (thrown as FailureError), never as an SDK exception.
 
 import type {
@@ -11,16 +11,19 @@ import type {
 import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { Command } from "@smithy/types";
+import type { CallTicket } from "./budget.ts";
+import { AwsBudget } from "./budget.ts";
 import { FailureError, failureOf, OutcomeUnknownError, writeFailureOf } from "./failure.ts";
 import { awsRequests, awsRetries, awsThrottles } from "./metrics.ts";
-import { RateLimiter } from "./rate-limiter.ts";
 import { SharedReads } from "./shared-reads.ts";
 
 export interface CallPolicy {
   /** Attempts per call, the first included. */
   maxAttempts: number;
-  /** Calls per second; 0 means unlimited. */
+  /** Calls per second: the AWS budget of the account and region; 0 means unlimited. */
   rateLimit: number;
+  /** The least share of the budget subscription polling gets while reads wait too. */
+  pollShare?: number;
 }
 
 export const DEFAULT_CALL_POLICY: CallPolicy = { maxAttempts: 4, rateLimit: 0 };
@@ -58,32 +61,51 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** A read after a write: never joins a call AWS may have answered before the write. */
   fresh?: boolean;
+  /** Whose call it is, for the budget's turns (a shared read goes on the first caller's). */
+  ticket?: CallTicket;
 }
 
+export interface WriteOptions {
+  /** Aborts the call: a write cut short after it may have reached AWS is OUTCOME_UNKNOWN. */
+  signal?: AbortSignal;
+  ticket?: CallTicket;
+}
+
+const GATEWAY_READ: CallTicket = { caller: "gateway", class: "read" };
+const GATEWAY_WRITE: CallTicket = { caller: "gateway", class: "write" };
+
 export class Upstream {
+  /** The budget of the account and region; undefined when unlimited. */
+  readonly budget: AwsBudget | undefined;
   private readonly client: WorkSpacesClient;
   private readonly shared = new SharedReads();
+  /** Each call's ticket, by the abort signal the SDK hands the middleware (the one per-call value it carries). */
+  private readonly tickets = new WeakMap<AbortSignal, CallTicket>();
+  /** When AWS last answered anything (a result, a refusal, throttling), on the monotonic clock. */
+  private answeredAt = Number.NEGATIVE_INFINITY;
 
-  constructor(config: WorkSpacesClientConfig, policy: CallPolicy = DEFAULT_CALL_POLICY) {
+  constructor(config: WorkSpacesClientConfig, policy: CallPolicy = DEFAULT_CALL_POLICY, partition = "default") {
     this.client = new WorkSpacesClient({
       ...config,
       retryStrategy: new StandardRetryStrategy({ maxAttempts: policy.maxAttempts, backoff: new CappedBackoff() }),
     });
-    const limiter = policy.rateLimit > 0 ? new RateLimiter(policy.rateLimit) : undefined;
+    this.budget = policy.rateLimit > 0 ? new AwsBudget(policy.rateLimit, { partition, pollShare: policy.pollShare }) : undefined;
     this.client.middlewareStack.add(
       (next, context) => async (args) => {
         const operation = (context.commandName ?? "unknown").replace(/Command$/, "");
         const signal = (context as { __smithy_context?: { abortSignal?: AbortSignal } }).__smithy_context?.abortSignal;
-        await limiter?.take(signal);
+        await this.budget?.take((signal && this.tickets.get(signal)) ?? GATEWAY_READ, signal);
         const headers = (args.request as { headers?: Record<string, string> }).headers ?? {};
         if (!/attempt=1;/.test(headers["amz-sdk-request"] ?? "attempt=1;")) awsRetries.inc({ operation });
         try {
           const result = await next(args);
           awsRequests.inc({ operation, outcome: "success" });
+          this.answeredAt = performance.now();
           return result;
         } catch (error) {
           awsRequests.inc({ operation, outcome: (error as Error).name || "error" });
           const described = failureOf(error);
+          if (described.kind === "throttled" || described.kind === "refused") this.answeredAt = performance.now();
           if (described.kind === "throttled") awsThrottles.inc({ operation });
           // AWS applies nothing it throttles or refuses (4xx), nor what never connected; anything else may have applied.
           if (!isRead(operation) && described.kind === "unavailable" && (error as { code?: string }).code !== "ECONNREFUSED") {
@@ -92,7 +114,7 @@ export class Upstream {
           throw error;
         }
       },
-      // Inside the retry middleware, so each attempt waits for the limiter and counts.
+      // Inside the retry middleware, so each attempt waits for the budget and counts.
       { step: "finalizeRequest", priority: "low", name: "gatewayAttempt" },
     );
   }
@@ -109,7 +131,10 @@ export class Upstream {
         key,
         operation,
         options.signal,
-        (signal) => this.client.send(command, { abortSignal: signal }),
+        (signal) => {
+          this.tickets.set(signal, options.ticket ?? GATEWAY_READ);
+          return this.client.send(command, { abortSignal: signal });
+        },
         options.fresh,
       );
     } catch (error) {
@@ -120,16 +145,24 @@ export class Upstream {
   /** A write: its own call, retried only when throttled; cut short after it may have reached AWS, it is OUTCOME_UNKNOWN. */
   async write<Input extends ServiceInputTypes, Output extends ServiceOutputTypes>(
     command: WorkSpacesCommand<Input, Output>,
-    options: { signal?: AbortSignal } = {},
+    options: WriteOptions = {},
   ): Promise<Output> {
+    const signal = options.signal ?? new AbortController().signal;
+    this.tickets.set(signal, options.ticket ?? GATEWAY_WRITE);
     try {
-      return await this.client.send(command, { abortSignal: options.signal });
+      return await this.client.send(command, { abortSignal: signal });
     } catch (error) {
       throw new FailureError(writeFailureOf(error));
     }
   }
 
+  /** Whether AWS answered anything within `ms`: readiness needs no call of its own while traffic flows. */
+  answeredWithin(ms: number): boolean {
+    return performance.now() - this.answeredAt < ms;
+  }
+
   destroy(): void {
+    this.budget?.close();
     this.client.destroy();
   }
 }

@@ -18,7 +18,7 @@ import { pascalCase } from "./camel-case.ts";
 import type { Failure } from "./failure.ts";
 import { failureOf, invalid, refusal } from "./failure.ts";
 import type { AwsSession } from "./session.ts";
-import type { Upstream } from "./upstream.ts";
+import type { Upstream, WriteOptions } from "./upstream.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
 import { createWorkspaceLoader } from "./workspaces.ts";
 
@@ -73,7 +73,7 @@ function checkIds(action: WorkspaceAction, workspaceIds: string[]): Map<number, 
  */
 async function checkStates(session: AwsSession, action: WorkspaceAction, workspaceIds: string[]): Promise<(Violation | undefined)[]> {
   // Fresh: a read in flight since before this request (a subscription's tick) could show a state already left.
-  const reads = createWorkspaceLoader(session.services.upstream, { signal: session.reads, fresh: true });
+  const reads = createWorkspaceLoader(session.services.upstream, session.readOptions(true));
   const workspaces = await reads.loadMany(workspaceIds);
   return workspaces.map((workspace) =>
     workspace && !(workspace instanceof Error)
@@ -83,9 +83,8 @@ async function checkStates(session: AwsSession, action: WorkspaceAction, workspa
 }
 
 /** One call of `action` for `workspaceIds` (one ID for Rebuild and Restore); AWS's per-item refusals. */
-async function send(upstream: Upstream, action: WorkspaceAction, workspaceIds: string[], signal: AbortSignal) {
+async function send(upstream: Upstream, action: WorkspaceAction, workspaceIds: string[], options: WriteOptions) {
   const requests = workspaceIds.map((WorkspaceId) => ({ WorkspaceId }));
-  const options = { signal };
   let failed: FailedWorkspaceChangeRequest[] | undefined;
   // Upstream.write retries only throttled calls: an ambiguous failure (a terminate that may have applied) is never sent again.
   switch (action) {
@@ -144,7 +143,7 @@ export async function actOnWorkspaces(session: AwsSession, action: WorkspaceActi
     async (batch) => {
       const ids = batch.map((index) => workspaceIds[index]!);
       try {
-        const failed = await send(upstream, action, ids, session.writes);
+        const failed = await send(upstream, action, ids, session.writeOptions());
         return ids.map((id) => failed.get(id));
       } catch (error) {
         return ids.map(() => failureOf(error));
@@ -153,7 +152,7 @@ export async function actOnWorkspaces(session: AwsSession, action: WorkspaceActi
     { concurrency: ACTION_CONCURRENCY },
   );
   // Created after every write has answered, so nothing it reads predates them.
-  const rereads = createWorkspaceLoader(upstream, { signal: session.reads, fresh: true });
+  const rereads = createWorkspaceLoader(upstream, session.readOptions(true));
   const reread = async (workspaceId: string) => {
     const workspace = await rereads.load(workspaceId);
     if (workspace) session.workspaces.clear(workspaceId).prime(workspaceId, workspace);

@@ -1,7 +1,10 @@
 // Live WorkSpace state for subscriptions: one polling loop per process, so a tick costs one DescribeWorkspaces per
-// 25 watched IDs however many subscribers watch them, and nothing is polled while nobody watches.
+// 25 watched IDs however many subscribers watch them, and nothing is polled while nobody watches. Polling keeps to its
+// share of the AWS budget (the interval stretches when many IDs are watched), and each caller to its caps.
 import { Repeater } from "@repeaterjs/repeater";
 import { ID_LIST_SIZE } from "../constraints.ts";
+import type { CallTicket } from "./budget.ts";
+import { FailureError, failure } from "./failure.ts";
 import { fingerprintOf } from "./fingerprint.ts";
 import { watchGauges } from "./metrics.ts";
 import type { Upstream } from "./upstream.ts";
@@ -26,10 +29,16 @@ export type WatchListener = (event: WatchEvent) => void;
 export type Schedule = (tick: () => Promise<void>, ms: number) => () => void;
 
 export interface WatchOptions {
+  /** The shortest time between ticks; longer when the watched IDs need more calls than polling's share allows. */
   intervalMs: number;
+  /** Open subscriptions, and distinct IDs across them, one caller may have. */
+  caps?: { subscriptionsPerCaller: number; idsPerCaller: number };
   clock?: () => number;
   schedule?: Schedule;
 }
+
+/** Every poll goes on one caller of its own, in the budget's polling class. */
+const POLL: CallTicket = { caller: "subscriptions", class: "poll" };
 
 interface Entry {
   listeners: Set<WatchListener>;
@@ -60,6 +69,8 @@ export class WorkspaceWatch {
   private cancelTick: (() => void) | null = null;
   private ticking = false;
   private subscriptions = 0;
+  /** Each caller's open subscriptions and watched IDs (how many of its subscriptions watch each). */
+  private readonly callers = new Map<string, { subscriptions: number; ids: Map<string, number> }>();
   private readonly abort = new AbortController();
   private readonly clock: () => number;
   private readonly schedule: Schedule;
@@ -116,8 +127,11 @@ export class WorkspaceWatch {
    * falls behind gets current states rather than a backlog. Watching starts at the first read and stops on
    * return(); the stream ends once every ID has ended, or when the watch closes (the gateway shutting down).
    */
-  stream(workspaceIds: readonly string[]): AsyncIterableIterator<WatchEvent> {
-    return new Repeater<WatchEvent>(async (push, stop) => {
+  stream(workspaceIds: readonly string[], caller: string): AsyncIterableIterator<WatchEvent> {
+    const release = this.reserve(caller, workspaceIds);
+    let started = false;
+    const events = new Repeater<WatchEvent>(async (push, stop) => {
+      started = true;
       const due = new Map<string, WatchEvent>();
       const open = new Set(workspaceIds);
       let wake = () => {};
@@ -149,8 +163,51 @@ export class WorkspaceWatch {
       }
       unwatch();
       closed.removeEventListener("abort", close);
+      release();
       stop();
     });
+    // A stream closed before its first read never ran: its reservation is given back here.
+    const endEvents = events.return.bind(events);
+    events.return = (value) => {
+      if (!started) release();
+      return endEvents(value);
+    };
+    return events;
+  }
+
+  /** Counts a subscription against its caller's caps, or refuses it; returns what gives it back (once). */
+  private reserve(caller: string, workspaceIds: readonly string[]): () => void {
+    const usage = this.callers.get(caller) ?? { subscriptions: 0, ids: new Map<string, number>() };
+    const ids = [...new Set(workspaceIds)];
+    const caps = this.options.caps;
+    if (caps) {
+      const distinct = usage.ids.size + ids.filter((id) => !usage.ids.has(id)).length;
+      if (usage.subscriptions + 1 > caps.subscriptionsPerCaller || distinct > caps.idsPerCaller) {
+        throw new FailureError(
+          failure(
+            "invalid",
+            "RATE_LIMITED",
+            `A caller may hold ${caps.subscriptionsPerCaller} subscriptions watching ${caps.idsPerCaller} WorkSpaces in all; ` +
+              `this one would make ${usage.subscriptions + 1} watching ${distinct}. Close some first.`,
+          ),
+        );
+      }
+    }
+    usage.subscriptions += 1;
+    for (const id of ids) usage.ids.set(id, (usage.ids.get(id) ?? 0) + 1);
+    this.callers.set(caller, usage);
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      usage.subscriptions -= 1;
+      for (const id of ids) {
+        const count = usage.ids.get(id)! - 1;
+        if (count > 0) usage.ids.set(id, count);
+        else usage.ids.delete(id);
+      }
+      if (usage.subscriptions === 0) this.callers.delete(caller);
+    };
   }
 
   /** A WorkSpace AWS just accepted: watchable at once, PENDING from the create result until AWS shows it. */
@@ -185,7 +242,14 @@ export class WorkspaceWatch {
 
   private scheduleTick(): void {
     if (this.cancelTick || this.ticking || this.entries.size === 0 || this.abort.signal.aborted) return;
-    this.cancelTick = this.schedule(() => this.tick(), this.options.intervalMs);
+    this.cancelTick = this.schedule(() => this.tick(), this.intervalMs());
+  }
+
+  /** The poll interval: the configured one, or longer when a tick's calls would exceed polling's share of the budget. */
+  intervalMs(): number {
+    const pollRate = this.upstream.budget?.pollRate;
+    const calls = Math.ceil(this.entries.size / ID_LIST_SIZE.max);
+    return pollRate ? Math.max(this.options.intervalMs, Math.ceil((calls / pollRate) * 1000)) : this.options.intervalMs;
   }
 
   private stopTicks(): void {
@@ -218,7 +282,7 @@ export class WorkspaceWatch {
       try {
         // A call that never answers must not stop the loop for good: each has at most one interval (or 10 s).
         const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.min(this.options.intervalMs, 10_000))]);
-        const page = await fetchWorkspacesPage(this.upstream, { WorkspaceIds: batch }, null, { signal });
+        const page = await fetchWorkspacesPage(this.upstream, { WorkspaceIds: batch }, null, { signal, ticket: POLL });
         this.apply(batch, page.items);
       } catch {
         // Throttled or failing: these IDs keep their last state, and the next tick asks again.

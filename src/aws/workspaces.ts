@@ -46,7 +46,7 @@ export async function fetchWorkspacesPage(
 /** `first` WorkSpaces matching a request the caller has validated, after the cursor `after`. */
 export function listWorkspaces(session: AwsSession, request: DescribeWorkspacesRequest, first: number, after?: string | null) {
   return listingSlice(session.services, `workspaces:${JSON.stringify(request)}`, first, after, async (token) => {
-    const page = await fetchWorkspacesPage(session.services.upstream, request, token, { signal: session.reads });
+    const page = await fetchWorkspacesPage(session.services.upstream, request, token, session.readOptions());
     for (const workspace of page.items) session.workspaces.clear(workspace.workspaceId!).prime(workspace.workspaceId!, workspace);
     return page;
   });

@@ -10,7 +10,8 @@ ${SETTINGS_HELP}
 Every account and served region has its own bundles, directories and workspaces. The region is the one a request
 is signed for (unsigned: the first region); the account is ${DEFAULT_ACCOUNT_ID}, or the role's for keys from the
 emulator's STS (AssumeRole, GetCallerIdentity at the same URL). Roles named Deny* cannot be assumed.
-GET /_emulator/stats counts requests by operation, in all and per <account>/<region>; POST /_emulator/reset-stats.`;
+GET /_emulator/stats counts requests by operation, in all and per <account>/<region>, with each one's busiest second;
+POST /_emulator/reset-stats.`;
 
 const argv = process.argv.slice(2);
 if (argv.includes("--help") || argv.includes("-h")) {

@@ -112,7 +112,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let held: Promise<void> = Promise.resolve();
 
   /** The partition a signed (or unsigned) request reaches, as far as its scope and keys say; counts it there. */
-  function partitionOf(request: IncomingMessage, service: string, operation: string) {
+  function partitionOf(request: IncomingMessage, service: string, operation: string, arrivedAt?: number) {
     const scope = credentialScope(request.headers);
     if (scope && scope.service !== service) {
       throw new AuthFailure("invalidSignature", `Credential should be scoped to correct service: '${service}'. `);
@@ -120,7 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const token = request.headers["x-amz-security-token"];
     const caller = sts.identify(scope?.accessKeyId, typeof token === "string" ? token : undefined);
     const partition: Partition = { account: caller.account, region: scope?.region ?? partitions.home.region };
-    counter.countIn(partition, operation);
+    counter.countIn(partition, operation, arrivedAt);
     return { caller, partition };
   }
 
@@ -128,10 +128,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const target = String(request.headers["x-amz-target"] ?? "");
     const operationName = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target || "(none)";
     counter.count(operationName);
+    const arrivedAt = Date.now();
     const body = await readBody(request);
     await held;
     if (settings.latencyMs > 0) await sleep(settings.latencyMs);
-    const { partition } = partitionOf(request, "workspaces", operationName);
+    const { partition } = partitionOf(request, "workspaces", operationName, arrivedAt);
     // One endpoint serves every region; a request signed for a region it does not serve is refused as AWS refuses
     // a request signed for another region than the endpoint's.
     if (!partitions.serves(partition.region)) {

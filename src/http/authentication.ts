@@ -3,10 +3,15 @@ import type { Plugin } from "graphql-yoga";
 import type { Authenticator } from "../auth/authenticator.ts";
 import { AuthenticationUnavailable } from "../auth/jwt.ts";
 import type { Principal } from "../auth/principal.ts";
+import { OPEN_ACCESS } from "../auth/principal.ts";
 import { gatewayError } from "../schema/failures.ts";
 import { recordOf } from "./request-log.ts";
 
 const principals = new WeakMap<Request, Principal>();
+
+/** The client's address, from the node request yoga was handed. */
+const addressOf = (serverContext: unknown) =>
+  (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req?.socket?.remoteAddress;
 
 /** Nobody: what a request that skipped authentication may do. */
 const NO_ACCESS: Principal = { id: "none", scopes: new Set() };
@@ -28,7 +33,7 @@ const UNAVAILABLE = JSON.stringify({
 
 export function useAuthentication(authenticator: Authenticator): Plugin {
   return {
-    async onRequest({ request, endResponse, fetchAPI }) {
+    async onRequest({ request, serverContext, endResponse, fetchAPI }) {
       let principal: Principal | undefined;
       try {
         principal = await authenticator.authenticate(request.headers.get("authorization"));
@@ -48,6 +53,8 @@ export function useAuthentication(authenticator: Authenticator): Plugin {
         );
         return;
       }
+      // With no credentials to tell callers apart, their address does, so each gets its own share of the AWS budget.
+      if (principal === OPEN_ACCESS) principal = { ...principal, id: `address:${addressOf(serverContext) ?? "unknown"}` };
       principals.set(request, principal);
       const record = recordOf(request);
       if (record) record.principal = principal.id;

@@ -27,6 +27,8 @@ function codeOf(error: GraphQLError): ErrorCode {
 
 function clientError(error: GraphQLError, hideSuggestions: boolean): GraphQLError {
   if (!(error instanceof GraphQLError)) return error;
+  // A failure of a resolver (unexpected, or AWS's) is for the error masking to word, not for this.
+  if (error.originalError && !(error.originalError instanceof GraphQLError)) return error;
   const code = codeOf(error);
   if (code === error.extensions.code && "retryable" in error.extensions) return error;
   let message = hideSuggestions ? error.message.replace(SUGGESTION, "") : error.message;

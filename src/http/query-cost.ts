@@ -1,6 +1,5 @@
 // The AWS calls an operation can cause, before it runs: each field declares its own beside it in the schema (Pothos's
-// complexity plugin keeps the declaration in the field's extensions), and the operations of one HTTP request (a batch,
-// aliases, every mutation) share one budget, so a request that could exceed it is refused before any AWS call.
+// complexity plugin keeps the declaration in the field's extensions); admission holds requests to it.
 
 import { getMappedArgumentValues } from "@pothos/core";
 import type {
@@ -12,10 +11,8 @@ import type {
   OperationDefinitionNode,
   SelectionSetNode,
 } from "graphql";
-import { GraphQLError, getNamedType, isCompositeType, isObjectType, Kind } from "graphql";
+import { getNamedType, isCompositeType, isObjectType, Kind } from "graphql";
 import { getVariableValues } from "graphql/execution/values.js";
-import type { Plugin } from "graphql-yoga";
-import { limitError } from "./query-limits.ts";
 
 type Declared =
   | number
@@ -59,6 +56,8 @@ export function operationCost(
     // A cycle (refused by validation anyway) costs nothing rather than recursing forever.
     known.set(selectionSet, (known.get(selectionSet) ?? new Map()).set(parent, 0));
     let total = 0;
+    // A fragment spread twice in one place runs once, as execution collects fields.
+    const spread = new Set<string>();
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         const field =
@@ -74,6 +73,10 @@ export function operationCost(
         const below = selection.selectionSet && isCompositeType(child) ? costOf(selection.selectionSet, child) : 0;
         total += own + multiplier * below;
       } else {
+        if (selection.kind === Kind.FRAGMENT_SPREAD) {
+          if (spread.has(selection.name.value)) continue;
+          spread.add(selection.name.value);
+        }
         const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
         if (!fragment) continue;
         const typeName = fragment.typeCondition?.name.value;
@@ -86,40 +89,4 @@ export function operationCost(
   };
   // Shares of batched calls (1/25 each) add up in floating point: 25 of them must be 1 call, not 1.0000000000000002.
   return Math.ceil(Math.round(costOf(operation.selectionSet, root) * 1e6) / 1e6);
-}
-
-/** What the operations of one HTTP request have cost so far. */
-const spent = new WeakMap<object, number>();
-
-export function useQueryCost(maxCost: number): Plugin {
-  const check = (args: {
-    schema: GraphQLSchema;
-    document: DocumentNode;
-    operationName?: string | null;
-    variableValues?: Record<string, unknown> | null;
-    contextValue: unknown;
-  }): GraphQLError | undefined => {
-    let cost: number;
-    try {
-      cost = operationCost(args.schema, args.document, args.variableValues, args.operationName, args.contextValue as object);
-    } catch (error) {
-      // The gateway's own refusal of an argument (a malformed global ID) is the answer; execution reports the rest.
-      if (error instanceof GraphQLError && error.extensions.code) return error;
-      return undefined;
-    }
-    const request = (args.contextValue as { request: object }).request;
-    const total = (spent.get(request) ?? 0) + cost;
-    spent.set(request, total);
-    return total > maxCost ? limitError("cost", maxCost, total, "the request could cause too many AWS calls") : undefined;
-  };
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const error = check(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const error = check(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-  };
 }

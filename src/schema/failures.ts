@@ -31,7 +31,12 @@ export function refuseInvalid(violations: readonly Violation[], argumentPaths: R
 }
 
 export function failureExtensions(failure: Failure): Record<string, unknown> {
-  return { code: failure.code, retryable: failure.retryable, ...(failure.awsErrorCode ? { awsErrorCode: failure.awsErrorCode } : {}) };
+  return {
+    code: failure.code,
+    retryable: failure.retryable,
+    ...(failure.awsErrorCode ? { awsErrorCode: failure.awsErrorCode } : {}),
+    ...(failure.retryAfter !== undefined ? { retryAfter: failure.retryAfter } : {}),
+  };
 }
 
 /**

@@ -1,17 +1,21 @@
 // Relay global IDs: base64 of `Type:id`, for the types that implement Node.
-import { decodeGlobalID } from "@pothos/plugin-relay";
 
 /** The types that implement Node, each in its own file; a global ID must name one of them. */
 const NODE_TYPES = new Set(["Workspace", "Bundle", "Directory", "ModificationState"]);
 
-/** A global ID's type and ID, or undefined when it is not one of this API's. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * A global ID's type and ID, or undefined when it is not one of this API's. Node's own base64 decoder: Pothos's
+ * JavaScript one took 3 ms of the cost check of 2,400 IDs.
+ */
 export function nodeIdOf(globalID: string): { typename: string; id: string } | undefined {
-  try {
-    const decoded = decodeGlobalID(globalID);
-    return NODE_TYPES.has(decoded.typename) ? decoded : undefined;
-  } catch {
-    return undefined;
-  }
+  if (!BASE64.test(globalID)) return undefined;
+  const decoded = Buffer.from(globalID, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return undefined;
+  const typename = decoded.slice(0, colon);
+  return NODE_TYPES.has(typename) ? { typename, id: decoded.slice(colon + 1) } : undefined;
 }
 
 /**

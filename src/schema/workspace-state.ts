@@ -58,7 +58,7 @@ builder.subscriptionField("workspaceStateChanged", (t) =>
         workspaceIds.flatMap((id, i) => checkWorkspaceId(id, `WorkspaceIds[${i}]`)),
         { WorkspaceIds: "workspaceIds" },
       );
-      return context.aws.services.watch.stream(workspaceIds);
+      return context.aws.services.watch.stream(workspaceIds, context.principal.id);
     },
     resolve: (event) => event.workspace ?? new WorkspaceNotFound(event.workspaceId),
   }),

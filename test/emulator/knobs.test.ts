@@ -11,6 +11,8 @@ import {
   paginateDescribeWorkspaces,
   WorkSpacesServiceException,
 } from "@aws-sdk/client-workspaces";
+import type { EmulatorStats } from "../../src/emulator/index.ts";
+import { RequestCounter } from "../../src/emulator/stats.ts";
 import type { Harness } from "./fixture.ts";
 import { BUNDLES, DIRECTORIES, expectAwsError, rawCall, startHarness } from "./fixture.ts";
 
@@ -154,18 +156,21 @@ describe("workspaces and seed", () => {
 });
 
 describe("/_emulator/stats and /_emulator/reset-stats", () => {
-  const EMPTY = { requests: {}, partitions: {} };
+  const EMPTY = { requests: {}, partitions: {}, busiestSecond: {} };
   let h: Harness;
   before(async () => {
     h = await startHarness({ workspaces: 5 });
   });
   after(() => h.close());
 
+  /** The counts; the busiest second (timing, tested with the counter itself) only checked for its partitions. */
   const stats = async () => {
     const response = await fetch(`${h.emulator.url}/_emulator/stats`);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-type"), "application/json");
-    return response.json();
+    const { busiestSecond, ...counts } = (await response.json()) as EmulatorStats;
+    assert.deepEqual(Object.keys(busiestSecond), Object.keys(counts.partitions));
+    return { ...counts, busiestSecond: {} };
   };
   const reset = async () => {
     const response = await fetch(`${h.emulator.url}/_emulator/reset-stats`, { method: "POST" });
@@ -193,11 +198,11 @@ describe("/_emulator/stats and /_emulator/reset-stats", () => {
       RebootWorkspaces: 1,
     };
     // Every call was made with a key the emulator did not issue, in the first region: the default partition.
-    const expected = { requests, partitions: { "123456789012/us-east-1": requests } };
+    const expected = { requests, partitions: { "123456789012/us-east-1": requests }, busiestSecond: {} };
     assert.deepEqual(await stats(), expected);
     // Reading the stats is not itself counted, and the in-process view agrees.
     assert.deepEqual(await stats(), expected);
-    assert.deepEqual(h.emulator.stats(), expected);
+    assert.deepEqual({ ...h.emulator.stats(), busiestSecond: {} }, expected);
 
     assert.deepEqual(await reset(), EMPTY);
     assert.deepEqual(await stats(), EMPTY);
@@ -205,9 +210,22 @@ describe("/_emulator/stats and /_emulator/reset-stats", () => {
     assert.deepEqual(await stats(), {
       requests: { DescribeWorkspaces: 1 },
       partitions: { "123456789012/us-east-1": { DescribeWorkspaces: 1 } },
+      busiestSecond: {},
     });
     h.emulator.resetStats();
     assert.deepEqual(h.emulator.stats(), EMPTY);
+  });
+
+  it("keeps the busiest second of each partition: the most requests that arrived in one second of the clock", () => {
+    const counter = new RequestCounter();
+    const here = { account: "123456789012", region: "us-east-1" };
+    const there = { account: "123456789012", region: "eu-west-1" };
+    for (const at of [0, 100, 900, 950, 999, 1_000, 1_500, 2_001, 2_600, 2_999]) counter.countIn(here, "DescribeWorkspaces", at);
+    counter.countIn(there, "DescribeWorkspaces", 50);
+    // Second 0 holds five, second 1 two, second 2 three.
+    assert.deepEqual(counter.snapshot().busiestSecond, { "123456789012/us-east-1": 5, "123456789012/eu-west-1": 1 });
+    counter.reset();
+    assert.deepEqual(counter.snapshot().busiestSecond, {});
   });
 
   it("stats() is a snapshot, not a live view", async () => {

@@ -108,6 +108,7 @@ describe("WorkSpaces (AWS JSON)", () => {
     assert.deepEqual(h.emulator.stats(), {
       requests: { DescribeWorkspaceDirectories: 2 },
       partitions: { "123456789012/mars-north-1": { DescribeWorkspaceDirectories: 1 } },
+      busiestSecond: { "123456789012/mars-north-1": 1 },
     });
   });
 });

@@ -77,6 +77,8 @@ export async function startTestGateway(
       ...base,
       port: 0,
       logLevel: "silent",
+      // Tests send from one caller far more than a person would; the fairness tests turn quotas on.
+      callerRateLimit: 0,
       ...overrides,
       emulator: { ...base.emulator, port: 0, workspaces: 60, ...emulator },
     },
@@ -155,7 +157,7 @@ export async function startClockedGateway(
       upstream,
       bundleCache: createBundleCache(options.bundleCacheTtlMs ?? 5 * 60_000, now),
       cursorSecret: options.cursorSecret ?? "test-secret",
-      idempotency: new IdempotencyStore(1_000, 10_000, now),
+      idempotency: new IdempotencyStore({ clock: now }),
       watch,
       clock: now,
     },

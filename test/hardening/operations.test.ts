@@ -136,6 +136,6 @@ describe("SIGTERM", () => {
     assert.ok(logs.some((l) => l.msg === "shutting down: finishing in-flight requests"));
     // Every request's line comes before the last one.
     assert.equal(logs.filter((l) => l.msg === "request" && l.path === "/graphql").length, 2);
-    assert.equal(logs.at(-1)?.msg, "stopped");
+    assert.equal(logs.at(-1)?.msg, "stopped", JSON.stringify(logs.slice(-4)));
   });
 });

@@ -236,7 +236,7 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
   it("streams each ID's latest event: a reader that falls behind gets current states, not a backlog", async () => {
     const workspace = pool.take({ compute: "POWER" });
     const id = workspace.WorkspaceId!;
-    const stream = watch.stream([UNKNOWN_WORKSPACE, id, id]);
+    const stream = watch.stream([UNKNOWN_WORKSPACE, id, id], "test");
     assert.equal(watch.status.subscriptions, 0, "nothing is watched before the first read");
     const first = [(await stream.next()).value, (await stream.next()).value] as WatchEvent[];
     assert.deepEqual(
@@ -263,7 +263,7 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
   });
 
   it("ends a stream once every ID in it has ended", async () => {
-    const stream = watch.stream([UNKNOWN_WORKSPACE]);
+    const stream = watch.stream([UNKNOWN_WORKSPACE], "test");
     assert.deepEqual(await stream.next(), { done: false, value: { workspaceId: UNKNOWN_WORKSPACE, workspace: null } });
     assert.deepEqual(await stream.next(), { done: true, value: undefined });
     assert.equal(watch.status.subscriptions, 0);

@@ -134,7 +134,17 @@ describe("loadConfig: JWT settings", () => {
 describe("loadConfig: numbers", () => {
   it("reads the query limits, with defaults", () => {
     const { limits } = loadConfig({});
-    assert.deepEqual(limits, { depth: 12, aliases: 20, tokens: 3_000, directives: 20, cost: 100, batch: 10, bodyBytes: 256 * 1024 });
+    assert.deepEqual(limits, {
+      depth: 12,
+      aliases: 20,
+      tokens: 3_000,
+      directives: 20,
+      cost: 100,
+      batch: 10,
+      bodyBytes: 256 * 1024,
+      fields: 1_000,
+      fieldPairs: 2_000,
+    });
     const custom = loadConfig({ MAX_DEPTH: "5", MAX_COST: "500", MAX_BATCH: "1", MAX_BODY_BYTES: "1024", MAX_ALIASES: "0" });
     assert.equal(custom.limits.depth, 5);
     assert.equal(custom.limits.cost, 500);

@@ -88,7 +88,7 @@ describe("IdempotencyStore", () => {
   });
 
   it("never lets one caller's keys push out another's results", async () => {
-    const store = new IdempotencyStore<string>(2);
+    const store = new IdempotencyStore<string>({ perCaller: { count: 2, bytes: 2 ** 30 } });
     await store.run("alice", "k", INPUT, async () => "alice's", keepAll);
     for (const key of ["1", "2", "3", "4"]) await store.run("mallory", key, INPUT, async () => "noise", keepAll);
     assert.deepEqual(await store.run("alice", "k", INPUT, async () => "again", keepAll), {
@@ -99,12 +99,12 @@ describe("IdempotencyStore", () => {
   });
 
   it("holds at most `capacity` results in all, taking them from the least recently active callers first", async () => {
-    const store = new IdempotencyStore<string>(10, 4);
+    const store = new IdempotencyStore<string>({ perCaller: { count: 10, bytes: 2 ** 30 }, total: { count: 4, bytes: 2 ** 30 } });
     for (const owner of ["idle", "busy"]) {
       for (const key of ["1", "2"]) await store.run(owner, key, INPUT, async () => `${owner}-${key}`, keepAll);
     }
     await store.run("new", "1", INPUT, async () => "new-1", keepAll);
-    assert.equal(store["size"], 4);
+    assert.equal(store["count"], 4);
     const idle = await store.run("idle", "1", INPUT, async () => "again", keepAll);
     assert.deepEqual(idle, { kind: "result", result: "again", replayed: false }, "the idle caller's oldest went first");
     const busy = await store.run("busy", "2", INPUT, async () => "again", keepAll);
@@ -112,7 +112,7 @@ describe("IdempotencyStore", () => {
   });
 
   it("never drops a create that is still running, even over capacity", async () => {
-    const store = new IdempotencyStore<string>(1);
+    const store = new IdempotencyStore<string>({ perCaller: { count: 1, bytes: 2 ** 30 } });
     let release!: (value: string) => void;
     const slow = store.run("caller", "slow", INPUT, () => new Promise<string>((resolve) => (release = resolve)), keepAll);
     await store.run("caller", "fast", INPUT, async () => "fast", keepAll);
@@ -168,7 +168,7 @@ describe("IdempotencyStore", () => {
 
   it("forgets a result 24 hours after the first call", async () => {
     const clock = { now: Date.UTC(2025, 0, 1) };
-    const store = new IdempotencyStore<{ call: number }>(10_000, 10_000, () => clock.now);
+    const store = new IdempotencyStore<{ call: number }>({ clock: () => clock.now });
     const { produce, calls } = producer<{ call: number }>();
     await store.run("caller", "k", INPUT, produce, keepAll);
     clock.now += IDEMPOTENCY_RETENTION_MS - 1;
@@ -188,28 +188,75 @@ describe("IdempotencyStore", () => {
 
   it("drops expired entries as new ones arrive", async () => {
     const clock = { now: 0 };
-    const store = new IdempotencyStore<string>(100, 10_000, () => clock.now);
+    const store = new IdempotencyStore<string>({ clock: () => clock.now });
     for (let i = 0; i < 10; i++) await store.run("caller", `old-${i}`, INPUT, async () => "x", keepAll);
-    assert.equal(store["owners"].get("caller")!.size, 10);
+    assert.equal(store["owners"].get("caller")!.entries.size, 10);
     clock.now += IDEMPOTENCY_RETENTION_MS;
     await store.run("caller", "new", INPUT, async () => "y", keepAll);
-    assert.deepEqual([...store["owners"].get("caller")!.keys()], ["new"]);
+    assert.deepEqual([...store["owners"].get("caller")!.entries.keys()], ["new"]);
   });
 
   it("holds at most `capacity` results per caller, the oldest going first", async () => {
-    const store = new IdempotencyStore<string>(3);
+    const store = new IdempotencyStore<string>({ perCaller: { count: 3, bytes: 2 ** 30 } });
     let calls = 0;
     const produce = async () => `result-${++calls}`;
     for (const key of ["a", "b", "c", "d"]) await store.run("caller", key, INPUT, produce, keepAll);
-    assert.equal(store["owners"].get("caller")!.size, 3);
+    assert.equal(store["owners"].get("caller")!.entries.size, 3);
     const b = await store.run("caller", "b", INPUT, produce, keepAll);
     assert.ok(b.kind === "result" && b.replayed, "b is still held");
     const a = await store.run("caller", "a", INPUT, produce, keepAll);
     assert.deepEqual(a, { kind: "result", result: "result-5", replayed: false }, "a was evicted, so it ran again");
-    assert.equal(store["owners"].get("caller")!.size, 3);
+    assert.equal(store["owners"].get("caller")!.entries.size, 3);
     // Running `a` again evicted `b`, the oldest left.
     const bAgain = await store.run("caller", "b", INPUT, produce, keepAll);
     assert.equal(bAgain.kind === "result" && bAgain.replayed, false);
+  });
+});
+
+describe("IdempotencyStore in bytes", () => {
+  const result = (kb: number) => async () => "x".repeat(kb * 1024);
+
+  it("holds at most the bytes a caller may keep, its oldest going first, and counts them", async () => {
+    const store = new IdempotencyStore<string>({ perCaller: { count: 1_000, bytes: 10 * 1024 } });
+    for (const key of ["a", "b", "c", "d"]) await store.run("caller", key, INPUT, result(3), keepAll);
+    assert.deepEqual([...store["owners"].get("caller")!.entries.keys()], ["b", "c", "d"]);
+    assert.ok(store.bytes <= 10 * 1024 && store.bytes > 9 * 1024, `${store.bytes} bytes`);
+  });
+
+  it("holds at most the bytes of all callers, the least recently active callers' oldest going first", async () => {
+    const store = new IdempotencyStore<string>({ total: { count: 1_000, bytes: 20 * 1024 } });
+    for (const owner of ["idle", "busy"]) await store.run(owner, "1", INPUT, result(8), keepAll);
+    await store.run("busy", "2", INPUT, result(8), keepAll);
+    assert.deepEqual([...store["owners"].keys()], ["busy"], "the idle caller's result went first");
+    assert.ok(store.bytes <= 20 * 1024);
+  });
+
+  it("keeps a thousand large results from one caller within its bound: the heap cannot grow without one", async () => {
+    const store = new IdempotencyStore<string>({ perCaller: { count: 1_000, bytes: 1024 * 1024 } });
+    for (let i = 0; i < 1_100; i++) await store.run("caller", `key-${i}`, INPUT, result(250), keepAll);
+    assert.ok(store.bytes <= 1024 * 1024, `${store.bytes} bytes kept`);
+  });
+});
+
+describe("IdempotencyStore revisiting a kept result", () => {
+  it("replaces a result whose outcome was unknown with the revisited one, once, for concurrent repeats too", async () => {
+    const store = new IdempotencyStore<string[]>();
+    let revisits = 0;
+    const revisit = (previous: string[]) =>
+      previous.includes("unknown")
+        ? (async () => {
+            revisits += 1;
+            return previous.map((item) => (item === "unknown" ? "created" : item));
+          })()
+        : undefined;
+    await store.run("caller", "k", INPUT, async () => ["created", "unknown", "refused"], keepAll, revisit);
+    const [a, b] = await Promise.all([
+      store.run("caller", "k", INPUT, async () => ["never"], keepAll, revisit),
+      store.run("caller", "k", INPUT, async () => ["never"], keepAll, revisit),
+    ]);
+    assert.deepEqual(a, { kind: "result", result: ["created", "created", "refused"], replayed: true });
+    assert.deepEqual(b, a);
+    assert.equal(revisits, 1);
   });
 });
 

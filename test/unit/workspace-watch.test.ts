@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { watchedFingerprint } from "../../src/aws/workspace-watch.ts";
+import { Upstream } from "../../src/aws/upstream.ts";
+import { WorkspaceWatch, watchedFingerprint } from "../../src/aws/workspace-watch.ts";
 import type { WorkspaceShape } from "../../src/aws/workspaces.ts";
 
 const workspace: WorkspaceShape = {
@@ -50,5 +51,43 @@ describe("watchedFingerprint", () => {
       ] as WorkspaceShape[]
     ).map(watchedFingerprint);
     assert.equal(new Set(fingerprints).size, fingerprints.length);
+  });
+});
+
+describe("the poll interval", () => {
+  /** A watch of `count` IDs on an upstream whose budget is `rate` calls a second, polling's share a fifth; no tick runs. */
+  function watching(count: number, rate: number) {
+    const upstream = new Upstream(
+      { region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } },
+      { maxAttempts: 1, rateLimit: rate, pollShare: 0.2 },
+    );
+    const watch = new WorkspaceWatch(upstream, { intervalMs: 5_000, schedule: () => () => {} });
+    const ids = Array.from({ length: count }, (_, i) => `ws-${String(i).padStart(9, "0")}`);
+    for (let start = 0; start < ids.length; start += 100) watch.watch(ids.slice(start, start + 100), () => {});
+    const close = () => {
+      watch.close();
+      upstream.destroy();
+    };
+    return { watch, close };
+  }
+
+  it("is WATCH_POLL_MS while a tick's calls fit polling's share of the budget", () => {
+    const { watch, close } = watching(1_000, 50);
+    // 40 calls a tick; polling's share is 10 calls a second: 4 s, under the 5 s configured.
+    assert.equal(watch.intervalMs(), 5_000);
+    close();
+  });
+
+  it("stretches to fit polling's share when many IDs are watched, rather than taking the others' share", () => {
+    const { watch, close } = watching(10_000, 50);
+    // 400 calls a tick at 10 calls a second.
+    assert.equal(watch.intervalMs(), 40_000);
+    close();
+  });
+
+  it("is WATCH_POLL_MS whatever is watched when the budget is unlimited", () => {
+    const { watch, close } = watching(10_000, 0);
+    assert.equal(watch.intervalMs(), 5_000);
+    close();
   });
 });

@@ -1,0 +1,319 @@
+// The AWS budget of one account and region: the calls per second AWS allows it, shared by every caller of the gateway.
+// Never more than the rate in any one second (a log of the last second's calls), paced by a small token bucket so
+// the calls spread over the second; the calls waiting are served fairly: readiness probes first, then writes, then
+// reads and subscription polling, each of those two with its share; within a class, callers take turns, so a caller
+// with a thousand calls queued delays another's single call by one turn, not by the backlog.
+import { Counter, Gauge, Histogram } from "prom-client";
+import { registry } from "./metrics.ts";
+
+export type CallClass = "probe" | "write" | "read" | "poll";
+
+/** Who a call is for, and by when it must have gone (a monotonic time, performance.now()'s). */
+export interface CallTicket {
+  caller: string;
+  class: CallClass;
+  deadline?: number;
+}
+
+/** Why a call never left the gateway: its wait was given up (deadline, client gone), or it could not go in time. */
+export class NotSentError extends Error {
+  override readonly name = "NotSentError";
+
+  constructor(
+    readonly reason: "aborted" | "shed",
+    /** Seconds until the budget could take the call. */
+    readonly retryAfter: number,
+  ) {
+    super(reason === "shed" ? "The AWS budget cannot take this call before its deadline." : "The call was given up before it was sent.");
+  }
+}
+
+interface Waiter {
+  ticket: CallTicket;
+  queuedAt: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/** Callers of one class taking turns, each with its calls in arrival order. */
+class TurnQueue {
+  private readonly byCaller = new Map<string, Waiter[]>();
+  size = 0;
+
+  push(waiter: Waiter): void {
+    const calls = this.byCaller.get(waiter.ticket.caller);
+    if (calls) calls.push(waiter);
+    else this.byCaller.set(waiter.ticket.caller, [waiter]);
+    this.size += 1;
+  }
+
+  /** The next caller's oldest call; that caller then goes to the back of the turn. */
+  shift(): Waiter | undefined {
+    const next = this.byCaller.entries().next();
+    if (next.done) return undefined;
+    const [caller, calls] = next.value;
+    const waiter = calls.shift()!;
+    this.byCaller.delete(caller);
+    if (calls.length > 0) this.byCaller.set(caller, calls);
+    this.size -= 1;
+    return waiter;
+  }
+
+  remove(waiter: Waiter): void {
+    const calls = this.byCaller.get(waiter.ticket.caller);
+    const index = calls?.indexOf(waiter) ?? -1;
+    if (!calls || index < 0) return;
+    calls.splice(index, 1);
+    if (calls.length === 0) this.byCaller.delete(waiter.ticket.caller);
+    this.size -= 1;
+  }
+
+  /** Turns before a new call of `caller` would go: a round of every waiting caller per call it already has queued. */
+  turnsBefore(caller: string): number {
+    const own = this.byCaller.get(caller)?.length ?? 0;
+    let turns = 0;
+    for (const calls of this.byCaller.values()) turns += Math.min(calls.length, own + 1);
+    return turns;
+  }
+
+  has(caller: string): boolean {
+    return this.byCaller.has(caller);
+  }
+}
+
+const dispatched = new Counter({
+  name: "workspaces_aws_budget_calls_total",
+  help: "AWS calls (attempts) let through by the budget, by account/region and caller class.",
+  labelNames: ["partition", "class"] as const,
+  registers: [registry],
+});
+
+const waited = new Histogram({
+  name: "workspaces_aws_budget_wait_seconds",
+  help: "How long calls waited for the AWS budget, by caller class.",
+  labelNames: ["class"] as const,
+  buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
+const shed = new Counter({
+  name: "workspaces_aws_budget_shed_total",
+  help: "Calls not sent: their deadline would pass (shed) or passed (aborted) while they waited for the budget, by class.",
+  labelNames: ["class", "reason"] as const,
+  registers: [registry],
+});
+
+const budgets = new Set<AwsBudget>();
+new Gauge({
+  name: "workspaces_aws_budget_queued",
+  help: "Calls waiting for the AWS budget, by account/region.",
+  labelNames: ["partition"] as const,
+  registers: [registry],
+  collect() {
+    this.reset();
+    for (const budget of budgets) this.set({ partition: budget.partition }, budget.queued);
+  },
+});
+
+export interface BudgetOptions {
+  /** The account/region, for metrics. */
+  partition?: string;
+  /** Calls at once after a quiet spell: a fifth of a second's worth by default. */
+  burst?: number;
+  /** The least share of the budget subscription polling gets while reads wait too (and reads the rest). */
+  pollShare?: number;
+  clock?: () => number;
+}
+
+export class AwsBudget {
+  readonly partition: string;
+  private tokens: number;
+  private updatedAt: number;
+  private readonly burst: number;
+  /** Tokens only a caller with nothing queued may take: a single call then goes at once, even past a backlog. */
+  private readonly reserve: number;
+  /** When the calls of the last second went, oldest first from `oldest`: the hard cap of `rate` in any second. */
+  private sent: number[] = [];
+  private oldest = 0;
+  private readonly cap: number;
+  private readonly pollShare: number;
+  private readonly clock: () => number;
+  private readonly probes: Waiter[] = [];
+  private readonly queues: Record<"write" | "read" | "poll", TurnQueue> = {
+    write: new TurnQueue(),
+    read: new TurnQueue(),
+    poll: new TurnQueue(),
+  };
+  /** Reads and polls let through while both waited, to keep polling at its share. */
+  private served = { read: 0, poll: 0 };
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    /** Calls per second. */
+    readonly rate: number,
+    options: BudgetOptions = {},
+  ) {
+    this.partition = options.partition ?? "default";
+    this.cap = Math.max(1, Math.floor(rate));
+    this.burst = options.burst ?? Math.max(1, Math.ceil(rate / 5));
+    this.reserve = Math.min(this.burst - 1, Math.floor(rate / 10));
+    this.pollShare = options.pollShare ?? 0.2;
+    // Monotonic: a wall clock stepped back would take away tokens (and stall every call) for as long.
+    this.clock = options.clock ?? (() => performance.now());
+    this.tokens = this.burst;
+    this.updatedAt = this.clock();
+    budgets.add(this);
+  }
+
+  /** Resolves when the call may go; rejects with NotSentError when its wait is given up or cannot end in time. */
+  take(ticket: CallTicket, signal?: AbortSignal): Promise<void> {
+    const now = this.clock();
+    if (signal?.aborted) return Promise.reject(this.notSent(ticket, "aborted"));
+    this.refill(now);
+    // With others waiting, a caller with nothing queued may take the reserve; otherwise the reserve stays for them.
+    if (this.queued === 0 ? this.untilQueueMayGo(now) === 0 : this.available(now) >= 1 && !this.isQueued(ticket.caller)) {
+      this.spend(now);
+      this.count(ticket, 0);
+      return Promise.resolve();
+    }
+    const wait = this.expectedWait(ticket);
+    if (ticket.deadline !== undefined && now + wait > ticket.deadline) return Promise.reject(this.notSent(ticket, "shed", wait));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { ticket, queuedAt: now, resolve, reject, signal };
+      if (signal) {
+        waiter.onAbort = () => {
+          this.remove(waiter);
+          reject(this.notSent(ticket, "aborted"));
+        };
+        signal.addEventListener("abort", waiter.onAbort, { once: true });
+      }
+      if (ticket.class === "probe") this.probes.push(waiter);
+      else this.queues[ticket.class].push(waiter);
+      this.schedule();
+    });
+  }
+
+  get queued(): number {
+    return this.probes.length + this.queues.write.size + this.queues.read.size + this.queues.poll.size;
+  }
+
+  /** The share of the budget subscription polling may count on (the rest of what reads leave it, besides). */
+  get pollRate(): number {
+    return this.rate * this.pollShare;
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    budgets.delete(this);
+  }
+
+  /** Milliseconds a new call of this ticket would wait: the queues ahead of it, at the rate (its share of it). */
+  private expectedWait(ticket: CallTicket): number {
+    const ahead =
+      this.probes.length +
+      (ticket.class === "probe" ? 0 : this.queues.write.size) +
+      (ticket.class === "read" || ticket.class === "poll" ? this.queues[ticket.class].turnsBefore(ticket.caller) : 0);
+    const share = ticket.class === "poll" ? this.pollShare : ticket.class === "read" ? 1 - this.pollShare : 1;
+    const busy =
+      ticket.class === "read" || ticket.class === "poll" ? (this.queues.read.size > 0 && this.queues.poll.size > 0 ? share : 1) : 1;
+    return ((ahead + 1 + this.reserve - this.tokens) / (this.rate * busy)) * 1000;
+  }
+
+  private next(): Waiter | undefined {
+    const probe = this.probes.shift();
+    if (probe) return probe;
+    const write = this.queues.write.shift();
+    if (write) return write;
+    const { read, poll } = this.queues;
+    if (read.size === 0 || poll.size === 0) return read.shift() ?? poll.shift();
+    const total = this.served.read + this.served.poll;
+    const pollsDue = this.served.poll < this.pollShare * (total + 1);
+    const chosen = pollsDue ? "poll" : "read";
+    this.served[chosen] += 1;
+    // A window of a hundred choices, so an old imbalance does not decide forever.
+    if (total >= 100) this.served = { read: this.served.read / 2, poll: this.served.poll / 2 };
+    return this.queues[chosen].shift();
+  }
+
+  private isQueued(caller: string): boolean {
+    return (
+      this.queues.write.has(caller) ||
+      this.queues.read.has(caller) ||
+      this.queues.poll.has(caller) ||
+      this.probes.some((w) => w.ticket.caller === caller)
+    );
+  }
+
+  private remove(waiter: Waiter): void {
+    if (waiter.ticket.class === "probe") {
+      const index = this.probes.indexOf(waiter);
+      if (index >= 0) this.probes.splice(index, 1);
+    } else {
+      this.queues[waiter.ticket.class].remove(waiter);
+    }
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.updatedAt) * this.rate) / 1000);
+    this.updatedAt = now;
+    while (this.oldest < this.sent.length && this.sent[this.oldest]! <= now - 1000) this.oldest += 1;
+    if (this.oldest > 1024) {
+      this.sent = this.sent.slice(this.oldest);
+      this.oldest = 0;
+    }
+  }
+
+  private get sentLastSecond(): number {
+    return this.sent.length - this.oldest;
+  }
+
+  /** Calls that may go now: the bucket's tokens, within what the last second leaves under the cap. */
+  private available(now: number): number {
+    this.refill(now);
+    return Math.min(this.tokens, this.cap - this.sentLastSecond);
+  }
+
+  private spend(now: number): void {
+    this.tokens -= 1;
+    this.sent.push(now);
+  }
+
+  /** Milliseconds until the queue may take a call: a token above the reserve, and a free place in the second. */
+  private untilQueueMayGo(now: number): number {
+    this.refill(now);
+    const forToken = ((1 + this.reserve - this.tokens) * 1000) / this.rate;
+    // The reserve holds in the second too: a tenth of it is left to callers with nothing queued.
+    const over = this.sentLastSecond - (this.cap - 1 - this.reserve);
+    const forPlace = over > 0 ? this.sent[this.oldest + over - 1]! + 1000 - now : 0;
+    return Math.max(0, Math.ceil(Math.max(forToken, forPlace)));
+  }
+
+  private schedule(): void {
+    if (this.timer || this.queued === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const now = this.clock();
+      while (this.untilQueueMayGo(now) === 0 || (this.probes.length > 0 && this.available(now) >= 1)) {
+        const waiter = this.next();
+        if (!waiter) break;
+        if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
+        this.spend(now);
+        this.count(waiter.ticket, (now - waiter.queuedAt) / 1000);
+        waiter.resolve();
+      }
+      this.schedule();
+    }, this.untilQueueMayGo(this.clock()));
+  }
+
+  private count(ticket: CallTicket, seconds: number): void {
+    dispatched.inc({ partition: this.partition, class: ticket.class });
+    waited.observe({ class: ticket.class }, seconds);
+  }
+
+  private notSent(ticket: CallTicket, reason: "aborted" | "shed", waitMs = 0): NotSentError {
+    shed.inc({ class: ticket.class, reason });
+    return new NotSentError(reason, Math.max(1, Math.ceil(waitMs / 1000)));
+  }
+}

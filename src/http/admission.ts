@@ -1,0 +1,87 @@
+// Admission, before anything runs: each operation's worst-case AWS calls (the costs its fields declare) are held to
+// MAX_COST for the whole HTTP request (a batch, aliases, every mutation add up), and charged to the caller's share of
+// the AWS budget over time; a request over either is refused before any AWS call, and a caller whose share is spent
+// before its request is even read.
+
+import type { DocumentNode, GraphQLSchema } from "graphql";
+import { GraphQLError } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import { Counter } from "prom-client";
+import { registry } from "../aws/metrics.ts";
+import type { CallerQuotas } from "../aws/quotas.ts";
+import { gatewayError } from "../schema/failures.ts";
+import { principalOf } from "./authentication.ts";
+import { operationCost } from "./query-cost.ts";
+import { limitError } from "./query-limits.ts";
+
+const refused = new Counter({
+  name: "workspaces_admission_refused_total",
+  help: "Operations refused before running: over MAX_COST (cost), or over the caller's share of the AWS budget (quota).",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
+
+/** What the operations of one HTTP request have cost so far. */
+const spent = new WeakMap<object, number>();
+
+interface OperationArgs {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variableValues?: Record<string, unknown> | null;
+  contextValue: unknown;
+}
+
+function rateLimited(cost: number | undefined, retryAfter: number): GraphQLError {
+  const what = cost === undefined ? "" : ` (this operation could cause ${cost} AWS calls)`;
+  return gatewayError("RATE_LIMITED", `This caller's share of the AWS budget is spent for now${what}; retry in ${retryAfter} s.`, {
+    retryAfter,
+    http: { status: 429, headers: { "Retry-After": String(retryAfter) } },
+  });
+}
+
+export function useAdmission({ maxCost, quotas }: { maxCost: number; quotas: CallerQuotas }): Plugin {
+  const admit = (args: OperationArgs): GraphQLError | undefined => {
+    let cost: number;
+    try {
+      cost = operationCost(args.schema, args.document, args.variableValues, args.operationName, args.contextValue as object);
+    } catch (error) {
+      // The gateway's own refusal of an argument (a malformed global ID) is the answer; execution reports the rest.
+      if (error instanceof GraphQLError && error.extensions.code) return error;
+      return undefined;
+    }
+    const request = (args.contextValue as { request: Request }).request;
+    const total = (spent.get(request) ?? 0) + cost;
+    spent.set(request, total);
+    if (total > maxCost) {
+      refused.inc({ reason: "cost" });
+      return limitError("cost", maxCost, total, "the request could cause too many AWS calls");
+    }
+    const answer = quotas.take(principalOf(request).id, cost);
+    if (answer.granted) return undefined;
+    refused.inc({ reason: "quota" });
+    return rateLimited(cost, answer.retryAfter);
+  };
+  return {
+    // After authentication's (plugins run in order): a caller with nothing left costs no parsing (a flood's bodies).
+    onRequest({ request, endResponse, fetchAPI }) {
+      const answer = quotas.check(principalOf(request).id);
+      if (answer.granted) return;
+      refused.inc({ reason: "quota" });
+      endResponse(
+        new fetchAPI.Response(JSON.stringify({ errors: [rateLimited(undefined, answer.retryAfter)] }), {
+          status: 429,
+          headers: { "content-type": "application/json", "retry-after": String(answer.retryAfter) },
+        }),
+      );
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = admit(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = admit(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
+}

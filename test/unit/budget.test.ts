@@ -1,0 +1,142 @@
+// The AWS budget of an account and region, on a fake clock moved together with node:test's mocked setTimeout: the
+// rate held, callers taking turns, writes first, polling's share, probes ahead, and calls not sent when they cannot be.
+import assert from "node:assert/strict";
+import type { TestContext } from "node:test";
+import { describe, it } from "node:test";
+import type { CallClass, CallTicket } from "../../src/aws/budget.ts";
+import { AwsBudget, NotSentError } from "../../src/aws/budget.ts";
+
+/** Lets promise callbacks run (setImmediate is not mocked). */
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function fakeTime(t: TestContext) {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const clock = { now: 1_000_000 };
+  return {
+    clock: () => clock.now,
+    get now() {
+      return clock.now;
+    },
+    async advance(ms: number) {
+      for (let step = 0; step < ms; step++) {
+        clock.now += 1;
+        t.mock.timers.tick(1);
+        await flush();
+      }
+    },
+  };
+}
+
+/** Takes a call and records, in order, who went and when (in fake time), or why not. */
+function recorder(budget: AwsBudget, time: { now: number }) {
+  const log: { who: string; at: number }[] = [];
+  const take = (who: string, ticket: CallTicket, signal?: AbortSignal) =>
+    budget.take(ticket, signal).then(
+      () => log.push({ who, at: time.now }),
+      (error: unknown) => log.push({ who: `${who}:${error instanceof NotSentError ? error.reason : "error"}`, at: time.now }),
+    );
+  return { log, take, order: () => log.map((entry) => entry.who) };
+}
+
+const ticket = (caller: string, callClass: CallClass = "read", deadline?: number): CallTicket => ({ caller, class: callClass, deadline });
+
+describe("AwsBudget", () => {
+  it("never lets more than the rate go in any second, and paces the calls through it", async (t) => {
+    const time = fakeTime(t);
+    const budget = new AwsBudget(10, { burst: 3, clock: time.clock });
+    const { log, take } = recorder(budget, time);
+    for (let i = 0; i < 23; i++) void take(`c${i}`, ticket("a"));
+    await flush();
+    // The burst less the reserve at once (the reserve is for callers with nothing queued), then one per 100 ms.
+    assert.equal(log.length, 2);
+    await time.advance(3_000);
+    assert.equal(log.length, 23);
+    for (const { at } of log)
+      assert.ok(log.filter((e) => e.at >= at && e.at < at + 1_000).length <= 10, `more than 10 in the second from ${at}`);
+    assert.deepEqual(
+      log.slice(2, 5).map((e) => e.at - log[0]!.at),
+      [100, 200, 300],
+    );
+    budget.close();
+  });
+
+  it("takes callers in turns: a single call waits one turn behind a backlog of a hundred, not the backlog", async (t) => {
+    const time = fakeTime(t);
+    const budget = new AwsBudget(10, { burst: 1, clock: time.clock });
+    const { take, order } = recorder(budget, time);
+    for (let i = 0; i < 100; i++) void take(`flood${i}`, ticket("flood"));
+    await flush();
+    await time.advance(250);
+    void take("single", ticket("quiet"));
+    await time.advance(300);
+    const position = order().indexOf("single");
+    assert.ok(position >= 0 && position <= 5, `the single call went ${position}th: ${order().slice(0, 8).join(", ")}`);
+    budget.close();
+  });
+
+  it("keeps a reserve for callers with nothing queued: their single call goes at once, past a backlog", async (t) => {
+    const time = fakeTime(t);
+    const budget = new AwsBudget(20, { clock: time.clock });
+    const { take, order } = recorder(budget, time);
+    for (let i = 0; i < 100; i++) void take("flood", ticket("flood"));
+    await flush();
+    await time.advance(500);
+    const before = order().length;
+    void take("single", ticket("quiet"));
+    await flush();
+    assert.equal(order().at(-1), "single", "it went with no wait");
+    assert.equal(order().length, before + 1);
+    // The backlog goes on within the rate: 20 a second, one place of which is kept for callers like "single".
+    await time.advance(1_000);
+    const flood = order().length - before - 1;
+    assert.ok(flood >= 17 && flood <= 19, `${flood} of the flood in a second`);
+    budget.close();
+  });
+
+  it("lets writes go before reads, and probes before anything", async (t) => {
+    const time = fakeTime(t);
+    const budget = new AwsBudget(10, { burst: 1, clock: time.clock });
+    const { take, order } = recorder(budget, time);
+    void take("first", ticket("a"));
+    for (let i = 0; i < 3; i++) void take(`read${i}`, ticket("a"));
+    void take("write", ticket("b", "write"));
+    void take("probe", ticket("readiness", "probe"));
+    await flush();
+    await time.advance(600);
+    assert.deepEqual(order(), ["first", "probe", "write", "read0", "read1", "read2"]);
+    budget.close();
+  });
+
+  it("gives polling its share while reads wait too, and all of the rest to reads", async (t) => {
+    const time = fakeTime(t);
+    const budget = new AwsBudget(10, { burst: 1, pollShare: 0.2, clock: time.clock });
+    const { take, order } = recorder(budget, time);
+    void take("first", ticket("a"));
+    for (let i = 0; i < 100; i++) void take("read", ticket(`reader${i % 5}`));
+    for (let i = 0; i < 100; i++) void take("poll", ticket("subscriptions", "poll"));
+    await flush();
+    await time.advance(10_000);
+    const served = order().slice(1, 101);
+    const polls = served.filter((who) => who === "poll").length;
+    assert.ok(polls >= 18 && polls <= 22, `${polls} of 100 were polls`);
+    budget.close();
+  });
+
+  it("does not send a call whose wait is given up, or whose deadline would pass before its turn (shed)", async (t) => {
+    const time = fakeTime(t);
+    const budget = new AwsBudget(10, { burst: 1, clock: time.clock });
+    const { take, order } = recorder(budget, time);
+    void take("first", ticket("a"));
+    for (let i = 0; i < 10; i++) void take("queued", ticket("a"));
+    const controller = new AbortController();
+    void take("given-up", ticket("b"), controller.signal);
+    void take("late", ticket("c", "read", time.now + 50));
+    await flush();
+    controller.abort();
+    await flush();
+    assert.deepEqual(order(), ["first", "late:shed", "given-up:aborted"]);
+    await time.advance(2_000);
+    assert.equal(order().filter((who) => who === "queued").length, 10);
+    budget.close();
+  });
+});
