@@ -8,15 +8,23 @@ import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspect
 import type { Plugin } from "graphql-yoga";
 import { createYoga } from "graphql-yoga";
 import { createAuthenticator } from "./auth/authenticator.ts";
+import type { PermitSource } from "./aws/budget.ts";
 import { createBundleCache } from "./aws/bundles.ts";
 import { IdempotencyStore } from "./aws/idempotency.ts";
 import { registry } from "./aws/metrics.ts";
+import type { Quotas } from "./aws/quotas.ts";
 import { CallerQuotas } from "./aws/quotas.ts";
 import { AwsReadiness } from "./aws/readiness.ts";
 import type { Services } from "./aws/session.ts";
 import { AwsSession } from "./aws/session.ts";
 import { Upstream } from "./aws/upstream.ts";
 import { WorkspaceWatch } from "./aws/workspace-watch.ts";
+import { ClusterBundleCache } from "./cluster/bundle-cache.ts";
+import { ClusterIdempotencyStore } from "./cluster/idempotency.ts";
+import { ClusterPermits } from "./cluster/permits.ts";
+import { ClusterQuotas } from "./cluster/quotas.ts";
+import { SharedRedis } from "./cluster/redis.ts";
+import { ClusterWatch } from "./cluster/watch.ts";
 import type { GatewayConfig } from "./config.ts";
 import { loadConfig } from "./config.ts";
 import type { RunningEmulator } from "./emulator/index.ts";
@@ -79,6 +87,8 @@ export type HandlerSettings = Pick<
 export interface HandlerProbes {
   draining(): boolean;
   awsReady(): Promise<boolean>;
+  /** Why the gateway runs on local fallbacks, while it does. */
+  degraded?(): string | undefined;
 }
 
 /** Mutations cannot be sent by GET, so only other methods need proof that a page did not forge them. */
@@ -96,6 +106,7 @@ export function createGatewayHandler(
   settings: HandlerSettings = loadConfig({}),
   logger?: Logger,
   probes?: HandlerProbes,
+  quotas: Quotas = new CallerQuotas(settings.callerRateLimit, settings.callerBurst),
 ) {
   const log = logger ?? createLogger(settings.logLevel);
   const { limits } = settings;
@@ -133,7 +144,7 @@ export function createGatewayHandler(
       useCsrfPreventionForPosts(),
       useClientErrors({ hideSuggestions: !settings.introspection }),
       useQueryLimits(limits),
-      useAdmission({ maxCost: limits.cost, quotas: new CallerQuotas(settings.callerRateLimit, settings.callerBurst) }),
+      useAdmission({ maxCost: limits.cost, quotas }),
       !settings.introspection && useDisableIntrospection(),
       // Each event of a subscription runs with a session of its own: a deadline of its own, and loaders not stale.
       useExtendContextValuePerExecuteSubscriptionEvent<GatewayContext>(({ args }) => ({
@@ -153,8 +164,13 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-async function connectUpstream(config: GatewayConfig): Promise<{ upstream: Upstream; emulator?: RunningEmulator }> {
-  const policy = { maxAttempts: config.awsMaxAttempts, rateLimit: config.awsRateLimit, pollShare: config.awsPollSharePercent / 100 };
+async function connectUpstream(config: GatewayConfig, permits?: PermitSource): Promise<{ upstream: Upstream; emulator?: RunningEmulator }> {
+  const policy = {
+    maxAttempts: config.awsMaxAttempts,
+    rateLimit: config.awsRateLimit,
+    pollShare: config.awsPollSharePercent / 100,
+    permits,
+  };
   if (config.backend === "aws") {
     // Region, endpoint (AWS_ENDPOINT_URL_WORKSPACES) and credentials come from the SDK's standard chain.
     return { upstream: new Upstream({}, policy) };
@@ -169,29 +185,58 @@ async function connectUpstream(config: GatewayConfig): Promise<{ upstream: Upstr
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
+/** The one account and region served today; the budget, bundles and watch are each keyed by it in Redis. */
+const PARTITION = "default";
+
+const DEGRADED =
+  "Redis is unreachable: this gateway runs on its share of the AWS budget and polls its own subscriptions, and refuses creates with an idempotencyKey";
+
+/** Redis, when REDIS_URL names one: the gateway starts on local fallbacks if it does not answer within 3 s. */
+async function connectShared(config: GatewayConfig, logger: Logger): Promise<SharedRedis | undefined> {
+  if (!config.redisUrl) return undefined;
+  const shared = new SharedRedis(config.redisUrl, config.redisKeyPrefix, logger);
+  if (!(await shared.started(3_000))) logger.warn("Redis does not answer yet: starting on local fallbacks, shared once it does");
+  return shared;
+}
+
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningGateway> {
-  const { upstream, emulator } = await connectUpstream(config);
+  const shared = await connectShared(config, logger);
+  const { upstream, emulator } = await connectUpstream(config, shared && new ClusterPermits(shared));
   if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {
     logger.warn({ host: config.host }, "no authentication is configured and the gateway listens beyond localhost");
   }
+  const cluster = shared && new ClusterWatch(shared, { partition: PARTITION, intervalMs: config.watchPollMs });
   const watch = new WorkspaceWatch(upstream, {
     intervalMs: config.watchPollMs,
     caps: { subscriptionsPerCaller: config.watchMaxSubscriptions, idsPerCaller: config.watchMaxWorkspaces },
+    cluster,
   });
+  const idempotencyBounds = {
+    perCaller: { count: 1_000, bytes: config.idempotencyMaxBytesPerCaller },
+    total: { count: 10_000, bytes: config.idempotencyMaxBytes },
+  };
   const services: Services = {
     upstream,
-    bundleCache: createBundleCache(config.bundleCacheTtlMs),
+    bundleCache:
+      shared && config.bundleCacheTtlMs > 0
+        ? new ClusterBundleCache(shared, PARTITION, config.bundleCacheTtlMs)
+        : createBundleCache(config.bundleCacheTtlMs),
     cursorSecret: config.cursorSecret,
-    idempotency: new IdempotencyStore({
-      perCaller: { count: 1_000, bytes: config.idempotencyMaxBytesPerCaller },
-      total: { count: 10_000, bytes: config.idempotencyMaxBytes },
-    }),
+    idempotency: shared
+      ? new ClusterIdempotencyStore(shared, { ...idempotencyBounds, waitMs: config.deadlineMs })
+      : new IdempotencyStore(idempotencyBounds),
     watch,
     clock: Date.now,
   };
   const readiness = new AwsReadiness(upstream);
   let draining = false;
-  const yoga = createGatewayHandler(services, config, logger, { draining: () => draining, awsReady: () => readiness.check() });
+  const yoga = createGatewayHandler(
+    services,
+    config,
+    logger,
+    { draining: () => draining, awsReady: () => readiness.check(), degraded: () => (shared && !shared.up ? DEGRADED : undefined) },
+    shared && config.callerRateLimit > 0 ? new ClusterQuotas(shared, config.callerRateLimit, config.callerBurst) : undefined,
+  );
   const requests = logRequests(logger, (request, response) => {
     if (request.method === "GET" && request.url === "/") {
       response.writeHead(302, { location: "/graphql" }).end();
@@ -222,6 +267,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       // Subscriptions would never finish on their own: ending the polling loop completes their streams.
       watch.close();
+      await cluster?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections between requests would hold the server open: close each as soon as it is idle.
       const idle = setInterval(() => server.closeIdleConnections(), 100);
@@ -233,6 +279,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       clearInterval(idle);
       clearTimeout(deadline);
       upstream.destroy();
+      shared?.close();
       await emulator?.close();
     },
   };

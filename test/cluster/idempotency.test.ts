@@ -1,0 +1,78 @@
+// One idempotency store for the cluster: the same key sent to two gateways at once creates once (the second waits for
+// the first's result and replays it), a repeat on a third replays without calling AWS, and another input under the key
+// is refused on any of them.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { RunningEmulator } from "../../src/emulator/index.ts";
+import { startEmulator } from "../../src/emulator/index.ts";
+import { BUNDLES, CORP, uniqueUser } from "../mutations/helpers.ts";
+import type { ClusterGateway } from "./fixture.ts";
+import { startClusterGateways } from "./fixture.ts";
+import type { RedisServer } from "./redis-server.ts";
+import { startRedisServer } from "./redis-server.ts";
+
+export const CREATE = `mutation ($input: CreateWorkspacesInput!) {
+  createWorkspaces(input: $input) {
+    __typename
+    ... on CreateWorkspacesPayload { replayed results { __typename ... on Workspace { workspaceId state } ... on Error { code } } }
+    ... on ValidationError { code rule }
+  }
+}`;
+
+export interface CreateAnswer {
+  createWorkspaces: {
+    __typename: string;
+    replayed?: boolean;
+    results?: { __typename: string; workspaceId?: string; code?: string }[];
+    rule?: string;
+  } | null;
+}
+
+describe("the same idempotencyKey on several gateways", { timeout: 120_000 }, () => {
+  let redis: RedisServer;
+  let emulator: RunningEmulator;
+  let gateways: ClusterGateway[];
+
+  before(async () => {
+    redis = await startRedisServer();
+    // Creates take a while to answer, so the second request surely arrives while the first runs.
+    emulator = await startEmulator({ port: 0, host: "127.0.0.1", workspaces: 20, latencyMs: 300 });
+    gateways = await startClusterGateways(3, emulator.url, redis.url);
+  });
+  after(async () => {
+    await Promise.all(gateways.map((g) => g.close()));
+    await emulator.close();
+    await redis.close();
+  });
+
+  it("creates once: the concurrent repeat waits and replays, a later one on a third gateway replays at no AWS call", async () => {
+    const input = {
+      idempotencyKey: "cluster-key-1",
+      workspaces: [{ directoryId: CORP, userName: uniqueUser("twice"), bundleId: BUNDLES.value }],
+    };
+    emulator.resetStats();
+    const [first, second] = await Promise.all(
+      gateways.slice(0, 2).map((g) => g.post<CreateAnswer>({ query: CREATE, variables: { input } })),
+    );
+    const answers = [first!, second!].map((a) => a.body.data!.createWorkspaces!);
+    assert.deepEqual(
+      answers.map((a) => a.__typename),
+      ["CreateWorkspacesPayload", "CreateWorkspacesPayload"],
+      JSON.stringify(answers),
+    );
+    assert.deepEqual(answers.map((a) => a.replayed).sort(), [false, true]);
+    const [created] = answers[0]!.results!;
+    assert.equal(created!.__typename, "Workspace");
+    assert.deepEqual(answers[1]!.results, answers[0]!.results, "both answers name the same WorkSpace");
+    assert.equal(emulator.stats().requests.CreateWorkspaces, 1, "AWS was asked to create once");
+
+    const third = await gateways[2]!.post<CreateAnswer>({ query: CREATE, variables: { input } });
+    assert.equal(third.body.data!.createWorkspaces!.replayed, true);
+    assert.deepEqual(third.body.data!.createWorkspaces!.results, answers[0]!.results);
+    assert.equal(emulator.stats().requests.CreateWorkspaces, 1);
+
+    const other = { ...input, workspaces: [{ ...input.workspaces[0]!, userName: uniqueUser("other") }] };
+    const reused = await gateways[2]!.post<CreateAnswer>({ query: CREATE, variables: { input: other } });
+    assert.deepEqual(reused.body.data!.createWorkspaces, { __typename: "ValidationError", code: "VALIDATION", rule: "reused" });
+  });
+});
