@@ -259,14 +259,9 @@ export class WorkspaceWatch {
     this.options.cluster?.shareCreated(workspace);
   }
 
-  /** Active subscriptions, watched IDs, whether a tick is scheduled, and the part taken in a cluster's poll loop. */
+  /** Active subscriptions, watched IDs, and whether a tick is scheduled. */
   get status() {
-    return {
-      subscriptions: this.subscriptions,
-      workspaces: this.entries.size,
-      polling: this.cancelTick !== null || this.ticking,
-      role: this.role(),
-    };
+    return { subscriptions: this.subscriptions, workspaces: this.entries.size, polling: this.cancelTick !== null || this.ticking };
   }
 
   close(): void {

@@ -140,6 +140,8 @@ export class SharedRedis {
     clearInterval(this.heartbeat);
     links.delete(this);
     this.listeners.clear();
+    // Closing on purpose is no outage to report.
+    this.client.removeAllListeners("close");
     this.client.disconnect();
     this.subscriber.disconnect();
   }

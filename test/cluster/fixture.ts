@@ -12,6 +12,24 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** One cursor secret for all, as the README asks of instances behind one load balancer. */
 const CURSOR_SECRET = "cluster-test-cursor-secret-0123456789abcdef";
 
+/** createWorkspaces, with what the cluster tests check of its answer. */
+export const CREATE = `mutation ($input: CreateWorkspacesInput!) {
+  createWorkspaces(input: $input) {
+    __typename
+    ... on CreateWorkspacesPayload { replayed results { __typename ... on Workspace { workspaceId state } ... on Error { code } } }
+    ... on ValidationError { code rule }
+  }
+}`;
+
+export interface CreateAnswer {
+  createWorkspaces: {
+    __typename: string;
+    replayed?: boolean;
+    results?: { __typename: string; workspaceId?: string; code?: string }[];
+    rule?: string;
+  } | null;
+}
+
 export interface ClusterGateway {
   url: string;
   origin: string;

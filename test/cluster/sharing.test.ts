@@ -6,27 +6,10 @@ import { after, before, describe, it } from "node:test";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
 import { BUNDLES, CORP, uniqueUser } from "../mutations/helpers.ts";
-import type { ClusterGateway } from "./fixture.ts";
-import { startClusterGateways } from "./fixture.ts";
+import type { ClusterGateway, CreateAnswer } from "./fixture.ts";
+import { CREATE, startClusterGateways } from "./fixture.ts";
 import type { RedisServer } from "./redis-server.ts";
 import { startRedisServer } from "./redis-server.ts";
-
-export const CREATE = `mutation ($input: CreateWorkspacesInput!) {
-  createWorkspaces(input: $input) {
-    __typename
-    ... on CreateWorkspacesPayload { replayed results { __typename ... on Workspace { workspaceId state } ... on Error { code } } }
-    ... on ValidationError { code rule }
-  }
-}`;
-
-export interface CreateAnswer {
-  createWorkspaces: {
-    __typename: string;
-    replayed?: boolean;
-    results?: { __typename: string; workspaceId?: string; code?: string }[];
-    rule?: string;
-  } | null;
-}
 
 describe("the same idempotencyKey on several gateways", { timeout: 120_000 }, () => {
   let redis: RedisServer;
