@@ -46,7 +46,7 @@ describe("three gateways flooding one account and region", { timeout: 120_000 },
     const flooders = gateways.flatMap((gateway, g) =>
       CALLERS.flatMap((key, c) =>
         [0, 1].map(async (n) => {
-          for (let round = 0; flooding; round++) {
+          while (flooding) {
             const { status } = await gateway.post({ query: NODES, variables: { ids: idsOf(250, `${g}${c}${n}`) } }, bearer(key));
             assert.equal(status, 200);
             answered += 1;
