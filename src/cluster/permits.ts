@@ -12,7 +12,7 @@ import { SharedStateDown } from "./redis.ts";
  * network), so calls whose way took longer cannot crowd one second of AWS's clock. It costs a tenth of the rate when
  * the cluster runs at the cap.
  */
-export const COUNTED_MS = 1_100;
+const COUNTED_MS = 1_100;
 
 // A token bucket (pacing the calls through the second) and a log of the last COUNTED_MS's calls (the cap), for one
 // account and region. Grants what both allow of ARGV want; else says in how many ms one more could go.

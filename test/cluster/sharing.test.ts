@@ -1,6 +1,7 @@
-// One idempotency store for the cluster: the same key sent to two gateways at once creates once (the second waits for
-// the first's result and replays it), a repeat on a third replays without calling AWS, and another input under the key
-// is refused on any of them.
+// What the gateways of a cluster share: one idempotency store (the same key sent to two gateways at once creates once,
+// the second waiting for the first's result and replaying it; a repeat on a third replays without calling AWS; another
+// input under the key is refused on any of them), and one bundle cache (a bundle one gateway read costs the others no
+// call).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
@@ -11,7 +12,7 @@ import { CREATE, startClusterGateways } from "./fixture.ts";
 import type { RedisServer } from "./redis-server.ts";
 import { startRedisServer } from "./redis-server.ts";
 
-describe("the same idempotencyKey on several gateways", { timeout: 120_000 }, () => {
+describe("three gateways", { timeout: 120_000 }, () => {
   let redis: RedisServer;
   let emulator: RunningEmulator;
   let gateways: ClusterGateway[];
@@ -57,5 +58,17 @@ describe("the same idempotencyKey on several gateways", { timeout: 120_000 }, ()
     const other = { ...input, workspaces: [{ ...input.workspaces[0]!, userName: uniqueUser("other") }] };
     const reused = await gateways[2]!.post<CreateAnswer>({ query: CREATE, variables: { input: other } });
     assert.deepEqual(reused.body.data!.createWorkspaces, { __typename: "ValidationError", code: "VALIDATION", rule: "reused" });
+  });
+
+  it("share the bundles one of them read", async () => {
+    // Not the bundle the creates above read.
+    const query = `{ bundle(bundleId: "${BUNDLES.standard}") { name } }`;
+    emulator.resetStats();
+    for (const gateway of gateways) {
+      const { body } = await gateway.post<{ bundle: { name: string } }>({ query });
+      assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+      assert.ok(body.data?.bundle.name);
+    }
+    assert.equal(emulator.stats().requests.DescribeWorkspaceBundles, 1, "read once for the three");
   });
 });
