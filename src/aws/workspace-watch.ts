@@ -123,7 +123,11 @@ export class WorkspaceWatch {
       watched: () => [...this.entries.keys()],
       receive: (event) => void this.settle(event.workspaceId, event.workspace),
       created: (workspace) => this.rememberCreated(workspace),
-      wake: () => this.scheduleTick(),
+      wake: () => {
+        // Not the holder now: news may be lost meanwhile, so on holding the lease again it publishes every state anew.
+        if (this.role() !== "holder") this.published.clear();
+        this.scheduleTick();
+      },
     });
   }
 

@@ -81,8 +81,8 @@ export class SharedRedis {
       retryStrategy: (attempt: number) => Math.min(100 * attempt, 1_000),
     };
     this.client = new Redis(url, options);
-    // Subscriptions made while disconnected wait for the connection, and come back after each reconnect.
-    this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true, commandTimeout: undefined });
+    // Subscriptions made while disconnected wait for the connection however long, and come back after each reconnect.
+    this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
     for (const connection of [this.client, this.subscriber]) connection.on("error", () => {});
     this.client.on("ready", () => void this.pulse());
     this.client.on("close", () => this.mark(false, new Error("connection closed")));
