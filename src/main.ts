@@ -11,9 +11,20 @@ try {
   process.exit(2);
 }
 const logger = createLogger(config.logLevel);
-const gateway = await startGateway(config, logger);
+let gateway: Awaited<ReturnType<typeof startGateway>>;
+try {
+  gateway = await startGateway(config, logger);
+} catch (error) {
+  // What start-up found wrong (an account served twice, STS unreachable, the port taken), named without a stack.
+  console.error(`Start-up failed: ${(error as Error).message}`);
+  process.exit(2);
+}
 const upstream = gateway.emulator ? `the embedded WorkSpaces emulator at ${gateway.emulator.url}` : "AWS WorkSpaces";
-logger.info({ url: gateway.url, upstream }, `WorkSpaces gateway on ${gateway.url} (GraphiQL in a browser), backed by ${upstream}`);
+const partitions = gateway.fleet.partitions.map((partition) => partition.key);
+logger.info(
+  { url: gateway.url, upstream, partitions },
+  `WorkSpaces gateway on ${gateway.url} (GraphiQL in a browser), backed by ${upstream}, serving ${partitions.join(", ")}`,
+);
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {

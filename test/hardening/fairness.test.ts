@@ -11,7 +11,7 @@ import { loadConfig } from "../../src/config.ts";
 import type { RunningGateway } from "../../src/server.ts";
 import { startGateway } from "../../src/server.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
-import { restoreAwsEnvironment, sdkWorkspaces, settingsFrom, startTestGateway, useAwsEnvironment } from "../gateway/fixture.ts";
+import { globalId, restoreAwsEnvironment, sdkWorkspaces, settingsFrom, startTestGateway, useAwsEnvironment } from "../gateway/fixture.ts";
 import { SseSubscription } from "../subscriptions/sse.ts";
 
 const FLOOD = "flood-key-0123456789abcdef";
@@ -37,7 +37,7 @@ const post = async (gateway: { url: string }, body: unknown, headers: Record<str
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** 2,500 well-formed WorkSpace IDs as global IDs: 100 DescribeWorkspaces, the most one request may cost. */
-const FLOOD_IDS = Array.from({ length: 2_500 }, (_, i) => Buffer.from(`Workspace:ws-${String(i).padStart(9, "0")}`).toString("base64"));
+const FLOOD_IDS = Array.from({ length: 2_500 }, (_, i) => globalId("Workspace", `ws-${String(i).padStart(9, "0")}`));
 const NODES = "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }";
 const DASHBOARD = "{ workspaces(first: 25) { edges { node { workspaceId state bundle { name } } } pageInfo { hasNextPage } } }";
 

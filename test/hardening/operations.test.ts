@@ -106,36 +106,42 @@ describe("SIGTERM", () => {
       });
     });
     const exited = once(child, "exit");
-    const url = await started;
-    const inFlight = fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ workspaces(first: 2) { edges { node { workspaceId } } } }" }),
-    });
-    const awsCalls = async () =>
-      ((await (await fetch(`http://127.0.0.1:${emulatorPort}/_emulator/stats`)).json()) as { requests: Record<string, number> }).requests;
-    await eventually(async () => (await awsCalls()).DescribeWorkspaces === 1, "the request waiting on AWS");
-    child.kill("SIGTERM");
-    const origin = new URL(url).origin;
-    await eventually(async () => (await fetch(`${origin}/ready`)).status === 503, "/ready draining");
-    assert.deepEqual(await (await fetch(`${origin}/ready`)).json(), { status: "unavailable", reason: "shutting down" });
-    // Still served during the delay, so nothing sent before the load balancer noticed is lost.
-    const late = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ __typename }" }),
-    });
-    assert.equal(late.status, 200);
-    const response = await inFlight;
-    assert.equal(response.status, 200);
-    const body = (await response.json()) as { data: { workspaces: { edges: unknown[] } } };
-    assert.equal(body.data.workspaces.edges.length, 2);
-    const [code] = await exited;
-    assert.equal(code, 0);
-    await assert.rejects(fetch(url, { method: "POST", body: "{}" }));
-    assert.ok(logs.some((l) => l.msg === "shutting down: finishing in-flight requests"));
-    // Every request's line comes before the last one.
-    assert.equal(logs.filter((l) => l.msg === "request" && l.path === "/graphql").length, 2);
-    assert.equal(logs.at(-1)?.msg, "stopped", JSON.stringify(logs.slice(-4)));
+    // A failing step must not leave the gateway running (and the test process waiting for it).
+    try {
+      const url = await started;
+      const inFlight = fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ workspaces(first: 2) { edges { node { workspaceId } } } }" }),
+      });
+      const awsCalls = async () =>
+        ((await (await fetch(`http://127.0.0.1:${emulatorPort}/_emulator/stats`)).json()) as { requests: Record<string, number> }).requests;
+      // One call per region of the embedded default, both waiting on AWS.
+      await eventually(async () => (await awsCalls()).DescribeWorkspaces === 2, "the request waiting on AWS");
+      child.kill("SIGTERM");
+      const origin = new URL(url).origin;
+      await eventually(async () => (await fetch(`${origin}/ready`)).status === 503, "/ready draining");
+      assert.deepEqual(await (await fetch(`${origin}/ready`)).json(), { status: "unavailable", reason: "shutting down" });
+      // Still served during the delay, so nothing sent before the load balancer noticed is lost.
+      const late = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+      assert.equal(late.status, 200);
+      const response = await inFlight;
+      assert.equal(response.status, 200);
+      const body = (await response.json()) as { data: { workspaces: { edges: unknown[] } } };
+      assert.equal(body.data.workspaces.edges.length, 2);
+      const [code] = await exited;
+      assert.equal(code, 0);
+      await assert.rejects(fetch(url, { method: "POST", body: "{}" }));
+      assert.ok(logs.some((l) => l.msg === "shutting down: finishing in-flight requests"));
+      // Every request's line comes before the last one.
+      assert.equal(logs.filter((l) => l.msg === "request" && l.path === "/graphql").length, 2);
+      assert.equal(logs.at(-1)?.msg, "stopped", JSON.stringify(logs.slice(-4)));
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
   });
 });
