@@ -1,8 +1,6 @@
-// What operators rely on: JSON logs with a request ID and no secrets, Prometheus metrics, health and readiness, and a
-// graceful shutdown of the real process on SIGTERM.
+// What operators rely on: JSON logs with a request ID and no secrets, Prometheus metrics, health and readiness (the
+// graceful shutdown on SIGTERM is in shutdown.test.ts).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import { createLogger } from "../../src/logger.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
@@ -70,57 +68,5 @@ describe("logs, metrics, health", () => {
     const ready = await fetch(`${gateway.origin}/ready`);
     assert.equal(ready.status, 200);
     assert.deepEqual(await ready.json(), { status: "ready" });
-  });
-});
-
-describe("SIGTERM", () => {
-  it("answers /ready with 503 for the pre-stop delay, stops accepting, finishes the request in flight, then exits 0", {
-    timeout: 30_000,
-  }, async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: { ...process.env, PORT: "0", EMULATOR_LATENCY_MS: "600", SHUTDOWN_DELAY_MS: "500", NODE_NO_WARNINGS: "1" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const logs: Record<string, unknown>[] = [];
-    let buffered = "";
-    const started = new Promise<string>((resolve) => {
-      child.stdout.on("data", (chunk: Buffer) => {
-        buffered += chunk;
-        for (let end = buffered.indexOf("\n"); end >= 0; end = buffered.indexOf("\n")) {
-          const line = JSON.parse(buffered.slice(0, end)) as Record<string, unknown>;
-          buffered = buffered.slice(end + 1);
-          logs.push(line);
-          if (typeof line.url === "string") resolve(line.url);
-        }
-      });
-    });
-    const exited = once(child, "exit");
-    const url = await started;
-    const inFlight = fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ workspaces(first: 2) { edges { node { workspaceId } } } }" }),
-    });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    child.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const origin = new URL(url).origin;
-    assert.deepEqual(await (await fetch(`${origin}/ready`)).json(), { status: "unavailable", reason: "shutting down" });
-    // Still served during the delay, so nothing sent before the load balancer noticed is lost.
-    const late = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ __typename }" }),
-    });
-    assert.equal(late.status, 200);
-    const response = await inFlight;
-    assert.equal(response.status, 200);
-    const body = (await response.json()) as { data: { workspaces: { edges: unknown[] } } };
-    assert.equal(body.data.workspaces.edges.length, 2);
-    const [code] = await exited;
-    assert.equal(code, 0);
-    await assert.rejects(fetch(url, { method: "POST", body: "{}" }));
-    assert.ok(logs.some((l) => l.msg === "shutting down: finishing in-flight requests"));
-    assert.equal(logs.at(-1)?.msg, "stopped");
   });
 });
