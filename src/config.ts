@@ -55,6 +55,8 @@ export interface GatewayConfig {
   /** After SIGTERM, how long /ready answers 503 while requests are still accepted, so load balancers move away first. */
   shutdownDelayMs: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** `pretty`: a banner and readable lines, for a person at a terminal; `json`: one JSON object per line, for machines. */
+  logFormat: "json" | "pretty";
   /** How often the subscriptions' polling loop asks AWS about the watched WorkSpaces. */
   watchPollMs: number;
   /** Knobs of the embedded emulator (EMULATOR_*); port 0 picks a free one. */
@@ -126,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   }
   const logLevel = (env.LOG_LEVEL || "info") as GatewayConfig["logLevel"];
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  const logFormat = env.LOG_FORMAT || (process.stdout.isTTY ? "pretty" : "json");
+  if (logFormat !== "json" && logFormat !== "pretty") throw new Error(`LOG_FORMAT must be json or pretty, got "${logFormat}"`);
   return {
     port: integer(env, "PORT", 4000, 65_535),
     host: env.HOST ?? "127.0.0.1",
@@ -157,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 15_000, 3_600_000),
     shutdownDelayMs: integer(env, "SHUTDOWN_DELAY_MS", production ? 5_000 : 0, 600_000),
     logLevel,
+    logFormat,
     // At least a second between ticks: polling faster would spend AWS's rate limit for little news.
     watchPollMs: integer(env, "WATCH_POLL_MS", 5_000, 3_600_000, 1_000),
     emulator: { ...parseSettings([], env), port: integer(env, "EMULATOR_PORT", 0, 65_535) },

@@ -1,8 +1,10 @@
 // The gateway's process: `node dist/main.js` in production, `npm start` in development. On the embedded emulator
 // unless WORKSPACES_BACKEND=aws; SIGTERM or SIGINT drains it, then it exits 0.
 import { loadConfig } from "./config.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, prettyLines } from "./logger.ts";
+import type { RunningGateway } from "./server.ts";
 import { startGateway } from "./server.ts";
+import { banner, describeBackend, listenFailure } from "./startup.ts";
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -11,10 +13,24 @@ try {
   console.error(`Configuration error: ${(error as Error).message}`);
   process.exit(2);
 }
-const logger = createLogger(config.logLevel);
-const gateway = await startGateway(config, logger);
-const upstream = gateway.emulator ? `the embedded WorkSpaces emulator at ${gateway.emulator.url}` : "AWS WorkSpaces";
-logger.info({ url: gateway.url, upstream }, `WorkSpaces gateway on ${gateway.url} (GraphiQL in a browser), backed by ${upstream}`);
+const pretty = config.logFormat === "pretty";
+const logger = createLogger(config.logLevel, pretty ? prettyLines() : undefined);
+let gateway: RunningGateway;
+try {
+  gateway = await startGateway(config, logger);
+} catch (error) {
+  const reason = listenFailure(error, config);
+  if (!reason) throw error;
+  console.error(reason);
+  process.exit(1);
+}
+const backend = describeBackend(config, gateway.emulator?.url);
+if (pretty) {
+  process.stdout.write(banner(gateway.url, backend, config));
+} else {
+  const graphiql = config.graphiql ? " (GraphiQL in a browser)" : "";
+  logger.info({ url: gateway.url, upstream: backend }, `WorkSpaces gateway on ${gateway.url}${graphiql}, backed by ${backend}`);
+}
 
 let stopping: { signal: NodeJS.Signals; at: number } | undefined;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
