@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: { retryable: false, meaning: "No credentials, or credentials the gateway does not accept (HTTP 401)." },
   AUTHENTICATION_UNAVAILABLE: { retryable: true, meaning: "The token issuer's keys cannot be fetched right now (HTTP 503)." },
   FORBIDDEN: { retryable: false, meaning: "The credential lacks the scope the field needs (read or write)." },
+  ORIGIN_NOT_ALLOWED: { retryable: false, meaning: "A browser's preflight from an origin CORS_ORIGINS does not list (HTTP 403)." },
   INVALID_CURSOR: { retryable: false, meaning: "`after` is not a cursor this gateway issued for this list and filter." },
   CURSOR_EXPIRED: { retryable: false, meaning: "The cursor is older than 24 hours, as AWS's NextToken; start from the first page." },
   NOT_FOUND: { retryable: false, meaning: "AWS has no such resource (a WorkSpace, directory or bundle)." },

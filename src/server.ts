@@ -23,6 +23,7 @@ import { startEmulator } from "./emulator/index.ts";
 import { principalOf, useAuthentication } from "./http/authentication.ts";
 import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
+import { useCorsRefusal } from "./http/cors.ts";
 import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryCost } from "./http/query-cost.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
@@ -110,6 +111,7 @@ export function createGatewayHandler(
     // Our body limit checks a declared Content-Length alone: yoga's counts every body as it streams (a tenth of the CPU).
     maxRequestBodySize: false,
     plugins: [
+      useCorsRefusal(settings.corsOrigins),
       ...(probes ? [useReadiness(probes)] : []),
       useMetrics(registry),
       useRequestRecord(log),
