@@ -24,6 +24,7 @@ import { principalOf, useAuthentication } from "./http/authentication.ts";
 import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
 import { useCorsRefusal } from "./http/cors.ts";
+import { useGraphiQL } from "./http/graphiql.ts";
 import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryCost } from "./http/query-cost.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
@@ -91,10 +92,8 @@ export function createGatewayHandler(
     schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    graphiql: settings.graphiql && { title: "WorkSpaces gateway", defaultQuery: DEFAULT_QUERY },
-    // GraphiQL's assets are served from the gateway itself, not a CDN: it works offline and behind firewalls. They
-    // are loaded on the first page view (85 MB of memory a production gateway, without GraphiQL, never needs).
-    renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
+    // Served by useGraphiQL, compressed and cached.
+    graphiql: false,
     // AWS's failures become their typed errors; anything else unexpected reads "Unexpected error." whatever NODE_ENV says.
     maskedErrors: { isDev: false, maskError },
     logging: {
@@ -111,6 +110,7 @@ export function createGatewayHandler(
     // Our body limit checks a declared Content-Length alone: yoga's counts every body as it streams (a tenth of the CPU).
     maxRequestBodySize: false,
     plugins: [
+      settings.graphiql && useGraphiQL({ title: "WorkSpaces gateway", defaultQuery: DEFAULT_QUERY }),
       useCorsRefusal(settings.corsOrigins),
       ...(probes ? [useReadiness(probes)] : []),
       useMetrics(registry),
