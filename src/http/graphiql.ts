@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
-import type { GraphiQLOptions, Plugin } from "graphql-yoga";
+import type { FetchAPI, GraphiQLOptions, Plugin } from "graphql-yoga";
 import { shouldRenderGraphiQL } from "graphql-yoga";
 
 const ENCODINGS = {
@@ -27,34 +27,33 @@ function encodingFor(request: Request): Encoding {
 export function useGraphiQL(options: GraphiQLOptions, endpoint = "/graphql"): Plugin {
   let html: Promise<{ bytes: Buffer; digest: string }> | undefined;
   const encoded = new Map<Encoding, Promise<Uint8Array<ArrayBuffer>>>();
-  return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
-      if (url.pathname !== endpoint || !shouldRenderGraphiQL(request)) return;
-      html ??= import("@graphql-yoga/render-graphiql").then(({ renderGraphiQL }) => {
-        const bytes = Buffer.from(renderGraphiQL(options));
-        return { bytes, digest: createHash("sha256").update(bytes).digest("base64url").slice(0, 27) };
-      });
-      const { bytes, digest } = await html;
-      const encoding = encodingFor(request);
-      // Each encoding is its own representation, with its own validator.
-      const etag = `"${digest}-${encoding}"`;
-      const headers: Record<string, string> = { etag, "cache-control": "no-cache", vary: "accept-encoding" };
-      if (request.headers.get("if-none-match") === etag) {
-        endResponse(new fetchAPI.Response(null, { status: 304, headers }));
-        return;
-      }
-      if (!encoded.has(encoding))
-        encoded.set(
-          encoding,
-          ENCODINGS[encoding](bytes).then((buffer) => new Uint8Array(buffer)),
-        );
-      const body = await encoded.get(encoding)!;
-      if (encoding !== "identity") headers["content-encoding"] = encoding;
-      endResponse(
-        new fetchAPI.Response(body, {
-          headers: { ...headers, "content-type": "text/html; charset=utf-8", "content-length": String(body.byteLength) },
-        }),
+  const page = async (request: Request, fetchAPI: FetchAPI): Promise<Response> => {
+    html ??= import("@graphql-yoga/render-graphiql").then(({ renderGraphiQL }) => {
+      const bytes = Buffer.from(renderGraphiQL(options));
+      return { bytes, digest: createHash("sha256").update(bytes).digest("base64url").slice(0, 27) };
+    });
+    const { bytes, digest } = await html;
+    const encoding = encodingFor(request);
+    // Each encoding is its own representation, with its own validator.
+    const etag = `"${digest}-${encoding}"`;
+    const headers: Record<string, string> = { etag, "cache-control": "no-cache", vary: "accept-encoding" };
+    if (request.headers.get("if-none-match") === etag) return new fetchAPI.Response(null, { status: 304, headers });
+    if (!encoded.has(encoding))
+      encoded.set(
+        encoding,
+        ENCODINGS[encoding](bytes).then((buffer) => new Uint8Array(buffer)),
       );
+    const body = await encoded.get(encoding)!;
+    if (encoding !== "identity") headers["content-encoding"] = encoding;
+    return new fetchAPI.Response(body, {
+      headers: { ...headers, "content-type": "text/html; charset=utf-8", "content-length": String(body.byteLength) },
+    });
+  };
+  return {
+    // Synchronous for every other request (GraphQL's POSTs are not even parsed for their URL).
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (!shouldRenderGraphiQL(request) || url.pathname !== endpoint) return;
+      return page(request, fetchAPI).then(endResponse);
     },
   };
 }
