@@ -23,7 +23,7 @@ import { startEmulator } from "./emulator/index.ts";
 import { principalOf, useAuthentication } from "./http/authentication.ts";
 import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
-import { useCorsRefusal } from "./http/cors.ts";
+import { useCors } from "./http/cors.ts";
 import { useGraphiQL } from "./http/graphiql.ts";
 import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryCost } from "./http/query-cost.ts";
@@ -104,14 +104,14 @@ export function createGatewayHandler(
         if (!alreadyLogged(error)) log.error({ err: error }, "unexpected error");
       },
     },
-    // No cross-origin access unless the allow-list names the origin.
-    cors: settings.corsOrigins.length > 0 ? { origin: settings.corsOrigins, methods: ["GET", "POST"], credentials: false } : false,
+    // No cross-origin access unless the allow-list names the origin: see useCors.
+    cors: false,
     batching: { limit: limits.batch },
     // Our body limit checks a declared Content-Length alone: yoga's counts every body as it streams (a tenth of the CPU).
     maxRequestBodySize: false,
     plugins: [
       settings.graphiql && useGraphiQL({ title: "WorkSpaces gateway", defaultQuery: DEFAULT_QUERY }),
-      useCorsRefusal(settings.corsOrigins),
+      useCors(settings.corsOrigins),
       ...(probes ? [useReadiness(probes)] : []),
       useMetrics(registry),
       useRequestRecord(log),

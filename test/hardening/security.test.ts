@@ -250,6 +250,29 @@ describe("cross-site requests", () => {
   });
 });
 
+describe("cross-origin requests with authentication", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway({}, settingsFrom({ CORS_ORIGINS: "https://console.example.com", GATEWAY_API_KEYS: API_KEYS }));
+  });
+  after(() => gateway.close());
+
+  it("answers a listed origin's preflight, which carries no credentials, then its request with them", async () => {
+    const allowed = await preflight(gateway, "https://console.example.com");
+    assert.equal(allowed.status, 204);
+    assert.equal(allowed.headers.get("access-control-allow-origin"), "https://console.example.com");
+    assert.match(allowed.headers.get("access-control-allow-headers") ?? "", /authorization/);
+    const response = await fetch(gateway.url, {
+      method: "POST",
+      headers: { origin: "https://console.example.com", "content-type": "application/json", ...bearer(READ_KEY) },
+      body: JSON.stringify({ query: LIST }),
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("access-control-allow-origin"), "https://console.example.com");
+    await assertOriginRefused(await preflight(gateway, "https://evil.example.net"), "https://evil.example.net");
+  });
+});
+
 const preflight = (gateway: TestGateway, origin: string) =>
   fetch(gateway.url, {
     method: "OPTIONS",
