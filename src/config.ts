@@ -16,6 +16,14 @@ export interface JwtSettings {
   scopePrefix: string;
 }
 
+/** OpenTelemetry tracing, on when the standard OTEL_* variables ask for it. */
+export interface TracingSettings {
+  /** OTLP over HTTP: protobuf or JSON (OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL). */
+  protocol: "http/protobuf" | "http/json";
+  /** Where spans are sent (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces). */
+  endpoint: string;
+}
+
 export interface QueryLimits {
   depth: number;
   aliases: number;
@@ -61,6 +69,8 @@ export interface GatewayConfig {
   watchPollMs: number;
   /** Knobs of the embedded emulator (EMULATOR_*); port 0 picks a free one. */
   emulator: EmulatorSettings;
+  /** Absent when tracing is off. */
+  tracing?: TracingSettings;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number, min = 0): number {
@@ -96,6 +106,25 @@ function jwtSettings(env: NodeJS.ProcessEnv): JwtSettings | undefined {
     scopeClaim: env.JWT_SCOPE_CLAIM || "scope",
     scopePrefix: env.JWT_SCOPE_PREFIX ?? "",
   };
+}
+
+/**
+ * Tracing is off unless an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp turns it on (the SDK's own default would be on),
+ * and OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none turn it off; only OTLP over HTTP is exported.
+ */
+function tracingSettings(env: NodeJS.ProcessEnv): TracingSettings | undefined {
+  const exporter = env.OTEL_TRACES_EXPORTER || undefined;
+  if (flag(env, "OTEL_SDK_DISABLED", false) || exporter === "none") return undefined;
+  if (exporter !== undefined && exporter !== "otlp") throw new Error(`OTEL_TRACES_EXPORTER must be otlp or none, got "${exporter}"`);
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (base && `${base.replace(/\/$/, "")}/v1/traces`);
+  if (!endpoint && !exporter) return undefined;
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || "http/protobuf";
+  if (protocol !== "http/protobuf" && protocol !== "http/json") {
+    throw new Error(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json (gRPC is not exported), got "${protocol}"`);
+  }
+  if (endpoint && !URL.canParse(endpoint)) throw new Error(`the OTLP endpoint must be a URL, got "${endpoint}"`);
+  return { protocol, endpoint: endpoint || "http://localhost:4318/v1/traces" };
 }
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -165,5 +194,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     // At least a second between ticks: polling faster would spend AWS's rate limit for little news.
     watchPollMs: integer(env, "WATCH_POLL_MS", 5_000, 3_600_000, 1_000),
     emulator: { ...parseSettings([], env), port: integer(env, "EMULATOR_PORT", 0, 65_535) },
+    tracing: tracingSettings(env),
   };
 }

@@ -29,6 +29,7 @@ import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryCost } from "./http/query-cost.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { alreadyLogged, logRequests, useRequestRecord } from "./http/request-log.ts";
+import { startTracing, useTracing } from "./http/tracing.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
 import type { GatewayContext } from "./schema/builder.ts";
@@ -60,7 +61,7 @@ query Dashboard($first: Int = 10, $after: String) {
 
 export type HandlerSettings = Pick<
   GatewayConfig,
-  "apiKeys" | "jwt" | "graphiql" | "introspection" | "corsOrigins" | "limits" | "deadlineMs" | "logLevel"
+  "apiKeys" | "jwt" | "graphiql" | "introspection" | "corsOrigins" | "limits" | "deadlineMs" | "logLevel" | "tracing"
 >;
 
 /** What the handler needs beyond the schema: /ready's state (absent in handlers that serve no probes). */
@@ -115,6 +116,7 @@ export function createGatewayHandler(
       ...(probes ? [useReadiness(probes)] : []),
       useMetrics(registry),
       useRequestRecord(log),
+      settings.tracing !== undefined && useTracing(),
       useAuthentication(createAuthenticator(settings)),
       useBodyLimit(limits.bodyBytes),
       useCsrfPreventionForPosts(),
@@ -157,6 +159,7 @@ async function connectUpstream(config: GatewayConfig): Promise<{ upstream: Upstr
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningGateway> {
+  const tracing = config.tracing && startTracing(config.tracing);
   const { upstream, emulator } = await connectUpstream(config);
   if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {
     logger.warn({ host: config.host }, "no authentication is configured and the gateway listens beyond localhost");
@@ -212,6 +215,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       clearTimeout(deadline);
       upstream.destroy();
       await emulator?.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -11,14 +11,15 @@ export function describeBackend(config: Pick<GatewayConfig, "backend">, emulator
   return `AWS WorkSpaces in ${region}`;
 }
 
-/** The banner on a terminal: the address to open, and what answers behind it. */
-export function banner(url: string, backend: string, config: Pick<GatewayConfig, "graphiql">): string {
+/** The banner on a terminal: the address to open, what answers behind it, and what is on. */
+export function banner(url: string, backend: string, config: Pick<GatewayConfig, "graphiql" | "tracing">): string {
   const lines = [
     "",
     "  WorkSpaces gateway",
     "",
     config.graphiql ? `  GraphiQL   ${url}` : `  GraphQL    ${url} (GraphiQL off)`,
     `  Backend    ${backend}`,
+    ...(config.tracing ? [`  Tracing    OTLP (${config.tracing.protocol}) to ${config.tracing.endpoint}`] : []),
     "",
     "",
   ];

@@ -15,6 +15,7 @@ import { FailureError, failureOf, OutcomeUnknownError, writeFailureOf } from "./
 import { awsRequests, awsRetries, awsThrottles } from "./metrics.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { SharedReads } from "./shared-reads.ts";
+import { traceAttempts } from "./tracing.ts";
 
 export interface CallPolicy {
   /** Attempts per call, the first included. */
@@ -69,6 +70,7 @@ export class Upstream {
       ...config,
       retryStrategy: new StandardRetryStrategy({ maxAttempts: policy.maxAttempts, backoff: new CappedBackoff() }),
     });
+    traceAttempts(this.client);
     const limiter = policy.rateLimit > 0 ? new RateLimiter(policy.rateLimit) : undefined;
     this.client.middlewareStack.add(
       (next, context) => async (args) => {
