@@ -1,4 +1,5 @@
-// GraphQL Code Generator: typed documents, from the printed schema, for the operations the tests and clients use.
+// GraphQL Code Generator: typed documents, from the printed schema, for the operations the tests and clients use, and
+// their persisted documents manifest (test/generated/persisted-documents.json), as a frontend's build makes one.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 const config: CodegenConfig = {
@@ -9,7 +10,7 @@ const config: CodegenConfig = {
     "test/generated/": {
       preset: "client",
       config: { enumsAsTypes: true, useTypeImports: true },
-      presetConfig: { fragmentMasking: false },
+      presetConfig: { fragmentMasking: false, persistedDocuments: true },
     },
   },
 };

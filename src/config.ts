@@ -1,5 +1,6 @@
 // The gateway's settings, from environment variables only (12-factor), checked at start-up.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { ApiKey } from "./auth/api-keys.ts";
 import { parseApiKeys } from "./auth/api-keys.ts";
 import { DEFAULT_CALL_POLICY } from "./aws/upstream.ts";
@@ -22,6 +23,14 @@ export interface TracingSettings {
   protocol: "http/protobuf" | "http/json";
   /** Where spans are sent (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces). */
   endpoint: string;
+}
+
+/** Trusted documents: what frontends registered at build time, by document ID. */
+export interface PersistedDocumentsSettings {
+  /** Document ID to document text, from the manifests PERSISTED_DOCUMENTS names. */
+  documents: ReadonlyMap<string, string>;
+  /** Refuse any other document, except from credentials with the `adhoc` scope. */
+  only: boolean;
 }
 
 export interface QueryLimits {
@@ -71,6 +80,7 @@ export interface GatewayConfig {
   emulator: EmulatorSettings;
   /** Absent when tracing is off. */
   tracing?: TracingSettings;
+  persistedDocuments?: PersistedDocumentsSettings;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number, min = 0): number {
@@ -125,6 +135,41 @@ function tracingSettings(env: NodeJS.ProcessEnv): TracingSettings | undefined {
   }
   if (endpoint && !URL.canParse(endpoint)) throw new Error(`the OTLP endpoint must be a URL, got "${endpoint}"`);
   return { protocol, endpoint: endpoint || "http://localhost:4318/v1/traces" };
+}
+
+/** PERSISTED_DOCUMENTS: comma-separated manifests (JSON of document ID to text, as GraphQL Code Generator's client preset and Relay write them). */
+function persistedDocuments(env: NodeJS.ProcessEnv): PersistedDocumentsSettings | undefined {
+  const only = flag(env, "PERSISTED_DOCUMENTS_ONLY", false);
+  const paths = (env.PERSISTED_DOCUMENTS ?? "")
+    .split(",")
+    .map((path) => path.trim())
+    .filter(Boolean);
+  if (paths.length === 0) {
+    if (only) throw new Error("PERSISTED_DOCUMENTS_ONLY=true needs PERSISTED_DOCUMENTS, the manifests of the documents to allow");
+    return undefined;
+  }
+  const documents = new Map<string, string>();
+  for (const path of paths) {
+    let manifest: unknown;
+    try {
+      manifest = JSON.parse(readFileSync(path, "utf8"));
+    } catch (error) {
+      throw new Error(`PERSISTED_DOCUMENTS: cannot read ${path} as JSON (${(error as Error).message})`);
+    }
+    const entries = manifest !== null && typeof manifest === "object" && !Array.isArray(manifest) ? Object.entries(manifest) : [];
+    const bad = entries.find(([, text]) => typeof text !== "string" || text.trim() === "");
+    if (entries.length === 0 || bad) {
+      throw new Error(
+        `PERSISTED_DOCUMENTS: ${path} must be a JSON object of document ID to document text${bad ? `; "${bad[0]}" is not` : ""}`,
+      );
+    }
+    for (const [id, text] of entries) {
+      if (documents.has(id) && documents.get(id) !== text)
+        throw new Error(`PERSISTED_DOCUMENTS: document ID "${id}" has two different texts`);
+      documents.set(id, text as string);
+    }
+  }
+  return { documents, only };
 }
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -195,5 +240,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     watchPollMs: integer(env, "WATCH_POLL_MS", 5_000, 3_600_000, 1_000),
     emulator: { ...parseSettings([], env), port: integer(env, "EMULATOR_PORT", 0, 65_535) },
     tracing: tracingSettings(env),
+    persistedDocuments: persistedDocuments(env),
   };
 }

@@ -5,6 +5,14 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: { retryable: false, meaning: "The document or its variables do not fit the schema (an unknown field, a wrong type)." },
   BAD_REQUEST: { retryable: false, meaning: "The HTTP request is not a GraphQL request: no query, a body that is not JSON, a bad header." },
   REQUEST_ENTITY_TOO_LARGE: { retryable: false, meaning: "The body is over MAX_BODY_BYTES." },
+  PERSISTED_DOCUMENT_NOT_FOUND: {
+    retryable: false,
+    meaning: "The documentId is not among the gateway's persisted documents (PERSISTED_DOCUMENTS): the frontend and gateway disagree.",
+  },
+  PERSISTED_DOCUMENTS_ONLY: {
+    retryable: false,
+    meaning: "Only persisted documents run here (PERSISTED_DOCUMENTS_ONLY): send a documentId, or use a credential with the adhoc scope.",
+  },
   QUERY_TOO_COMPLEX: {
     retryable: false,
     meaning: "Over a query limit (`rule`: depth, aliases, directives, tokens or cost; `limit`, `actual`).",

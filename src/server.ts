@@ -25,6 +25,7 @@ import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
 import { useCors } from "./http/cors.ts";
 import { useGraphiQL } from "./http/graphiql.ts";
+import { usePersistedDocuments } from "./http/persisted-documents.ts";
 import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryCost } from "./http/query-cost.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
@@ -61,7 +62,7 @@ query Dashboard($first: Int = 10, $after: String) {
 
 export type HandlerSettings = Pick<
   GatewayConfig,
-  "apiKeys" | "jwt" | "graphiql" | "introspection" | "corsOrigins" | "limits" | "deadlineMs" | "logLevel" | "tracing"
+  "apiKeys" | "jwt" | "graphiql" | "introspection" | "corsOrigins" | "limits" | "deadlineMs" | "logLevel" | "tracing" | "persistedDocuments"
 >;
 
 /** What the handler needs beyond the schema: /ready's state (absent in handlers that serve no probes). */
@@ -108,6 +109,8 @@ export function createGatewayHandler(
     // No cross-origin access unless the allow-list names the origin: see useCors.
     cors: false,
     batching: { limit: limits.batch },
+    // A persisted document's ID, in a JSON body (GET parameters are read by usePersistedDocuments).
+    extraParamNames: settings.persistedDocuments ? ["documentId"] : [],
     // Our body limit checks a declared Content-Length alone: yoga's counts every body as it streams (a tenth of the CPU).
     maxRequestBodySize: false,
     plugins: [
@@ -118,6 +121,7 @@ export function createGatewayHandler(
       useRequestRecord(log),
       settings.tracing !== undefined && useTracing(),
       useAuthentication(createAuthenticator(settings)),
+      settings.persistedDocuments !== undefined && usePersistedDocuments(settings.persistedDocuments),
       useBodyLimit(limits.bodyBytes),
       useCsrfPreventionForPosts(),
       useClientErrors({ hideSuggestions: !settings.introspection }),

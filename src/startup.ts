@@ -12,7 +12,8 @@ export function describeBackend(config: Pick<GatewayConfig, "backend">, emulator
 }
 
 /** The banner on a terminal: the address to open, what answers behind it, and what is on. */
-export function banner(url: string, backend: string, config: Pick<GatewayConfig, "graphiql" | "tracing">): string {
+export function banner(url: string, backend: string, config: Pick<GatewayConfig, "graphiql" | "tracing" | "persistedDocuments">): string {
+  const documents = config.persistedDocuments;
   const lines = [
     "",
     "  WorkSpaces gateway",
@@ -20,6 +21,9 @@ export function banner(url: string, backend: string, config: Pick<GatewayConfig,
     config.graphiql ? `  GraphiQL   ${url}` : `  GraphQL    ${url} (GraphiQL off)`,
     `  Backend    ${backend}`,
     ...(config.tracing ? [`  Tracing    OTLP (${config.tracing.protocol}) to ${config.tracing.endpoint}`] : []),
+    ...(documents
+      ? [`  Documents  ${documents.documents.size} persisted${documents.only ? ", and only these (adhoc scope excepted)" : ""}`]
+      : []),
     "",
     "",
   ];
