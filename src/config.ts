@@ -81,6 +81,8 @@ export interface GatewayConfig {
   /** Absent when tracing is off. */
   tracing?: TracingSettings;
   persistedDocuments?: PersistedDocumentsSettings;
+  /** Serve the schema as an Apollo Federation v2 subgraph (`_entities`, `_service`, `@key`s), for a router to compose. */
+  federationSubgraph: boolean;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number, min = 0): number {
@@ -241,5 +243,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     emulator: { ...parseSettings([], env), port: integer(env, "EMULATOR_PORT", 0, 65_535) },
     tracing: tracingSettings(env),
     persistedDocuments: persistedDocuments(env),
+    federationSubgraph: flag(env, "FEDERATION_SUBGRAPH", false),
   };
 }

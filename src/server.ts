@@ -35,6 +35,7 @@ import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
 import type { GatewayContext } from "./schema/builder.ts";
 import { maskError } from "./schema/failures.ts";
+import { subgraphSchema } from "./schema/federation.ts";
 import { schema } from "./schema/index.ts";
 
 const DEFAULT_QUERY = `# The WorkSpaces dashboard: a page of WorkSpaces with their bundles, in 2 AWS calls (1 once bundles are cached).
@@ -62,7 +63,17 @@ query Dashboard($first: Int = 10, $after: String) {
 
 export type HandlerSettings = Pick<
   GatewayConfig,
-  "apiKeys" | "jwt" | "graphiql" | "introspection" | "corsOrigins" | "limits" | "deadlineMs" | "logLevel" | "tracing" | "persistedDocuments"
+  | "apiKeys"
+  | "jwt"
+  | "graphiql"
+  | "introspection"
+  | "corsOrigins"
+  | "limits"
+  | "deadlineMs"
+  | "logLevel"
+  | "tracing"
+  | "persistedDocuments"
+  | "federationSubgraph"
 >;
 
 /** What the handler needs beyond the schema: /ready's state (absent in handlers that serve no probes). */
@@ -91,7 +102,7 @@ export function createGatewayHandler(
   const { limits } = settings;
   const sessionFor = (request: Request) => new AwsSession(services, { signal: request.signal, deadlineMs: settings.deadlineMs });
   return createYoga<Record<string, unknown>, GatewayContext>({
-    schema,
+    schema: settings.federationSubgraph ? subgraphSchema() : schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
     // Served by useGraphiQL, compressed and cached.

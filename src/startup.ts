@@ -12,7 +12,11 @@ export function describeBackend(config: Pick<GatewayConfig, "backend">, emulator
 }
 
 /** The banner on a terminal: the address to open, what answers behind it, and what is on. */
-export function banner(url: string, backend: string, config: Pick<GatewayConfig, "graphiql" | "tracing" | "persistedDocuments">): string {
+export function banner(
+  url: string,
+  backend: string,
+  config: Pick<GatewayConfig, "graphiql" | "tracing" | "persistedDocuments" | "federationSubgraph">,
+): string {
   const documents = config.persistedDocuments;
   const lines = [
     "",
@@ -21,6 +25,7 @@ export function banner(url: string, backend: string, config: Pick<GatewayConfig,
     config.graphiql ? `  GraphiQL   ${url}` : `  GraphQL    ${url} (GraphiQL off)`,
     `  Backend    ${backend}`,
     ...(config.tracing ? [`  Tracing    OTLP (${config.tracing.protocol}) to ${config.tracing.endpoint}`] : []),
+    ...(config.federationSubgraph ? ["  Subgraph   Apollo Federation v2 (_service, _entities)"] : []),
     ...(documents
       ? [`  Documents  ${documents.documents.size} persisted${documents.only ? ", and only these (adhoc scope excepted)" : ""}`]
       : []),
