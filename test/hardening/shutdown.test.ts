@@ -20,9 +20,10 @@ const ENV = {
   PORT: "0",
   LOG_FORMAT: "json",
   NODE_NO_WARNINGS: "1",
-  // Every AWS call takes this long, so a request sent before SIGTERM is still in flight when the delay ends.
-  EMULATOR_LATENCY_MS: "2500",
-  SHUTDOWN_DELAY_MS: "1500",
+  // Every AWS call takes this long, so a request sent before SIGTERM is still in flight when the delay ends; the delay
+  // leaves a busy machine seconds to see /ready answer 503 and a new request still served.
+  EMULATOR_LATENCY_MS: "4000",
+  SHUTDOWN_DELAY_MS: "3000",
   // No polling tick during the test: the subscription's only call is its first.
   WATCH_POLL_MS: "3600000",
 };
@@ -42,7 +43,8 @@ function follow(child: Child) {
       waiter.resolve(line);
     }
   });
-  const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+  // "close" rather than "exit": the process's last lines are read by then.
+  const exited = once(child, "close") as Promise<[number | null, NodeJS.Signals | null]>;
   const line = (match: (line: Record<string, unknown>) => boolean) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const seen = lines.find(match);

@@ -80,7 +80,7 @@ describe("start-up", () => {
       });
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-      const [code] = await once(child, "exit");
+      const [code] = await once(child, "close");
       assert.equal(code, 1);
       assert.equal(stderr, `Port ${port} is in use: set PORT to a free port (PORT=${port + 1}), or stop what listens there.\n`);
     } finally {
