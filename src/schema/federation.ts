@@ -43,13 +43,14 @@ export function subgraphSchema(): GraphQLSchema {
     const built = schema.getType(type.name);
     if (isInputObjectType(type) && type.isOneOf && isInputObjectType(built)) built.isOneOf = true;
   }
-  // The router's references, looked up 25 per AWS call as nodes(ids:) does: their cost is declared as every field's is.
+  // The router's references, looked up 25 per AWS call and type, as nodes(ids:) does: declared as every field's cost is.
   const entities = schema.getQueryType()!.getFields()._entities!;
   entities.extensions = {
     ...entities.extensions,
     complexity: ({ representations }: { representations: { __typename: string }[] }) => {
-      const bundles = representations.filter((r) => r.__typename === "Bundle").length;
-      return { field: lookupCalls(bundles) + lookupCalls(representations.length - bundles), multiplier: representations.length };
+      const perType = new Map<string, number>();
+      for (const { __typename } of representations) perType.set(__typename, (perType.get(__typename) ?? 0) + 1);
+      return { field: [...perType.values()].reduce((calls, count) => calls + lookupCalls(count), 0), multiplier: representations.length };
     },
   };
   return schema;

@@ -169,14 +169,14 @@ describe("federation", () => {
   });
 });
 
-describe("federation with authentication", () => {
+describe("federation with authentication and a cost limit", () => {
   const READ_KEY = "router-read-key-0123456789";
   const WRITE_KEY = "router-write-key-0123456789";
   let subgraph: TestGateway;
   before(async () => {
     subgraph = await startTestGateway(
       {},
-      settingsFrom({ FEDERATION_SUBGRAPH: "true", GATEWAY_API_KEYS: `${READ_KEY}:read,${WRITE_KEY}:write` }),
+      settingsFrom({ FEDERATION_SUBGRAPH: "true", GATEWAY_API_KEYS: `${READ_KEY}:read,${WRITE_KEY}:write`, MAX_COST: "1" }),
     );
   });
   after(() => subgraph.close());
@@ -188,5 +188,21 @@ describe("federation with authentication", () => {
     const refused = await post(subgraph.url, query, { authorization: `Bearer ${WRITE_KEY}` });
     assert.equal(refused.errors?.[0]?.extensions?.code, "FORBIDDEN");
     assert.equal((await post(subgraph.url, query)).errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
+  });
+
+  it("counts the router's references against the cost limit, 25 per AWS call, before any call", async () => {
+    await subgraph.resetAwsCalls();
+    const representations = Array.from(
+      { length: 26 },
+      (_, i) => `{ __typename: "Workspace", workspaceId: "ws-${String(i).padStart(9, "0")}" }`,
+    );
+    const query = `{ _entities(representations: [${representations.join(", ")}]) { ... on Workspace { workspaceId } } }`;
+    const refused = await post(subgraph.url, query, { authorization: `Bearer ${READ_KEY}` });
+    assert.deepEqual(
+      [refused.errors?.[0]?.extensions?.code, refused.errors?.[0]?.extensions?.actual],
+      ["QUERY_TOO_COMPLEX", 2],
+      JSON.stringify(refused),
+    );
+    assert.deepEqual(await subgraph.awsCalls(), {});
   });
 });
