@@ -1,6 +1,8 @@
 import SchemaBuilder from "@pothos/core";
 import ComplexityPlugin from "@pothos/plugin-complexity";
+import DirectivesPlugin from "@pothos/plugin-directives";
 import ErrorsPlugin from "@pothos/plugin-errors";
+import FederationPlugin from "@pothos/plugin-federation";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { Principal } from "../auth/principal.ts";
@@ -8,6 +10,7 @@ import type { AwsSession } from "../aws/session.ts";
 import { lookupCalls } from "./cost.ts";
 import { gatewayError } from "./failures.ts";
 import { nodeIdOf } from "./global-id.ts";
+import PlainInputsPlugin from "./subgraph-inputs.ts";
 
 export interface GatewayContext {
   aws: AwsSession;
@@ -25,7 +28,8 @@ interface GatewayTypes {
 export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDefaultTypes<GatewayTypes>> = new SchemaBuilder<GatewayTypes>(
   {
     // Scope checks first, so nothing else runs (and no AWS call is made) for a caller without the scope.
-    plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ComplexityPlugin],
+    // Federation after the plugins that wrap resolvers, and with Directives (which prints its @key), as its documentation asks.
+    plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ComplexityPlugin, DirectivesPlugin, FederationPlugin, PlainInputsPlugin],
     scopeAuth: {
       authScopes: (context) => ({ read: context.principal.scopes.has("read"), write: context.principal.scopes.has("write") }),
       // Checked once when a subscription starts, not on every event.
