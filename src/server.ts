@@ -26,13 +26,18 @@ import { useAdmission } from "./http/admission.ts";
 import { principalOf, useAuthentication } from "./http/authentication.ts";
 import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
+import { useCors } from "./http/cors.ts";
+import { useGraphiQL } from "./http/graphiql.ts";
+import { usePersistedDocuments } from "./http/persisted-documents.ts";
 import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { alreadyLogged, logRequests, useRequestRecord } from "./http/request-log.ts";
+import { startTracing, useTracing } from "./http/tracing.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
 import type { GatewayContext } from "./schema/builder.ts";
 import { maskError } from "./schema/failures.ts";
+import { subgraphSchema } from "./schema/federation.ts";
 import { schema } from "./schema/index.ts";
 
 /** GraphiQL's default document: the console's main screen. */
@@ -78,6 +83,9 @@ export type HandlerSettings = Pick<
   | "logLevel"
   | "callerRateLimit"
   | "callerBurst"
+  | "tracing"
+  | "persistedDocuments"
+  | "federationSubgraph"
 >;
 
 /** What the handler needs beyond the schema: /ready's state (absent in handlers that serve no probes). */
@@ -107,13 +115,11 @@ export function createGatewayHandler(
   const sessionFor = (request: Request) =>
     new AwsSession(services, { caller: principalOf(request).id, signal: request.signal, deadlineMs: settings.deadlineMs });
   return createYoga<Record<string, unknown>, GatewayContext>({
-    schema,
+    schema: settings.federationSubgraph ? subgraphSchema() : schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    graphiql: settings.graphiql && { title: "WorkSpaces gateway", defaultQuery: DEFAULT_QUERY },
-    // GraphiQL's assets are served from the gateway itself, not a CDN: it works offline and behind firewalls. They
-    // are loaded on the first page view (85 MB of memory a production gateway, without GraphiQL, never needs).
-    renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
+    // Served by useGraphiQL, compressed and cached.
+    graphiql: false,
     // AWS's failures become their typed errors; anything else unexpected reads "Unexpected error." whatever NODE_ENV says.
     maskedErrors: { isDev: false, maskError },
     logging: {
@@ -124,16 +130,22 @@ export function createGatewayHandler(
         if (!alreadyLogged(error)) log.error({ err: error }, "unexpected error");
       },
     },
-    // No cross-origin access unless the allow-list names the origin.
-    cors: settings.corsOrigins.length > 0 ? { origin: settings.corsOrigins, methods: ["GET", "POST"], credentials: false } : false,
+    // No cross-origin access unless the allow-list names the origin: see useCors.
+    cors: false,
     batching: { limit: limits.batch },
+    // A persisted document's ID, in a JSON body (GET parameters are read by usePersistedDocuments).
+    extraParamNames: settings.persistedDocuments ? ["documentId"] : [],
     // Our body limit checks a declared Content-Length alone: yoga's counts every body as it streams (a tenth of the CPU).
     maxRequestBodySize: false,
     plugins: [
+      settings.graphiql && useGraphiQL({ title: "WorkSpaces gateway", defaultQuery: DEFAULT_QUERY }),
+      useCors(settings.corsOrigins),
       ...(probes ? [useReadiness(probes)] : []),
       useMetrics(registry),
       useRequestRecord(log),
+      settings.tracing !== undefined && useTracing(),
       useAuthentication(createAuthenticator(settings)),
+      settings.persistedDocuments !== undefined && usePersistedDocuments(settings.persistedDocuments),
       useBodyLimit(limits.bodyBytes),
       useCsrfPreventionForPosts(),
       useClientErrors({ hideSuggestions: !settings.introspection }),
@@ -182,6 +194,7 @@ async function connect(config: GatewayConfig): Promise<{ fleet: Fleet; emulator?
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningGateway> {
+  const tracing = config.tracing && startTracing(config.tracing);
   const { fleet, emulator } = await connect(config);
   if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {
     logger.warn({ host: config.host }, "no authentication is configured and the gateway listens beyond localhost");
@@ -246,6 +259,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       clearTimeout(deadline);
       fleet.destroy();
       await emulator?.close();
+      await tracing?.shutdown();
     },
   };
 }

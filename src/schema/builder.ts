@@ -1,6 +1,8 @@
 import SchemaBuilder from "@pothos/core";
 import ComplexityPlugin from "@pothos/plugin-complexity";
+import DirectivesPlugin from "@pothos/plugin-directives";
 import ErrorsPlugin from "@pothos/plugin-errors";
+import FederationPlugin from "@pothos/plugin-federation";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { Principal } from "../auth/principal.ts";
@@ -8,6 +10,7 @@ import type { AwsSession } from "../aws/session.ts";
 import { lookupCalls } from "./cost.ts";
 import { gatewayError } from "./failures.ts";
 import { nodeIdOf } from "./global-id.ts";
+import PlainInputsPlugin from "./subgraph-inputs.ts";
 
 export interface GatewayContext {
   aws: AwsSession;
@@ -22,82 +25,86 @@ interface GatewayTypes {
   DefaultNodeNullability: false;
 }
 
+/** The builder's types, for helpers that take its field builders. */
 export type SchemaTypes = PothosSchemaTypes.ExtendDefaultTypes<GatewayTypes>;
 
-export const builder: PothosSchemaTypes.SchemaBuilder<SchemaTypes> = new SchemaBuilder<GatewayTypes>({
-  // Scope checks first, so nothing else runs (and no AWS call is made) for a caller without the scope.
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ComplexityPlugin],
-  scopeAuth: {
-    authScopes: (context) => ({ read: context.principal.scopes.has("read"), write: context.principal.scopes.has("write") }),
-    // Checked once when a subscription starts, not on every event.
-    authorizeOnSubscribe: true,
-    unauthorizedError: (_parent, _context, info) => {
-      // Root mutation fields need write; every other guarded field (root queries, subscriptions, reads nested
-      // anywhere) needs read.
-      const scope = info.operation.operation === "mutation" && info.parentType.name === "Mutation" ? "write" : "read";
-      return gatewayError("FORBIDDEN", `${info.fieldName}: needs the ${scope} scope, which this credential does not have`, {
-        field: info.fieldName,
-        rule: "scope",
-      });
-    },
-  },
-  relay: {
-    clientMutationId: "omit",
-    cursorType: "String",
-    nodeFieldOptions: { nullable: false, description: "The item." },
-    edgesFieldOptions: { nullable: false, description: "The items of this page, each with its cursor." },
-    cursorFieldOptions: { description: "Pass it as `after` to resume right after this item (signed; valid 24 hours)." },
-    pageInfoFieldOptions: { description: "Where this page sits in the list." },
-    pageInfoTypeOptions: { description: "Where a page sits in its list; forward-only, as AWS pages are." },
-    hasNextPageFieldOptions: { description: "Whether items follow; exact (one more AWS call when only that can tell)." },
-    hasPreviousPageFieldOptions: { description: "Always false: lists are forward-only, as AWS pages are." },
-    startCursorFieldOptions: { description: "The first item's cursor; null for an empty page." },
-    endCursorFieldOptions: { description: "The last item's cursor, to ask for the next page; null for an empty page." },
-    idFieldOptions: { description: "The global ID: pass it to node or nodes." },
-    nodeTypeOptions: { description: "An object with a global ID, which node(id:) and nodes(ids:) fetch again." },
-    nodeQueryOptions: {
-      description: "Any object by its global ID; null when AWS no longer has it.",
-      args: { id: { description: "A global ID from an `id` field." } },
-      complexity: 1,
-    },
-    nodesQueryOptions: {
-      description: "Objects by their global IDs, in the order given; an ID AWS does not have (or whose lookup failed) is null.",
-      args: { ids: { description: "Global IDs from `id` fields; looked up 25 per AWS call, concurrently." } },
-      // 25 IDs a call per loader and partition: workspaces and their modification states share one loader, bundles
-      // and directories have their own.
-      complexity: ({ ids }) => {
-        const batches = new Map<string, number>();
-        const partitions = new Set<string>();
-        for (const { typename, id } of ids) {
-          const partition = id.split("/", 2).join("/");
-          const loader = typename === "Bundle" || typename === "Directory" ? typename : "Workspace";
-          batches.set(`${loader} ${partition}`, (batches.get(`${loader} ${partition}`) ?? 0) + 1);
-          partitions.add(partition);
-        }
-        const cost = {
-          field: [...batches.values()].reduce((calls, count) => calls + lookupCalls(count), 0),
-          multiplier: ids.length,
-          partitions: partitions.size,
-        };
-        return cost;
+export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDefaultTypes<GatewayTypes>> = new SchemaBuilder<GatewayTypes>(
+  {
+    // Scope checks first, so nothing else runs (and no AWS call is made) for a caller without the scope.
+    // Federation after the plugins that wrap resolvers, and with Directives (which prints its @key), as its documentation asks.
+    plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ComplexityPlugin, DirectivesPlugin, FederationPlugin, PlainInputsPlugin],
+    scopeAuth: {
+      authScopes: (context) => ({ read: context.principal.scopes.has("read"), write: context.principal.scopes.has("write") }),
+      // Checked once when a subscription starts, not on every event.
+      authorizeOnSubscribe: true,
+      unauthorizedError: (_parent, _context, info) => {
+        // Root mutation fields need write; every other guarded field (root queries, subscriptions, reads nested
+        // anywhere) needs read.
+        const scope = info.operation.operation === "mutation" && info.parentType.name === "Mutation" ? "write" : "read";
+        return gatewayError("FORBIDDEN", `${info.fieldName}: needs the ${scope} scope, which this credential does not have`, {
+          field: info.fieldName,
+          rule: "scope",
+        });
       },
     },
-    // A malformed ID is the client's mistake: a typed VALIDATION error, not a masked internal one.
-    decodeGlobalID: (globalID) => {
-      const decoded = nodeIdOf(globalID);
-      if (!decoded) {
-        throw gatewayError("VALIDATION", `id: "${globalID.slice(0, 100)}" is not a global ID of this API`, {
-          field: "id",
-          rule: "globalId",
-        });
-      }
-      return decoded;
+    relay: {
+      clientMutationId: "omit",
+      cursorType: "String",
+      nodeFieldOptions: { nullable: false, description: "The item." },
+      edgesFieldOptions: { nullable: false, description: "The items of this page, each with its cursor." },
+      cursorFieldOptions: { description: "Pass it as `after` to resume right after this item (signed; valid 24 hours)." },
+      pageInfoFieldOptions: { description: "Where this page sits in the list." },
+      pageInfoTypeOptions: { description: "Where a page sits in its list; forward-only, as AWS pages are." },
+      hasNextPageFieldOptions: { description: "Whether items follow; exact (one more AWS call when only that can tell)." },
+      hasPreviousPageFieldOptions: { description: "Always false: lists are forward-only, as AWS pages are." },
+      startCursorFieldOptions: { description: "The first item's cursor; null for an empty page." },
+      endCursorFieldOptions: { description: "The last item's cursor, to ask for the next page; null for an empty page." },
+      idFieldOptions: { description: "The global ID: pass it to node or nodes." },
+      nodeTypeOptions: { description: "An object with a global ID, which node(id:) and nodes(ids:) fetch again." },
+      nodeQueryOptions: {
+        description: "Any object by its global ID; null when AWS no longer has it.",
+        args: { id: { description: "A global ID from an `id` field." } },
+        complexity: 1,
+      },
+      nodesQueryOptions: {
+        description: "Objects by their global IDs, in the order given; an ID AWS does not have (or whose lookup failed) is null.",
+        args: { ids: { description: "Global IDs from `id` fields; looked up 25 per AWS call, concurrently." } },
+        // 25 IDs a call per loader and partition: workspaces and their modification states share one loader, bundles
+        // and directories have their own.
+        complexity: ({ ids }) => {
+          const batches = new Map<string, number>();
+          const partitions = new Set<string>();
+          for (const { typename, id } of ids) {
+            const partition = id.split("/", 2).join("/");
+            const loader = typename === "Bundle" || typename === "Directory" ? typename : "Workspace";
+            batches.set(`${loader} ${partition}`, (batches.get(`${loader} ${partition}`) ?? 0) + 1);
+            partitions.add(partition);
+          }
+          const cost = {
+            field: [...batches.values()].reduce((calls, count) => calls + lookupCalls(count), 0),
+            multiplier: ids.length,
+            partitions: partitions.size,
+          };
+          return cost;
+        },
+      },
+      // A malformed ID is the client's mistake: a typed VALIDATION error, not a masked internal one.
+      decodeGlobalID: (globalID) => {
+        const decoded = nodeIdOf(globalID);
+        if (!decoded) {
+          throw gatewayError("VALIDATION", `id: "${globalID.slice(0, 100)}" is not a global ID of this API`, {
+            field: "id",
+            rule: "globalId",
+          });
+        }
+        return decoded;
+      },
     },
+    errors: { defaultTypes: [] },
+    // A field's cost is the AWS calls it can cause, declared beside it; a field that causes none costs nothing.
+    complexity: { defaultComplexity: 0, defaultListMultiplier: 1 },
   },
-  errors: { defaultTypes: [] },
-  // A field's cost is the AWS calls it can cause, declared beside it; a field that causes none costs nothing.
-  complexity: { defaultComplexity: 0, defaultListMultiplier: 1 },
-});
+);
 
 builder.queryType({ authScopes: { read: true }, description: "Reads: WorkSpaces, bundles, directories, and any node by its global ID." });
 builder.mutationType({

@@ -176,7 +176,8 @@ export async function startClockedGateway(
       watch,
       clock: now,
     },
-    { ...loadConfig({}), logLevel: "silent" },
+    // As startTestGateway: one test client sends what many people would, so quotas are off.
+    { ...loadConfig({}), logLevel: "silent", callerRateLimit: 0 },
   );
   const server = createServer((request, response) => yoga(request, response));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
