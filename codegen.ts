@@ -1,4 +1,5 @@
-// GraphQL Code Generator: typed documents, from the printed schema, for the operations the tests and clients use.
+// GraphQL Code Generator: typed documents, from the printed schema, for the operations the tests and clients use, and
+// their persisted documents manifest (test/generated/persisted-documents.json), as a frontend's build makes one.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 const config: CodegenConfig = {
@@ -10,7 +11,7 @@ const config: CodegenConfig = {
       preset: "client",
       // DateTime arrives as its ISO-8601 string.
       config: { enumsAsTypes: true, useTypeImports: true, scalars: { DateTime: "string" } },
-      presetConfig: { fragmentMasking: false },
+      presetConfig: { fragmentMasking: false, persistedDocuments: true },
     },
   },
 };

@@ -1,7 +1,7 @@
 // `npm run bench`: the gateway against what users would write instead (the SDK directly) and against the ceiling of
 // its own HTTP server (bare graphql-yoga), side by side in one run, since on a shared machine only ratios mean much.
 // Prints one table per section and writes them to bench/results/<timestamp>.json, latest.json and latest.md.
-//   npm run bench -- --only latency,throughput   some sections
+//   npm run bench -- --only latency,throughput   some sections (aws-calls, latency, throughput, scale, fan-out, tracing)
 //   npm run bench -- --profile                   also a CPU profile of the gateway under the throughput load
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -15,6 +15,7 @@ import { markdownTable, textTable } from "./report.ts";
 import { measureScale } from "./scale.ts";
 import { measureScaleOut } from "./scale-out.ts";
 import { measureThroughput } from "./throughput.ts";
+import { measureTracing } from "./tracing.ts";
 import { measureValidation } from "./validation.ts";
 
 const { values } = parseArgs({ options: { only: { type: "string" }, profile: { type: "boolean", default: false } } });
@@ -28,6 +29,7 @@ const SECTIONS: Record<string, () => Promise<SectionResult[]>> = {
   fairness: async () => [await measureFairness()],
   validation: async () => [measureValidation()],
   "scale-out": measureScaleOut,
+  tracing: async () => [await measureTracing()],
 };
 
 const chosen = values.only?.split(",") ?? Object.keys(SECTIONS);

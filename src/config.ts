@@ -1,8 +1,10 @@
 // The gateway's settings, from environment variables only (12-factor), checked at start-up.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { ApiKey } from "./auth/api-keys.ts";
 import { parseApiKeys } from "./auth/api-keys.ts";
 import { DEFAULT_CALL_POLICY } from "./aws/upstream.ts";
+import { REGION_PATTERN, ROLE_ARN_PATTERN } from "./constraints.ts";
 import type { EmulatorSettings } from "./emulator/settings.ts";
 import { parseSettings } from "./emulator/settings.ts";
 
@@ -14,6 +16,22 @@ export interface JwtSettings {
   scopeClaim: string;
   /** Prepended to `read` and `write` when matching the claim, e.g. `workspaces:`. */
   scopePrefix: string;
+}
+
+/** OpenTelemetry tracing, on when the standard OTEL_* variables ask for it. */
+export interface TracingSettings {
+  /** OTLP over HTTP: protobuf or JSON (OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL). */
+  protocol: "http/protobuf" | "http/json";
+  /** Where spans are sent (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces). */
+  endpoint: string;
+}
+
+/** Trusted documents: what frontends registered at build time, by document ID. */
+export interface PersistedDocumentsSettings {
+  /** Document ID to document text, from the manifests PERSISTED_DOCUMENTS names. */
+  documents: ReadonlyMap<string, string>;
+  /** Refuse any other document, except from credentials with the `adhoc` scope. */
+  only: boolean;
 }
 
 export interface QueryLimits {
@@ -38,6 +56,10 @@ export interface GatewayConfig {
   production: boolean;
   /** `emulator` runs the embedded emulator; `aws` uses the SDK's standard configuration. */
   backend: "emulator" | "aws";
+  /** The regions served, in the order lists walk them. */
+  regions: string[];
+  /** A role per further account, assumed beside the default credentials' own account. */
+  roleArns: string[];
   bundleCacheTtlMs: number;
   cursorSecret: string;
   apiKeys: ApiKey[];
@@ -64,6 +86,8 @@ export interface GatewayConfig {
   /** After SIGTERM, how long /ready answers 503 while requests are still accepted, so load balancers move away first. */
   shutdownDelayMs: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** `pretty`: a banner and readable lines, for a person at a terminal; `json`: one JSON object per line, for machines. */
+  logFormat: "json" | "pretty";
   /** How often the subscriptions' polling loop asks AWS about the watched WorkSpaces, at the most. */
   watchPollMs: number;
   /** Open subscriptions, and distinct WorkSpaces they watch, per caller. */
@@ -78,6 +102,11 @@ export interface GatewayConfig {
   redisKeyPrefix: string;
   /** Knobs of the embedded emulator (EMULATOR_*); port 0 picks a free one. */
   emulator: EmulatorSettings;
+  /** Absent when tracing is off. */
+  tracing?: TracingSettings;
+  persistedDocuments?: PersistedDocumentsSettings;
+  /** Serve the schema as an Apollo Federation v2 subgraph (`_entities`, `_service`, `@key`s), for a router to compose. */
+  federationSubgraph: boolean;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number, min = 0): number {
@@ -130,6 +159,108 @@ function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
   return raw;
 }
 
+/** A comma-separated list's entries, trimmed; an empty entry (a stray comma) is refused. */
+function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const entries = raw.split(",").map((entry) => entry.trim());
+  if (entries.includes("")) throw new Error(`${name} has an empty entry: "${raw}"`);
+  const repeated = entries.find((entry, i) => entries.indexOf(entry) !== i);
+  if (repeated) throw new Error(`${name} names ${repeated} twice`);
+  return entries;
+}
+
+/** The regions served: as listed, else the SDK's region (AWS_REGION) or the embedded emulator's regions. */
+function regionsOf(env: NodeJS.ProcessEnv, backend: "emulator" | "aws", emulator: EmulatorSettings): string[] {
+  const listed = list(env, "WORKSPACES_REGIONS");
+  if (!listed) {
+    if (backend === "emulator") return emulator.regions;
+    const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+    if (!region) throw new Error("WORKSPACES_BACKEND=aws needs AWS_REGION or WORKSPACES_REGIONS (and credentials from the default chain)");
+    return [region];
+  }
+  for (const region of listed) {
+    if (!REGION_PATTERN.test(region)) throw new Error(`WORKSPACES_REGIONS: "${region}" is not a region name (such as eu-west-1)`);
+    if (backend === "emulator" && !emulator.regions.includes(region)) {
+      throw new Error(
+        `WORKSPACES_REGIONS names ${region}, which the embedded emulator does not serve (EMULATOR_REGIONS=${emulator.regions.join(",")})`,
+      );
+    }
+  }
+  return listed;
+}
+
+/** One IAM role per further account: ARNs as IAM writes them, never two in one account. */
+function roleArnsOf(env: NodeJS.ProcessEnv): string[] {
+  const arns = list(env, "WORKSPACES_ROLE_ARNS") ?? [];
+  const accounts = new Map<string, string>();
+  for (const arn of arns) {
+    const account = ROLE_ARN_PATTERN.exec(arn)?.[1];
+    if (!account) throw new Error(`WORKSPACES_ROLE_ARNS: "${arn}" is not an IAM role's ARN (arn:aws:iam::<account>:role/<name>)`);
+    const other = accounts.get(account);
+    if (other) throw new Error(`WORKSPACES_ROLE_ARNS names two roles in account ${account} (${other}, ${arn}); one role per account`);
+    accounts.set(account, arn);
+  }
+  return arns;
+}
+
+/** The embedded emulator serves two regions unless told otherwise, so the first query already spans them. */
+const EMBEDDED_REGIONS = "us-east-1,eu-west-1";
+
+/**
+ * Tracing is off unless an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp turns it on (the SDK's own default would be on),
+ * and OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none turn it off; only OTLP over HTTP is exported.
+ */
+function tracingSettings(env: NodeJS.ProcessEnv): TracingSettings | undefined {
+  const exporter = env.OTEL_TRACES_EXPORTER || undefined;
+  if (flag(env, "OTEL_SDK_DISABLED", false) || exporter === "none") return undefined;
+  if (exporter !== undefined && exporter !== "otlp") throw new Error(`OTEL_TRACES_EXPORTER must be otlp or none, got "${exporter}"`);
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (base && `${base.replace(/\/$/, "")}/v1/traces`);
+  if (!endpoint && !exporter) return undefined;
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || "http/protobuf";
+  if (protocol !== "http/protobuf" && protocol !== "http/json") {
+    throw new Error(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json (gRPC is not exported), got "${protocol}"`);
+  }
+  if (endpoint && !URL.canParse(endpoint)) throw new Error(`the OTLP endpoint must be a URL, got "${endpoint}"`);
+  return { protocol, endpoint: endpoint || "http://localhost:4318/v1/traces" };
+}
+
+/** PERSISTED_DOCUMENTS: comma-separated manifests (JSON of document ID to text, as GraphQL Code Generator's client preset and Relay write them). */
+function persistedDocuments(env: NodeJS.ProcessEnv): PersistedDocumentsSettings | undefined {
+  const only = flag(env, "PERSISTED_DOCUMENTS_ONLY", false);
+  const paths = (env.PERSISTED_DOCUMENTS ?? "")
+    .split(",")
+    .map((path) => path.trim())
+    .filter(Boolean);
+  if (paths.length === 0) {
+    if (only) throw new Error("PERSISTED_DOCUMENTS_ONLY=true needs PERSISTED_DOCUMENTS, the manifests of the documents to allow");
+    return undefined;
+  }
+  const documents = new Map<string, string>();
+  for (const path of paths) {
+    let manifest: unknown;
+    try {
+      manifest = JSON.parse(readFileSync(path, "utf8"));
+    } catch (error) {
+      throw new Error(`PERSISTED_DOCUMENTS: cannot read ${path} as JSON (${(error as Error).message})`);
+    }
+    const entries = manifest !== null && typeof manifest === "object" && !Array.isArray(manifest) ? Object.entries(manifest) : [];
+    const bad = entries.find(([, text]) => typeof text !== "string" || text.trim() === "");
+    if (entries.length === 0 || bad) {
+      throw new Error(
+        `PERSISTED_DOCUMENTS: ${path} must be a JSON object of document ID to document text${bad ? `; "${bad[0]}" is not` : ""}`,
+      );
+    }
+    for (const [id, text] of entries) {
+      if (documents.has(id) && documents.get(id) !== text)
+        throw new Error(`PERSISTED_DOCUMENTS: document ID "${id}" has two different texts`);
+      documents.set(id, text as string);
+    }
+  }
+  return { documents, only };
+}
+
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 const NODE_ENVS = ["production", "development", "test"] as const;
 const MIN_CURSOR_SECRET_BYTES = 32;
@@ -138,9 +269,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const backend = env.WORKSPACES_BACKEND ?? "emulator";
   if (backend !== "emulator" && backend !== "aws") {
     throw new Error(`WORKSPACES_BACKEND must be "emulator" or "aws", got "${backend}"`);
-  }
-  if (backend === "aws" && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
-    throw new Error("WORKSPACES_BACKEND=aws needs AWS_REGION (and credentials from the default chain)");
   }
   const nodeEnv = env.NODE_ENV || "development";
   if (!NODE_ENVS.includes(nodeEnv as (typeof NODE_ENVS)[number])) {
@@ -162,13 +290,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const maxCost = integer(env, "MAX_COST", 100, 100_000, 1);
   // A caller must be able to spend at once what one request may cost, or such a request could never run.
   const callerBurst = integer(env, "CALLER_BURST", 2 * maxCost, 10_000_000, maxCost);
+  const emulator = { ...parseSettings([], { EMULATOR_REGIONS: EMBEDDED_REGIONS, ...env }), port: integer(env, "EMULATOR_PORT", 0, 65_535) };
   const logLevel = (env.LOG_LEVEL || "info") as GatewayConfig["logLevel"];
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  const logFormat = env.LOG_FORMAT || (process.stdout.isTTY ? "pretty" : "json");
+  if (logFormat !== "json" && logFormat !== "pretty") throw new Error(`LOG_FORMAT must be json or pretty, got "${logFormat}"`);
   return {
     port: integer(env, "PORT", 4000, 65_535),
     host: env.HOST ?? "127.0.0.1",
     production,
     backend,
+    regions: regionsOf(env, backend, emulator),
+    roleArns: roleArnsOf(env),
     bundleCacheTtlMs: integer(env, "BUNDLE_CACHE_TTL_MS", 5 * 60_000, 86_400_000),
     cursorSecret: env.CURSOR_SECRET || randomBytes(32).toString("hex"),
     apiKeys,
@@ -200,6 +333,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 15_000, 3_600_000),
     shutdownDelayMs: integer(env, "SHUTDOWN_DELAY_MS", production ? 5_000 : 0, 600_000),
     logLevel,
+    logFormat,
     // At least a second between ticks: polling faster would spend AWS's rate limit for little news.
     watchPollMs: integer(env, "WATCH_POLL_MS", 5_000, 3_600_000, 1_000),
     watchMaxSubscriptions: integer(env, "WATCH_MAX_SUBSCRIPTIONS", 20, 100_000, 1),
@@ -208,6 +342,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     idempotencyMaxBytesPerCaller: integer(env, "IDEMPOTENCY_MAX_BYTES_PER_CALLER", 8 * 1024 * 1024, 2 ** 40, 1),
     redisUrl: redisUrl(env),
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? "workspaces-gateway:",
-    emulator: { ...parseSettings([], env), port: integer(env, "EMULATOR_PORT", 0, 65_535) },
+    emulator,
+    tracing: tracingSettings(env),
+    persistedDocuments: persistedDocuments(env),
+    federationSubgraph: flag(env, "FEDERATION_SUBGRAPH", false),
   };
 }

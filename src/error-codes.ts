@@ -5,6 +5,14 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: { retryable: false, meaning: "The document or its variables do not fit the schema (an unknown field, a wrong type)." },
   BAD_REQUEST: { retryable: false, meaning: "The HTTP request is not a GraphQL request: no query, a body that is not JSON, a bad header." },
   REQUEST_ENTITY_TOO_LARGE: { retryable: false, meaning: "The body is over MAX_BODY_BYTES." },
+  PERSISTED_DOCUMENT_NOT_FOUND: {
+    retryable: false,
+    meaning: "The documentId is not among the gateway's persisted documents (PERSISTED_DOCUMENTS): the frontend and gateway disagree.",
+  },
+  PERSISTED_DOCUMENTS_ONLY: {
+    retryable: false,
+    meaning: "Only persisted documents run here (PERSISTED_DOCUMENTS_ONLY): send a documentId, or use a credential with the adhoc scope.",
+  },
   QUERY_TOO_COMPLEX: {
     retryable: false,
     meaning: "Over a query limit (`rule`: depth, aliases, directives, tokens, fields, fieldPairs or cost; `limit`, `actual`).",
@@ -12,6 +20,7 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: { retryable: false, meaning: "No credentials, or credentials the gateway does not accept (HTTP 401)." },
   AUTHENTICATION_UNAVAILABLE: { retryable: true, meaning: "The token issuer's keys cannot be fetched right now (HTTP 503)." },
   FORBIDDEN: { retryable: false, meaning: "The credential lacks the scope the field needs (read or write)." },
+  ORIGIN_NOT_ALLOWED: { retryable: false, meaning: "A browser's preflight from an origin CORS_ORIGINS does not list (HTTP 403)." },
   INVALID_CURSOR: { retryable: false, meaning: "`after` is not a cursor this gateway issued for this list and filter." },
   CURSOR_EXPIRED: { retryable: false, meaning: "The cursor is older than 24 hours, as AWS's NextToken; start from the first page." },
   NOT_FOUND: { retryable: false, meaning: "AWS has no such resource (a WorkSpace, directory or bundle)." },

@@ -1,7 +1,8 @@
-// Structured JSON logs (pino) on stdout.
+// Structured logs (pino) on stdout: JSON lines for machines, or readable lines for a person at a terminal.
 
 import type { DestinationStream, Logger } from "pino";
 import { pino } from "pino";
+import { build as prettyStream } from "pino-pretty";
 import type { GatewayConfig } from "./config.ts";
 
 export type { Logger };
@@ -15,3 +16,7 @@ export function createLogger(level: GatewayConfig["logLevel"], destination?: Des
     destination,
   );
 }
+
+/** LOG_FORMAT=pretty: one readable line per record, written synchronously so nothing is lost at exit. */
+export const prettyLines = (): DestinationStream =>
+  prettyStream({ sync: true, singleLine: true, ignore: "service", translateTime: "SYS:HH:MM:ss.l" });

@@ -1,4 +1,5 @@
-// The gateway: graphql-yoga over the schema, one upstream to AWS per process, a session of loaders per request.
+// The gateway: graphql-yoga over the schema, one fleet of partitions (an upstream to AWS for each account and region)
+// per process, a session of loaders per request.
 import type { Server } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,8 +9,11 @@ import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspect
 import type { Plugin } from "graphql-yoga";
 import { createYoga } from "graphql-yoga";
 import { createAuthenticator } from "./auth/authenticator.ts";
+import { connectFleet } from "./aws/accounts.ts";
 import type { PermitSource } from "./aws/budget.ts";
+import type { BundleCache } from "./aws/bundles.ts";
 import { createBundleCache } from "./aws/bundles.ts";
+import type { Fleet } from "./aws/fleet.ts";
 import { IdempotencyStore } from "./aws/idempotency.ts";
 import { registry } from "./aws/metrics.ts";
 import type { Quotas } from "./aws/quotas.ts";
@@ -17,7 +21,6 @@ import { CallerQuotas } from "./aws/quotas.ts";
 import { AwsReadiness } from "./aws/readiness.ts";
 import type { Services } from "./aws/session.ts";
 import { AwsSession } from "./aws/session.ts";
-import { Upstream } from "./aws/upstream.ts";
 import { WorkspaceWatch } from "./aws/workspace-watch.ts";
 import { ClusterBundleCache } from "./cluster/bundle-cache.ts";
 import { ClusterIdempotencyStore } from "./cluster/idempotency.ts";
@@ -33,26 +36,34 @@ import { useAdmission } from "./http/admission.ts";
 import { principalOf, useAuthentication } from "./http/authentication.ts";
 import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
+import { useCors } from "./http/cors.ts";
+import { useGraphiQL } from "./http/graphiql.ts";
+import { usePersistedDocuments } from "./http/persisted-documents.ts";
 import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { alreadyLogged, logRequests, useRequestRecord } from "./http/request-log.ts";
+import { startTracing, useTracing } from "./http/tracing.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
 import type { GatewayContext } from "./schema/builder.ts";
 import { maskError } from "./schema/failures.ts";
+import { subgraphSchema } from "./schema/federation.ts";
 import { schema } from "./schema/index.ts";
 
 /** GraphiQL's default document: the console's main screen. */
-export const DEFAULT_QUERY = `# The console's main screen: WorkSpaces with name, state, protocol, connection status, bundle and directory.
-# A page of 25 costs one call of each: DescribeWorkspaces, DescribeWorkspacesConnectionStatus,
-# DescribeWorkspaceDirectories and DescribeWorkspaceBundles (none once bundles are cached). Pass endCursor as
-# $after for the next page; pageInfo.hasNextPage is exact, so it can cost one more DescribeWorkspaces.
+export const DEFAULT_QUERY = `# The console's main screen: WorkSpaces of every region and account served, with name, state, protocol, connection
+# status, bundle and directory. Every partition (an account in a region) is asked at once: a page of 25 costs one
+# DescribeWorkspaces per partition, then one call of each lookup (DescribeWorkspacesConnectionStatus,
+# DescribeWorkspaceDirectories, DescribeWorkspaceBundles: none once bundles are cached) per partition on the page.
+# Pass endCursor as $after for the next page; a partition that could not answer is in missingPartitions, with why.
 query ConsoleMainScreen($first: Int = 25, $after: String) {
   workspaces(first: $first, after: $after) {
     edges {
       cursor
       node {
         id
+        region
+        accountId
         workspaceId
         workspaceName
         userName
@@ -65,6 +76,7 @@ query ConsoleMainScreen($first: Int = 25, $after: String) {
       }
     }
     pageInfo { endCursor }
+    missingPartitions { region accountId code message }
   }
 }
 `;
@@ -81,6 +93,9 @@ export type HandlerSettings = Pick<
   | "logLevel"
   | "callerRateLimit"
   | "callerBurst"
+  | "tracing"
+  | "persistedDocuments"
+  | "federationSubgraph"
 >;
 
 /** What the handler needs beyond the schema: /ready's state (absent in handlers that serve no probes). */
@@ -113,13 +128,11 @@ export function createGatewayHandler(
   const sessionFor = (request: Request) =>
     new AwsSession(services, { caller: principalOf(request).id, signal: request.signal, deadlineMs: settings.deadlineMs });
   return createYoga<Record<string, unknown>, GatewayContext>({
-    schema,
+    schema: settings.federationSubgraph ? subgraphSchema() : schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    graphiql: settings.graphiql && { title: "WorkSpaces gateway", defaultQuery: DEFAULT_QUERY },
-    // GraphiQL's assets are served from the gateway itself, not a CDN: it works offline and behind firewalls. They
-    // are loaded on the first page view (85 MB of memory a production gateway, without GraphiQL, never needs).
-    renderGraphiQL: async (options) => (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
+    // Served by useGraphiQL, compressed and cached.
+    graphiql: false,
     // AWS's failures become their typed errors; anything else unexpected reads "Unexpected error." whatever NODE_ENV says.
     maskedErrors: { isDev: false, maskError },
     logging: {
@@ -130,16 +143,22 @@ export function createGatewayHandler(
         if (!alreadyLogged(error)) log.error({ err: error }, "unexpected error");
       },
     },
-    // No cross-origin access unless the allow-list names the origin.
-    cors: settings.corsOrigins.length > 0 ? { origin: settings.corsOrigins, methods: ["GET", "POST"], credentials: false } : false,
+    // No cross-origin access unless the allow-list names the origin: see useCors.
+    cors: false,
     batching: { limit: limits.batch },
+    // A persisted document's ID, in a JSON body (GET parameters are read by usePersistedDocuments).
+    extraParamNames: settings.persistedDocuments ? ["documentId"] : [],
     // Our body limit checks a declared Content-Length alone: yoga's counts every body as it streams (a tenth of the CPU).
     maxRequestBodySize: false,
     plugins: [
+      settings.graphiql && useGraphiQL({ title: "WorkSpaces gateway", defaultQuery: DEFAULT_QUERY }),
+      useCors(settings.corsOrigins),
       ...(probes ? [useReadiness(probes)] : []),
       useMetrics(registry),
       useRequestRecord(log),
+      settings.tracing !== undefined && useTracing(),
       useAuthentication(createAuthenticator(settings)),
+      settings.persistedDocuments !== undefined && usePersistedDocuments(settings.persistedDocuments),
       useBodyLimit(limits.bodyBytes),
       useCsrfPreventionForPosts(),
       useClientErrors({ hideSuggestions: !settings.introspection }),
@@ -157,6 +176,8 @@ export function createGatewayHandler(
 
 export interface RunningGateway {
   url: string;
+  /** The partitions served, in the order lists walk them. */
+  fleet: Fleet;
   /** The polling loop behind subscriptions. */
   watch: WorkspaceWatch;
   emulator?: RunningEmulator;
@@ -164,29 +185,37 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-async function connectUpstream(config: GatewayConfig, permits?: PermitSource): Promise<{ upstream: Upstream; emulator?: RunningEmulator }> {
-  const policy = {
-    maxAttempts: config.awsMaxAttempts,
-    rateLimit: config.awsRateLimit,
-    pollShare: config.awsPollSharePercent / 100,
-    permits,
+/** How the fleet's partitions take their budget and keep their bundles: alone, or shared through Redis. */
+interface Sharing {
+  permits?: PermitSource;
+  bundleCacheOf(partition: string): BundleCache;
+}
+
+async function connect(config: GatewayConfig, sharing: Sharing): Promise<{ fleet: Fleet; emulator?: RunningEmulator }> {
+  const settings = {
+    regions: config.regions,
+    roleArns: config.roleArns,
+    policy: {
+      maxAttempts: config.awsMaxAttempts,
+      rateLimit: config.awsRateLimit,
+      pollShare: config.awsPollSharePercent / 100,
+      permits: sharing.permits,
+    },
+    bundleCacheOf: sharing.bundleCacheOf,
   };
-  if (config.backend === "aws") {
-    // Region, endpoint (AWS_ENDPOINT_URL_WORKSPACES) and credentials come from the SDK's standard chain.
-    return { upstream: new Upstream({}, policy) };
-  }
+  // On AWS, endpoints (AWS_ENDPOINT_URL_WORKSPACES, AWS_ENDPOINT_URL_STS) and credentials come from the SDK's standard chain.
+  if (config.backend === "aws") return { fleet: await connectFleet(settings) };
   const emulator = await startEmulator(config.emulator);
-  const upstream = new Upstream(
-    { endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" } },
-    policy,
-  );
-  return { upstream, emulator };
+  try {
+    const credentials = { accessKeyId: "emulator", secretAccessKey: "emulator" };
+    return { fleet: await connectFleet({ ...settings, emulator: { endpoint: emulator.url, credentials } }), emulator };
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
-
-/** The one account and region served today; the budget, bundles and watch are each keyed by it in Redis. */
-const PARTITION = "default";
 
 const DEGRADED =
   "Redis is unreachable: this gateway runs on its share of the AWS budget and polls its own subscriptions, and refuses creates with an idempotencyKey";
@@ -200,13 +229,23 @@ async function connectShared(config: GatewayConfig, logger: Logger): Promise<Sha
 }
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningGateway> {
+  const tracing = config.tracing && startTracing(config.tracing);
   const shared = await connectShared(config, logger);
-  const { upstream, emulator } = await connectUpstream(config, shared && new ClusterPermits(shared));
+  const { fleet, emulator } = await connect(config, {
+    permits: shared && new ClusterPermits(shared),
+    bundleCacheOf: (partition) =>
+      shared && config.bundleCacheTtlMs > 0
+        ? new ClusterBundleCache(shared, partition, config.bundleCacheTtlMs)
+        : createBundleCache(config.bundleCacheTtlMs),
+  }).catch((error: unknown) => {
+    shared?.close();
+    throw error;
+  });
   if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {
     logger.warn({ host: config.host }, "no authentication is configured and the gateway listens beyond localhost");
   }
-  const cluster = shared && new ClusterWatch(shared, { partition: PARTITION, intervalMs: config.watchPollMs });
-  const watch = new WorkspaceWatch(upstream, {
+  const cluster = shared && new ClusterWatch(shared, { intervalMs: config.watchPollMs });
+  const watch = new WorkspaceWatch(fleet, {
     intervalMs: config.watchPollMs,
     caps: { subscriptionsPerCaller: config.watchMaxSubscriptions, idsPerCaller: config.watchMaxWorkspaces },
     cluster,
@@ -216,11 +255,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     total: { count: 10_000, bytes: config.idempotencyMaxBytes },
   };
   const services: Services = {
-    upstream,
-    bundleCache:
-      shared && config.bundleCacheTtlMs > 0
-        ? new ClusterBundleCache(shared, PARTITION, config.bundleCacheTtlMs)
-        : createBundleCache(config.bundleCacheTtlMs),
+    fleet,
     cursorSecret: config.cursorSecret,
     idempotency: shared
       ? new ClusterIdempotencyStore(shared, { ...idempotencyBounds, waitMs: config.deadlineMs })
@@ -228,7 +263,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     watch,
     clock: Date.now,
   };
-  const readiness = new AwsReadiness(upstream);
+  const readiness = new AwsReadiness(fleet.partitions.map((partition) => partition.upstream));
   let draining = false;
   const yoga = createGatewayHandler(
     services,
@@ -260,6 +295,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/graphql`,
+    fleet,
     watch,
     emulator,
     close: async () => {
@@ -278,9 +314,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       await requests.logged();
       clearInterval(idle);
       clearTimeout(deadline);
-      upstream.destroy();
+      fleet.destroy();
       shared?.close();
       await emulator?.close();
+      await tracing?.shutdown();
     },
   };
 }

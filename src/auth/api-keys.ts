@@ -23,7 +23,7 @@ export function parseApiKeys(spec: string): ApiKey[] {
     const scopes = entry.slice(separator + 1).split("+");
     if (separator < 1 || key.length < 16 || scopes.some((scope) => !SCOPES.includes(scope as Scope))) {
       throw new Error(
-        `GATEWAY_API_KEYS entry ${index + 1} must be key:scope[+scope] with a key of at least 16 characters and scopes read, write`,
+        `GATEWAY_API_KEYS entry ${index + 1} must be key:scope[+scope] with a key of at least 16 characters and scopes ${SCOPES.join(", ")}`,
       );
     }
     const digest = digestOf(key);

@@ -1,5 +1,6 @@
-// Who is calling, and what they may do: `read` runs queries and subscriptions, `write` runs mutations.
-export const SCOPES = ["read", "write"] as const;
+// Who is calling, and what they may do: `read` runs queries and subscriptions, `write` runs mutations, and `adhoc`
+// sends documents of its own when only persisted documents are allowed (PERSISTED_DOCUMENTS_ONLY): operators in GraphiQL.
+export const SCOPES = ["read", "write", "adhoc"] as const;
 
 export type Scope = (typeof SCOPES)[number];
 
@@ -9,5 +10,5 @@ export interface Principal {
   scopes: ReadonlySet<Scope>;
 }
 
-/** Everyone, when no authentication is configured (local development). */
-export const OPEN_ACCESS: Principal = { id: "open", scopes: new Set(SCOPES) };
+/** Everyone, when no authentication is configured (local development); ad-hoc documents only when allowed to all. */
+export const OPEN_ACCESS: Principal = { id: "open", scopes: new Set(["read", "write"]) };

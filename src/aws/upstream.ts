@@ -16,6 +16,7 @@ import { AwsBudget } from "./budget.ts";
 import { FailureError, failureOf, OutcomeUnknownError, writeFailureOf } from "./failure.ts";
 import { awsRequests, awsRetries, awsThrottles } from "./metrics.ts";
 import { SharedReads } from "./shared-reads.ts";
+import { traceAttempts } from "./tracing.ts";
 
 export interface CallPolicy {
   /** Attempts per call, the first included. */
@@ -91,6 +92,7 @@ export class Upstream {
       ...config,
       retryStrategy: new StandardRetryStrategy({ maxAttempts: policy.maxAttempts, backoff: new CappedBackoff() }),
     });
+    traceAttempts(this.client);
     this.budget =
       policy.rateLimit > 0
         ? new AwsBudget(policy.rateLimit, { partition, pollShare: policy.pollShare, permits: policy.permits })

@@ -82,13 +82,10 @@ export class ClusterWatch implements WatchCluster {
 
   constructor(
     private readonly shared: SharedRedis,
-    private readonly options: {
-      /** The account/region whose WorkSpaces are watched. */
-      partition: string;
-      intervalMs: number;
-    },
+    private readonly options: { intervalMs: number },
   ) {
-    const tag = `watch:${options.partition}`;
+    // One loop for every partition: the IDs carry theirs.
+    const tag = "watch";
     const watchedPrefix = shared.key(tag, "watched", "");
     this.keys = {
       gateways: shared.key(tag, "gateways"),

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
+import { globalId } from "../gateway/fixture.ts";
 import type { ClusterGateway } from "./fixture.ts";
 import { startClusterGateways } from "./fixture.ts";
 import type { RedisServer } from "./redis-server.ts";
@@ -16,7 +17,7 @@ const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const NODES = "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }";
 /** Well-formed IDs AWS does not have, 25 to a DescribeWorkspaces call. */
 const idsOf = (count: number, salt: string) =>
-  Array.from({ length: count }, (_, i) => Buffer.from(`Workspace:ws-${salt}${String(i).padStart(8, "0")}`).toString("base64"));
+  Array.from({ length: count }, (_, i) => globalId("Workspace", `ws-${salt}${String(i).padStart(8, "0")}`));
 
 describe("three gateways flooding one account and region", { timeout: 120_000 }, () => {
   let redis: RedisServer;

@@ -58,6 +58,7 @@ export async function startClusterGateway(
       WORKSPACES_BACKEND: "aws",
       AWS_REGION: "us-east-1",
       AWS_ENDPOINT_URL_WORKSPACES: emulatorUrl,
+      AWS_ENDPOINT_URL_STS: emulatorUrl,
       AWS_ACCESS_KEY_ID: "cluster",
       AWS_SECRET_ACCESS_KEY: "cluster",
       PORT: "0",

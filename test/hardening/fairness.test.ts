@@ -2,17 +2,15 @@
 // nodes(ids:) at the limit of what it may send while another's dashboard and /ready go on, writes starved by their
 // deadline (never OUTCOME_UNKNOWN), subscription caps, an expensive document, and a keyed retry of an unknown create.
 import assert from "node:assert/strict";
-import { createServer, request as httpRequest } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse } from "graphql";
-import { loadConfig } from "../../src/config.ts";
 import type { RunningGateway } from "../../src/server.ts";
-import { startGateway } from "../../src/server.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
-import { restoreAwsEnvironment, sdkWorkspaces, settingsFrom, startTestGateway, useAwsEnvironment } from "../gateway/fixture.ts";
+import { globalId, sdkWorkspaces, settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 import { SseSubscription } from "../subscriptions/sse.ts";
+import type { LossyGateway } from "./lossy-network.ts";
+import { startGatewayWithLossyNetwork } from "./lossy-network.ts";
 
 const FLOOD = "flood-key-0123456789abcdef";
 const OTHER = "other-key-0123456789abcdef";
@@ -37,7 +35,7 @@ const post = async (gateway: { url: string }, body: unknown, headers: Record<str
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** 2,500 well-formed WorkSpace IDs as global IDs: 100 DescribeWorkspaces, the most one request may cost. */
-const FLOOD_IDS = Array.from({ length: 2_500 }, (_, i) => Buffer.from(`Workspace:ws-${String(i).padStart(9, "0")}`).toString("base64"));
+const FLOOD_IDS = Array.from({ length: 2_500 }, (_, i) => globalId("Workspace", `ws-${String(i).padStart(9, "0")}`));
 const NODES = "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }";
 const DASHBOARD = "{ workspaces(first: 25) { edges { node { workspaceId state bundle { name } } } pageInfo { hasNextPage } } }";
 
@@ -227,38 +225,19 @@ describe("validation stays cheap", () => {
 
 describe("a keyed retry of a create whose outcome was unknown", () => {
   let healthy: TestGateway;
+  let lossy: LossyGateway;
   let gateway: RunningGateway;
   let dropWrites = true;
-  // Between the gateway and AWS: while dropWrites holds, a create reaches AWS but its answer is lost.
-  const proxy = createServer((incoming, outgoing) => {
-    const upstream = new URL(healthy.emulator!.url);
-    const forward = httpRequest(
-      { host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
-      (answer) => {
-        if (dropWrites && String(incoming.headers["x-amz-target"]).endsWith("CreateWorkspaces")) {
-          answer.resume();
-          answer.on("end", () => outgoing.socket?.destroy());
-          return;
-        }
-        outgoing.writeHead(answer.statusCode!, answer.headers);
-        answer.pipe(outgoing);
-      },
-    );
-    incoming.pipe(forward);
-  });
 
   before(async () => {
     healthy = await startTestGateway({ visibilityLagMs: 0 });
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-    useAwsEnvironment(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
-    gateway = await startGateway({ ...loadConfig({ WORKSPACES_BACKEND: "aws", AWS_REGION: "us-east-1" }), port: 0, logLevel: "silent" });
+    // While dropWrites holds, a create reaches AWS but its answer is lost.
+    lossy = await startGatewayWithLossyNetwork(healthy.emulator!.url, (operation) => dropWrites && operation === "CreateWorkspaces");
+    gateway = lossy.gateway;
   });
   after(async () => {
-    await gateway.close();
-    restoreAwsEnvironment();
+    await lossy.close();
     await healthy.close();
-    proxy.closeAllConnections();
-    await new Promise((resolve) => proxy.close(resolve));
   });
 
   it("sends the unknown item again and reports the WorkSpace AWS did create; the known outcome is replayed", async () => {

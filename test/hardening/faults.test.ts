@@ -1,15 +1,13 @@
 // The gateway under upstream faults, against the emulator's knobs: throttling, slowness, disconnecting clients,
 // an upstream that is gone, and an upstream that fails after it may have applied a create.
 import assert from "node:assert/strict";
-import { createServer, request as httpRequest } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { loadConfig } from "../../src/config.ts";
 import type { RunningGateway } from "../../src/server.ts";
-import { startGateway } from "../../src/server.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
-import { metricValue, restoreAwsEnvironment, sdkWorkspaces, startTestGateway, useAwsEnvironment } from "../gateway/fixture.ts";
+import { metricValue, sdkWorkspaces, startTestGateway } from "../gateway/fixture.ts";
 import { eventually } from "../subscriptions/helpers.ts";
+import type { LossyGateway } from "./lossy-network.ts";
+import { startGatewayWithLossyNetwork } from "./lossy-network.ts";
 
 const DASHBOARD = `{ workspaces(first: 25) { edges { node { workspaceId state workspaceProperties { computeTypeName }
   bundle { name computeType { name } } } } pageInfo { hasNextPage } } }`;
@@ -172,26 +170,8 @@ describe("upstream gone", () => {
 describe("a write that fails after it may have applied", () => {
   let gateway: TestGateway;
   let dropped = 0;
-  // Between the gateway and AWS: writes reach AWS, but their answers are lost on the way back.
-  const lossy = createServer((incoming, outgoing) => {
-    const upstream = new URL(gateway.emulator!.url);
-    const forward = httpRequest(
-      { host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
-      (answer) => {
-        if (/(CreateWorkspaces|ModifyWorkspaceProperties|TerminateWorkspaces)$/.test(String(incoming.headers["x-amz-target"]))) {
-          dropped += 1;
-          answer.resume();
-          answer.on("end", () => outgoing.socket?.destroy());
-          return;
-        }
-        outgoing.writeHead(answer.statusCode!, answer.headers);
-        answer.pipe(outgoing);
-      },
-    );
-    incoming.pipe(forward);
-  });
-
-  /** A gateway whose AWS endpoint is the lossy proxy, as a deployment with a flaky network path would have. */
+  /** A gateway whose writes reach AWS but whose answers are lost, as a deployment with a flaky network path would have. */
+  let lossy: LossyGateway;
   let flaky: RunningGateway;
   const send = async (target: { url: string }, query: string) =>
     (
@@ -204,16 +184,16 @@ describe("a write that fails after it may have applied", () => {
 
   before(async () => {
     gateway = await startTestGateway();
-    await new Promise<void>((resolve) => lossy.listen(0, "127.0.0.1", resolve));
-    useAwsEnvironment(`http://127.0.0.1:${(lossy.address() as AddressInfo).port}`);
-    flaky = await startGateway({ ...loadConfig({ WORKSPACES_BACKEND: "aws", AWS_REGION: "us-east-1" }), port: 0, logLevel: "silent" });
+    lossy = await startGatewayWithLossyNetwork(gateway.emulator!.url, (operation) => {
+      const lost = /^(CreateWorkspaces|ModifyWorkspaceProperties|TerminateWorkspaces)$/.test(operation);
+      if (lost) dropped += 1;
+      return lost;
+    });
+    flaky = lossy.gateway;
   });
   after(async () => {
-    await flaky.close();
-    restoreAwsEnvironment();
+    await lossy.close();
     await gateway.close();
-    lossy.closeAllConnections();
-    await new Promise((resolve) => lossy.close(resolve));
   });
 
   const CREATE = `mutation { createWorkspaces(input: { workspaces: [{ directoryId: "d-906734e2f1", userName: "lossy-user", bundleId: "wsb-8vbljg4r6" }] }) {

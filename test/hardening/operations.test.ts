@@ -1,12 +1,10 @@
-// What operators rely on: JSON logs with a request ID and no secrets, Prometheus metrics, health and readiness, and a
-// graceful shutdown of the real process on SIGTERM.
+// What operators rely on: JSON logs with a request ID and no secrets, Prometheus metrics, health and readiness (the
+// graceful shutdown on SIGTERM is in shutdown.test.ts).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import { createLogger } from "../../src/logger.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
-import { freePort, settingsFrom, startTestGateway } from "../gateway/fixture.ts";
+import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 import { eventually } from "../subscriptions/helpers.ts";
 
 const KEY = "ops-secret-key-0123456789";
@@ -71,71 +69,5 @@ describe("logs, metrics, health", () => {
     const ready = await fetch(`${gateway.origin}/ready`);
     assert.equal(ready.status, 200);
     assert.deepEqual(await ready.json(), { status: "ready" });
-  });
-});
-
-describe("SIGTERM", () => {
-  it("answers /ready with 503 for the pre-stop delay, stops accepting, finishes the request in flight, then exits 0", {
-    timeout: 60_000,
-  }, async () => {
-    const emulatorPort = await freePort();
-    // AWS takes 5 s a call: the request in flight outlasts the 3 s pre-stop delay, so it is finished after the
-    // gateway stops accepting; every step below waits for what it needs, not for time to pass.
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: {
-        ...process.env,
-        PORT: "0",
-        EMULATOR_PORT: String(emulatorPort),
-        EMULATOR_LATENCY_MS: "5000",
-        SHUTDOWN_DELAY_MS: "3000",
-        NODE_NO_WARNINGS: "1",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const logs: Record<string, unknown>[] = [];
-    let buffered = "";
-    const started = new Promise<string>((resolve) => {
-      child.stdout.on("data", (chunk: Buffer) => {
-        buffered += chunk;
-        for (let end = buffered.indexOf("\n"); end >= 0; end = buffered.indexOf("\n")) {
-          const line = JSON.parse(buffered.slice(0, end)) as Record<string, unknown>;
-          buffered = buffered.slice(end + 1);
-          logs.push(line);
-          if (typeof line.url === "string") resolve(line.url);
-        }
-      });
-    });
-    const exited = once(child, "exit");
-    const url = await started;
-    const inFlight = fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ workspaces(first: 2) { edges { node { workspaceId } } } }" }),
-    });
-    const awsCalls = async () =>
-      ((await (await fetch(`http://127.0.0.1:${emulatorPort}/_emulator/stats`)).json()) as { requests: Record<string, number> }).requests;
-    await eventually(async () => (await awsCalls()).DescribeWorkspaces === 1, "the request waiting on AWS");
-    child.kill("SIGTERM");
-    const origin = new URL(url).origin;
-    await eventually(async () => (await fetch(`${origin}/ready`)).status === 503, "/ready draining");
-    assert.deepEqual(await (await fetch(`${origin}/ready`)).json(), { status: "unavailable", reason: "shutting down" });
-    // Still served during the delay, so nothing sent before the load balancer noticed is lost.
-    const late = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ __typename }" }),
-    });
-    assert.equal(late.status, 200);
-    const response = await inFlight;
-    assert.equal(response.status, 200);
-    const body = (await response.json()) as { data: { workspaces: { edges: unknown[] } } };
-    assert.equal(body.data.workspaces.edges.length, 2);
-    const [code] = await exited;
-    assert.equal(code, 0);
-    await assert.rejects(fetch(url, { method: "POST", body: "{}" }));
-    assert.ok(logs.some((l) => l.msg === "shutting down: finishing in-flight requests"));
-    // Every request's line comes before the last one.
-    assert.equal(logs.filter((l) => l.msg === "request" && l.path === "/graphql").length, 2);
-    assert.equal(logs.at(-1)?.msg, "stopped", JSON.stringify(logs.slice(-4)));
   });
 });

@@ -239,19 +239,56 @@ describe("cross-site requests", () => {
     assert.equal(mutation.status, 405);
   });
 
-  it("allows only the listed origins", async () => {
-    const preflight = (origin: string) =>
-      fetch(gateway.url, {
-        method: "OPTIONS",
-        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
-      });
-    const listed = await preflight("https://console.example.com");
+  it("allows only the listed origins, and tells another that CORS_ORIGINS does not list it", async () => {
+    const listed = await preflight(gateway, "https://console.example.com");
+    assert.equal(listed.status, 204);
     assert.equal(listed.headers.get("access-control-allow-origin"), "https://console.example.com");
-    const other = await preflight("https://evil.example.net");
+    const other = await preflight(gateway, "https://evil.example.net");
     assert.notEqual(other.headers.get("access-control-allow-origin"), "https://evil.example.net");
     assert.notEqual(other.headers.get("access-control-allow-origin"), "*");
+    await assertOriginRefused(other, "https://evil.example.net");
   });
 });
+
+describe("cross-origin requests with authentication", () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway({}, settingsFrom({ CORS_ORIGINS: "https://console.example.com", GATEWAY_API_KEYS: API_KEYS }));
+  });
+  after(() => gateway.close());
+
+  it("answers a listed origin's preflight, which carries no credentials, then its request with them", async () => {
+    const allowed = await preflight(gateway, "https://console.example.com");
+    assert.equal(allowed.status, 204);
+    assert.equal(allowed.headers.get("access-control-allow-origin"), "https://console.example.com");
+    assert.match(allowed.headers.get("access-control-allow-headers") ?? "", /authorization/);
+    const response = await fetch(gateway.url, {
+      method: "POST",
+      headers: { origin: "https://console.example.com", "content-type": "application/json", ...bearer(READ_KEY) },
+      body: JSON.stringify({ query: LIST }),
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("access-control-allow-origin"), "https://console.example.com");
+    await assertOriginRefused(await preflight(gateway, "https://evil.example.net"), "https://evil.example.net");
+  });
+});
+
+const preflight = (gateway: TestGateway, origin: string) =>
+  fetch(gateway.url, {
+    method: "OPTIONS",
+    headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type, authorization" },
+  });
+
+async function assertOriginRefused(response: Response, origin: string) {
+  assert.equal(response.status, 403);
+  const { errors } = (await response.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+  assert.deepEqual(errors, [
+    {
+      message: `Origin ${origin} is not in CORS_ORIGINS: browsers on it may not call this gateway.`,
+      extensions: { code: "ORIGIN_NOT_ALLOWED", retryable: false },
+    },
+  ]);
+}
 
 describe("production mode", () => {
   let gateway: TestGateway;
@@ -273,6 +310,10 @@ describe("production mode", () => {
     const text = await response.text();
     assert.doesNotMatch(text, /graphiql/i);
     assert.notEqual(response.status, 200);
+  });
+
+  it("refuses a browser on another origin, naming CORS_ORIGINS (not a missing CSRF header or credentials)", async () => {
+    await assertOriginRefused(await preflight(gateway, "https://console.example.com"), "https://console.example.com");
   });
 
   it("still answers queries with credentials", async () => {

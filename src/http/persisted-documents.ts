@@ -1,0 +1,43 @@
+// Trusted documents: the operations a frontend ships, registered at its build (PERSISTED_DOCUMENTS) and sent by
+// `documentId` as the GraphQL-over-HTTP persisted documents appendix has it (POST body or GET parameter), by yoga's
+// persisted operations plugin. With PERSISTED_DOCUMENTS_ONLY, other documents are refused, except from credentials
+// with the `adhoc` scope (operators in GraphiQL).
+import type { UsePersistedOperationsOptions } from "@graphql-yoga/plugin-persisted-operations";
+import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
+import type { GraphQLParams, Plugin } from "graphql-yoga";
+import type { PersistedDocumentsSettings } from "../config.ts";
+import { gatewayError } from "../schema/failures.ts";
+import { principalOf } from "./authentication.ts";
+
+/** The document ID a request names: `documentId` in a JSON body (yoga passes it on) or in a GET's query string. */
+function documentIdOf(params: GraphQLParams, request: Request): string | null {
+  const sent = (params as { documentId?: unknown }).documentId;
+  if (typeof sent === "string") return sent;
+  return request.method === "GET" ? new URL(request.url).searchParams.get("documentId") : null;
+}
+
+export function usePersistedDocuments({ documents, only }: PersistedDocumentsSettings): Plugin {
+  // `sha256:<hex>` (the appendix's prefixed form, which the client preset writes) and the bare hex (Relay's) are one.
+  const textOf = (id: string) => documents.get(id) ?? documents.get(id.startsWith("sha256:") ? id.slice(7) : `sha256:${id}`) ?? null;
+  const options: UsePersistedOperationsOptions = {
+    getPersistedOperation: textOf,
+    extractPersistedOperationId: documentIdOf,
+    allowArbitraryOperations: only ? (request) => principalOf(request).scopes.has("adhoc") : true,
+    customErrors: {
+      notFound: ({ params, request }) =>
+        gatewayError(
+          "PERSISTED_DOCUMENT_NOT_FOUND",
+          `documentId "${String(documentIdOf(params, request)).slice(0, 100)}" is not a persisted document of this gateway.`,
+          { http: { status: 400 } },
+        ),
+      persistedQueryOnly: () =>
+        gatewayError(
+          "PERSISTED_DOCUMENTS_ONLY",
+          "This gateway runs persisted documents only: send a documentId (or use a credential with the adhoc scope).",
+          { http: { status: 403 } },
+        ),
+      keyNotFound: () => gatewayError("BAD_REQUEST", "Send a query or a documentId.", { http: { status: 400 } }),
+    },
+  };
+  return usePersistedOperations(options) as Plugin;
+}

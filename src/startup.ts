@@ -1,0 +1,56 @@
+// What a person starting the gateway reads: where it listens and what it is backed by, or in one line why it could not
+// listen, naming the setting to change.
+import type { GatewayConfig } from "./config.ts";
+
+/** The WorkSpaces API the gateway calls: the embedded emulator, an endpoint the SDK was pointed at, or AWS. */
+export function describeBackend(config: Pick<GatewayConfig, "backend" | "regions">, emulatorUrl?: string, env = process.env): string {
+  if (config.backend === "emulator") return `the embedded WorkSpaces emulator at ${emulatorUrl}`;
+  const regions = config.regions.join(", ");
+  const endpointSetting = ["AWS_ENDPOINT_URL_WORKSPACES", "AWS_ENDPOINT_URL"].find((name) => env[name]);
+  if (endpointSetting) {
+    return `WorkSpaces at ${env[endpointSetting]} (${endpointSetting}), ${config.regions.length > 1 ? "regions" : "region"} ${regions}`;
+  }
+  return `AWS WorkSpaces in ${regions}`;
+}
+
+/** The banner on a terminal: the address to open, what answers behind it (each account and region), and what is on. */
+export function banner(
+  url: string,
+  backend: string,
+  config: Pick<GatewayConfig, "graphiql" | "tracing" | "persistedDocuments" | "federationSubgraph">,
+  partitions: readonly string[],
+): string {
+  const documents = config.persistedDocuments;
+  const lines = [
+    "",
+    "  WorkSpaces gateway",
+    "",
+    config.graphiql ? `  GraphiQL   ${url}` : `  GraphQL    ${url} (GraphiQL off)`,
+    `  Backend    ${backend}`,
+    `  Partitions ${partitions.join(", ")}`,
+    ...(config.tracing ? [`  Tracing    OTLP (${config.tracing.protocol}) to ${config.tracing.endpoint}`] : []),
+    ...(config.federationSubgraph ? ["  Subgraph   Apollo Federation v2 (_service, _entities)"] : []),
+    ...(documents
+      ? [`  Documents  ${documents.documents.size} persisted${documents.only ? ", and only these (adhoc scope excepted)" : ""}`]
+      : []),
+    "",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/** One line saying which setting to change when the gateway (or its embedded emulator) cannot listen; else undefined. */
+export function listenFailure(error: unknown, config: Pick<GatewayConfig, "port" | "host" | "emulator">): string | undefined {
+  const { code, port } = error as { code?: string; port?: number };
+  const setting = port === config.emulator.port && port !== config.port ? "EMULATOR_PORT" : "PORT";
+  switch (code) {
+    case "EADDRINUSE":
+      return `Port ${port} is in use: set ${setting} to a free port (${setting}=${port! + 1}), or stop what listens there.`;
+    case "EACCES":
+      return `Port ${port} needs privileges this process does not have: set ${setting} to a port above 1023.`;
+    case "EADDRNOTAVAIL":
+      return `HOST=${config.host} is not an address of this machine: set HOST to one of its addresses, or 0.0.0.0 for all.`;
+    default:
+      return undefined;
+  }
+}

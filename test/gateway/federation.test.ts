@@ -1,0 +1,244 @@
+// The gateway as an Apollo Federation v2 subgraph (FEDERATION_SUBGRAPH=true), composed with another team's small
+// subgraph (an HR system adding a WorkSpace's owner) by The Guild's composition, and served by Hive Gateway: one query
+// through the router spans both subgraphs, each way (our WorkSpaces with their owners; their employees with our
+// WorkSpaces and bundles, which the router fetches from us by key).
+import assert from "node:assert/strict";
+import type { Server } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import { createGatewayRuntime } from "@graphql-hive/gateway-runtime";
+import { composeServices } from "@theguild/federation-composition";
+import { parse } from "graphql";
+import { createYoga } from "graphql-yoga";
+import type { TestGateway } from "./fixture.ts";
+import { settingsFrom, startTestGateway } from "./fixture.ts";
+
+const HR_TYPE_DEFS = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@external", "@requires"])
+
+  type Workspace @key(fields: "workspaceId region accountId") {
+    workspaceId: String!
+    region: String!
+    accountId: String!
+    userName: String! @external
+    "The employee the WorkSpace is for, from the HR system."
+    owner: Employee @requires(fields: "userName")
+  }
+
+  type Bundle @key(fields: "bundleId region accountId", resolvable: false) {
+    bundleId: String!
+    region: String!
+    accountId: String!
+  }
+
+  type Employee {
+    name: String!
+    department: String!
+    workspace: Workspace
+    standardBundle: Bundle
+  }
+
+  type Query {
+    employees: [Employee!]!
+  }
+`);
+
+interface Employee {
+  userName: string;
+  region: string;
+  accountId: string;
+  name: string;
+  department: string;
+  workspaceId: string;
+  bundleId: string;
+}
+
+/** Another team's subgraph: its own server, its own data, keyed to ours by WorkSpace and bundle IDs. */
+async function startHrSubgraph(employees: Employee[]) {
+  const schema = buildSubgraphSchema({
+    typeDefs: HR_TYPE_DEFS,
+    resolvers: {
+      Query: { employees: () => employees },
+      Workspace: {
+        owner: ({ userName }: { userName: string }) => employees.find((e) => e.userName === userName) ?? null,
+      },
+      Employee: {
+        workspace: (e: Employee) => ({ __typename: "Workspace", workspaceId: e.workspaceId, region: e.region, accountId: e.accountId }),
+        standardBundle: (e: Employee) => ({ __typename: "Bundle", bundleId: e.bundleId, region: e.region, accountId: e.accountId }),
+      },
+    } as never,
+  });
+  const server = createServer(createYoga({ schema, logging: false }));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` };
+}
+
+async function post(url: string, query: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return (await response.json()) as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}
+
+const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+describe("federation", () => {
+  let subgraph: TestGateway;
+  let hr: Awaited<ReturnType<typeof startHrSubgraph>>;
+  let router: Server;
+  let routerUrl: string;
+  let employees: Employee[];
+
+  before(async () => {
+    subgraph = await startTestGateway({}, settingsFrom({ FEDERATION_SUBGRAPH: "true" }));
+    const listed = await post(
+      subgraph.url,
+      "{ workspaces(first: 3) { edges { node { workspaceId region accountId userName bundleId } } } }",
+    );
+    employees = listed.data.workspaces.edges.map(({ node }: { node: Omit<Employee, "name" | "department"> }, i: number) => ({
+      ...node,
+      name: `Employee ${i}`,
+      department: i % 2 === 0 ? "Engineering" : "Finance",
+    }));
+    hr = await startHrSubgraph(employees);
+    // The router learns each subgraph's schema as routers do, from _service { sdl }.
+    const sdl = async (url: string) => (await post(url, "{ _service { sdl } }")).data._service.sdl as string;
+    const composed = composeServices([
+      { name: "workspaces", typeDefs: parse(await sdl(subgraph.url)), url: subgraph.url },
+      { name: "hr", typeDefs: parse(await sdl(hr.url)), url: hr.url },
+    ]);
+    assert.deepEqual(
+      composed.errors?.map((e) => e.message),
+      undefined,
+    );
+    // Errors unmasked, so that a failure shows the subgraph's own.
+    router = createServer(createGatewayRuntime({ supergraph: composed.supergraphSdl!, logging: false, maskedErrors: false }));
+    await new Promise<void>((resolve) => router.listen(0, "127.0.0.1", resolve));
+    routerUrl = `http://127.0.0.1:${(router.address() as AddressInfo).port}/graphql`;
+  });
+  after(async () => {
+    await close(router);
+    await close(hr.server);
+    await subgraph.close();
+  });
+
+  it("answers one query with our WorkSpaces and the owner another subgraph adds to each", async () => {
+    const result = await post(
+      routerUrl,
+      "{ workspaces(first: 3) { edges { node { workspaceId state bundle { name } owner { name department } } } } }",
+    );
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    const nodes = result.data.workspaces.edges.map(({ node }: { node: unknown }) => node);
+    assert.deepEqual(
+      nodes.map((n: { workspaceId: string; owner: unknown }) => [n.workspaceId, n.owner]),
+      employees.map((e) => [e.workspaceId, { name: e.name, department: e.department }]),
+    );
+    for (const node of nodes) assert.equal(typeof node.bundle.name, "string");
+  });
+
+  it("resolves the WorkSpaces and bundles another subgraph refers to, by their keys, in batches", async () => {
+    await subgraph.resetAwsCalls();
+    const result = await post(
+      routerUrl,
+      "{ employees { name workspace { workspaceId userName state } standardBundle { bundleId name } } }",
+    );
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    assert.deepEqual(
+      result.data.employees.map((e: any) => [e.name, e.workspace.workspaceId, e.workspace.userName, e.standardBundle.bundleId]),
+      employees.map((e) => [e.name, e.workspaceId, e.userName, e.bundleId]),
+    );
+    for (const e of result.data.employees) assert.equal(typeof e.standardBundle.name, "string");
+    // Three WorkSpaces in one DescribeWorkspaces; their bundles were cached by the first query.
+    assert.deepEqual(await subgraph.awsCalls(), { DescribeWorkspaces: 1 });
+  });
+
+  it("keeps the gateway's rules behind the router: one filter at a time, refused before any AWS call", async () => {
+    await subgraph.resetAwsCalls();
+    const result = await post(
+      routerUrl,
+      '{ workspaces(filter: { bundleId: "wsb-acct0ppr2", workspaceIds: ["ws-k4yb1f7c0"] }) { edges { cursor } } }',
+    );
+    assert.equal(result.data?.workspaces ?? null, null);
+    assert.match(result.errors?.[0]?.message ?? "", /Exactly one key must be specified for OneOf type "WorkspacesFilter"/);
+    assert.equal(result.errors?.[0]?.extensions?.serviceName, "workspaces");
+    assert.deepEqual(await subgraph.awsCalls(), {});
+  });
+
+  it("serves its schema as a subgraph: _service, _entities and the @key of each entity", async () => {
+    const { data } = await post(subgraph.url, "{ _service { sdl } }");
+    assert.match(data._service.sdl, /@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.6", import: \["@key"\]\)/);
+    assert.match(data._service.sdl, /type Workspace implements Node\s+@key\(fields: "workspaceId region accountId"\)/);
+    assert.match(data._service.sdl, /type Bundle implements Node\s+@key\(fields: "bundleId region accountId"\)/);
+    assert.match(data._service.sdl, /type Directory implements Node\s+@key\(fields: "directoryId region accountId"\)/);
+  });
+});
+
+describe("federation with authentication and a cost limit", () => {
+  const READ_KEY = "router-read-key-0123456789";
+  const WRITE_KEY = "router-write-key-0123456789";
+  let subgraph: TestGateway;
+  before(async () => {
+    subgraph = await startTestGateway(
+      {},
+      settingsFrom({
+        FEDERATION_SUBGRAPH: "true",
+        GATEWAY_API_KEYS: `${READ_KEY}:read,${WRITE_KEY}:write`,
+        MAX_COST: "1",
+        CALLER_RATE_LIMIT: "0",
+      }),
+    );
+  });
+  after(() => subgraph.close());
+
+  it("fetches entities for a credential that may read, and refuses one that may not", async () => {
+    const query = '{ _entities(representations: [{ __typename: "Bundle", bundleId: "wsb-acct0ppr2" }]) { ... on Bundle { bundleId } } }';
+    const allowed = await post(subgraph.url, query, { authorization: `Bearer ${READ_KEY}` });
+    assert.deepEqual(allowed, { data: { _entities: [{ bundleId: "wsb-acct0ppr2" }] } });
+    const refused = await post(subgraph.url, query, { authorization: `Bearer ${WRITE_KEY}` });
+    assert.equal(refused.errors?.[0]?.extensions?.code, "FORBIDDEN");
+    assert.equal((await post(subgraph.url, query)).errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
+  });
+
+  it("answers a reference it cannot resolve with a typed error naming the key field and the rule, its neighbours resolved", async () => {
+    const query = `{ _entities(representations: [
+      { __typename: "Bundle", bundleId: "wsb-acct0ppr2" },
+      { __typename: "Bundle" },
+      { __typename: "Bundle", bundleId: "wsb-acct0ppr2", region: "ap-south-2" }
+    ]) { ... on Bundle { bundleId } } }`;
+    const result = await post(subgraph.url, query, { authorization: `Bearer ${READ_KEY}` });
+    assert.deepEqual(result.data?._entities, [{ bundleId: "wsb-acct0ppr2" }, null, null], JSON.stringify(result));
+    assert.deepEqual(
+      result.errors?.map((e) => [e.extensions?.code, e.extensions?.field, e.extensions?.rule]),
+      [
+        ["VALIDATION", "bundleId", "pattern"],
+        ["VALIDATION", "region", "served"],
+      ],
+      JSON.stringify(result.errors),
+    );
+    const unknown = await post(subgraph.url, '{ _entities(representations: [{ __typename: "Fleet", id: "x" }]) { __typename } }', {
+      authorization: `Bearer ${READ_KEY}`,
+    });
+    assert.equal(unknown.errors?.[0]?.extensions?.code, "VALIDATION", JSON.stringify(unknown));
+    assert.doesNotMatch(JSON.stringify(unknown), /stack| {4}at /);
+  });
+
+  it("counts the router's references against the cost limit, 25 per AWS call, before any call", async () => {
+    await subgraph.resetAwsCalls();
+    const representations = Array.from(
+      { length: 26 },
+      (_, i) => `{ __typename: "Workspace", workspaceId: "ws-${String(i).padStart(9, "0")}" }`,
+    );
+    const query = `{ _entities(representations: [${representations.join(", ")}]) { ... on Workspace { workspaceId } } }`;
+    const refused = await post(subgraph.url, query, { authorization: `Bearer ${READ_KEY}` });
+    assert.deepEqual(
+      [refused.errors?.[0]?.extensions?.code, refused.errors?.[0]?.extensions?.actual],
+      ["QUERY_TOO_COMPLEX", 2],
+      JSON.stringify(refused),
+    );
+    assert.deepEqual(await subgraph.awsCalls(), {});
+  });
+});

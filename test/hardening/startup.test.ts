@@ -1,0 +1,91 @@
+// What a person starting the gateway reads, from the real process: a banner on a terminal, the backend named as it is
+// configured, and one line naming the setting when the port is taken.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { after, before, describe, it } from "node:test";
+import type { RunningEmulator } from "../../src/emulator/index.ts";
+import { startEmulator } from "../../src/emulator/index.ts";
+
+const ROOT = join(import.meta.dirname, "../..");
+
+/** `npm start`'s process with `env`; resolves with the first stdout line matching, then stops it. */
+async function startAndRead(env: Record<string, string>, match: RegExp): Promise<{ line: string; stdout: string[] }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: "0", NODE_NO_WARNINGS: "1", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const stdout: string[] = [];
+  const exited = once(child, "exit");
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).on("line", (text) => {
+        stdout.push(text);
+        if (match.test(text)) resolve(text);
+      });
+      void exited.then(() => reject(new Error(`exited before printing ${match}: ${stdout.join("\n")}`)));
+    });
+    return { line, stdout };
+  } finally {
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
+
+describe("start-up", () => {
+  let emulator: RunningEmulator;
+  before(async () => {
+    emulator = await startEmulator({ port: 0, host: "127.0.0.1", workspaces: 5 });
+  });
+  after(() => emulator.close());
+
+  it("shows a person at a terminal a short banner with GraphiQL's address and the backend", async () => {
+    const { line, stdout } = await startAndRead({ LOG_FORMAT: "pretty" }, /^ {2}Backend/);
+    const graphiql = stdout.find((line) => line.startsWith("  GraphiQL"));
+    assert.match(graphiql ?? "", /^ {2}GraphiQL {3}http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    assert.match(line, /^ {2}Backend {4}the embedded WorkSpaces emulator at http:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(!stdout.some((line) => line.startsWith("{")), "no JSON before the banner");
+  });
+
+  it("names the endpoint AWS_ENDPOINT_URL_WORKSPACES points at, in its JSON line when not on a terminal", async () => {
+    const { line } = await startAndRead(
+      {
+        WORKSPACES_BACKEND: "aws",
+        AWS_REGION: "us-east-1",
+        AWS_ENDPOINT_URL_WORKSPACES: emulator.url,
+        AWS_ENDPOINT_URL_STS: emulator.url,
+        AWS_ACCESS_KEY_ID: "startup",
+        AWS_SECRET_ACCESS_KEY: "startup",
+      },
+      /"url"/,
+    );
+    const { upstream, msg } = JSON.parse(line) as { upstream: string; msg: string };
+    assert.equal(upstream, `WorkSpaces at ${emulator.url} (AWS_ENDPOINT_URL_WORKSPACES), region us-east-1`);
+    assert.match(msg, /^WorkSpaces gateway on http:\/\/127\.0\.0\.1:\d+\/graphql \(GraphiQL in a browser\), backed by WorkSpaces at /);
+  });
+
+  it("says in one line that the port is in use and which setting to change, and exits 1", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+        cwd: ROOT,
+        env: { ...process.env, PORT: String(port), NODE_NO_WARNINGS: "1" },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+      const [code] = await once(child, "close");
+      assert.equal(code, 1);
+      assert.equal(stderr, `Port ${port} is in use: set PORT to a free port (PORT=${port + 1}), or stop what listens there.\n`);
+    } finally {
+      taken.close();
+    }
+  });
+});
