@@ -30,7 +30,7 @@ export default [
       // Field names are the camelCase of AWS's members: Bundle.bundleId is AWS's BundleId, which Workspace.bundleId matches.
       "@graphql-eslint/no-typename-prefix": "off",
       // Only what AWS keeps by ID is a node with a global ID; values (errors, edges, pages, sizes, echoed requests, a
-      // directory's settings, a WorkSpace's connection status) have none.
+      // directory's settings, a WorkSpace's connection status, a partition a page lacks) have none.
       "@graphql-eslint/strict-id-in-types": [
         "error",
         {
@@ -50,7 +50,7 @@ export default [
               "Permissions",
               "Status",
             ],
-            types: ["ComputeType", "PageInfo", "Tag", "AccessEndpoint"],
+            types: ["ComputeType", "PageInfo", "Tag", "AccessEndpoint", "MissingPartition"],
           },
         },
       ],

@@ -2,6 +2,7 @@
 // gateway with its bundle cache off (BUNDLE_CACHE_TTL_MS=0, so every request is a first one); warm is the same
 // operation asked twice of a gateway with the default cache, the second time counted.
 
+import { DEFAULT_ACCOUNT_ID } from "../src/emulator/index.ts";
 import type { ChildServer, SectionResult } from "./harness.ts";
 import { awsCalls, graphql, resetAwsCalls, startEmulatorProcess, startGatewayProcess, total, verdict } from "./harness.ts";
 import type { DashboardData } from "./operations.ts";
@@ -29,7 +30,8 @@ interface MainScreenData {
   workspaces: { edges: { node: { bundle: unknown; directory: unknown; connectionStatus: unknown } }[] };
 }
 
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
+/** A global ID in the emulator's default account and first region, where the bench's gateway reads. */
+const globalId = (type: string, id: string) => Buffer.from(`${type}:${DEFAULT_ACCOUNT_ID}/us-east-1/${id}`).toString("base64");
 
 function expect(condition: boolean, what: string): void {
   if (!condition) throw new Error(`aws-calls: ${what}`);

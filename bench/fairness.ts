@@ -77,7 +77,7 @@ async function run(emulatorUrl: string, workspaceIds: string[], withAbuser: bool
     });
     const flood = JSON.stringify({
       query: NODES,
-      variables: { ids: workspaceIds.map((id) => Buffer.from(`Workspace:${id}`).toString("base64")) },
+      variables: { ids: workspaceIds.map((id) => Buffer.from(`Workspace:123456789012/us-east-1/${id}`).toString("base64")) },
     });
     const abuser = Array.from({ length: withAbuser ? ABUSER_IN_FLIGHT : 0 }, async () => {
       while (performance.now() < endsAt) {

@@ -75,6 +75,8 @@ export function startEmulatorProcess(workspaces: number, latencyMs = 0): Promise
 export const awsEnv = (emulatorUrl: string) => ({
   AWS_REGION: "us-east-1",
   AWS_ENDPOINT_URL_WORKSPACES: emulatorUrl,
+  // The gateway asks STS whose the keys are: the emulator answers for it too.
+  AWS_ENDPOINT_URL_STS: emulatorUrl,
   AWS_ACCESS_KEY_ID: "bench",
   AWS_SECRET_ACCESS_KEY: "bench",
 });

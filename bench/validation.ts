@@ -21,7 +21,7 @@ const WORKSPACE_FIELDS = `id workspaceId directoryId userName ipAddress bundleId
   volumeEncryptionKey userVolumeEncryptionEnabled rootVolumeEncryptionEnabled state
   workspaceProperties { runningMode computeTypeName rootVolumeSizeGib userVolumeSizeGib runningModeAutoStopTimeoutInMinutes }
   bundle { name bundleId owner description computeType { name } } modificationStates { resource state }`;
-const globalId = (i: number) => Buffer.from(`Workspace:ws-${String(i).padStart(9, "0")}`).toString("base64");
+const globalId = (i: number) => Buffer.from(`Workspace:123456789012/us-east-1/ws-${String(i).padStart(9, "0")}`).toString("base64");
 
 const DOCUMENTS: { name: string; source: string }[] = [
   {

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import type { ApiKey } from "./auth/api-keys.ts";
 import { parseApiKeys } from "./auth/api-keys.ts";
 import { DEFAULT_CALL_POLICY } from "./aws/upstream.ts";
+import { REGION_PATTERN, ROLE_ARN_PATTERN } from "./constraints.ts";
 import type { EmulatorSettings } from "./emulator/settings.ts";
 import { parseSettings } from "./emulator/settings.ts";
 
@@ -55,6 +56,10 @@ export interface GatewayConfig {
   production: boolean;
   /** `emulator` runs the embedded emulator; `aws` uses the SDK's standard configuration. */
   backend: "emulator" | "aws";
+  /** The regions served, in the order lists walk them. */
+  regions: string[];
+  /** A role per further account, assumed beside the default credentials' own account. */
+  roleArns: string[];
   bundleCacheTtlMs: number;
   cursorSecret: string;
   apiKeys: ApiKey[];
@@ -135,6 +140,54 @@ function jwtSettings(env: NodeJS.ProcessEnv): JwtSettings | undefined {
   };
 }
 
+/** A comma-separated list's entries, trimmed; an empty entry (a stray comma) is refused. */
+function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const entries = raw.split(",").map((entry) => entry.trim());
+  if (entries.includes("")) throw new Error(`${name} has an empty entry: "${raw}"`);
+  const repeated = entries.find((entry, i) => entries.indexOf(entry) !== i);
+  if (repeated) throw new Error(`${name} names ${repeated} twice`);
+  return entries;
+}
+
+/** The regions served: as listed, else the SDK's region (AWS_REGION) or the embedded emulator's regions. */
+function regionsOf(env: NodeJS.ProcessEnv, backend: "emulator" | "aws", emulator: EmulatorSettings): string[] {
+  const listed = list(env, "WORKSPACES_REGIONS");
+  if (!listed) {
+    if (backend === "emulator") return emulator.regions;
+    const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+    if (!region) throw new Error("WORKSPACES_BACKEND=aws needs AWS_REGION or WORKSPACES_REGIONS (and credentials from the default chain)");
+    return [region];
+  }
+  for (const region of listed) {
+    if (!REGION_PATTERN.test(region)) throw new Error(`WORKSPACES_REGIONS: "${region}" is not a region name (such as eu-west-1)`);
+    if (backend === "emulator" && !emulator.regions.includes(region)) {
+      throw new Error(
+        `WORKSPACES_REGIONS names ${region}, which the embedded emulator does not serve (EMULATOR_REGIONS=${emulator.regions.join(",")})`,
+      );
+    }
+  }
+  return listed;
+}
+
+/** One IAM role per further account: ARNs as IAM writes them, never two in one account. */
+function roleArnsOf(env: NodeJS.ProcessEnv): string[] {
+  const arns = list(env, "WORKSPACES_ROLE_ARNS") ?? [];
+  const accounts = new Map<string, string>();
+  for (const arn of arns) {
+    const account = ROLE_ARN_PATTERN.exec(arn)?.[1];
+    if (!account) throw new Error(`WORKSPACES_ROLE_ARNS: "${arn}" is not an IAM role's ARN (arn:aws:iam::<account>:role/<name>)`);
+    const other = accounts.get(account);
+    if (other) throw new Error(`WORKSPACES_ROLE_ARNS names two roles in account ${account} (${other}, ${arn}); one role per account`);
+    accounts.set(account, arn);
+  }
+  return arns;
+}
+
+/** The embedded emulator serves two regions unless told otherwise, so the first query already spans them. */
+const EMBEDDED_REGIONS = "us-east-1,eu-west-1";
+
 /**
  * Tracing is off unless an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp turns it on (the SDK's own default would be on),
  * and OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none turn it off; only OTLP over HTTP is exported.
@@ -198,9 +251,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (backend !== "emulator" && backend !== "aws") {
     throw new Error(`WORKSPACES_BACKEND must be "emulator" or "aws", got "${backend}"`);
   }
-  if (backend === "aws" && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
-    throw new Error("WORKSPACES_BACKEND=aws needs AWS_REGION (and credentials from the default chain)");
-  }
   const nodeEnv = env.NODE_ENV || "development";
   if (!NODE_ENVS.includes(nodeEnv as (typeof NODE_ENVS)[number])) {
     throw new Error(`NODE_ENV must be one of ${NODE_ENVS.join(", ")}, got "${nodeEnv}"`);
@@ -221,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const maxCost = integer(env, "MAX_COST", 100, 100_000, 1);
   // A caller must be able to spend at once what one request may cost, or such a request could never run.
   const callerBurst = integer(env, "CALLER_BURST", 2 * maxCost, 10_000_000, maxCost);
+  const emulator = { ...parseSettings([], { EMULATOR_REGIONS: EMBEDDED_REGIONS, ...env }), port: integer(env, "EMULATOR_PORT", 0, 65_535) };
   const logLevel = (env.LOG_LEVEL || "info") as GatewayConfig["logLevel"];
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   const logFormat = env.LOG_FORMAT || (process.stdout.isTTY ? "pretty" : "json");
@@ -230,6 +281,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     host: env.HOST ?? "127.0.0.1",
     production,
     backend,
+    regions: regionsOf(env, backend, emulator),
+    roleArns: roleArnsOf(env),
     bundleCacheTtlMs: integer(env, "BUNDLE_CACHE_TTL_MS", 5 * 60_000, 86_400_000),
     cursorSecret: env.CURSOR_SECRET || randomBytes(32).toString("hex"),
     apiKeys,
@@ -268,7 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     watchMaxWorkspaces: integer(env, "WATCH_MAX_WORKSPACES", 500, 1_000_000, 1),
     idempotencyMaxBytes: integer(env, "IDEMPOTENCY_MAX_BYTES", 64 * 1024 * 1024, 2 ** 40, 1),
     idempotencyMaxBytesPerCaller: integer(env, "IDEMPOTENCY_MAX_BYTES_PER_CALLER", 8 * 1024 * 1024, 2 ** 40, 1),
-    emulator: { ...parseSettings([], env), port: integer(env, "EMULATOR_PORT", 0, 65_535) },
+    emulator,
     tracing: tracingSettings(env),
     persistedDocuments: persistedDocuments(env),
     federationSubgraph: flag(env, "FEDERATION_SUBGRAPH", false),

@@ -23,6 +23,11 @@ import {
   WorkspaceState,
 } from "@aws-sdk/client-workspaces";
 
+/** A region name as AWS spells them: us-east-1, eu-west-2, us-gov-west-1, ap-southeast-4. */
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** An IAM role's ARN (any path); its account is the first group. */
+export const ROLE_ARN_PATTERN = /^arn:aws(?:-cn|-us-gov)?:iam::(\d{12}):role\/(?:[\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 export const WORKSPACE_ID_PATTERN = /^ws-[0-9a-z]{8,63}$/;
 /** Active Directory directories are d-, WorkSpaces' own (IAM Identity Center, Entra ID, Pools) are wsd-. */
 export const DIRECTORY_ID_PATTERN = /^(d-[0-9a-f]{8,63}$)|(wsd-[0-9a-z]{8,63}$)/;

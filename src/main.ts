@@ -20,16 +20,21 @@ try {
   gateway = await startGateway(config, logger);
 } catch (error) {
   const reason = listenFailure(error, config);
-  if (!reason) throw error;
-  console.error(reason);
-  process.exit(1);
+  // Otherwise what start-up found wrong with the fleet (an account served twice, STS unable to say whose the
+  // credentials are), named in one line too.
+  console.error(reason ?? `Start-up failed: ${(error as Error).message}`);
+  process.exit(reason ? 1 : 2);
 }
 const backend = describeBackend(config, gateway.emulator?.url);
+const partitions = gateway.fleet.partitions.map((partition) => partition.key);
 if (pretty) {
-  process.stdout.write(banner(gateway.url, backend, config));
+  process.stdout.write(banner(gateway.url, backend, config, partitions));
 } else {
   const graphiql = config.graphiql ? " (GraphiQL in a browser)" : "";
-  logger.info({ url: gateway.url, upstream: backend }, `WorkSpaces gateway on ${gateway.url}${graphiql}, backed by ${backend}`);
+  logger.info(
+    { url: gateway.url, upstream: backend, partitions },
+    `WorkSpaces gateway on ${gateway.url}${graphiql}, backed by ${backend}, serving ${partitions.join(", ")}`,
+  );
 }
 
 let stopping: { signal: NodeJS.Signals; at: number } | undefined;

@@ -1,4 +1,5 @@
-// The gateway: graphql-yoga over the schema, one upstream to AWS per process, a session of loaders per request.
+// The gateway: graphql-yoga over the schema, one fleet of partitions (an upstream to AWS for each account and region)
+// per process, a session of loaders per request.
 import type { Server } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,14 +9,14 @@ import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspect
 import type { Plugin } from "graphql-yoga";
 import { createYoga } from "graphql-yoga";
 import { createAuthenticator } from "./auth/authenticator.ts";
-import { createBundleCache } from "./aws/bundles.ts";
+import { connectFleet } from "./aws/accounts.ts";
+import type { Fleet } from "./aws/fleet.ts";
 import { IdempotencyStore } from "./aws/idempotency.ts";
 import { registry } from "./aws/metrics.ts";
 import { CallerQuotas } from "./aws/quotas.ts";
 import { AwsReadiness } from "./aws/readiness.ts";
 import type { Services } from "./aws/session.ts";
 import { AwsSession } from "./aws/session.ts";
-import { Upstream } from "./aws/upstream.ts";
 import { WorkspaceWatch } from "./aws/workspace-watch.ts";
 import type { GatewayConfig } from "./config.ts";
 import { loadConfig } from "./config.ts";
@@ -40,16 +41,19 @@ import { subgraphSchema } from "./schema/federation.ts";
 import { schema } from "./schema/index.ts";
 
 /** GraphiQL's default document: the console's main screen. */
-export const DEFAULT_QUERY = `# The console's main screen: WorkSpaces with name, state, protocol, connection status, bundle and directory.
-# A page of 25 costs one call of each: DescribeWorkspaces, DescribeWorkspacesConnectionStatus,
-# DescribeWorkspaceDirectories and DescribeWorkspaceBundles (none once bundles are cached). Pass endCursor as
-# $after for the next page; pageInfo.hasNextPage is exact, so it can cost one more DescribeWorkspaces.
+export const DEFAULT_QUERY = `# The console's main screen: WorkSpaces of every region and account served, with name, state, protocol, connection
+# status, bundle and directory. Every partition (an account in a region) is asked at once: a page of 25 costs one
+# DescribeWorkspaces per partition, then one call of each lookup (DescribeWorkspacesConnectionStatus,
+# DescribeWorkspaceDirectories, DescribeWorkspaceBundles: none once bundles are cached) per partition on the page.
+# Pass endCursor as $after for the next page; a partition that could not answer is in missingPartitions, with why.
 query ConsoleMainScreen($first: Int = 25, $after: String) {
   workspaces(first: $first, after: $after) {
     edges {
       cursor
       node {
         id
+        region
+        accountId
         workspaceId
         workspaceName
         userName
@@ -62,6 +66,7 @@ query ConsoleMainScreen($first: Int = 25, $after: String) {
       }
     }
     pageInfo { endCursor }
+    missingPartitions { region accountId code message }
   }
 }
 `;
@@ -158,6 +163,8 @@ export function createGatewayHandler(
 
 export interface RunningGateway {
   url: string;
+  /** The partitions served, in the order lists walk them. */
+  fleet: Fleet;
   /** The polling loop behind subscriptions. */
   watch: WorkspaceWatch;
   emulator?: RunningEmulator;
@@ -165,35 +172,39 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-async function connectUpstream(config: GatewayConfig): Promise<{ upstream: Upstream; emulator?: RunningEmulator }> {
-  const policy = { maxAttempts: config.awsMaxAttempts, rateLimit: config.awsRateLimit, pollShare: config.awsPollSharePercent / 100 };
-  if (config.backend === "aws") {
-    // Region, endpoint (AWS_ENDPOINT_URL_WORKSPACES) and credentials come from the SDK's standard chain.
-    return { upstream: new Upstream({}, policy) };
-  }
+async function connect(config: GatewayConfig): Promise<{ fleet: Fleet; emulator?: RunningEmulator }> {
+  const settings = {
+    regions: config.regions,
+    roleArns: config.roleArns,
+    policy: { maxAttempts: config.awsMaxAttempts, rateLimit: config.awsRateLimit, pollShare: config.awsPollSharePercent / 100 },
+    bundleCacheTtlMs: config.bundleCacheTtlMs,
+  };
+  // On AWS, endpoints (AWS_ENDPOINT_URL_WORKSPACES, AWS_ENDPOINT_URL_STS) and credentials come from the SDK's standard chain.
+  if (config.backend === "aws") return { fleet: await connectFleet(settings) };
   const emulator = await startEmulator(config.emulator);
-  const upstream = new Upstream(
-    { endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" } },
-    policy,
-  );
-  return { upstream, emulator };
+  try {
+    const credentials = { accessKeyId: "emulator", secretAccessKey: "emulator" };
+    return { fleet: await connectFleet({ ...settings, emulator: { endpoint: emulator.url, credentials } }), emulator };
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningGateway> {
   const tracing = config.tracing && startTracing(config.tracing);
-  const { upstream, emulator } = await connectUpstream(config);
+  const { fleet, emulator } = await connect(config);
   if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {
     logger.warn({ host: config.host }, "no authentication is configured and the gateway listens beyond localhost");
   }
-  const watch = new WorkspaceWatch(upstream, {
+  const watch = new WorkspaceWatch(fleet, {
     intervalMs: config.watchPollMs,
     caps: { subscriptionsPerCaller: config.watchMaxSubscriptions, idsPerCaller: config.watchMaxWorkspaces },
   });
   const services: Services = {
-    upstream,
-    bundleCache: createBundleCache(config.bundleCacheTtlMs),
+    fleet,
     cursorSecret: config.cursorSecret,
     idempotency: new IdempotencyStore({
       perCaller: { count: 1_000, bytes: config.idempotencyMaxBytesPerCaller },
@@ -202,7 +213,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     watch,
     clock: Date.now,
   };
-  const readiness = new AwsReadiness(upstream);
+  const readiness = new AwsReadiness(fleet.partitions.map((partition) => partition.upstream));
   let draining = false;
   const yoga = createGatewayHandler(services, config, logger, { draining: () => draining, awsReady: () => readiness.check() });
   const requests = logRequests(logger, (request, response) => {
@@ -228,6 +239,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/graphql`,
+    fleet,
     watch,
     emulator,
     close: async () => {
@@ -245,7 +257,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       await requests.logged();
       clearInterval(idle);
       clearTimeout(deadline);
-      upstream.destroy();
+      fleet.destroy();
       await emulator?.close();
       await tracing?.shutdown();
     },

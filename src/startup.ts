@@ -3,19 +3,22 @@
 import type { GatewayConfig } from "./config.ts";
 
 /** The WorkSpaces API the gateway calls: the embedded emulator, an endpoint the SDK was pointed at, or AWS. */
-export function describeBackend(config: Pick<GatewayConfig, "backend">, emulatorUrl?: string, env = process.env): string {
+export function describeBackend(config: Pick<GatewayConfig, "backend" | "regions">, emulatorUrl?: string, env = process.env): string {
   if (config.backend === "emulator") return `the embedded WorkSpaces emulator at ${emulatorUrl}`;
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  const regions = config.regions.join(", ");
   const endpointSetting = ["AWS_ENDPOINT_URL_WORKSPACES", "AWS_ENDPOINT_URL"].find((name) => env[name]);
-  if (endpointSetting) return `WorkSpaces at ${env[endpointSetting]} (${endpointSetting}), region ${region}`;
-  return `AWS WorkSpaces in ${region}`;
+  if (endpointSetting) {
+    return `WorkSpaces at ${env[endpointSetting]} (${endpointSetting}), ${config.regions.length > 1 ? "regions" : "region"} ${regions}`;
+  }
+  return `AWS WorkSpaces in ${regions}`;
 }
 
-/** The banner on a terminal: the address to open, what answers behind it, and what is on. */
+/** The banner on a terminal: the address to open, what answers behind it (each account and region), and what is on. */
 export function banner(
   url: string,
   backend: string,
   config: Pick<GatewayConfig, "graphiql" | "tracing" | "persistedDocuments" | "federationSubgraph">,
+  partitions: readonly string[],
 ): string {
   const documents = config.persistedDocuments;
   const lines = [
@@ -24,6 +27,7 @@ export function banner(
     "",
     config.graphiql ? `  GraphiQL   ${url}` : `  GraphQL    ${url} (GraphiQL off)`,
     `  Backend    ${backend}`,
+    `  Partitions ${partitions.join(", ")}`,
     ...(config.tracing ? [`  Tracing    OTLP (${config.tracing.protocol}) to ${config.tracing.endpoint}`] : []),
     ...(config.federationSubgraph ? ["  Subgraph   Apollo Federation v2 (_service, _entities)"] : []),
     ...(documents

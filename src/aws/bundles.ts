@@ -7,19 +7,20 @@ import { LRUCache } from "lru-cache";
 import { BUNDLE_ID_PATTERN, ID_LIST_SIZE } from "../constraints.ts";
 import type { CamelCase } from "./camel-case.ts";
 import { camelCase } from "./camel-case.ts";
+import type { ListScope, Located, Partition } from "./fleet.ts";
 import { loaderBatchSize } from "./metrics.ts";
 import type { AwsPage } from "./pagination.ts";
-import { listingSlice } from "./pagination.ts";
+import { fleetSlice } from "./pagination.ts";
 import type { AwsSession } from "./session.ts";
-import type { ReadOptions, Upstream } from "./upstream.ts";
+import type { ReadOptions } from "./upstream.ts";
 
-export type BundleShape = CamelCase<WorkspaceBundle>;
+export type BundleShape = CamelCase<WorkspaceBundle> & Located;
 
 export type BundleOwner = "AMAZON" | "ACCOUNT";
 
 export type BundlesFilter = { bundleIds: string[] } | { owner: BundleOwner };
 
-/** Found bundles by ID; null when caching is off (a TTL of 0). */
+/** A partition's found bundles by ID; null when caching is off (a TTL of 0). */
 export type BundleCache = LRUCache<string, BundleShape> | null;
 
 /** An account holds at most a few thousand bundles; the bound only keeps a misbehaving upstream from growing the heap. */
@@ -35,37 +36,51 @@ export function describeBundlesRequest(filter: BundlesFilter | null | undefined)
 }
 
 async function fetchBundlesPage(
-  upstream: Upstream,
-  cache: BundleCache,
+  partition: Partition,
   request: DescribeWorkspaceBundlesRequest,
   token: string | null,
   options: ReadOptions,
 ): Promise<AwsPage<BundleShape>> {
-  const output = await upstream.read(new DescribeWorkspaceBundlesCommand({ ...request, ...(token ? { NextToken: token } : {}) }), options);
-  const items = camelCase(output.Bundles ?? []);
-  for (const bundle of items) cache?.set(bundle.bundleId!, bundle);
+  const command = new DescribeWorkspaceBundlesCommand({ ...request, ...(token ? { NextToken: token } : {}) });
+  const output = await partition.upstream.read(command, options);
+  const items = (output.Bundles ?? []).map((bundle) => ({ ...camelCase(bundle), partition: partition.ref }));
+  for (const bundle of items) partition.bundleCache?.set(bundle.bundleId!, bundle);
   return { items, nextToken: output.NextToken || undefined };
 }
 
-/** `first` bundles matching a request the caller has validated, after the cursor `after`. */
-export function listBundles(session: AwsSession, request: DescribeWorkspaceBundlesRequest, first: number, after?: string | null) {
-  const { upstream, bundleCache } = session.services;
-  return listingSlice(session.services, `bundles:${JSON.stringify(request)}`, first, after, async (token) => {
-    const page = await fetchBundlesPage(upstream, bundleCache, request, token, session.readOptions());
-    for (const bundle of page.items) session.bundles.clear(bundle.bundleId!).prime(bundle.bundleId!, bundle);
-    return page;
-  });
+/** `first` bundles of the scope's partitions matching a request the caller has validated, after the cursor `after`. */
+export function listBundles(
+  session: AwsSession,
+  scope: ListScope,
+  request: DescribeWorkspaceBundlesRequest,
+  first: number,
+  after?: string | null,
+) {
+  return fleetSlice(
+    session.services,
+    `bundles:${JSON.stringify(request)}@${scope.name}`,
+    scope.partitions,
+    first,
+    after,
+    async (partition, token) => {
+      const page = await fetchBundlesPage(partition, request, token, session.readOptions());
+      const loader = session.in(partition).bundles;
+      for (const bundle of page.items) loader.clear(bundle.bundleId!).prime(bundle.bundleId!, bundle);
+      return page;
+    },
+  );
 }
 
-/** Per-request loader over the shared cache: misses go to AWS, up to 25 IDs per call. */
-export function createBundleLoader(upstream: Upstream, cache: BundleCache, options: ReadOptions) {
+/** Per-request loader of one partition over its shared cache: misses go to AWS, up to 25 IDs per call. */
+export function createBundleLoader(partition: Partition, options: ReadOptions) {
+  const cache = partition.bundleCache;
   return new DataLoader<string, BundleShape | null>(
     async (ids) => {
       loaderBatchSize.observe({ loader: "bundle" }, ids.length);
       const missing = ids.filter((id) => cache?.get(id) === undefined && BUNDLE_ID_PATTERN.test(id));
       const fetched = new Map<string, BundleShape>();
       if (missing.length > 0) {
-        const page = await fetchBundlesPage(upstream, cache, { BundleIds: missing }, null, options);
+        const page = await fetchBundlesPage(partition, { BundleIds: missing }, null, options);
         for (const bundle of page.items) fetched.set(bundle.bundleId!, bundle);
       }
       return ids.map((id) => fetched.get(id) ?? cache?.get(id) ?? null);

@@ -1,5 +1,6 @@
-// Connection cursors: where to resume after an edge (the AWS token of its page and the offset after it), bound to
-// the listing they were made for, signed so a client cannot forge one, and expiring with AWS's token.
+// Connection cursors: where a walk over partitions resumes after an edge (each partition's AWS token and the offset
+// after its last edge taken, or that it has nothing left), bound to the listing they were made for, signed so a client
+// cannot forge one, and expiring with AWS's tokens.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { NEXT_TOKEN_TTL_MS } from "../constraints.ts";
 import { FailureError, failure } from "./failure.ts";
@@ -11,10 +12,12 @@ export interface CursorPosition {
   offset: number;
 }
 
+/** By partition key: where it resumes, or null once it has nothing left. A partition not named starts from the beginning. */
+export type WalkPositions = Record<string, CursorPosition | null>;
+
 interface CursorBody {
   l: string;
-  t: string | null;
-  o: number;
+  p: Record<string, [string | null, number] | null>;
   i: number;
 }
 
@@ -24,21 +27,23 @@ function mac(secret: string, payload: string): Buffer {
   return createHmac("sha256", secret).update(payload).digest().subarray(0, MAC_BYTES);
 }
 
-export function encodeCursor(secret: string, listing: string, position: CursorPosition, issuedAt: number): string {
-  const body: CursorBody = { l: listing, t: position.token, o: position.offset, i: issuedAt };
-  const payload = Buffer.from(JSON.stringify(body)).toString("base64url");
+export function encodeCursor(secret: string, listing: string, positions: WalkPositions, issuedAt: number): string {
+  const p: CursorBody["p"] = {};
+  for (const [key, position] of Object.entries(positions)) p[key] = position && [position.token, position.offset];
+  const payload = Buffer.from(JSON.stringify({ l: listing, p, i: issuedAt } satisfies CursorBody)).toString("base64url");
   return `${payload}.${mac(secret, payload).toString("base64url")}`;
 }
 
-/** A checked cursor's position and issue time (that of the AWS token it holds, which cursors resumed from it keep). */
-export function readCursor(secret: string, listing: string, cursor: string, now: number): { position: CursorPosition; issuedAt: number } {
+/** A checked cursor's positions and issue time (that of the AWS tokens it holds, which cursors resumed from it keep). */
+export function readCursor(secret: string, listing: string, cursor: string, now: number): { positions: WalkPositions; issuedAt: number } {
   const [payload, signature, ...rest] = cursor.split(".");
   const given = Buffer.from(signature ?? "", "base64url");
   if (!payload || rest.length > 0 || given.length !== MAC_BYTES || !timingSafeEqual(given, mac(secret, payload))) {
     throw new FailureError(failure("invalid", "INVALID_CURSOR", "The cursor is not valid: it was altered or not issued by this gateway."));
   }
   const body = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as CursorBody;
-  if (body.l !== listing) {
+  // A cursor of the same listing before the gateway walked partitions has no positions: as foreign as another list's.
+  if (body.l !== listing || typeof body.p !== "object" || body.p === null) {
     throw new FailureError(
       failure("invalid", "INVALID_CURSOR", "The cursor belongs to another list or filter; page with cursors from the same query."),
     );
@@ -52,5 +57,7 @@ export function readCursor(secret: string, listing: string, cursor: string, now:
       ),
     );
   }
-  return { position: { token: body.t, offset: body.o }, issuedAt: body.i };
+  const positions: WalkPositions = {};
+  for (const [key, position] of Object.entries(body.p)) positions[key] = position && { token: position[0], offset: position[1] };
+  return { positions, issuedAt: body.i };
 }

@@ -1,6 +1,6 @@
 // The one failure model of calls to AWS: what went wrong (kind), the client's code for it, whether a retry can
 // succeed, a message safe to show (nothing that identifies AWS internals), and AWS's own error code where AWS refused.
-import { WorkSpacesServiceException } from "@aws-sdk/client-workspaces";
+import { ServiceException } from "@smithy/core/client";
 import type { Violation } from "../constraints.ts";
 import type { ErrorCode } from "../error-codes.ts";
 import { ERROR_CODES } from "../error-codes.ts";
@@ -123,7 +123,8 @@ export function failureOf(error: unknown): Failure {
   if ((error as Error)?.name === "AbortError" || (error instanceof DOMException && error.name === "TimeoutError")) {
     return failure("deadline", "DEADLINE_EXCEEDED", DEADLINE);
   }
-  if (!(error instanceof WorkSpacesServiceException)) return failure("unavailable", "UPSTREAM_UNAVAILABLE", UNAVAILABLE);
+  // Any AWS service's answer: WorkSpaces', or STS's when a role's keys could not be had (AccessDenied).
+  if (!(error instanceof ServiceException)) return failure("unavailable", "UPSTREAM_UNAVAILABLE", UNAVAILABLE);
   const status = error.$metadata?.httpStatusCode ?? 500;
   if (error.name === "ThrottlingException" || error.$retryable?.throttling === true || status === 429) {
     return failure("throttled", "THROTTLED", THROTTLED, { awsErrorCode: error.name });

@@ -1,6 +1,7 @@
-// ModifyWorkspaceProperties for up to 25 WorkSpaces: each checked against AWS's rules (those that depend on the
-// WorkSpace's current properties against one read of them), sent concurrently with a bound (one failing never holds
-// up or hides the others), then each modified WorkSpace read afresh in one batch.
+// ModifyWorkspaceProperties for up to 25 WorkSpaces, each in the partition it names: each checked against AWS's rules
+// (those that depend on the WorkSpace's current properties against one read of them per partition), sent concurrently
+// with a bound (one failing never holds up or hides the others), then each modified WorkSpace read afresh, batched
+// per partition.
 
 import type { ModifyWorkspacePropertiesRequest } from "@aws-sdk/client-workspaces";
 import { ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
@@ -9,9 +10,10 @@ import { checkModificationAgainst, validateModifyWorkspaceProperties, violation 
 import { pascalCase } from "./camel-case.ts";
 import type { Failure } from "./failure.ts";
 import { failureOf, invalid } from "./failure.ts";
+import type { Partition, PartitionChoice } from "./fleet.ts";
+import { isPartition } from "./fleet.ts";
 import type { AwsSession } from "./session.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
-import { createWorkspaceLoader } from "./workspaces.ts";
 
 const MODIFY_CONCURRENCY = 5;
 
@@ -21,21 +23,37 @@ export type ModifyOutcome =
   /** Refused by the gateway (kind invalid, AWS member paths under `Modifications[i]`) or by AWS, or the call failed. */
   | { kind: "failed"; failure: Failure };
 
-/** Items AWS would refuse, found before any call: rule violations and a WorkSpace named twice. */
-export function checkModifications(requests: ModifyWorkspacePropertiesRequest[]): Map<number, ModifyOutcome> {
+/** A change to one WorkSpace, and the partition the input names for it. */
+export interface ModifyItem {
+  request: ModifyWorkspacePropertiesRequest;
+  choice: PartitionChoice;
+}
+
+/** Where each item's WorkSpace is; undefined for an item whose partition was refused. */
+type Partitions = (Partition | undefined)[];
+
+/** Items AWS would refuse, found before any call: a partition not found, rule violations and a WorkSpace named twice. */
+function checkModifications(session: AwsSession, items: ModifyItem[], partitions: Partitions): Map<number, ModifyOutcome> {
   const refused = new Map<number, ModifyOutcome>();
   const firstIndexOf = new Map<string, number>();
-  requests.forEach((request, index) => {
+  items.forEach(({ request, choice }, index) => {
     const path = `Modifications[${index}]`;
+    const found = session.services.fleet.locate(choice, path);
+    if (!isPartition(found)) {
+      refused.set(index, { kind: "failed", failure: invalid([found]) });
+      return;
+    }
+    partitions[index] = found;
     const violations = validateModifyWorkspaceProperties(request).map((v) => violation(`${path}.${v.field}`, v.rule, v.detail, v.code));
-    const earlier = firstIndexOf.get(request.WorkspaceId!);
+    const key = `${found.key}/${request.WorkspaceId}`;
+    const earlier = firstIndexOf.get(key);
     if (violations.length === 0 && earlier !== undefined) {
       violations.push(
         violation(`${path}.WorkspaceId`, "duplicate", `repeats the modification at index ${earlier}; one change per WorkSpace at a time`),
       );
     }
     if (violations.length > 0) refused.set(index, { kind: "failed", failure: invalid(violations) });
-    else firstIndexOf.set(request.WorkspaceId!, index);
+    else firstIndexOf.set(key, index);
   });
   return refused;
 }
@@ -59,12 +77,19 @@ function needsCurrent(request: ModifyWorkspacePropertiesRequest): boolean {
 async function checkAgainstCurrent(
   session: AwsSession,
   requests: ModifyWorkspacePropertiesRequest[],
+  partitions: Partitions,
   indexes: number[],
 ): Promise<Map<number, ModifyOutcome>> {
   const checked = indexes.filter((index) => needsCurrent(requests[index]!));
   // Fresh: a read in flight since before this request (a subscription's tick) could predate a change just made.
-  const reads = createWorkspaceLoader(session.services.upstream, session.readOptions(true));
-  const current = await reads.loadMany(checked.map((index) => requests[index]!.WorkspaceId!));
+  const reads = session.freshWorkspaceReads();
+  const current = await Promise.all(
+    checked.map((index) =>
+      reads(partitions[index]!)
+        .load(requests[index]!.WorkspaceId!)
+        .catch((error: unknown) => error as Error),
+    ),
+  );
   const refused = new Map<number, ModifyOutcome>();
   checked.forEach((index, i) => {
     const workspace = current[i];
@@ -84,23 +109,19 @@ async function checkAgainstCurrent(
   return refused;
 }
 
-/** One outcome per request, in input order. */
-export async function modifyWorkspaceProperties(
-  session: AwsSession,
-  requests: ModifyWorkspacePropertiesRequest[],
-): Promise<ModifyOutcome[]> {
-  const { upstream } = session.services;
-  const outcomes = checkModifications(requests);
+/** One outcome per item, in input order. */
+export async function modifyWorkspaceProperties(session: AwsSession, items: ModifyItem[]): Promise<ModifyOutcome[]> {
+  const requests = items.map((item) => item.request);
+  const partitions: Partitions = [];
+  const outcomes = checkModifications(session, items, partitions);
   const checked = requests.map((_, index) => index).filter((index) => !outcomes.has(index));
-  for (const [index, outcome] of await checkAgainstCurrent(session, requests, checked)) outcomes.set(index, outcome);
+  for (const [index, outcome] of await checkAgainstCurrent(session, requests, partitions, checked)) outcomes.set(index, outcome);
   const accepted = checked.filter((index) => !outcomes.has(index));
-  // Read afresh: a read in flight since before the modify (a subscription's tick) would show the old state.
-  const rereads = createWorkspaceLoader(upstream, session.readOptions(true));
   const sent = await pMap(
     accepted,
     async (index): Promise<ModifyOutcome | string> => {
       try {
-        await upstream.write(new ModifyWorkspacePropertiesCommand(requests[index]!), session.writeOptions());
+        await partitions[index]!.upstream.write(new ModifyWorkspacePropertiesCommand(requests[index]!), session.writeOptions());
         return requests[index]!.WorkspaceId!;
       } catch (error) {
         return { kind: "failed", failure: failureOf(error) };
@@ -108,13 +129,18 @@ export async function modifyWorkspaceProperties(
     },
     { concurrency: MODIFY_CONCURRENCY },
   );
+  // Read afresh: a read in flight since before the modify (a subscription's tick) would show the old state.
+  const rereads = session.freshWorkspaceReads();
   await Promise.all(
     sent.map(async (result, i) => {
-      if (typeof result !== "string") return outcomes.set(accepted[i]!, result);
+      const index = accepted[i]!;
+      if (typeof result !== "string") return outcomes.set(index, result);
       // The change was made: a failed re-read must not turn it into a failure, so the WorkSpace is then null.
-      const workspace = await rereads.load(result).catch(() => null);
-      if (workspace) session.workspaces.clear(result).prime(result, workspace);
-      return outcomes.set(accepted[i]!, { kind: "modified", workspace });
+      const workspace = await rereads(partitions[index]!)
+        .load(result)
+        .catch(() => null);
+      if (workspace) session.in(partitions[index]!).workspaces.clear(result).prime(result, workspace);
+      return outcomes.set(index, { kind: "modified", workspace });
     }),
   );
   return requests.map((_, index) => outcomes.get(index)!);

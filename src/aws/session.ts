@@ -1,24 +1,27 @@
-// What one GraphQL request may ask of AWS: its signals (the client leaving, the deadline) and its own loaders, so
-// nothing is fetched twice in a request. What outlives requests (the upstream, caches, the watch) is in Services.
+// What one GraphQL request may ask of AWS: its signals (the client leaving, the deadline) and its own loaders in each
+// partition, so nothing is fetched twice in a request. What outlives requests (the fleet, caches, the watch) is in
+// Services.
 import type DataLoader from "dataloader";
 import type { CallTicket } from "./budget.ts";
-import type { BundleCache, BundleShape } from "./bundles.ts";
+import type { BundleShape } from "./bundles.ts";
 import { createBundleLoader } from "./bundles.ts";
 import type { ConnectionStatusShape } from "./connection-status.ts";
 import { createConnectionStatusLoader } from "./connection-status.ts";
 import type { CreateOutcome } from "./create-workspaces.ts";
 import type { DirectoryShape } from "./directories.ts";
 import { createDirectoryLoader } from "./directories.ts";
+import type { Fleet, Partition, PartitionRef } from "./fleet.ts";
+import { partitionKey } from "./fleet.ts";
 import type { IdempotencyStore } from "./idempotency.ts";
-import type { ReadOptions, Upstream, WriteOptions } from "./upstream.ts";
+import type { ReadOptions, WriteOptions } from "./upstream.ts";
 import type { WorkspaceWatch } from "./workspace-watch.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
 import { createWorkspaceLoader } from "./workspaces.ts";
 
 /** What every request shares, for the life of the process. */
 export interface Services {
-  upstream: Upstream;
-  bundleCache: BundleCache;
+  /** Every account and region served, each with its client, budget and bundle cache. */
+  fleet: Fleet;
   /** Signs cursors; instances behind one load balancer must share it. */
   cursorSecret: string;
   /** createWorkspaces results by idempotency key, across requests. */
@@ -35,18 +38,34 @@ export interface RequestScope {
   deadlineMs: number;
 }
 
+/** A request's loaders in one partition: IDs are batched 25 a call within it, never across partitions. */
+export class PartitionSession {
+  readonly workspaces: DataLoader<string, WorkspaceShape | null>;
+  readonly bundles: DataLoader<string, BundleShape | null>;
+  readonly directories: DataLoader<string, DirectoryShape | null>;
+  readonly connectionStatus: DataLoader<string, ConnectionStatusShape | null>;
+
+  constructor(
+    readonly partition: Partition,
+    options: ReadOptions,
+  ) {
+    this.workspaces = createWorkspaceLoader(partition, options);
+    this.bundles = createBundleLoader(partition, options);
+    this.directories = createDirectoryLoader(partition, options);
+    this.connectionStatus = createConnectionStatusLoader(partition, options);
+  }
+}
+
 export class AwsSession {
   /** Aborts reads: the deadline passed or the client left. */
   readonly reads: AbortSignal;
   /** Aborts writes: only the deadline, as a write abandoned midway has an unknown outcome. */
   readonly writes: AbortSignal;
-  readonly workspaces: DataLoader<string, WorkspaceShape | null>;
-  readonly bundles: DataLoader<string, BundleShape | null>;
-  readonly directories: DataLoader<string, DirectoryShape | null>;
-  readonly connectionStatus: DataLoader<string, ConnectionStatusShape | null>;
   private readonly caller: string;
   /** When the deadline passes, on the monotonic clock the AWS budget reads. */
   private readonly deadline: number;
+  /** Loaders by partition key, made when the request first reaches that partition. */
+  private readonly partitions = new Map<string, PartitionSession>();
 
   constructor(
     readonly services: Services,
@@ -58,10 +77,36 @@ export class AwsSession {
     // AbortSignal.any holds its sources weakly: a listener on the deadline would keep each request's objects alive
     // until it fires, seconds after the request ended.
     this.reads = AbortSignal.any([scope.signal, this.writes]);
-    this.workspaces = createWorkspaceLoader(services.upstream, this.readOptions());
-    this.bundles = createBundleLoader(services.upstream, services.bundleCache, this.readOptions());
-    this.directories = createDirectoryLoader(services.upstream, this.readOptions());
-    this.connectionStatus = createConnectionStatusLoader(services.upstream, this.readOptions());
+  }
+
+  /** The request's loaders in a partition the fleet serves. */
+  in(partition: PartitionRef): PartitionSession {
+    const key = partitionKey(partition);
+    let session = this.partitions.get(key);
+    if (!session) {
+      const served = this.services.fleet.get(partition);
+      // The schema checks the partitions clients name; anything else was read from a partition served.
+      if (!served) throw new Error(`this gateway does not serve ${key}`);
+      session = new PartitionSession(served, this.readOptions());
+      this.partitions.set(key, session);
+    }
+    return session;
+  }
+
+  /**
+   * WorkSpace loaders for reads around a write, one per partition, made on first use: fresh, they never join a read in
+   * flight since before (a subscription's tick), and they cache nothing of the request's.
+   */
+  freshWorkspaceReads(): (partition: Partition) => DataLoader<string, WorkspaceShape | null> {
+    const loaders = new Map<Partition, DataLoader<string, WorkspaceShape | null>>();
+    return (partition) => {
+      let loader = loaders.get(partition);
+      if (!loader) {
+        loader = createWorkspaceLoader(partition, this.readOptions(true));
+        loaders.set(partition, loader);
+      }
+      return loader;
+    };
   }
 
   /** Whose call it is, of which class, and by when it must go: what the AWS budget serves in turns. */

@@ -1,6 +1,7 @@
-// The fleet actions (start, stop, reboot, rebuild, restore, terminate): each item checked against AWS's rules before
-// any write, the WorkSpaces' states read once (25 a call) so what AWS would refuse is refused without a write, the
-// rest sent in calls of as many as AWS takes, and AWS's FailedRequests mapped back onto the items in input order.
+// The fleet actions (start, stop, reboot, rebuild, restore, terminate): each item in the partition it names, checked
+// against AWS's rules before any write, the WorkSpaces' states read once (25 a call per partition) so what AWS would
+// refuse is refused without a write, the rest sent in calls of as many as AWS takes within each partition, and AWS's
+// FailedRequests mapped back onto the items in input order.
 
 import type { FailedWorkspaceChangeRequest } from "@aws-sdk/client-workspaces";
 import {
@@ -17,10 +18,11 @@ import { checkWorkspaceAction, checkWorkspaceId, violation, WORKSPACE_ACTIONS } 
 import { pascalCase } from "./camel-case.ts";
 import type { Failure } from "./failure.ts";
 import { failureOf, invalid, refusal } from "./failure.ts";
+import type { Partition, PartitionChoice } from "./fleet.ts";
+import { callsByPartition, isPartition } from "./fleet.ts";
 import type { AwsSession } from "./session.ts";
 import type { Upstream, WriteOptions } from "./upstream.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
-import { createWorkspaceLoader } from "./workspaces.ts";
 
 /** Items one mutation takes: four calls of 25, or for Rebuild (one a call) and Restore (one WorkSpace) fewer. */
 export const ACTION_REQUEST_LIMITS: Record<WorkspaceAction, number> = {
@@ -47,36 +49,58 @@ export type ActionOutcome =
   /** Refused by the gateway (kind invalid, at `WorkspaceIds[i]`, or Restore's `WorkspaceId`) or by AWS, or the call failed. */
   | { kind: "failed"; failure: Failure };
 
-/** Where an item's ID is in the input: Restore takes one WorkSpaceId, the others a list. */
-const fieldOf = (action: WorkspaceAction, index: number) => (action === "RestoreWorkspace" ? "WorkspaceId" : `WorkspaceIds[${index}]`);
+/** A WorkSpace an action names: its ID, the partition the input names for it, and where both are in the input. */
+export interface ActionTarget {
+  workspaceId: string;
+  choice: PartitionChoice;
+  /** AWS member paths: of the ID (`WorkspaceIds[3]`, `Workspaces[3].WorkspaceId`), and of what holds its partition. */
+  idField: string;
+  partitionField: string;
+}
 
-/** Items the rules refuse without knowing the WorkSpace: a malformed ID, or one named twice. */
-function checkIds(action: WorkspaceAction, workspaceIds: string[]): Map<number, ActionOutcome> {
+/** Items refused without knowing the WorkSpace: a partition not found, a malformed ID, or one named twice. */
+function checkTargets(session: AwsSession, targets: ActionTarget[], partitions: Partition[]): Map<number, ActionOutcome> {
   const refused = new Map<number, ActionOutcome>();
   const firstIndexOf = new Map<string, number>();
-  workspaceIds.forEach((id, index) => {
-    const field = fieldOf(action, index);
-    const violations = checkWorkspaceId(id, field);
-    const earlier = firstIndexOf.get(id);
+  targets.forEach(({ workspaceId, choice, idField, partitionField }, index) => {
+    const found = session.services.fleet.locate(choice, partitionField);
+    if (!isPartition(found)) {
+      refused.set(index, { kind: "failed", failure: invalid([found]) });
+      return;
+    }
+    partitions[index] = found;
+    const violations = checkWorkspaceId(workspaceId, idField);
+    const key = `${found.key}/${workspaceId}`;
+    const earlier = firstIndexOf.get(key);
     if (violations.length === 0 && earlier !== undefined) {
-      violations.push(violation(field, "duplicate", `repeats the WorkSpace at index ${earlier}`));
+      violations.push(violation(idField, "duplicate", `repeats the WorkSpace at index ${earlier}`));
     }
     if (violations.length > 0) refused.set(index, { kind: "failed", failure: invalid(violations) });
-    else firstIndexOf.set(id, index);
+    else firstIndexOf.set(key, index);
   });
   return refused;
 }
 
 /**
- * Why AWS would refuse `action` on each WorkSpace, from one fresh read of their states (25 IDs a call). A WorkSpace
- * the read did not find, or whose read failed, goes to AWS, which has the last word.
+ * Why AWS would refuse `action` on each WorkSpace, from one fresh read of their states (25 IDs a call per partition).
+ * A WorkSpace the read did not find, or whose read failed, goes to AWS, which has the last word.
  */
-async function checkStates(session: AwsSession, action: WorkspaceAction, workspaceIds: string[]): Promise<(Violation | undefined)[]> {
+async function checkStates(
+  session: AwsSession,
+  action: WorkspaceAction,
+  targets: { workspaceId: string; partition: Partition }[],
+): Promise<(Violation | undefined)[]> {
   // Fresh: a read in flight since before this request (a subscription's tick) could show a state already left.
-  const reads = createWorkspaceLoader(session.services.upstream, session.readOptions(true));
-  const workspaces = await reads.loadMany(workspaceIds);
+  const reads = session.freshWorkspaceReads();
+  const workspaces = await Promise.all(
+    targets.map(({ workspaceId, partition }) =>
+      reads(partition)
+        .load(workspaceId)
+        .catch(() => null),
+    ),
+  );
   return workspaces.map((workspace) =>
-    workspace && !(workspace instanceof Error)
+    workspace
       ? checkWorkspaceAction(action, { State: workspace.state, WorkspaceProperties: pascalCase(workspace.workspaceProperties ?? {}) })
       : undefined,
   );
@@ -115,35 +139,34 @@ async function send(upstream: Upstream, action: WorkspaceAction, workspaceIds: s
 }
 
 /**
- * Runs `action` on the WorkSpaces, one outcome per ID in input order. The caller has checked the list's size
+ * Runs `action` on the WorkSpaces, one outcome per target in input order. The caller has checked the list's size
  * against ACTION_REQUEST_LIMITS.
  */
-export async function actOnWorkspaces(session: AwsSession, action: WorkspaceAction, workspaceIds: string[]): Promise<ActionOutcome[]> {
-  const { upstream } = session.services;
-  const outcomes = checkIds(action, workspaceIds);
-  let accepted = workspaceIds.map((_, index) => index).filter((index) => !outcomes.has(index));
+export async function actOnWorkspaces(session: AwsSession, action: WorkspaceAction, targets: ActionTarget[]): Promise<ActionOutcome[]> {
+  const partitions: Partition[] = [];
+  const outcomes = checkTargets(session, targets, partitions);
+  let accepted = targets.map((_, index) => index).filter((index) => !outcomes.has(index));
   const refusals = await checkStates(
     session,
     action,
-    accepted.map((index) => workspaceIds[index]!),
+    accepted.map((index) => ({ workspaceId: targets[index]!.workspaceId, partition: partitions[index]! })),
   );
   refusals.forEach((refused, i) => {
     const index = accepted[i]!;
     if (refused) {
-      const failure = invalid([violation(fieldOf(action, index), refused.rule, refused.detail, refused.code)]);
+      const failure = invalid([violation(targets[index]!.idField, refused.rule, refused.detail, refused.code)]);
       outcomes.set(index, { kind: "failed", failure });
     }
   });
   accepted = accepted.filter((index) => !outcomes.has(index));
-  const size = batchSizeOf(action);
-  const batches: number[][] = [];
-  for (let start = 0; start < accepted.length; start += size) batches.push(accepted.slice(start, start + size));
+  // Calls of as many as AWS takes, within each partition.
+  const batches = callsByPartition(accepted, (index) => partitions[index]!, batchSizeOf(action));
   const sent = await pMap(
     batches,
-    async (batch) => {
-      const ids = batch.map((index) => workspaceIds[index]!);
+    async ({ partition, indexes }) => {
+      const ids = indexes.map((index) => targets[index]!.workspaceId);
       try {
-        const failed = await send(upstream, action, ids, session.writeOptions());
+        const failed = await send(partition.upstream, action, ids, session.writeOptions());
         return ids.map((id) => failed.get(id));
       } catch (error) {
         return ids.map(() => failureOf(error));
@@ -151,19 +174,22 @@ export async function actOnWorkspaces(session: AwsSession, action: WorkspaceActi
     },
     { concurrency: ACTION_CONCURRENCY },
   );
-  // Created after every write has answered, so nothing it reads predates them.
-  const rereads = createWorkspaceLoader(upstream, session.readOptions(true));
-  const reread = async (workspaceId: string) => {
-    const workspace = await rereads.load(workspaceId);
-    if (workspace) session.workspaces.clear(workspaceId).prime(workspaceId, workspace);
+  // Made after every write has answered, so nothing they read predates them.
+  const rereads = session.freshWorkspaceReads();
+  const reread = async (partition: Partition, workspaceId: string) => {
+    const workspace = await rereads(partition).load(workspaceId);
+    if (workspace) session.in(partition).workspaces.clear(workspaceId).prime(workspaceId, workspace);
     return workspace;
   };
-  batches.forEach((batch, b) => {
-    batch.forEach((index, i) => {
+  batches.forEach(({ partition, indexes }, b) => {
+    indexes.forEach((index, i) => {
       const failure = sent[b]![i];
-      const workspaceId = workspaceIds[index]!;
-      outcomes.set(index, failure ? { kind: "failed", failure } : { kind: "accepted", workspaceId, workspace: () => reread(workspaceId) });
+      const { workspaceId } = targets[index]!;
+      outcomes.set(
+        index,
+        failure ? { kind: "failed", failure } : { kind: "accepted", workspaceId, workspace: () => reread(partition, workspaceId) },
+      );
     });
   });
-  return workspaceIds.map((_, index) => outcomes.get(index)!);
+  return targets.map((_, index) => outcomes.get(index)!);
 }

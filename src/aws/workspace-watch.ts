@@ -1,13 +1,15 @@
 // Live WorkSpace state for subscriptions: one polling loop per process, so a tick costs one DescribeWorkspaces per
-// 25 watched IDs however many subscribers watch them, and nothing is polled while nobody watches. Polling keeps to its
-// share of the AWS budget (the interval stretches when many IDs are watched), and each caller to its caps.
+// 25 watched IDs of a partition however many subscribers watch them, and nothing is polled while nobody watches. Each
+// partition is asked about its own IDs, within polling's share of its AWS budget (the interval stretches when many
+// IDs are watched), and each caller keeps to its caps.
 import { Repeater } from "@repeaterjs/repeater";
 import { ID_LIST_SIZE } from "../constraints.ts";
 import type { CallTicket } from "./budget.ts";
 import { FailureError, failure } from "./failure.ts";
 import { fingerprintOf } from "./fingerprint.ts";
+import type { Fleet, Partition } from "./fleet.ts";
+import { qualifiedId, splitQualifiedId } from "./fleet.ts";
 import { watchGauges } from "./metrics.ts";
-import type { Upstream } from "./upstream.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
 import { fetchWorkspacesPage } from "./workspaces.ts";
 
@@ -19,6 +21,7 @@ export const CREATED_GRACE_MS = 5 * 60_000;
 
 /** A watched WorkSpace as AWS shows it now; null when AWS has no such WorkSpace, which ends its stream. */
 export interface WatchEvent {
+  /** The watched ID, qualified by its partition (`<account>/<region>/<id>`, as every ID the watch takes). */
   workspaceId: string;
   workspace: WorkspaceShape | null;
 }
@@ -76,7 +79,7 @@ export class WorkspaceWatch {
   private readonly schedule: Schedule;
 
   constructor(
-    private readonly upstream: Upstream,
+    private readonly fleet: Fleet,
     private readonly options: WatchOptions,
   ) {
     this.clock = options.clock ?? Date.now;
@@ -85,7 +88,7 @@ export class WorkspaceWatch {
   }
 
   /**
-   * Calls `listener` with each ID's current state (at once when known, else after one coalesced fetch), then on
+   * Calls `listener` with each ID's (qualified by its partition) current state (at once when known, else after one coalesced fetch), then on
    * every change; returns what stops it, which also stops the loop when nobody else watches.
    */
   watch(workspaceIds: readonly string[], listener: WatchListener): () => void {
@@ -213,7 +216,7 @@ export class WorkspaceWatch {
   /** A WorkSpace AWS just accepted: watchable at once, PENDING from the create result until AWS shows it. */
   recordCreated(workspace: WorkspaceShape): void {
     this.pruneCreated();
-    this.created.set(workspace.workspaceId!, { workspace, until: this.clock() + CREATED_GRACE_MS });
+    this.created.set(qualifiedId(workspace.partition, workspace.workspaceId!), { workspace, until: this.clock() + CREATED_GRACE_MS });
   }
 
   /** Active subscriptions, watched IDs, and whether a tick is scheduled. */
@@ -245,11 +248,18 @@ export class WorkspaceWatch {
     this.cancelTick = this.schedule(() => this.tick(), this.intervalMs());
   }
 
-  /** The poll interval: the configured one, or longer when a tick's calls would exceed polling's share of the budget. */
+  /**
+   * The poll interval: the configured one, or longer when a tick's calls to a partition would exceed polling's share of
+   * that partition's budget.
+   */
   intervalMs(): number {
-    const pollRate = this.upstream.budget?.pollRate;
-    const calls = Math.ceil(this.entries.size / ID_LIST_SIZE.max);
-    return pollRate ? Math.max(this.options.intervalMs, Math.ceil((calls / pollRate) * 1000)) : this.options.intervalMs;
+    let interval = this.options.intervalMs;
+    for (const [partition, ids] of this.byPartition([...this.entries.keys()])) {
+      const pollRate = partition.upstream.budget?.pollRate;
+      const calls = Math.ceil(ids.length / ID_LIST_SIZE.max);
+      if (pollRate) interval = Math.max(interval, Math.ceil((calls / pollRate) * 1000));
+    }
+    return interval;
   }
 
   private stopTicks(): void {
@@ -276,22 +286,45 @@ export class WorkspaceWatch {
     return this.queue;
   }
 
-  private async fetch(ids: string[]): Promise<void> {
-    for (let start = 0; start < ids.length; start += ID_LIST_SIZE.max) {
-      const batch = ids.slice(start, start + ID_LIST_SIZE.max);
-      try {
-        // A call that never answers must not stop the loop for good: each has at most one interval (or 10 s).
-        const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.min(this.options.intervalMs, 10_000))]);
-        const page = await fetchWorkspacesPage(this.upstream, { WorkspaceIds: batch }, null, { signal, ticket: POLL });
-        this.apply(batch, page.items);
-      } catch {
-        // Throttled or failing: these IDs keep their last state, and the next tick asks again.
-      }
+  /** Qualified IDs by the partition the fleet serves them in; an ID of a partition not served is never asked about. */
+  private byPartition(ids: string[]): Map<Partition, { qualified: string; id: string }[]> {
+    const grouped = new Map<Partition, { qualified: string; id: string }[]>();
+    for (const qualified of ids) {
+      const split = splitQualifiedId(qualified);
+      const partition = split && this.fleet.get(split.partition);
+      if (!partition) continue;
+      const ids = grouped.get(partition);
+      if (ids) ids.push({ qualified, id: split.id });
+      else grouped.set(partition, [{ qualified, id: split.id }]);
     }
+    return grouped;
+  }
+
+  /** Each partition is asked about its own IDs, the partitions at once, their calls of 25 one after the other. */
+  private async fetch(ids: string[]): Promise<void> {
+    await Promise.all(
+      [...this.byPartition(ids)].map(async ([partition, watched]) => {
+        for (let start = 0; start < watched.length; start += ID_LIST_SIZE.max) {
+          const batch = watched.slice(start, start + ID_LIST_SIZE.max);
+          try {
+            // A call that never answers must not stop the loop for good: each has at most one interval (or 10 s).
+            const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.min(this.options.intervalMs, 10_000))]);
+            const request = { WorkspaceIds: batch.map((w) => w.id) };
+            const page = await fetchWorkspacesPage(partition, request, null, { signal, ticket: POLL });
+            this.apply(
+              batch.map((w) => w.qualified),
+              page.items,
+            );
+          } catch {
+            // Throttled or failing: these IDs keep their last state, and the next tick asks again.
+          }
+        }
+      }),
+    );
   }
 
   private apply(batch: string[], workspaces: WorkspaceShape[]): void {
-    const found = new Map(workspaces.map((w) => [w.workspaceId!, w]));
+    const found = new Map(workspaces.map((w) => [qualifiedId(w.partition, w.workspaceId!), w]));
     const now = this.clock();
     for (const id of batch) {
       const entry = this.entries.get(id);

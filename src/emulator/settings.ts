@@ -1,4 +1,6 @@
 // The emulator's knobs, from command-line flags or (for the gateway's embedded mode) environment variables.
+import { REGION_PATTERN } from "../constraints.ts";
+
 export interface EmulatorSettings {
   port: number;
   host: string;
@@ -48,8 +50,6 @@ const KNOBS: { key: NumberKey; flag: string; env: string; max: number; fraction?
   { key: "seed", flag: "--seed", env: "EMULATOR_SEED", max: 2 ** 32 - 1 },
 ];
 
-/** A region name as AWS spells them: us-east-1, eu-west-2, us-gov-west-1, ap-southeast-4. */
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const THROTTLE_SCOPE_PATTERN = /^(\d{12}\/)?([a-z0-9-]+)$/;
 
 // Flags whose values are text, not numbers: each applies its (checked) value to the settings.

@@ -1,5 +1,7 @@
 // The AWS calls an operation can cause, before it runs: each field declares its own beside it in the schema (Pothos's
-// complexity plugin keeps the declaration in the field's extensions); admission holds requests to it.
+// complexity plugin keeps the declaration in the field's extensions); admission holds requests to it. A fractional
+// cost is a share of a call batched 25 IDs at a time; batches are made per partition, so under a field whose items
+// come from several partitions each batched field below may need one call more per further partition.
 
 import { getMappedArgumentValues } from "@pothos/core";
 import type {
@@ -14,17 +16,27 @@ import type {
 import { getNamedType, isCompositeType, isObjectType, Kind } from "graphql";
 import { getVariableValues } from "graphql/execution/values.js";
 
-type Declared =
-  | number
-  | { field: number; multiplier: number }
-  | ((args: Record<string, unknown>) => number | { field: number; multiplier: number });
+/** A field's own calls, how many times what is under it runs, and how many partitions its items can come from. */
+type Cost = { field: number; multiplier: number; partitions?: number };
+type Declared = number | Cost | ((args: Record<string, unknown>, context: object) => number | Cost);
 
-/** A field's own calls, and how many times what is under it runs. */
-function declaredCost(field: GraphQLField<unknown, unknown>, args: () => Record<string, unknown>): { own: number; multiplier: number } {
+function declaredCost(
+  field: GraphQLField<unknown, unknown>,
+  args: () => Record<string, unknown>,
+  context: object,
+): { own: number; multiplier: number; partitions: number } {
   let declared = field.extensions.complexity as Declared | undefined;
-  if (typeof declared === "function") declared = declared(args());
-  if (typeof declared === "number") return { own: declared, multiplier: 1 };
-  return declared ? { own: declared.field, multiplier: declared.multiplier } : { own: 0, multiplier: 1 };
+  if (typeof declared === "function") declared = declared(args(), context);
+  if (typeof declared === "number") return { own: declared, multiplier: 1, partitions: 1 };
+  return declared
+    ? { own: declared.field, multiplier: declared.multiplier, partitions: declared.partitions ?? 1 }
+    : { own: 0, multiplier: 1, partitions: 1 };
+}
+
+/** The calls of a selection, and how many batched fields (a fractional cost) it holds at any depth. */
+interface SelectionCost {
+  calls: number;
+  batched: number;
 }
 
 /**
@@ -49,13 +61,14 @@ export function operationCost(
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
-  const known = new Map<SelectionSetNode, Map<GraphQLCompositeType, number>>();
-  const costOf = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType): number => {
+  const known = new Map<SelectionSetNode, Map<GraphQLCompositeType, SelectionCost>>();
+  const costOf = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType): SelectionCost => {
     const cached = known.get(selectionSet)?.get(parent);
     if (cached !== undefined) return cached;
     // A cycle (refused by validation anyway) costs nothing rather than recursing forever.
-    known.set(selectionSet, (known.get(selectionSet) ?? new Map()).set(parent, 0));
+    known.set(selectionSet, (known.get(selectionSet) ?? new Map()).set(parent, { calls: 0, batched: 0 }));
     let total = 0;
+    let batched = 0;
     // A fragment spread twice in one place runs once, as execution collects fields.
     const spread = new Set<string>();
     for (const selection of selectionSet.selections) {
@@ -68,10 +81,11 @@ export function operationCost(
         // Arguments as the resolver gets them (global IDs decoded), which is what the declared cost is written against.
         const args = () =>
           getMappedArgumentValues(field, selection, context, { variableValues: coerced, schema } as never) as Record<string, unknown>;
-        const { own, multiplier } = declaredCost(field, args);
+        const { own, multiplier, partitions } = declaredCost(field, args, context);
         const child = getNamedType(field.type);
-        const below = selection.selectionSet && isCompositeType(child) ? costOf(selection.selectionSet, child) : 0;
-        total += own + multiplier * below;
+        const below = selection.selectionSet && isCompositeType(child) ? costOf(selection.selectionSet, child) : { calls: 0, batched: 0 };
+        total += own + multiplier * below.calls + (partitions - 1) * below.batched;
+        batched += (Number.isInteger(own) ? 0 : 1) + below.batched;
       } else {
         if (selection.kind === Kind.FRAGMENT_SPREAD) {
           if (spread.has(selection.name.value)) continue;
@@ -81,12 +95,15 @@ export function operationCost(
         if (!fragment) continue;
         const typeName = fragment.typeCondition?.name.value;
         const type = typeName ? schema.getType(typeName) : parent;
-        total += costOf(fragment.selectionSet, type && isCompositeType(type) ? type : parent);
+        const inner = costOf(fragment.selectionSet, type && isCompositeType(type) ? type : parent);
+        total += inner.calls;
+        batched += inner.batched;
       }
     }
-    known.get(selectionSet)!.set(parent, total);
-    return total;
+    const cost = { calls: total, batched };
+    known.get(selectionSet)!.set(parent, cost);
+    return cost;
   };
   // Shares of batched calls (1/25 each) add up in floating point: 25 of them must be 1 call, not 1.0000000000000002.
-  return Math.ceil(Math.round(costOf(operation.selectionSet, root) * 1e6) / 1e6);
+  return Math.ceil(Math.round(costOf(operation.selectionSet, root).calls * 1e6) / 1e6);
 }

@@ -25,6 +25,9 @@ interface GatewayTypes {
   DefaultNodeNullability: false;
 }
 
+/** The builder's types, for helpers that take its field builders. */
+export type SchemaTypes = PothosSchemaTypes.ExtendDefaultTypes<GatewayTypes>;
+
 export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDefaultTypes<GatewayTypes>> = new SchemaBuilder<GatewayTypes>(
   {
     // Scope checks first, so nothing else runs (and no AWS call is made) for a caller without the scope.
@@ -66,14 +69,23 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
       nodesQueryOptions: {
         description: "Objects by their global IDs, in the order given; an ID AWS does not have (or whose lookup failed) is null.",
         args: { ids: { description: "Global IDs from `id` fields; looked up 25 per AWS call, concurrently." } },
-        // Workspaces and their modification states share one loader; bundles and directories have their own.
+        // 25 IDs a call per loader and partition: workspaces and their modification states share one loader, bundles
+        // and directories have their own.
         complexity: ({ ids }) => {
-          const bundles = ids.filter((id) => id.typename === "Bundle").length;
-          const directories = ids.filter((id) => id.typename === "Directory").length;
-          return {
-            field: lookupCalls(bundles) + lookupCalls(directories) + lookupCalls(ids.length - bundles - directories),
+          const batches = new Map<string, number>();
+          const partitions = new Set<string>();
+          for (const { typename, id } of ids) {
+            const partition = id.split("/", 2).join("/");
+            const loader = typename === "Bundle" || typename === "Directory" ? typename : "Workspace";
+            batches.set(`${loader} ${partition}`, (batches.get(`${loader} ${partition}`) ?? 0) + 1);
+            partitions.add(partition);
+          }
+          const cost = {
+            field: [...batches.values()].reduce((calls, count) => calls + lookupCalls(count), 0),
             multiplier: ids.length,
+            partitions: partitions.size,
           };
+          return cost;
         },
       },
       // A malformed ID is the client's mistake: a typed VALIDATION error, not a masked internal one.

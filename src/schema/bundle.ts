@@ -1,15 +1,25 @@
 import { BundleType, Compute, WorkspaceBundleState } from "@aws-sdk/client-workspaces";
 import type { BundleShape } from "../aws/bundles.ts";
 import { describeBundlesRequest, listBundles } from "../aws/bundles.ts";
+import { qualifiedId } from "../aws/fleet.ts";
 import { describeWorkspacesRequest, listWorkspaces } from "../aws/workspaces.ts";
 import { checkBundleId, validateDescribeWorkspaceBundles } from "../constraints.ts";
 import { builder } from "./builder.ts";
 import { AFTER_DESCRIPTION, connectionOf, FIRST_DESCRIPTION, pageSize } from "./connection.ts";
-import { connectionCost } from "./cost.ts";
+import { connectionCost, fleetConnectionCost } from "./cost.ts";
 import { DateTimeScalar } from "./date-time.ts";
 import { BundleStateEnum, BundleTypeEnum, ComputeEnum, knownValue } from "./enums.ts";
 import { gatewayError, refuseInvalid } from "./failures.ts";
-import { settled } from "./global-id.ts";
+import { loadNode } from "./global-id.ts";
+import {
+  choiceArgs,
+  chosenPartition,
+  listScope,
+  missingPartitionsField,
+  partitionFields,
+  partitionsSpanned,
+  scopeArgs,
+} from "./partition.ts";
 import { WorkspaceConnection } from "./workspace.ts";
 
 /** AWS gives capacities as strings of GiB ("80"). */
@@ -49,9 +59,11 @@ const BundleOwner = builder.enumType("BundleOwner", {
 export const BundleRef = builder.objectRef<BundleShape>("Bundle");
 
 builder.node(BundleRef, {
-  description: "A WorkSpace bundle: the image, compute type and storage a WorkSpace is created from.",
-  id: { resolve: (bundle) => bundle.bundleId! },
-  loadMany: (ids, context) => ids.map((id) => settled(context.aws.bundles.load(id))),
+  description:
+    "A WorkSpace bundle: the image, compute type and storage a WorkSpace is created from. Its partition is the account and region it " +
+    "was read in: AWS's public bundles are in every account of their region, so they show once per partition.",
+  id: { resolve: (bundle) => qualifiedId(bundle.partition, bundle.bundleId!) },
+  loadMany: (ids, context) => ids.map((id) => loadNode(context, id, (partition, bundleId) => partition.bundles.load(bundleId))),
   fields: (t) => ({
     bundleId: t.string({ nullable: false, description: "AWS's ID of the bundle (wsb-...).", resolve: (b) => b.bundleId! }),
     name: t.exposeString("name", { nullable: true, description: "The bundle's name." }),
@@ -94,17 +106,27 @@ builder.node(BundleRef, {
       nullable: true,
       // Fields that read more from AWS need the read scope, also under a mutation's result.
       authScopes: { read: true },
-      description: "The WorkSpaces created from this bundle; null (with an error) when AWS could not list them.",
+      description: "The WorkSpaces created from this bundle in its partition; null (with an error) when AWS could not list them.",
       args: { first: t.arg.int({ description: FIRST_DESCRIPTION }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
       complexity: connectionCost,
-      resolve: async (bundle, { first, after }, context) =>
-        connectionOf(await listWorkspaces(context.aws, describeWorkspacesRequest({ bundleId: bundle.bundleId! }), pageSize(first), after)),
+      resolve: async (bundle, { first, after }, context) => {
+        const scope = context.aws.services.fleet.scopeOf(bundle.partition);
+        const request = describeWorkspacesRequest({ bundleId: bundle.bundleId! });
+        return connectionOf(await listWorkspaces(context.aws, scope, request, pageSize(first), after));
+      },
     }),
   }),
 });
 
+partitionFields(BundleRef, "the bundle");
+
 const BundleConnection = builder.connectionObject(
-  { type: BundleRef, name: "BundleConnection", description: "A page of bundles." },
+  {
+    type: BundleRef,
+    name: "BundleConnection",
+    description: "A page of bundles, partition by partition.",
+    fields: (t) => ({ missingPartitions: missingPartitionsField(t) }),
+  },
   { name: "BundleEdge", description: "A bundle in a page, with the cursor to resume after it." },
 );
 
@@ -121,29 +143,34 @@ builder.queryFields((t) => ({
   bundle: t.field({
     type: BundleRef,
     nullable: true,
-    description: "A bundle by AWS's ID; null when AWS has no such bundle.",
-    args: { bundleId: t.arg.string({ required: true, description: "AWS's ID of the bundle (wsb-...)." }) },
+    description: "A bundle by AWS's ID, in the partition named; null when AWS has no such bundle there.",
+    args: { bundleId: t.arg.string({ required: true, description: "AWS's ID of the bundle (wsb-...)." }), ...choiceArgs },
     complexity: 1,
-    resolve: (_root, { bundleId }, context) => {
+    resolve: (_root, { bundleId, region, accountId }, context) => {
+      const partition = chosenPartition(context, { region, accountId });
       refuseInvalid(checkBundleId(bundleId), { BundleId: "bundleId" });
-      return context.aws.bundles.load(bundleId);
+      return context.aws.in(partition).bundles.load(bundleId);
     },
   }),
   bundles: t.field({
     type: BundleConnection,
     nullable: true,
-    description: "Bundles, a page at a time; null (with an error) when AWS could not list them.",
+    description:
+      "Bundles of every partition served (or those named), a page at a time, partition by partition; a partition that fails is " +
+      "listed in missingPartitions, and the list is null (with an error) only when none could be listed.",
     args: {
       first: t.arg.int({ description: FIRST_DESCRIPTION }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
-      filter: t.arg({ type: BundlesFilter, description: "Which bundles; the account's own without it." }),
+      filter: t.arg({ type: BundlesFilter, description: "Which bundles; each account's own without it." }),
+      ...scopeArgs,
     },
-    complexity: connectionCost,
-    resolve: async (_root, { first, after, filter }, context) => {
+    complexity: (args, context) => fleetConnectionCost(args, partitionsSpanned(args, context)),
+    resolve: async (_root, { first, after, filter, regions, accountIds }, context) => {
       const size = pageSize(first);
+      const scope = listScope(context, { regions, accountIds });
       const request = describeBundlesRequest(filter);
       refuseInvalid(validateDescribeWorkspaceBundles(request), { BundleIds: "filter.bundleIds" });
-      return connectionOf(await listBundles(context.aws, request, size, after));
+      return connectionOf(await listBundles(context.aws, scope, request, size, after));
     },
   }),
 }));

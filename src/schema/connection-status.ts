@@ -37,6 +37,6 @@ builder.objectField(WorkspaceRef, "connectionStatus", (t) =>
     authScopes: { read: true },
     description: "Whether a user is connected now (25 WorkSpaces' statuses cost one AWS call); null when AWS reports none.",
     complexity: LOOKUP_COST,
-    resolve: (w, _args, context) => context.aws.connectionStatus.load(w.workspaceId!),
+    resolve: (w, _args, context) => context.aws.in(w.partition).connectionStatus.load(w.workspaceId!),
   }),
 );

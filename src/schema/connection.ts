@@ -12,12 +12,13 @@ export function pageSize(first: number | null | undefined): number {
 }
 
 export const FIRST_DESCRIPTION = `How many items, 1 to ${CONNECTION_SIZE.max} (default ${CONNECTION_SIZE.default}); more than 25 chains AWS pages.`;
-export const AFTER_DESCRIPTION = "Resume right after the item with this cursor (from the same list and filter).";
+export const AFTER_DESCRIPTION = "Resume right after the item with this cursor (from the same list, filter and partitions).";
 
 /** A Relay connection from a slice of AWS pages; forward-only, as AWS pages are. */
 export function connectionOf<T>(slice: Slice<T>) {
   return {
     edges: slice.edges,
+    missingPartitions: slice.missingPartitions,
     pageInfo: {
       // A lazy thenable: GraphQL awaits it only when a client selects hasNextPage.
       hasNextPage: slice.hasNextPage as boolean,

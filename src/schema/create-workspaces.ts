@@ -6,7 +6,7 @@ import { CREATE_REQUEST_LIMIT, createWorkspaces } from "../aws/create-workspaces
 import type { Failure } from "../aws/failure.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { builder } from "./builder.ts";
-import { lookupCalls } from "./cost.ts";
+import { lookupCalls, partitionGroups } from "./cost.ts";
 import {
   ComputeEnum,
   GlobalAcceleratorModeEnum,
@@ -16,6 +16,7 @@ import {
   RunningModeEnum,
 } from "./enums.ts";
 import { AwsRefusal, ErrorInterface, itemFailureOf, UpstreamFailure, ValidationFailure } from "./errors.ts";
+import { choiceFields } from "./partition.ts";
 import { WorkspacePropertiesRef, WorkspaceRef } from "./workspace.ts";
 
 /** A request AWS refused (one of its FailedRequests), at its position in the input. */
@@ -69,8 +70,9 @@ const TagInput = builder.inputType("TagInput", {
 });
 
 const WorkspaceRequestInput = builder.inputType("WorkspaceRequestInput", {
-  description: "One WorkSpace to create: a user of a directory, from a bundle.",
+  description: "One WorkSpace to create: a user of a directory, from a bundle, in a partition (a region of an account).",
   fields: (t) => ({
+    ...choiceFields(t),
     directoryId: t.string({ required: true, description: "The user's directory (d-...)." }),
     userName: t.string({ required: true, description: "The user, 1 to 63 characters; one WorkSpace per user, bundle and directory." }),
     bundleId: t.string({ required: true, description: "The bundle to create it from (wsb-...)." }),
@@ -189,16 +191,24 @@ builder.mutationField("createWorkspaces", (t) =>
   t.field({
     type: CreateWorkspacesPayloadRef,
     nullable: true,
-    description: `Creates up to ${CREATE_REQUEST_LIMIT} WorkSpaces (AWS calls of 25, concurrently); items fail alone.`,
+    description: `Creates up to ${CREATE_REQUEST_LIMIT} WorkSpaces, each in the partition it names (AWS calls of 25 per partition, all concurrently); items fail alone.`,
     errors: {
       types: [ValidationFailure],
       directResult: true,
       union: { name: "CreateWorkspacesResult", description: "The result of each request, or why none was sent." },
     },
     args: { input: t.arg({ type: CreateWorkspacesInput, required: true, description: "The WorkSpaces to create." }) },
-    // One CreateWorkspaces per 25 requests, after at worst one read of their bundles per 25 (they are cached); what is
-    // selected under each created WorkSpace counts once per request.
-    complexity: ({ input }) => ({ field: 2 * lookupCalls(input.workspaces.length), multiplier: input.workspaces.length }),
+    // One CreateWorkspaces per 25 requests of a partition, after at worst one read of their bundles per 25 (they are
+    // cached); what is selected under each created WorkSpace counts once per request.
+    complexity: ({ input }) => {
+      const groups = partitionGroups(input.workspaces);
+      const cost = {
+        field: groups.reduce((calls, count) => calls + 2 * lookupCalls(count), 0),
+        multiplier: input.workspaces.length,
+        partitions: groups.length,
+      };
+      return cost;
+    },
     resolve: async (_root, { input }, context) => {
       const count = input.workspaces.length;
       if (count < 1 || count > CREATE_REQUEST_LIMIT) {
@@ -208,11 +218,14 @@ builder.mutationField("createWorkspaces", (t) =>
       if (idempotencyKey != null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
         throw new ValidationFailure("input.idempotencyKey", "pattern", "must be 1 to 64 printable ASCII characters");
       }
-      const requests = input.workspaces.map((request) => pascalCase(request) as WorkspaceRequest);
+      const items = input.workspaces.map(({ region, accountId, ...request }) => ({
+        request: pascalCase(request) as WorkspaceRequest,
+        choice: { region, accountId },
+      }));
       // Keys are per caller: one caller's key never returns another's result.
       const run = await createWorkspaces(
         context.aws,
-        requests,
+        items,
         idempotencyKey == null ? undefined : { caller: context.principal.id, key: idempotencyKey },
       );
       if (run.kind === "conflict") {

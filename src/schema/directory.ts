@@ -17,11 +17,12 @@ import {
 import { pascalCase } from "../aws/camel-case.ts";
 import type { DirectoryShape } from "../aws/directories.ts";
 import { listDirectories } from "../aws/directories.ts";
+import { qualifiedId } from "../aws/fleet.ts";
 import { describeWorkspacesRequest, listWorkspaces } from "../aws/workspaces.ts";
 import { checkDirectoryId, validateDescribeWorkspaceDirectories } from "../constraints.ts";
 import { builder } from "./builder.ts";
 import { AFTER_DESCRIPTION, connectionOf, FIRST_DESCRIPTION, pageSize } from "./connection.ts";
-import { connectionCost, LOOKUP_COST } from "./cost.ts";
+import { connectionCost, fleetConnectionCost, LOOKUP_COST } from "./cost.ts";
 import {
   AccessEndpointTypeEnum,
   AccessPropertyValueEnum,
@@ -40,7 +41,16 @@ import {
   WorkspaceTypeEnum,
 } from "./enums.ts";
 import { refuseInvalid } from "./failures.ts";
-import { settled } from "./global-id.ts";
+import { loadNode } from "./global-id.ts";
+import {
+  choiceArgs,
+  chosenPartition,
+  listScope,
+  missingPartitionsField,
+  partitionFields,
+  partitionsSpanned,
+  scopeArgs,
+} from "./partition.ts";
 import { WorkspaceConnection, WorkspaceRef } from "./workspace.ts";
 
 type Member<K extends keyof DirectoryShape> = NonNullable<DirectoryShape[K]>;
@@ -234,8 +244,8 @@ export const DirectoryRef = builder.objectRef<DirectoryShape>("Directory");
 
 builder.node(DirectoryRef, {
   description: "A directory registered with WorkSpaces: where its WorkSpaces' users come from, and the defaults new ones get.",
-  id: { resolve: (directory) => directory.directoryId! },
-  loadMany: (ids, context) => ids.map((id) => settled(context.aws.directories.load(id))),
+  id: { resolve: (directory) => qualifiedId(directory.partition, directory.directoryId!) },
+  loadMany: (ids, context) => ids.map((id) => loadNode(context, id, (partition, directoryId) => partition.directories.load(directoryId))),
   fields: (t) => ({
     directoryId: t.string({
       nullable: false,
@@ -367,21 +377,19 @@ builder.node(DirectoryRef, {
       type: WorkspaceConnection,
       nullable: true,
       authScopes: { read: true },
-      description: "The WorkSpaces of this directory's users; null (with an error) when AWS could not list them.",
+      description: "The WorkSpaces of this directory's users (in its partition); null (with an error) when AWS could not list them.",
       args: { first: t.arg.int({ description: FIRST_DESCRIPTION }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
       complexity: connectionCost,
-      resolve: async (directory, { first, after }, context) =>
-        connectionOf(
-          await listWorkspaces(
-            context.aws,
-            describeWorkspacesRequest({ directory: { directoryId: directory.directoryId! } }),
-            pageSize(first),
-            after,
-          ),
-        ),
+      resolve: async (directory, { first, after }, context) => {
+        const scope = context.aws.services.fleet.scopeOf(directory.partition);
+        const request = describeWorkspacesRequest({ directory: { directoryId: directory.directoryId! } });
+        return connectionOf(await listWorkspaces(context.aws, scope, request, pageSize(first), after));
+      },
     }),
   }),
 });
+
+partitionFields(DirectoryRef, "the directory");
 
 builder.objectField(WorkspaceRef, "directory", (t) =>
   t.field({
@@ -390,12 +398,17 @@ builder.objectField(WorkspaceRef, "directory", (t) =>
     authScopes: { read: true },
     description: "The directory of the WorkSpace's user (25 WorkSpaces' directories cost one AWS call); null when AWS no longer has it.",
     complexity: LOOKUP_COST,
-    resolve: (w, _args, context) => (w.directoryId ? context.aws.directories.load(w.directoryId) : null),
+    resolve: (w, _args, context) => (w.directoryId ? context.aws.in(w.partition).directories.load(w.directoryId) : null),
   }),
 );
 
 const DirectoryConnection = builder.connectionObject(
-  { type: DirectoryRef, name: "DirectoryConnection", description: "A page of directories." },
+  {
+    type: DirectoryRef,
+    name: "DirectoryConnection",
+    description: "A page of directories, partition by partition.",
+    fields: (t) => ({ missingPartitions: missingPartitionsField(t) }),
+  },
   { name: "DirectoryEdge", description: "A directory in a page, with the cursor to resume after it." },
 );
 
@@ -420,33 +433,41 @@ builder.queryFields((t) => ({
   directory: t.field({
     type: DirectoryRef,
     nullable: true,
-    description: "A directory by AWS's ID; null when AWS has no such directory registered.",
-    args: { directoryId: t.arg.string({ required: true, description: "AWS's ID of the directory (d-... or wsd-...)." }) },
+    description: "A directory by AWS's ID, in the partition named; null when AWS has no such directory registered there.",
+    args: {
+      directoryId: t.arg.string({ required: true, description: "AWS's ID of the directory (d-... or wsd-...)." }),
+      ...choiceArgs,
+    },
     complexity: 1,
-    resolve: (_root, { directoryId }, context) => {
+    resolve: (_root, { directoryId, region, accountId }, context) => {
+      const partition = chosenPartition(context, { region, accountId });
       refuseInvalid(checkDirectoryId(directoryId), { DirectoryId: "directoryId" });
-      return context.aws.directories.load(directoryId);
+      return context.aws.in(partition).directories.load(directoryId);
     },
   }),
   directories: t.field({
     type: DirectoryConnection,
     nullable: true,
-    description: "The directories registered with WorkSpaces, a page at a time; null (with an error) when AWS could not list them.",
+    description:
+      "The directories registered with WorkSpaces in every partition served (or those named), a page at a time, partition by " +
+      "partition; a partition that fails is listed in missingPartitions, and the list is null (with an error) only when none could be listed.",
     args: {
       first: t.arg.int({ description: FIRST_DESCRIPTION }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
       filter: t.arg({ type: DirectoriesFilter, description: "Only these directories; all of them without it." }),
+      ...scopeArgs,
     },
-    complexity: connectionCost,
-    resolve: async (_root, { first, after, filter }, context) => {
+    complexity: (args, context) => fleetConnectionCost(args, partitionsSpanned(args, context)),
+    resolve: async (_root, { first, after, filter, regions, accountIds }, context) => {
       const size = pageSize(first);
+      const scope = listScope(context, { regions, accountIds });
       const request = pascalCase(filter ?? {});
       refuseInvalid(validateDescribeWorkspaceDirectories(request), {
         DirectoryIds: "filter.directoryIds",
         WorkspaceDirectoryNames: "filter.workspaceDirectoryNames",
         Filters: "filter.filters",
       });
-      return connectionOf(await listDirectories(context.aws, request, size, after));
+      return connectionOf(await listDirectories(context.aws, scope, request, size, after));
     },
   }),
 }));

@@ -1,4 +1,11 @@
-// Relay global IDs: base64 of `Type:id`, for the types that implement Node.
+// Relay global IDs: base64 of `Type:<account>/<region>/<id>`, for the types that implement Node, so node(id:) and
+// nodes(ids:) go to the partition the object was read from.
+
+import { FailureError, invalid } from "../aws/failure.ts";
+import { splitQualifiedId } from "../aws/fleet.ts";
+import type { PartitionSession } from "../aws/session.ts";
+import { violation } from "../constraints.ts";
+import type { GatewayContext } from "./builder.ts";
 
 /** The types that implement Node, each in its own file; a global ID must name one of them. */
 const NODE_TYPES = new Set(["Workspace", "Bundle", "Directory", "ModificationState"]);
@@ -15,7 +22,26 @@ export function nodeIdOf(globalID: string): { typename: string; id: string } | u
   const colon = decoded.indexOf(":");
   if (colon < 0) return undefined;
   const typename = decoded.slice(0, colon);
-  return NODE_TYPES.has(typename) ? { typename, id: decoded.slice(colon + 1) } : undefined;
+  const id = decoded.slice(colon + 1);
+  return NODE_TYPES.has(typename) && splitQualifiedId(id) ? { typename, id } : undefined;
+}
+
+/**
+ * A node's lookup in the partition its ID names (IDs are batched 25 a call per partition, the partitions at once), as
+ * a settled value for nodes(ids:); an ID of a partition the gateway does not serve is a VALIDATION error.
+ */
+export function loadNode<T>(
+  context: GatewayContext,
+  qualified: string,
+  load: (session: PartitionSession, id: string) => Promise<T>,
+): Promise<T> {
+  const { partition, id } = splitQualifiedId(qualified)!;
+  const { fleet } = context.aws.services;
+  if (!fleet.get(partition)) {
+    const detail = `names ${partition.accountId} in ${partition.region}, a partition this gateway does not serve`;
+    return settled(Promise.reject(new FailureError(invalid([violation("id", "served", detail)]))));
+  }
+  return settled(load(context.aws.in(partition), id));
 }
 
 /**

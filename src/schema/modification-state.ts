@@ -1,12 +1,15 @@
 import { ModificationResourceEnum, ModificationStateEnum } from "@aws-sdk/client-workspaces";
+import type { Located } from "../aws/fleet.ts";
+import { qualifiedId } from "../aws/fleet.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { builder } from "./builder.ts";
 import { LOOKUP_COST } from "./cost.ts";
 import { knownValue, ModificationResourceEnumType, ModificationStateEnumType } from "./enums.ts";
-import { settled } from "./global-id.ts";
+import { loadNode } from "./global-id.ts";
+import { partitionFields } from "./partition.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
-export interface ModificationStateShape {
+export interface ModificationStateShape extends Located {
   workspaceId: string;
   resource?: string;
   state?: string;
@@ -15,22 +18,23 @@ export interface ModificationStateShape {
 export const ModificationStateRef = builder.objectRef<ModificationStateShape>("ModificationState");
 
 /** A modification's node ID: its workspace and the resource it changes, as AWS keeps one per resource. */
-const idOf = (m: ModificationStateShape) => `${m.workspaceId}/${m.resource}`;
+const idOf = (m: ModificationStateShape) => qualifiedId(m.partition, `${m.workspaceId}/${m.resource}`);
 
 export function modificationStatesOf(workspace: WorkspaceShape): ModificationStateShape[] {
-  return (workspace.modificationStates ?? []).map((m) => ({ ...m, workspaceId: workspace.workspaceId! }));
+  return (workspace.modificationStates ?? []).map((m) => ({ ...m, workspaceId: workspace.workspaceId!, partition: workspace.partition }));
 }
 
 builder.node(ModificationStateRef, {
   description: "A change to a WorkSpace's compute type, volumes or protocol that AWS is carrying out.",
   id: { resolve: idOf },
   loadMany: (ids, context) =>
-    ids.map((id) => {
-      const [workspaceId = "", resource] = id.split("/");
-      return settled(
-        context.aws.workspaces.load(workspaceId).then((w) => (w && modificationStatesOf(w).find((m) => m.resource === resource)) ?? null),
-      );
-    }),
+    ids.map((id) =>
+      loadNode(context, id, async (partition, local) => {
+        const [workspaceId = "", resource] = local.split("/");
+        const workspace = await partition.workspaces.load(workspaceId);
+        return (workspace && modificationStatesOf(workspace).find((m) => m.resource === resource)) ?? null;
+      }),
+    ),
   fields: (t) => ({
     resource: t.field({
       type: ModificationResourceEnumType,
@@ -50,7 +54,9 @@ builder.node(ModificationStateRef, {
       authScopes: { read: true },
       description: "The WorkSpace being changed, as AWS shows it now.",
       complexity: LOOKUP_COST,
-      resolve: (m, _args, context) => context.aws.workspaces.load(m.workspaceId),
+      resolve: (m, _args, context) => context.aws.in(m.partition).workspaces.load(m.workspaceId),
     }),
   }),
 });
+
+partitionFields(ModificationStateRef, "the WorkSpace being changed");

@@ -5,10 +5,11 @@ import { modifyWorkspaceProperties } from "../aws/modify-workspace-properties.ts
 import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { ID_LIST_SIZE } from "../constraints.ts";
 import { builder } from "./builder.ts";
-import { lookupCalls } from "./cost.ts";
+import { lookupCalls, partitionGroups } from "./cost.ts";
 import { WorkspacePropertiesInput } from "./create-workspaces.ts";
 import { DataReplicationEnum } from "./enums.ts";
 import { AwsRefusal, itemFailureOf, UpstreamFailure, ValidationFailure } from "./errors.ts";
+import { choiceFields } from "./partition.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
 class ModifyWorkspacePropertiesSuccess {
@@ -50,9 +51,10 @@ const PayloadRef = builder.objectType(ModifyWorkspacePropertiesPayload, {
 });
 
 const WorkspaceModificationInput = builder.inputType("WorkspaceModificationInput", {
-  description: "A change to one WorkSpace.",
+  description: "A change to one WorkSpace, in its partition.",
   fields: (t) => ({
     workspaceId: t.string({ required: true, description: "The WorkSpace to change (ws-...)." }),
+    ...choiceFields(t),
     workspaceProperties: t.field({
       type: WorkspacePropertiesInput,
       description:
@@ -80,17 +82,23 @@ builder.mutationField("modifyWorkspaceProperties", (t) =>
   t.field({
     type: PayloadRef,
     nullable: true,
-    description: `Changes the properties of 1 to ${ID_LIST_SIZE.max} WorkSpaces; each item succeeds or fails alone.`,
+    description: `Changes the properties of 1 to ${ID_LIST_SIZE.max} WorkSpaces, each in the partition it names; each item succeeds or fails alone.`,
     errors: {
       types: [ValidationFailure],
       directResult: true,
       union: { name: "ModifyWorkspacePropertiesResult", description: "The result of each modification, or why none was sent." },
     },
     args: { input: t.arg({ type: ModifyWorkspacePropertiesInput, required: true, description: "The changes to make." }) },
-    // One ModifyWorkspaceProperties per item, between a read of up to 25 of them (when their rules need it) and one after.
+    // One ModifyWorkspaceProperties per item, between a read of up to 25 of a partition's (when their rules need it) and one after.
     complexity: ({ input }) => {
+      const groups = partitionGroups(input.modifications);
       const count = input.modifications.length;
-      return { field: count + 2 * lookupCalls(count), multiplier: count };
+      const cost = {
+        field: count + groups.reduce((calls, n) => calls + 2 * lookupCalls(n), 0),
+        multiplier: count,
+        partitions: groups.length,
+      };
+      return cost;
     },
     resolve: async (_root, { input }, context) => {
       const count = input.modifications.length;
@@ -101,8 +109,11 @@ builder.mutationField("modifyWorkspaceProperties", (t) =>
           `must hold ${ID_LIST_SIZE.min} to ${ID_LIST_SIZE.max} items, got ${count}`,
         );
       }
-      const requests = input.modifications.map((m) => pascalCase(m) as ModifyWorkspacePropertiesRequest);
-      return new ModifyWorkspacePropertiesPayload((await modifyWorkspaceProperties(context.aws, requests)).map(resultOf));
+      const items = input.modifications.map(({ region, accountId, ...modification }) => ({
+        request: pascalCase(modification) as ModifyWorkspacePropertiesRequest,
+        choice: { region, accountId },
+      }));
+      return new ModifyWorkspacePropertiesPayload((await modifyWorkspaceProperties(context.aws, items)).map(resultOf));
     },
   }),
 );

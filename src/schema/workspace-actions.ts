@@ -1,13 +1,15 @@
 // The fleet actions: start, stop, reboot, rebuild, restore and terminate, each answering item by item in input order
 // with the partial-failure shape of the other mutations. Terminate, which cannot be undone, needs a confirmation.
 
-import type { ActionOutcome } from "../aws/workspace-actions.ts";
+import type { ActionOutcome, ActionTarget } from "../aws/workspace-actions.ts";
 import { ACTION_REQUEST_LIMITS, actOnWorkspaces, batchSizeOf } from "../aws/workspace-actions.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
 import type { WorkspaceAction } from "../constraints.ts";
+import type { GatewayContext } from "./builder.ts";
 import { builder } from "./builder.ts";
-import { LOOKUP_COST, lookupCalls } from "./cost.ts";
+import { LOOKUP_COST, lookupCalls, partitionGroups } from "./cost.ts";
 import { AwsRefusal, itemFailureOf, UpstreamFailure, ValidationFailure } from "./errors.ts";
+import { choiceFields, WorkspaceLocatorInput } from "./partition.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
 /** AWS accepted the action for one WorkSpace. */
@@ -61,10 +63,66 @@ const PayloadRef = builder.objectType(WorkspaceActionPayload, {
 const resultOf = (outcome: ActionOutcome) =>
   outcome.kind === "accepted" ? new WorkspaceActionSuccess(outcome.workspaceId, outcome.workspace) : itemFailureOf(outcome.failure);
 
-/** A fleet action's cost: one read of the states per 25 IDs, then its calls; what is under each result counts per ID. */
-function actionCost(action: WorkspaceAction, count: number) {
-  return { field: lookupCalls(count) + Math.ceil(count / batchSizeOf(action)), multiplier: count };
+/** The WorkSpaces an action's input names: AWS IDs alone (one partition served), or each with its partition. */
+interface ActionInput {
+  workspaceIds?: readonly string[] | null;
+  workspaces?: readonly { workspaceId: string; region?: string | null; accountId?: string | null }[] | null;
 }
+
+/** How many of an input's WorkSpaces name each partition (AWS IDs alone all name the one served). */
+const groupsOf = (input: ActionInput) => partitionGroups(input.workspaces ?? (input.workspaceIds ?? []).map(() => ({})));
+
+/**
+ * A fleet action's cost: one read of the states per 25 IDs of a partition, then its calls within each partition; what
+ * is under each result counts per ID.
+ */
+function actionCost(action: WorkspaceAction, groups: number[]) {
+  const cost = {
+    field: groups.reduce((calls, count) => calls + lookupCalls(count) + Math.ceil(count / batchSizeOf(action)), 0),
+    multiplier: groups.reduce((items, count) => items + count, 0),
+    partitions: groups.length,
+  };
+  return cost;
+}
+
+/**
+ * The targets of an action's input, refused as a whole when it gives neither or both lists, too few or too many items,
+ * or AWS IDs alone while the gateway serves several partitions.
+ */
+function targetsOf(context: GatewayContext, input: ActionInput, limit: number): ActionTarget[] {
+  const { workspaceIds, workspaces } = input;
+  if ((workspaceIds == null) === (workspaces == null)) {
+    throw new ValidationFailure("input.workspaces", "oneOf", "give either workspaceIds or workspaces (each with its partition), not both");
+  }
+  const field = workspaces ? "input.workspaces" : "input.workspaceIds";
+  const count = (workspaces ?? workspaceIds)!.length;
+  if (count < 1 || count > limit) throw new ValidationFailure(field, "listSize", `must hold 1 to ${limit} items, got ${count}`);
+  if (workspaces) {
+    return workspaces.map(({ workspaceId, region, accountId }, i) => ({
+      workspaceId,
+      choice: { region, accountId },
+      idField: `Workspaces[${i}].WorkspaceId`,
+      partitionField: `Workspaces[${i}]`,
+    }));
+  }
+  const { partitions } = context.aws.services.fleet;
+  if (partitions.length > 1) {
+    throw new ValidationFailure(
+      "input.workspaceIds",
+      "partition",
+      `names no partition, and this gateway serves ${partitions.length}: name each WorkSpace's region and account in input.workspaces`,
+    );
+  }
+  return workspaceIds!.map((workspaceId, i) => ({
+    workspaceId,
+    choice: {},
+    idField: `WorkspaceIds[${i}]`,
+    partitionField: `WorkspaceIds[${i}]`,
+  }));
+}
+
+const WORKSPACE_IDS_DESCRIPTION = "WorkSpace IDs (ws-...) alone, when the gateway serves one partition; else give workspaces.";
+const WORKSPACES_DESCRIPTION = "The WorkSpaces, each with its partition (region and account, where the gateway serves several).";
 
 /** What each action does, for its descriptions. */
 const ACTIONS = [
@@ -96,42 +154,35 @@ for (const { field, action, does } of ACTIONS) {
   const limit = ACTION_REQUEST_LIMITS[action];
   const perCall = batchSizeOf(action);
   const Input = builder.inputType(`${action}Input`, {
-    description: `The WorkSpaces to act on: 1 to ${limit}.`,
+    description: `The WorkSpaces to act on: 1 to ${limit}, as workspaceIds or as workspaces (one of the two).`,
     fields: (t) => ({
-      workspaceIds: t.stringList({ required: true, description: `1 to ${limit} WorkSpace IDs (ws-...).` }),
+      workspaceIds: t.stringList({ description: `1 to ${limit} ${WORKSPACE_IDS_DESCRIPTION}` }),
+      workspaces: t.field({ type: [WorkspaceLocatorInput], description: `1 to ${limit}. ${WORKSPACES_DESCRIPTION}` }),
     }),
   });
   builder.mutationField(field, (t) =>
     t.field({
       type: PayloadRef,
       nullable: true,
-      description: `${does}. Takes 1 to ${limit} WorkSpaces (AWS calls of ${perCall}, 5 at a time, after one read of their states per 25); each fails alone.`,
+      description: `${does}. Takes 1 to ${limit} WorkSpaces (AWS calls of ${perCall} within a partition, 5 at a time, after one read of their states per 25); each fails alone.`,
       errors: {
         types: [ValidationFailure],
         directResult: true,
         union: { name: `${action}Result`, description: "The result of each WorkSpace, or why nothing was sent." },
       },
       args: { input: t.arg({ type: Input, required: true, description: "The WorkSpaces to act on." }) },
-      complexity: ({ input }) => actionCost(action, input.workspaceIds.length),
-      resolve: async (_root, { input }, context) => {
-        checkListSize(input.workspaceIds, limit);
-        return new WorkspaceActionPayload((await actOnWorkspaces(context.aws, action, input.workspaceIds)).map(resultOf));
-      },
+      complexity: ({ input }) => actionCost(action, groupsOf(input)),
+      resolve: async (_root, { input }, context) =>
+        new WorkspaceActionPayload((await actOnWorkspaces(context.aws, action, targetsOf(context, input, limit))).map(resultOf)),
     }),
   );
 }
 
-/** More items than the mutation takes, or none, is refused as a whole before any call. */
-function checkListSize(workspaceIds: string[], limit: number): void {
-  if (workspaceIds.length < 1 || workspaceIds.length > limit) {
-    throw new ValidationFailure("input.workspaceIds", "listSize", `must hold 1 to ${limit} items, got ${workspaceIds.length}`);
-  }
-}
-
 const RestoreWorkspaceInput = builder.inputType("RestoreWorkspaceInput", {
-  description: "The WorkSpace to restore.",
+  description: "The WorkSpace to restore, in its partition.",
   fields: (t) => ({
     workspaceId: t.string({ required: true, description: "The WorkSpace's ID (ws-...)." }),
+    ...choiceFields(t),
   }),
 });
 
@@ -148,18 +199,21 @@ builder.mutationField("restoreWorkspace", (t) =>
       union: { name: "RestoreWorkspaceResult", description: "The result for the WorkSpace." },
     },
     args: { input: t.arg({ type: RestoreWorkspaceInput, required: true, description: "The WorkSpace to restore." }) },
-    complexity: actionCost("RestoreWorkspace", 1),
-    resolve: async (_root, { input }, context) =>
-      new WorkspaceActionPayload((await actOnWorkspaces(context.aws, "RestoreWorkspace", [input.workspaceId])).map(resultOf)),
+    complexity: actionCost("RestoreWorkspace", [1]),
+    resolve: async (_root, { input: { workspaceId, region, accountId } }, context) => {
+      const target = { workspaceId, choice: { region, accountId }, idField: "WorkspaceId", partitionField: "" };
+      return new WorkspaceActionPayload((await actOnWorkspaces(context.aws, "RestoreWorkspace", [target])).map(resultOf));
+    },
   }),
 );
 
 const TERMINATE_LIMIT = ACTION_REQUEST_LIMITS.TerminateWorkspaces;
 
 const TerminateWorkspacesInput = builder.inputType("TerminateWorkspacesInput", {
-  description: "The WorkSpaces to terminate, and the confirmation that this cannot be undone.",
+  description: "The WorkSpaces to terminate (as workspaceIds or as workspaces), and the confirmation that this cannot be undone.",
   fields: (t) => ({
-    workspaceIds: t.stringList({ required: true, description: `1 to ${TERMINATE_LIMIT} WorkSpace IDs (ws-...).` }),
+    workspaceIds: t.stringList({ description: `1 to ${TERMINATE_LIMIT} ${WORKSPACE_IDS_DESCRIPTION}` }),
+    workspaces: t.field({ type: [WorkspaceLocatorInput], description: `1 to ${TERMINATE_LIMIT}. ${WORKSPACES_DESCRIPTION}` }),
     confirm: t.boolean({
       required: true,
       description: "Must be true: terminating deletes each WorkSpace and its volumes for good.",
@@ -183,7 +237,7 @@ builder.mutationField("terminateWorkspaces", (t) =>
       union: { name: "TerminateWorkspacesResult", description: "The result of each WorkSpace, or why nothing was sent." },
     },
     args: { input: t.arg({ type: TerminateWorkspacesInput, required: true, description: "The WorkSpaces to terminate." }) },
-    complexity: ({ input }) => actionCost("TerminateWorkspaces", input.workspaceIds.length),
+    complexity: ({ input }) => actionCost("TerminateWorkspaces", groupsOf(input)),
     resolve: async (_root, { input }, context) => {
       if (input.confirm !== true) {
         throw new ValidationFailure(
@@ -192,8 +246,8 @@ builder.mutationField("terminateWorkspaces", (t) =>
           "must be true: terminating a WorkSpace deletes it and cannot be undone",
         );
       }
-      checkListSize(input.workspaceIds, TERMINATE_LIMIT);
-      return new WorkspaceActionPayload((await actOnWorkspaces(context.aws, "TerminateWorkspaces", input.workspaceIds)).map(resultOf));
+      const targets = targetsOf(context, input, TERMINATE_LIMIT);
+      return new WorkspaceActionPayload((await actOnWorkspaces(context.aws, "TerminateWorkspaces", targets)).map(resultOf));
     },
   }),
 );

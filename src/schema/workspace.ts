@@ -9,13 +9,14 @@ import {
   StandbyWorkspaceRelationshipType,
   WorkspaceState,
 } from "@aws-sdk/client-workspaces";
+import { qualifiedId } from "../aws/fleet.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { describeWorkspacesRequest, listWorkspaces } from "../aws/workspaces.ts";
 import { checkWorkspaceId, validateDescribeWorkspaces, WORKSPACE_NAME_PATTERN } from "../constraints.ts";
 import { builder } from "./builder.ts";
 import { BundleRef } from "./bundle.ts";
 import { AFTER_DESCRIPTION, connectionOf, FIRST_DESCRIPTION, pageSize } from "./connection.ts";
-import { connectionCost, LOOKUP_COST } from "./cost.ts";
+import { fleetConnectionCost, LOOKUP_COST } from "./cost.ts";
 import { DateTimeScalar } from "./date-time.ts";
 import {
   ComputeEnum,
@@ -31,8 +32,17 @@ import {
   WorkspaceStateEnum,
 } from "./enums.ts";
 import { refuseInvalid } from "./failures.ts";
-import { settled } from "./global-id.ts";
+import { loadNode } from "./global-id.ts";
 import { ModificationStateRef, modificationStatesOf } from "./modification-state.ts";
+import {
+  choiceArgs,
+  chosenPartition,
+  listScope,
+  missingPartitionsField,
+  partitionFields,
+  partitionsSpanned,
+  scopeArgs,
+} from "./partition.ts";
 
 type WorkspacePropertiesShape = NonNullable<WorkspaceShape["workspaceProperties"]>;
 
@@ -162,8 +172,8 @@ export const WorkspaceRef = builder.objectRef<WorkspaceShape>("Workspace");
 
 builder.node(WorkspaceRef, {
   description: "An Amazon WorkSpace: a cloud desktop of one user in one directory.",
-  id: { resolve: (workspace) => workspace.workspaceId! },
-  loadMany: (ids, context) => ids.map((id) => settled(context.aws.workspaces.load(id))),
+  id: { resolve: (workspace) => qualifiedId(workspace.partition, workspace.workspaceId!) },
+  loadMany: (ids, context) => ids.map((id) => loadNode(context, id, (partition, workspaceId) => partition.workspaces.load(workspaceId))),
   fields: (t) => ({
     workspaceId: t.string({ nullable: false, description: "AWS's ID of the WorkSpace (ws-...).", resolve: (w) => w.workspaceId! }),
     directoryId: t.string({ nullable: false, description: "The directory the user belongs to (d-...).", resolve: (w) => w.directoryId! }),
@@ -231,13 +241,20 @@ builder.node(WorkspaceRef, {
       authScopes: { read: true },
       description: "The bundle the WorkSpace was created from; null when AWS no longer has it.",
       complexity: LOOKUP_COST,
-      resolve: (w, _args, context) => (w.bundleId ? context.aws.bundles.load(w.bundleId) : null),
+      resolve: (w, _args, context) => (w.bundleId ? context.aws.in(w.partition).bundles.load(w.bundleId) : null),
     }),
   }),
 });
 
+partitionFields(WorkspaceRef, "the WorkSpace");
+
 export const WorkspaceConnection = builder.connectionObject(
-  { type: WorkspaceRef, name: "WorkspaceConnection", description: "A page of WorkSpaces." },
+  {
+    type: WorkspaceRef,
+    name: "WorkspaceConnection",
+    description: "A page of WorkSpaces, partition by partition.",
+    fields: (t) => ({ missingPartitions: missingPartitionsField(t) }),
+  },
   { name: "WorkspaceEdge", description: "A WorkSpace in a page, with the cursor to resume after it." },
 );
 
@@ -273,29 +290,35 @@ builder.queryFields((t) => ({
   workspace: t.field({
     type: WorkspaceRef,
     nullable: true,
-    description: "A WorkSpace by AWS's ID; null when AWS has no such WorkSpace.",
-    args: { workspaceId: t.arg.string({ required: true, description: "AWS's ID of the WorkSpace (ws-...)." }) },
+    description: "A WorkSpace by AWS's ID, in the partition named; null when AWS has no such WorkSpace there.",
+    args: { workspaceId: t.arg.string({ required: true, description: "AWS's ID of the WorkSpace (ws-...)." }), ...choiceArgs },
     complexity: 1,
-    resolve: (_root, { workspaceId }, context) => {
+    resolve: (_root, { workspaceId, region, accountId }, context) => {
+      const partition = chosenPartition(context, { region, accountId });
       refuseInvalid(checkWorkspaceId(workspaceId), { WorkspaceId: "workspaceId" });
-      return context.aws.workspaces.load(workspaceId);
+      return context.aws.in(partition).workspaces.load(workspaceId);
     },
   }),
   workspaces: t.field({
     type: WorkspaceConnection,
     nullable: true,
-    description: "WorkSpaces, a page at a time; null (with an error) when AWS could not list them.",
+    description:
+      "WorkSpaces of every partition served (or those named), a page at a time: partition by partition in the configured order, " +
+      "AWS's order within each, every partition asked at once. A partition that fails is listed in missingPartitions; null (with " +
+      "an error) only when none could be listed.",
     args: {
       first: t.arg.int({ description: FIRST_DESCRIPTION }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
       filter: t.arg({ type: WorkspacesFilter, description: "Only these WorkSpaces; all of them without it." }),
+      ...scopeArgs,
     },
-    complexity: connectionCost,
-    resolve: async (_root, { first, after, filter }, context) => {
+    complexity: (args, context) => fleetConnectionCost(args, partitionsSpanned(args, context)),
+    resolve: async (_root, { first, after, filter, regions, accountIds }, context) => {
       const size = pageSize(first);
+      const scope = listScope(context, { regions, accountIds });
       const request = describeWorkspacesRequest(filter);
       refuseInvalid(validateDescribeWorkspaces(request), FILTER_ARGUMENTS);
-      return connectionOf(await listWorkspaces(context.aws, request, size, after));
+      return connectionOf(await listWorkspaces(context.aws, scope, request, size, after));
     },
   }),
 }));

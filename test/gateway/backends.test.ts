@@ -1,5 +1,6 @@
 // The two backends: the embedded emulator (the default), and `aws`, where the SDK's standard configuration (region,
-// credentials, AWS_ENDPOINT_URL_WORKSPACES) decides where calls go; here a standalone emulator stands in for AWS.
+// credentials, AWS_ENDPOINT_URL_WORKSPACES and AWS_ENDPOINT_URL_STS) decides where calls go; here a standalone emulator
+// stands in for AWS.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { print } from "graphql";
@@ -55,14 +56,19 @@ describe("backend: aws, with a standalone emulator as AWS", () => {
   });
 });
 
-describe("backend: aws, with nothing at the endpoint", () => {
+describe("backend: aws, with nothing at the WorkSpaces endpoint", () => {
+  let sts: RunningEmulator;
   let gateway: RunningGateway;
   before(async () => {
+    // STS answers (start-up asks it whose the credentials are); WorkSpaces does not.
+    sts = await startEmulator({ port: 0, host: "127.0.0.1", workspaces: 0 });
     useAwsEnvironment(`http://127.0.0.1:${await freePort()}`);
+    process.env.AWS_ENDPOINT_URL_STS = sts.url;
     gateway = await startGateway(loadConfig({ ...process.env, WORKSPACES_BACKEND: "aws", PORT: "0" }));
   });
   after(async () => {
     await gateway?.close();
+    await sts?.close();
     restoreAwsEnvironment();
   });
 
@@ -76,6 +82,17 @@ describe("backend: aws, with nothing at the endpoint", () => {
     );
     assert.ok(!JSON.stringify(body).includes("127.0.0.1"), `the endpoint leaked: ${JSON.stringify(body)}`);
     assert.ok(!JSON.stringify(body).includes("ECONNREFUSED"), `the socket error leaked: ${JSON.stringify(body)}`);
+  });
+});
+
+describe("backend: aws, with nothing at the STS endpoint", () => {
+  after(() => restoreAwsEnvironment());
+
+  it("refuses to start, saying it cannot learn the credentials' account, without a stack", { timeout: 20_000 }, async () => {
+    useAwsEnvironment(`http://127.0.0.1:${await freePort()}`);
+    await assert.rejects(startGateway(loadConfig({ ...process.env, WORKSPACES_BACKEND: "aws", PORT: "0", AWS_MAX_ATTEMPTS: "1" })), {
+      message: /^cannot learn the default credentials' account \(STS GetCallerIdentity\): /,
+    });
   });
 });
 

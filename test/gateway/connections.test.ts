@@ -7,9 +7,13 @@ import { encodeCursor } from "../../src/aws/cursor.ts";
 import type { WorkspacesFilter } from "../generated/graphql.ts";
 import { DashboardDocument, WorkspacesCursorsDocument, WorkspacesPageDocument } from "../generated/graphql.ts";
 import type { GraphQLResponse, TestGateway } from "./fixture.ts";
-import { sdkWorkspaces, startTestGateway } from "./fixture.ts";
+import { HOME, sdkWorkspaces, startTestGateway } from "./fixture.ts";
 
 const SECRET = "test-secret";
+/** The unfiltered workspaces list over every partition served, as its cursors name it. */
+const LISTING = 'workspaces:{}@["*","*"]';
+/** A walk's positions with the default partition at `offset` of its first page. */
+const atOffset = (offset: number) => ({ [`${HOME.accountId}/${HOME.region}`]: { token: null, offset } });
 const HOUR_MS = 60 * 60 * 1000;
 
 let gateway: TestGateway;
@@ -147,8 +151,8 @@ describe("cursors", () => {
   });
 
   it("a cursor older than 24 hours is CURSOR_EXPIRED; the same cursor issued now works", async () => {
-    const position = { token: null, offset: 3 };
-    const fresh = encodeCursor(SECRET, "workspaces:{}", position, Date.now() - HOUR_MS);
+    const position = atOffset(3);
+    const fresh = encodeCursor(SECRET, LISTING, position, Date.now() - HOUR_MS);
     const ok = await gateway.execute(WorkspacesCursorsDocument, { first: 2, after: fresh });
     assert.equal(ok.errors, undefined);
     assert.deepEqual(
@@ -156,7 +160,7 @@ describe("cursors", () => {
       allIds.slice(3, 5),
     );
 
-    const stale = encodeCursor(SECRET, "workspaces:{}", position, Date.now() - 25 * HOUR_MS);
+    const stale = encodeCursor(SECRET, LISTING, position, Date.now() - 25 * HOUR_MS);
     await gateway.resetAwsCalls();
     const response = await gateway.execute(WorkspacesCursorsDocument, { first: 2, after: stale });
     const error = onlyError(response);
@@ -165,7 +169,7 @@ describe("cursors", () => {
   });
 
   it("a cursor signed with another secret is INVALID_CURSOR", async () => {
-    const foreign = encodeCursor("another-secret", "workspaces:{}", { token: null, offset: 3 }, Date.now());
+    const foreign = encodeCursor("another-secret", LISTING, atOffset(3), Date.now());
     const error = onlyError(await gateway.execute(WorkspacesCursorsDocument, { first: 2, after: foreign }));
     assert.equal(error.extensions?.code, "INVALID_CURSOR");
   });

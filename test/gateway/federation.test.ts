@@ -18,15 +18,19 @@ import { settingsFrom, startTestGateway } from "./fixture.ts";
 const HR_TYPE_DEFS = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@external", "@requires"])
 
-  type Workspace @key(fields: "workspaceId") {
+  type Workspace @key(fields: "workspaceId region accountId") {
     workspaceId: String!
+    region: String!
+    accountId: String!
     userName: String! @external
     "The employee the WorkSpace is for, from the HR system."
     owner: Employee @requires(fields: "userName")
   }
 
-  type Bundle @key(fields: "bundleId", resolvable: false) {
+  type Bundle @key(fields: "bundleId region accountId", resolvable: false) {
     bundleId: String!
+    region: String!
+    accountId: String!
   }
 
   type Employee {
@@ -43,6 +47,8 @@ const HR_TYPE_DEFS = parse(`
 
 interface Employee {
   userName: string;
+  region: string;
+  accountId: string;
   name: string;
   department: string;
   workspaceId: string;
@@ -59,8 +65,8 @@ async function startHrSubgraph(employees: Employee[]) {
         owner: ({ userName }: { userName: string }) => employees.find((e) => e.userName === userName) ?? null,
       },
       Employee: {
-        workspace: (e: Employee) => ({ __typename: "Workspace", workspaceId: e.workspaceId }),
-        standardBundle: (e: Employee) => ({ __typename: "Bundle", bundleId: e.bundleId }),
+        workspace: (e: Employee) => ({ __typename: "Workspace", workspaceId: e.workspaceId, region: e.region, accountId: e.accountId }),
+        standardBundle: (e: Employee) => ({ __typename: "Bundle", bundleId: e.bundleId, region: e.region, accountId: e.accountId }),
       },
     } as never,
   });
@@ -89,14 +95,15 @@ describe("federation", () => {
 
   before(async () => {
     subgraph = await startTestGateway({}, settingsFrom({ FEDERATION_SUBGRAPH: "true" }));
-    const listed = await post(subgraph.url, "{ workspaces(first: 3) { edges { node { workspaceId userName bundleId } } } }");
-    employees = listed.data.workspaces.edges.map(
-      ({ node }: { node: { workspaceId: string; userName: string; bundleId: string } }, i: number) => ({
-        ...node,
-        name: `Employee ${i}`,
-        department: i % 2 === 0 ? "Engineering" : "Finance",
-      }),
+    const listed = await post(
+      subgraph.url,
+      "{ workspaces(first: 3) { edges { node { workspaceId region accountId userName bundleId } } } }",
     );
+    employees = listed.data.workspaces.edges.map(({ node }: { node: Omit<Employee, "name" | "department"> }, i: number) => ({
+      ...node,
+      name: `Employee ${i}`,
+      department: i % 2 === 0 ? "Engineering" : "Finance",
+    }));
     hr = await startHrSubgraph(employees);
     // The router learns each subgraph's schema as routers do, from _service { sdl }.
     const sdl = async (url: string) => (await post(url, "{ _service { sdl } }")).data._service.sdl as string;
@@ -164,9 +171,9 @@ describe("federation", () => {
   it("serves its schema as a subgraph: _service, _entities and the @key of each entity", async () => {
     const { data } = await post(subgraph.url, "{ _service { sdl } }");
     assert.match(data._service.sdl, /@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.6", import: \["@key"\]\)/);
-    assert.match(data._service.sdl, /type Workspace implements Node\s+@key\(fields: "workspaceId"\)/);
-    assert.match(data._service.sdl, /type Bundle implements Node\s+@key\(fields: "bundleId"\)/);
-    assert.match(data._service.sdl, /type Directory implements Node\s+@key\(fields: "directoryId"\)/);
+    assert.match(data._service.sdl, /type Workspace implements Node\s+@key\(fields: "workspaceId region accountId"\)/);
+    assert.match(data._service.sdl, /type Bundle implements Node\s+@key\(fields: "bundleId region accountId"\)/);
+    assert.match(data._service.sdl, /type Directory implements Node\s+@key\(fields: "directoryId region accountId"\)/);
   });
 });
 
@@ -177,7 +184,12 @@ describe("federation with authentication and a cost limit", () => {
   before(async () => {
     subgraph = await startTestGateway(
       {},
-      settingsFrom({ FEDERATION_SUBGRAPH: "true", GATEWAY_API_KEYS: `${READ_KEY}:read,${WRITE_KEY}:write`, MAX_COST: "1" }),
+      settingsFrom({
+        FEDERATION_SUBGRAPH: "true",
+        GATEWAY_API_KEYS: `${READ_KEY}:read,${WRITE_KEY}:write`,
+        MAX_COST: "1",
+        CALLER_RATE_LIMIT: "0",
+      }),
     );
   });
   after(() => subgraph.close());
@@ -189,6 +201,29 @@ describe("federation with authentication and a cost limit", () => {
     const refused = await post(subgraph.url, query, { authorization: `Bearer ${WRITE_KEY}` });
     assert.equal(refused.errors?.[0]?.extensions?.code, "FORBIDDEN");
     assert.equal((await post(subgraph.url, query)).errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
+  });
+
+  it("answers a reference it cannot resolve with a typed error naming the key field and the rule, its neighbours resolved", async () => {
+    const query = `{ _entities(representations: [
+      { __typename: "Bundle", bundleId: "wsb-acct0ppr2" },
+      { __typename: "Bundle" },
+      { __typename: "Bundle", bundleId: "wsb-acct0ppr2", region: "ap-south-2" }
+    ]) { ... on Bundle { bundleId } } }`;
+    const result = await post(subgraph.url, query, { authorization: `Bearer ${READ_KEY}` });
+    assert.deepEqual(result.data?._entities, [{ bundleId: "wsb-acct0ppr2" }, null, null], JSON.stringify(result));
+    assert.deepEqual(
+      result.errors?.map((e) => [e.extensions?.code, e.extensions?.field, e.extensions?.rule]),
+      [
+        ["VALIDATION", "bundleId", "pattern"],
+        ["VALIDATION", "region", "served"],
+      ],
+      JSON.stringify(result.errors),
+    );
+    const unknown = await post(subgraph.url, '{ _entities(representations: [{ __typename: "Fleet", id: "x" }]) { __typename } }', {
+      authorization: `Bearer ${READ_KEY}`,
+    });
+    assert.equal(unknown.errors?.[0]?.extensions?.code, "VALIDATION", JSON.stringify(unknown));
+    assert.doesNotMatch(JSON.stringify(unknown), /stack| {4}at /);
   });
 
   it("counts the router's references against the cost limit, 25 per AWS call, before any call", async () => {

@@ -7,6 +7,8 @@ import { paginateDescribeWorkspaces, WorkSpacesClient } from "@aws-sdk/client-wo
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import { createBundleCache } from "../../src/aws/bundles.ts";
+import type { PartitionRef } from "../../src/aws/fleet.ts";
+import { Fleet, Partition } from "../../src/aws/fleet.ts";
 import { IdempotencyStore } from "../../src/aws/idempotency.ts";
 import { Upstream } from "../../src/aws/upstream.ts";
 import type { Schedule } from "../../src/aws/workspace-watch.ts";
@@ -14,7 +16,7 @@ import { WorkspaceWatch } from "../../src/aws/workspace-watch.ts";
 import type { GatewayConfig } from "../../src/config.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { EmulatorSettings, RunningEmulator } from "../../src/emulator/index.ts";
-import { startEmulator } from "../../src/emulator/index.ts";
+import { DEFAULT_ACCOUNT_ID, startEmulator } from "../../src/emulator/index.ts";
 import type { Logger } from "../../src/logger.ts";
 import type { RunningGateway } from "../../src/server.ts";
 import { createGatewayHandler, startGateway } from "../../src/server.ts";
@@ -47,8 +49,12 @@ export interface TestGateway extends RunningGateway {
   metrics(): Promise<string>;
 }
 
-/** A Relay global ID, as the gateway makes them: base64 of `Type:id`. */
-export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString("base64");
+/** The emulator's default partition: its default account in the first region, where the seed's own IDs are. */
+export const HOME: PartitionRef = { accountId: DEFAULT_ACCOUNT_ID, region: "us-east-1" };
+
+/** A Relay global ID, as the gateway makes them: base64 of `Type:<account>/<region>/<id>`. */
+export const globalId = (type: string, id: string, partition: PartitionRef = HOME) =>
+  Buffer.from(`${type}:${partition.accountId}/${partition.region}/${id}`).toString("base64");
 
 /** Every workspace, in listing order, read through the SDK client directly (so not through the gateway's schema). */
 export async function sdkWorkspaces(client: WorkSpacesClient): Promise<Workspace[]> {
@@ -66,12 +72,17 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(" ") + 1));
 }
 
+/**
+ * The gateway on its embedded emulator. One region unless the emulator settings name more (the gateway then serves
+ * each of them unless `overrides.regions` says otherwise), so a test that is not about partitions needs none.
+ */
 export async function startTestGateway(
   emulator: Partial<EmulatorSettings> = {},
   overrides: Partial<GatewayConfig> = {},
   logger?: Logger,
 ): Promise<TestGateway> {
   const base = loadConfig({});
+  const emulatorSettings = { ...base.emulator, port: 0, workspaces: 60, regions: ["us-east-1"], ...emulator };
   const gateway = await startGateway(
     {
       ...base,
@@ -79,11 +90,14 @@ export async function startTestGateway(
       logLevel: "silent",
       // Tests send from one caller far more than a person would; the fairness tests turn quotas on.
       callerRateLimit: 0,
+      regions: emulatorSettings.regions,
       ...overrides,
-      emulator: { ...base.emulator, port: 0, workspaces: 60, ...emulator },
+      emulator: emulatorSettings,
     },
     logger,
   );
+  // What start-up asked (STS GetCallerIdentity) is no test's business.
+  gateway.emulator!.resetStats();
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     fetch(gateway.url, {
       method: "POST",
@@ -148,14 +162,15 @@ export async function startClockedGateway(
   const client = sdkClientFor(emulator);
   const upstream = new Upstream({
     endpoint: emulator.url,
-    region: "us-east-1",
+    region: HOME.region,
     credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
   });
-  const watch = new WorkspaceWatch(upstream, { intervalMs: 5_000, clock: now, schedule: options.schedule });
+  const bundleCache = createBundleCache(options.bundleCacheTtlMs ?? 5 * 60_000, now);
+  const fleet = new Fleet([new Partition(HOME.accountId, HOME.region, upstream, bundleCache)]);
+  const watch = new WorkspaceWatch(fleet, { intervalMs: 5_000, clock: now, schedule: options.schedule });
   const yoga = createGatewayHandler(
     {
-      upstream,
-      bundleCache: createBundleCache(options.bundleCacheTtlMs ?? 5 * 60_000, now),
+      fleet,
       cursorSecret: options.cursorSecret ?? "test-secret",
       idempotency: new IdempotencyStore({ clock: now }),
       watch,
@@ -188,7 +203,7 @@ export async function startClockedGateway(
         server.closeAllConnections();
       });
       client.destroy();
-      upstream.destroy();
+      fleet.destroy();
       await emulator.close();
     },
   };
@@ -196,13 +211,21 @@ export async function startClockedGateway(
 
 /** The settings the gateway reads from these environment variables, as overrides for startTestGateway. */
 export function settingsFrom(env: NodeJS.ProcessEnv): Partial<GatewayConfig> {
-  // No pre-stop delay: a test's gateway closes at once.
-  const { port: _port, emulator: _emulator, logLevel: _logLevel, shutdownDelayMs: _delay, ...settings } = loadConfig(env);
+  // No pre-stop delay: a test's gateway closes at once; the regions are the test's emulator's.
+  const {
+    port: _port,
+    emulator: _emulator,
+    regions: _regions,
+    logLevel: _logLevel,
+    shutdownDelayMs: _delay,
+    ...settings
+  } = loadConfig(env);
   return settings;
 }
 
 const AWS_ENVIRONMENT = [
   "AWS_ENDPOINT_URL_WORKSPACES",
+  "AWS_ENDPOINT_URL_STS",
   "AWS_ENDPOINT_URL",
   "AWS_REGION",
   "AWS_DEFAULT_REGION",
@@ -218,6 +241,7 @@ export function useAwsEnvironment(endpoint: string) {
   for (const key of AWS_ENVIRONMENT) delete process.env[key];
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_WORKSPACES: endpoint,
+    AWS_ENDPOINT_URL_STS: endpoint,
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "standalone",
     AWS_SECRET_ACCESS_KEY: "standalone",

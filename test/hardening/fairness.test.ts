@@ -7,7 +7,7 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse } from "graphql";
 import type { RunningGateway } from "../../src/server.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
-import { sdkWorkspaces, settingsFrom, startTestGateway } from "../gateway/fixture.ts";
+import { globalId, sdkWorkspaces, settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 import { SseSubscription } from "../subscriptions/sse.ts";
 import type { LossyGateway } from "./lossy-network.ts";
 import { startGatewayWithLossyNetwork } from "./lossy-network.ts";
@@ -35,7 +35,7 @@ const post = async (gateway: { url: string }, body: unknown, headers: Record<str
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** 2,500 well-formed WorkSpace IDs as global IDs: 100 DescribeWorkspaces, the most one request may cost. */
-const FLOOD_IDS = Array.from({ length: 2_500 }, (_, i) => Buffer.from(`Workspace:ws-${String(i).padStart(9, "0")}`).toString("base64"));
+const FLOOD_IDS = Array.from({ length: 2_500 }, (_, i) => globalId("Workspace", `ws-${String(i).padStart(9, "0")}`));
 const NODES = "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }";
 const DASHBOARD = "{ workspaces(first: 25) { edges { node { workspaceId state bundle { name } } } pageInfo { hasNextPage } } }";
 

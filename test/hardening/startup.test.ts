@@ -58,6 +58,7 @@ describe("start-up", () => {
         WORKSPACES_BACKEND: "aws",
         AWS_REGION: "us-east-1",
         AWS_ENDPOINT_URL_WORKSPACES: emulator.url,
+        AWS_ENDPOINT_URL_STS: emulator.url,
         AWS_ACCESS_KEY_ID: "startup",
         AWS_SECRET_ACCESS_KEY: "startup",
       },

@@ -185,6 +185,7 @@ async function startGateway(emulator: RunningEmulator, env: Record<string, strin
       WORKSPACES_BACKEND: "aws",
       AWS_REGION: "us-east-1",
       AWS_ENDPOINT_URL_WORKSPACES: emulator.url,
+      AWS_ENDPOINT_URL_STS: emulator.url,
       AWS_ACCESS_KEY_ID: "tracing",
       AWS_SECRET_ACCESS_KEY: "tracing",
       // Spans leave every 50 ms rather than 5 s.

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { CreateWorkspacesCommand, ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
 import { camelCase } from "../../src/aws/camel-case.ts";
+import { Fleet, Partition, qualifiedId, splitQualifiedId } from "../../src/aws/fleet.ts";
 import { Upstream } from "../../src/aws/upstream.ts";
 import type { WatchEvent } from "../../src/aws/workspace-watch.ts";
 import { CREATED_GRACE_MS, WorkspaceWatch } from "../../src/aws/workspace-watch.ts";
@@ -17,11 +18,17 @@ import { eventually, ManualTicks, TIMEOUT_MS } from "./helpers.ts";
 const PENDING_MS = 10 * 60_000;
 const VISIBILITY_LAG_MS = 60_000;
 const INTERVAL_MS = 5_000;
+/** The emulator's default partition, which the harness's keys reach. */
+const HOME = { accountId: "123456789012", region: "us-east-1" };
+/** IDs as the watch takes them: qualified by their partition. */
+const q = (ids: string[]) => ids.map((id) => qualifiedId(HOME, id));
 
 /** What a listener received, as `id STATE [resource:state ...]` or `id gone`. */
 function collect() {
   const events: string[] = [];
-  const listener = ({ workspaceId, workspace }: WatchEvent) => {
+  const listener = (event: WatchEvent) => {
+    const { workspace } = event;
+    const workspaceId = splitQualifiedId(event.workspaceId)!.id;
     if (!workspace) {
       events.push(`${workspaceId} gone`);
       return;
@@ -34,7 +41,7 @@ function collect() {
 
 describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
   let harness: Harness;
-  let upstream: Upstream;
+  let fleet: Fleet;
   let pool: SeededPool;
   let ticks: ManualTicks;
   let watch: WorkspaceWatch;
@@ -45,15 +52,16 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
   before(async () => {
     harness = await startHarness({ workspaces: 100, pendingMs: PENDING_MS, visibilityLagMs: VISIBILITY_LAG_MS }, { maxAttempts: 1 });
     pool = await SeededPool.load(harness.client);
-    upstream = new Upstream({ ...CLIENT_CONFIG, endpoint: harness.emulator.url }, { maxAttempts: 1, rateLimit: 0 });
+    const upstream = new Upstream({ ...CLIENT_CONFIG, endpoint: harness.emulator.url }, { maxAttempts: 1, rateLimit: 0 });
+    fleet = new Fleet([new Partition(HOME.accountId, HOME.region, upstream, null)]);
   });
   after(async () => {
-    upstream.destroy();
+    fleet.destroy();
     await harness.close();
   });
   beforeEach(() => {
     ticks = new ManualTicks();
-    watch = new WorkspaceWatch(upstream, { intervalMs: INTERVAL_MS, clock: () => harness.clock.now, schedule: ticks.schedule });
+    watch = new WorkspaceWatch(fleet, { intervalMs: INTERVAL_MS, clock: () => harness.clock.now, schedule: ticks.schedule });
     harness.emulator.settings.throttleRate = 0;
     harness.emulator.resetStats();
   });
@@ -62,7 +70,7 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
     const workspace = pool.take({ compute: "POWER", runningMode: "ALWAYS_ON" });
     const id = workspace.WorkspaceId!;
     const { events, listener } = collect();
-    const unwatch = watch.watch([id, id], listener);
+    const unwatch = watch.watch(q([id, id]), listener);
     await received(events, 1);
     assert.deepEqual(events, [`${id} ${workspace.State}`]);
     assert.deepEqual(ticks.delays, [INTERVAL_MS]);
@@ -99,7 +107,7 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
           Workspaces: [{ DirectoryId: ENG, UserName: uniqueUser("watch"), BundleId: BUNDLES.standard }],
         }),
       );
-      return camelCase(output.PendingRequests![0]!);
+      return { ...camelCase(output.PendingRequests![0]!), partition: HOME };
     };
     const shown = await create();
     watch.recordCreated(shown);
@@ -109,7 +117,7 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
     watch.recordCreated(hidden);
     const ids = [shown.workspaceId!, hidden.workspaceId!];
     const { events, listener } = collect();
-    const unwatch = watch.watch(ids, listener);
+    const unwatch = watch.watch(q(ids), listener);
     assert.deepEqual(
       events,
       ids.map((id) => `${id} PENDING`),
@@ -138,7 +146,7 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
   it("ends an ID AWS does not have, once, and goes on with the others", async () => {
     const id = pool.take({ compute: "POWER" }).WorkspaceId!;
     const { events, listener } = collect();
-    const unwatch = watch.watch([UNKNOWN_WORKSPACE, id], listener);
+    const unwatch = watch.watch(q([UNKNOWN_WORKSPACE, id]), listener);
     await received(events, 2);
     assert.deepEqual(events, [`${UNKNOWN_WORKSPACE} gone`, `${id} AVAILABLE`]);
     await harness.client.send(new ModifyWorkspacePropertiesCommand({ WorkspaceId: id, WorkspaceProperties: { UserVolumeSizeGib: 200 } }));
@@ -156,7 +164,7 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
     const workspace = pool.take({ compute: "POWER" });
     const id = workspace.WorkspaceId!;
     const { events, listener } = collect();
-    const unwatch = watch.watch([id], listener);
+    const unwatch = watch.watch(q([id]), listener);
     await received(events, 1);
     await harness.client.send(
       new ModifyWorkspacePropertiesCommand({ WorkspaceId: id, WorkspaceProperties: { ComputeTypeName: "PERFORMANCE" } }),
@@ -183,10 +191,7 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
       return {
         events,
         watched,
-        unwatch: watch.watch(
-          watched.map((w) => w.WorkspaceId!),
-          listener,
-        ),
+        unwatch: watch.watch(q(watched.map((w) => w.WorkspaceId!)), listener),
       };
     });
     await Promise.all(listeners.map(({ events, watched }) => received(events, watched.length)));
@@ -204,7 +209,7 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
     }
 
     const late = collect();
-    const unwatchLate = watch.watch(ids.slice(0, 5), late.listener);
+    const unwatchLate = watch.watch(q(ids.slice(0, 5)), late.listener);
     assert.equal(late.events.length, 5, "the last state, at once");
     await ticks.fire();
     assert.equal(describeCalls(), 8, "and no call for it: the next tick, which waits for any other fetch, is all");
@@ -219,14 +224,14 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
   it("stops a tick in flight from scheduling another once nobody watches, and stops all on close", async () => {
     const id = pool.take().WorkspaceId!;
     const { events, listener } = collect();
-    const unwatch = watch.watch([id], listener);
+    const unwatch = watch.watch(q([id]), listener);
     await received(events, 1);
     const tick = ticks.fire();
     unwatch();
     await tick;
     assert.ok(!ticks.scheduled);
 
-    watch.watch([id], listener);
+    watch.watch(q([id]), listener);
     assert.ok(ticks.scheduled);
     watch.close();
     assert.ok(!ticks.scheduled);
@@ -236,11 +241,11 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
   it("streams each ID's latest event: a reader that falls behind gets current states, not a backlog", async () => {
     const workspace = pool.take({ compute: "POWER" });
     const id = workspace.WorkspaceId!;
-    const stream = watch.stream([UNKNOWN_WORKSPACE, id, id], "test");
+    const stream = watch.stream(q([UNKNOWN_WORKSPACE, id, id]), "test");
     assert.equal(watch.status.subscriptions, 0, "nothing is watched before the first read");
     const first = [(await stream.next()).value, (await stream.next()).value] as WatchEvent[];
     assert.deepEqual(
-      first.map((e) => [e.workspaceId, e.workspace?.state ?? null]),
+      first.map((e) => [splitQualifiedId(e.workspaceId)!.id, e.workspace?.state ?? null]),
       [
         [UNKNOWN_WORKSPACE, null],
         [id, workspace.State],
@@ -263,8 +268,8 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
   });
 
   it("ends a stream once every ID in it has ended", async () => {
-    const stream = watch.stream([UNKNOWN_WORKSPACE], "test");
-    assert.deepEqual(await stream.next(), { done: false, value: { workspaceId: UNKNOWN_WORKSPACE, workspace: null } });
+    const stream = watch.stream(q([UNKNOWN_WORKSPACE]), "test");
+    assert.deepEqual(await stream.next(), { done: false, value: { workspaceId: q([UNKNOWN_WORKSPACE])[0], workspace: null } });
     assert.deepEqual(await stream.next(), { done: true, value: undefined });
     assert.equal(watch.status.subscriptions, 0);
     assert.equal(describeCalls(), 1);
@@ -272,10 +277,10 @@ describe("WorkspaceWatch", { timeout: TIMEOUT_MS }, () => {
 
   it("fetches nothing for IDs whose listener left before the fetch", async () => {
     const left = collect();
-    watch.watch([pool.take().WorkspaceId!], left.listener)();
+    watch.watch(q([pool.take().WorkspaceId!]), left.listener)();
     // Fetches run one after another: once this one's state arrives, the one queued before has run.
     const next = collect();
-    const unwatch = watch.watch([pool.take().WorkspaceId!], next.listener);
+    const unwatch = watch.watch(q([pool.take().WorkspaceId!]), next.listener);
     await received(next.events, 1);
     assert.equal(describeCalls(), 1);
     assert.deepEqual(left.events, []);
@@ -291,14 +296,15 @@ describe("WorkspaceWatch against an upstream that never answers", { timeout: TIM
     });
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const upstream = new Upstream({ ...CLIENT_CONFIG, endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` });
-    const watch = new WorkspaceWatch(upstream, { intervalMs: 1_000 });
-    const stop = watch.watch(["ws-aaaaaaaa1"], () => {});
+    const fleet = new Fleet([new Partition(HOME.accountId, HOME.region, upstream, null)]);
+    const watch = new WorkspaceWatch(fleet, { intervalMs: 1_000 });
+    const stop = watch.watch(q(["ws-aaaaaaaa1"]), () => {});
     try {
       await eventually(() => requests >= 3, "a call per interval despite the hung ones");
     } finally {
       stop();
       watch.close();
-      upstream.destroy();
+      fleet.destroy();
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
     }

@@ -35,4 +35,58 @@ describe("loadConfig", () => {
     assert.throws(() => loadConfig({ WATCH_POLL_MS: "999" }), /WATCH_POLL_MS must be an integer from 1000 to 3600000, got "999"/);
     assert.throws(() => loadConfig({ WATCH_POLL_MS: "2.5s" }), /WATCH_POLL_MS/);
   });
+
+  it("serves the embedded emulator's two regions by default, and the regions WORKSPACES_REGIONS lists", () => {
+    const config = loadConfig({});
+    assert.deepEqual(config.emulator.regions, ["us-east-1", "eu-west-1"]);
+    assert.deepEqual(config.regions, ["us-east-1", "eu-west-1"]);
+    assert.deepEqual(config.roleArns, []);
+    assert.deepEqual(loadConfig({ WORKSPACES_REGIONS: " eu-west-1 ,us-east-1" }).regions, ["eu-west-1", "us-east-1"]);
+    assert.deepEqual(loadConfig({ EMULATOR_REGIONS: "ap-southeast-2" }).regions, ["ap-southeast-2"]);
+    assert.deepEqual(loadConfig({ WORKSPACES_BACKEND: "aws", AWS_REGION: "eu-central-1" }).regions, ["eu-central-1"]);
+    assert.deepEqual(loadConfig({ WORKSPACES_BACKEND: "aws", WORKSPACES_REGIONS: "us-west-2,eu-west-2" }).regions, [
+      "us-west-2",
+      "eu-west-2",
+    ]);
+  });
+
+  it("names what is wrong with WORKSPACES_REGIONS", () => {
+    assert.throws(
+      () => loadConfig({ WORKSPACES_REGIONS: "us-east-1,eu-west" }),
+      /^Error: WORKSPACES_REGIONS: "eu-west" is not a region name \(such as eu-west-1\)$/,
+    );
+    assert.throws(() => loadConfig({ WORKSPACES_REGIONS: "us-east-1,us-east-1" }), /^Error: WORKSPACES_REGIONS names us-east-1 twice$/);
+    assert.throws(() => loadConfig({ WORKSPACES_REGIONS: "us-east-1," }), /^Error: WORKSPACES_REGIONS has an empty entry: "us-east-1,"$/);
+    assert.throws(
+      () => loadConfig({ WORKSPACES_REGIONS: "us-east-1,ap-south-1" }),
+      /^Error: WORKSPACES_REGIONS names ap-south-1, which the embedded emulator does not serve \(EMULATOR_REGIONS=us-east-1,eu-west-1\)$/,
+    );
+  });
+
+  it("takes one role ARN per further account, and names what is wrong with WORKSPACES_ROLE_ARNS", () => {
+    const arns = "arn:aws:iam::210987654321:role/WorkSpacesReader, arn:aws:iam::333333333333:role/fleet/WorkSpacesAdmin";
+    assert.deepEqual(loadConfig({ WORKSPACES_ROLE_ARNS: arns }).roleArns, [
+      "arn:aws:iam::210987654321:role/WorkSpacesReader",
+      "arn:aws:iam::333333333333:role/fleet/WorkSpacesAdmin",
+    ]);
+    for (const bad of [
+      "arn:aws:iam::21098765432:role/R",
+      "arn:aws:iam::210987654321:user/R",
+      "arn:aws:sts::210987654321:role/R",
+      "WorkSpacesReader",
+    ]) {
+      assert.throws(
+        () => loadConfig({ WORKSPACES_ROLE_ARNS: bad }),
+        new RegExp(`^Error: WORKSPACES_ROLE_ARNS: "${bad.replace(/[/.]/g, "\\$&")}" is not an IAM role's ARN`),
+      );
+    }
+    assert.throws(
+      () => loadConfig({ WORKSPACES_ROLE_ARNS: "arn:aws:iam::210987654321:role/A,arn:aws:iam::210987654321:role/B" }),
+      /^Error: WORKSPACES_ROLE_ARNS names two roles in account 210987654321 \(arn:aws:iam::210987654321:role\/A, arn:aws:iam::210987654321:role\/B\); one role per account$/,
+    );
+    assert.throws(
+      () => loadConfig({ WORKSPACES_ROLE_ARNS: "arn:aws:iam::210987654321:role/A,arn:aws:iam::210987654321:role/A" }),
+      /names arn:aws:iam::210987654321:role\/A twice/,
+    );
+  });
 });

@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parse, validate } from "graphql";
+import { Fleet, Partition } from "../../src/aws/fleet.ts";
+import { Upstream } from "../../src/aws/upstream.ts";
 import { loadConfig } from "../../src/config.ts";
 import { operationCost } from "../../src/http/query-cost.ts";
 import { limitRules, shapeOf } from "../../src/http/query-limits.ts";
@@ -147,15 +149,43 @@ describe("operationCost: the AWS calls an operation can cause", () => {
     assert.equal(cost("{ workspaces(first: 100) { edges { node { bundle { name } modificationStates { workspace { state } } } } } }"), 13);
   });
 
-  it("counts nodes 25 IDs a call, bundles and WorkSpaces apart", () => {
-    const workspace = (i: number) => Buffer.from(`Workspace:ws-${String(i).padStart(9, "0")}`).toString("base64");
-    const bundle = (i: number) => Buffer.from(`Bundle:wsb-${String(i).padStart(9, "0")}`).toString("base64");
-    const ids = (count: number, id: (i: number) => string) => Array.from({ length: count }, (_, i) => id(i));
+  it("counts nodes 25 IDs a call per partition, bundles and WorkSpaces apart", () => {
+    const id = (type: string, partition: string, awsId: string) => Buffer.from(`${type}:${partition}/${awsId}`).toString("base64");
+    const east = "123456789012/us-east-1";
+    const west = "123456789012/eu-west-1";
+    const workspace = (i: number, partition = east) => id("Workspace", partition, `ws-${String(i).padStart(9, "0")}`);
+    const bundle = (i: number) => id("Bundle", east, `wsb-${String(i).padStart(9, "0")}`);
+    const ids = (count: number, make: (i: number) => string) => Array.from({ length: count }, (_, i) => make(i));
     const source = "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }";
     assert.equal(cost(source, { ids: ids(25, workspace) }), 1);
     assert.equal(cost(source, { ids: ids(100, workspace) }), 4);
     assert.equal(cost(source, { ids: [...ids(30, workspace), ...ids(3, bundle)] }), 3);
     assert.equal(cost(source, { ids: ids(100, workspace) }), cost(`{ nodes(ids: ${JSON.stringify(ids(100, workspace))}) { id } }`));
+    // 20 in each of two partitions: a call each, not one of 40.
+    assert.equal(cost(source, { ids: [...ids(20, workspace), ...ids(20, (i) => workspace(i, west))] }), 2);
+    // Their bundles are looked up in each partition: one call more than 40 IDs' share.
+    const withBundles = "query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Workspace { bundle { name } } } }";
+    assert.equal(cost(withBundles, { ids: [...ids(20, workspace), ...ids(20, (i) => workspace(i, west))] }), 2 + 2 + 1);
+  });
+
+  it("counts a list over N partitions N times its pages, and each lookup under it once more per further partition", () => {
+    const idle = new Upstream({ region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+    const partitions = ["123456789012", "210987654321"].flatMap((account) =>
+      ["us-east-1", "eu-west-1"].map((region) => new Partition(account, region, idle, null)),
+    );
+    // The request's context is where a list learns how many partitions it spans.
+    const context = { aws: { services: { fleet: new Fleet(partitions) } } };
+    const spanned = (source: string) => operationCost(schema, parse(source), {}, undefined, context);
+    try {
+      const screen = "edges { node { workspaceId bundle { name } directory { alias } } }";
+      // 4 × (a page + the look-ahead), 25 × 2 lookups' shares, and 3 more batches for each of the 2 lookups.
+      assert.equal(spanned(`{ workspaces(first: 25) { ${screen} } }`), 4 * 2 + 2 + 3 * 2);
+      assert.equal(spanned(`{ workspaces(first: 25, regions: ["eu-west-1"]) { ${screen} } }`), 2 * 2 + 2 + 1 * 2);
+      assert.equal(spanned(`{ workspaces(first: 25, regions: ["eu-west-1"], accountIds: ["210987654321"]) { ${screen} } }`), 2 + 2);
+      assert.equal(cost(`{ workspaces(first: 25) { ${screen} } }`), 2 + 2, "one partition where no request says how many");
+    } finally {
+      idle.destroy();
+    }
   });
 
   it("multiplies nested lists: a hundred bundles each listing WorkSpaces is over the default limit", () => {

@@ -29,7 +29,7 @@ describe("schema", () => {
     const workspaces = schema.getQueryType()!.getFields().workspaces!;
     assert.deepEqual(
       workspaces.args.map((a) => `${a.name}: ${a.type}`),
-      ["first: Int", "after: String", "filter: WorkspacesFilter"],
+      ["first: Int", "after: String", "filter: WorkspacesFilter", "regions: [String!]", "accountIds: [String!]"],
     );
     // Nullable, so one root field's failure never takes another's data with it.
     assert.equal(String(workspaces.type), "WorkspaceConnection");

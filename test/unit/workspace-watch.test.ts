@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { Fleet, Partition, qualifiedId } from "../../src/aws/fleet.ts";
 import { Upstream } from "../../src/aws/upstream.ts";
 import { WorkspaceWatch, watchedFingerprint } from "../../src/aws/workspace-watch.ts";
 import type { WorkspaceShape } from "../../src/aws/workspaces.ts";
 
+const HOME = { accountId: "123456789012", region: "us-east-1" };
+
 const workspace: WorkspaceShape = {
+  partition: HOME,
   workspaceId: "ws-abcdefgh1",
   state: "AVAILABLE",
   ipAddress: "10.0.0.1",
@@ -19,6 +23,7 @@ describe("watchedFingerprint", () => {
       modificationStates: [],
       state: "AVAILABLE",
       workspaceId: "ws-abcdefgh1",
+      partition: HOME,
     };
     assert.equal(watchedFingerprint(reordered), watchedFingerprint(workspace));
   });
@@ -61,12 +66,13 @@ describe("the poll interval", () => {
       { region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } },
       { maxAttempts: 1, rateLimit: rate, pollShare: 0.2 },
     );
-    const watch = new WorkspaceWatch(upstream, { intervalMs: 5_000, schedule: () => () => {} });
-    const ids = Array.from({ length: count }, (_, i) => `ws-${String(i).padStart(9, "0")}`);
+    const fleet = new Fleet([new Partition(HOME.accountId, HOME.region, upstream, null)]);
+    const watch = new WorkspaceWatch(fleet, { intervalMs: 5_000, schedule: () => () => {} });
+    const ids = Array.from({ length: count }, (_, i) => qualifiedId(HOME, `ws-${String(i).padStart(9, "0")}`));
     for (let start = 0; start < ids.length; start += 100) watch.watch(ids.slice(start, start + 100), () => {});
     const close = () => {
       watch.close();
-      upstream.destroy();
+      fleet.destroy();
     };
     return { watch, close };
   }

@@ -1,0 +1,82 @@
+// The accounts the gateway reaches: the default credentials' own (STS GetCallerIdentity says which it is), then one
+// per role, assumed with the SDK's own provider (fromTemporaryCredentials) and shared by that account's regions. Each
+// account in each region becomes a partition of the fleet.
+import { hostname } from "node:os";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from "@smithy/core";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { ROLE_ARN_PATTERN } from "../constraints.ts";
+import { createBundleCache } from "./bundles.ts";
+import { Fleet, Partition, partitionKey } from "./fleet.ts";
+import type { CallPolicy } from "./upstream.ts";
+import { Upstream } from "./upstream.ts";
+
+export interface FleetSettings {
+  /** In the order lists walk them; the first also serves STS. */
+  regions: readonly string[];
+  /** One role per further account, checked against ROLE_ARN_PATTERN. */
+  roleArns: readonly string[];
+  policy: CallPolicy;
+  bundleCacheTtlMs: number;
+  /** The embedded emulator: its endpoint (WorkSpaces and STS) and keys. Absent on AWS, where the SDK's standard chain applies. */
+  emulator?: { endpoint: string; credentials: AwsCredentialIdentity };
+}
+
+/** Says in CloudTrail which gateway assumed a role: `workspaces-gateway@<host>`, within STS's 64 characters. */
+export const ROLE_SESSION_NAME = `workspaces-gateway@${hostname()}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
+
+/** The account of the default credentials; throws, naming the cause, when STS cannot say. */
+async function defaultAccount(settings: FleetSettings): Promise<string> {
+  const sts = new STSClient({ region: settings.regions[0], maxAttempts: settings.policy.maxAttempts, ...(settings.emulator ?? {}) });
+  try {
+    const { Account } = await sts.send(new GetCallerIdentityCommand({}));
+    if (!Account) throw new Error("STS answered without an account");
+    return Account;
+  } catch (error) {
+    throw new Error(`cannot learn the default credentials' account (STS GetCallerIdentity): ${(error as Error).message}`);
+  } finally {
+    sts.destroy();
+  }
+}
+
+/**
+ * A role's keys, assumed when first needed and again in the five minutes before they expire (the SDK's own window),
+ * once for all the account's regions. A role that cannot be assumed fails that account's calls, not the start.
+ */
+function roleCredentials(roleArn: string, settings: FleetSettings): AwsCredentialIdentityProvider {
+  const { emulator } = settings;
+  const assume = fromTemporaryCredentials({
+    params: { RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME },
+    ...(emulator ? { masterCredentials: emulator.credentials } : {}),
+    clientConfig: { region: settings.regions[0], ...(emulator ? { endpoint: emulator.endpoint } : {}) },
+  });
+  return memoizeIdentityProvider(assume, isIdentityExpired, doesIdentityRequireRefresh)!;
+}
+
+/** Every account in every region, default account first; throws when an account would be served twice. */
+export async function connectFleet(settings: FleetSettings): Promise<Fleet> {
+  const { emulator } = settings;
+  const accounts: { accountId: string; credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider }[] = [
+    { accountId: await defaultAccount(settings), credentials: emulator?.credentials },
+  ];
+  for (const roleArn of settings.roleArns) {
+    const accountId = ROLE_ARN_PATTERN.exec(roleArn)?.[1];
+    if (!accountId) throw new Error(`WORKSPACES_ROLE_ARNS: "${roleArn}" is not an IAM role's ARN`);
+    if (accounts.some((account) => account.accountId === accountId)) {
+      throw new Error(
+        `WORKSPACES_ROLE_ARNS: ${roleArn} is in account ${accountId}, which the gateway already serves` +
+          (accountId === accounts[0]!.accountId ? " with its default credentials" : " through another role"),
+      );
+    }
+    accounts.push({ accountId, credentials: roleCredentials(roleArn, settings) });
+  }
+  const partitions = accounts.flatMap(({ accountId, credentials }) =>
+    settings.regions.map((region) => {
+      const key = partitionKey({ accountId, region });
+      const client = { region, ...(emulator ? { endpoint: emulator.endpoint } : {}), ...(credentials ? { credentials } : {}) };
+      return new Partition(accountId, region, new Upstream(client, settings.policy, key), createBundleCache(settings.bundleCacheTtlMs));
+    }),
+  );
+  return new Fleet(partitions);
+}
