@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { before, describe, it } from "node:test";
-import { WorkspaceStateChangedDocument } from "../generated/graphql.ts";
+import { FleetStateChangedDocument } from "../generated/graphql.ts";
 import { SseSubscription } from "../subscriptions/sse.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -135,9 +135,9 @@ async function checkDrain(gateway: ReturnType<typeof follow>, started: Record<st
   const emulatorUrl = /at (http:\S+)/.exec(String(started.upstream))![1]!;
   const { origin } = new URL(url);
 
-  const first = await post(url, "{ workspaces(first: 1) { edges { node { workspaceId } } } }");
-  const workspaceId = first.body.data.workspaces.edges[0].node.workspaceId as string;
-  const subscription = await SseSubscription.open(url, WorkspaceStateChangedDocument, { workspaceIds: [workspaceId] });
+  const first = await post(url, "{ workspaces(first: 1) { edges { node { workspaceId region accountId } } } }");
+  const located = first.body.data.workspaces.edges[0].node as { workspaceId: string; region: string; accountId: string };
+  const subscription = await SseSubscription.open(url, FleetStateChangedDocument, { workspaces: [located] });
   assert.equal((await subscription.nextData()).workspaceStateChanged.__typename, "Workspace");
 
   // A request AWS is still answering when SIGTERM comes (bundles are not cached yet, and no one else asks for them).
