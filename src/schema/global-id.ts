@@ -26,6 +26,20 @@ export function nodeIdOf(globalID: string): { typename: string; id: string } | u
   return NODE_TYPES.has(typename) && splitQualifiedId(id) ? { typename, id } : undefined;
 }
 
+/** Marks a malformed global ID kept as it came: no qualified ID starts with it, so its lookup alone fails. */
+const MALFORMED = "!";
+
+/**
+ * What Pothos's node(id:) and nodes(ids:) look up: a global ID's type and ID, or for a malformed one, a lookup that
+ * fails with VALIDATION as its own item (the other IDs and root fields are answered), not the whole request.
+ */
+export function decodeGlobalId(globalID: string): { typename: string; id: string } {
+  return nodeIdOf(globalID) ?? { typename: "Workspace", id: `${MALFORMED}${globalID}` };
+}
+
+/** Whether a decoded ID is a malformed one, which costs no AWS call. */
+export const isMalformed = (id: string) => id.startsWith(MALFORMED);
+
 /**
  * A node's lookup in the partition its ID names (IDs are batched 25 a call per partition, the partitions at once), as
  * a settled value for nodes(ids:); an ID of a partition the gateway does not serve is a VALIDATION error.
@@ -35,7 +49,12 @@ export function loadNode<T>(
   qualified: string,
   load: (session: PartitionSession, id: string) => Promise<T>,
 ): Promise<T> {
-  const { partition, id } = splitQualifiedId(qualified)!;
+  const split = splitQualifiedId(qualified);
+  if (!split) {
+    const detail = `"${qualified.slice(MALFORMED.length, 100)}" is not a global ID of this API (an \`id\` field's value)`;
+    return settled(Promise.reject(new FailureError(invalid([violation("id", "globalId", detail)]))));
+  }
+  const { partition, id } = split;
   const { fleet } = context.aws.services;
   if (!fleet.get(partition)) {
     const detail = `names ${partition.accountId} in ${partition.region}, a partition this gateway does not serve`;

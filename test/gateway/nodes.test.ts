@@ -278,8 +278,31 @@ describe("node(id) and lookups", () => {
       const response = await gateway.execute(NodeByIdDocument, { id });
       assert.equal(response.errors?.length, 1, `one error for ${id}`);
       assert.equal(response.errors?.[0]?.extensions?.code, "VALIDATION", `code for ${id}: ${JSON.stringify(response.errors)}`);
+      assert.equal(response.errors?.[0]?.extensions?.rule, "globalId");
       assert.equal(response.data?.node, null);
     }
     assert.deepEqual(await gateway.awsCalls(), {});
+  });
+
+  it("a malformed ID among nodes(ids:) fails its own item; the other IDs and root fields are answered", async () => {
+    const [first, second] = (await sdkWorkspaces(gateway.client)).slice(0, 2);
+    const ids = [globalId("Workspace", first!.WorkspaceId!), "not-a-global-id", globalId("Workspace", second!.WorkspaceId!)];
+    await gateway.resetAwsCalls();
+    const response = await gateway.post({
+      query: "query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Workspace { workspaceId } } bundles(first: 1) { edges { cursor } } }",
+      variables: { ids },
+    });
+    const { data, errors } = (await response.json()) as {
+      data: any;
+      errors?: { path?: unknown[]; extensions?: Record<string, unknown> }[];
+    };
+    assert.deepEqual(data.nodes, [{ workspaceId: first!.WorkspaceId }, null, { workspaceId: second!.WorkspaceId }]);
+    assert.equal(data.bundles.edges.length, 1);
+    assert.deepEqual(
+      errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.field, e.extensions?.rule]),
+      [[["nodes", 1], "VALIDATION", "id", "globalId"]],
+    );
+    // One DescribeWorkspaces for both WorkSpaces, none for the malformed ID.
+    assert.equal((await gateway.awsCalls()).DescribeWorkspaces, 1);
   });
 });
