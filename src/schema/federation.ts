@@ -1,13 +1,15 @@
 // The same schema as an Apollo Federation v2 subgraph (FEDERATION_SUBGRAPH=true): WorkSpaces, bundles and directories are entities
 // a router resolves here by key, so another team's subgraph can add fields to them (a WorkSpace's owner in an HR system).
-import type { GraphQLSchema } from "graphql";
+import type { GraphQLFieldResolver, GraphQLSchema } from "graphql";
 import { isInputObjectType } from "graphql";
+import type { Violation } from "../constraints.ts";
+import { checkBundleId, checkDirectoryId, checkWorkspaceId, violation } from "../constraints.ts";
 import type { GatewayContext } from "./builder.ts";
 import { builder } from "./builder.ts";
 import { BundleRef } from "./bundle.ts";
 import { lookupCalls } from "./cost.ts";
 import { DirectoryRef } from "./directory.ts";
-import { gatewayError } from "./failures.ts";
+import { gatewayError, validationError } from "./failures.ts";
 import { schema as gatewaySchema } from "./index.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
@@ -36,6 +38,41 @@ builder.asEntity(DirectoryRef, {
   resolveReference: ({ directoryId }, context) => readable(context).aws.directories.load(directoryId),
 });
 
+/** Each entity's key, and the rule its value must follow (as the lookup by ID checks it). */
+const ENTITY_KEYS: Record<string, { key: string; check: (value: unknown, field: string) => Violation[] }> = {
+  Workspace: { key: "workspaceId", check: checkWorkspaceId },
+  Bundle: { key: "bundleId", check: checkBundleId },
+  Directory: { key: "directoryId", check: checkDirectoryId },
+};
+
+/** What is wrong with the router's representation `index`, if anything: a type that is no entity here, or its key. */
+function representationViolations(representation: Record<string, unknown>, index: number): Violation[] {
+  const at = `representations[${index}]`;
+  const { __typename } = representation;
+  const entity = typeof __typename === "string" ? ENTITY_KEYS[__typename] : undefined;
+  if (!entity)
+    return [violation(`${at}.__typename`, "entity", `must be an entity of this subgraph: ${Object.keys(ENTITY_KEYS).join(", ")}`)];
+  const field = `${at}.${entity.key}`;
+  if (representation[entity.key] === undefined) return [violation(field, "required", `is required: the key of ${__typename}`)];
+  return entity.check(representation[entity.key], field);
+}
+
+/**
+ * `_entities` refusing a representation it cannot look up with a VALIDATION error at that item (the others resolve),
+ * before @apollo/subgraph's resolver would throw an untyped error or look up a key that is missing or malformed.
+ */
+function checkedEntities(resolve: GraphQLFieldResolver<unknown, GatewayContext>): GraphQLFieldResolver<unknown, GatewayContext> {
+  return (source, args: { representations: Record<string, unknown>[] }, context, info) => {
+    const refused = args.representations.map(representationViolations);
+    if (refused.every((violations) => violations.length === 0)) return resolve(source, args, context, info);
+    const valid = args.representations.filter((_, i) => refused[i]!.length === 0);
+    const resolved = (valid.length > 0 ? resolve(source, { ...args, representations: valid }, context, info) : []) as unknown[];
+    let next = 0;
+    // graphql-js makes an Error in a list that item's error.
+    return refused.map((violations) => (violations.length > 0 ? validationError(violations) : resolved[next++]));
+  };
+}
+
 /** The subgraph schema: the gateway's, with `_entities`, `_service` and the federation directives. */
 export function subgraphSchema(): GraphQLSchema {
   const schema = builder.toSubGraphSchema({
@@ -50,6 +87,7 @@ export function subgraphSchema(): GraphQLSchema {
   }
   // The router's references, looked up 25 per AWS call and type, as nodes(ids:) does: declared as every field's cost is.
   const entities = schema.getQueryType()!.getFields()._entities!;
+  entities.resolve = checkedEntities(entities.resolve as GraphQLFieldResolver<unknown, GatewayContext>);
   entities.extensions = {
     ...entities.extensions,
     complexity: ({ representations }: { representations: { __typename: string }[] }) => {

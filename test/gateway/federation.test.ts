@@ -161,6 +161,46 @@ describe("federation", () => {
     assert.deepEqual(await subgraph.awsCalls(), {});
   });
 
+  it("refuses a representation it cannot look up with a VALIDATION error at that item, and resolves the others", async () => {
+    const [known] = employees;
+    const result = await post(
+      subgraph.url,
+      `{ _entities(representations: [
+          { __typename: "Employee", workspaceId: "${known!.workspaceId}" }
+          { __typename: "Workspace" }
+          { __typename: "Workspace", workspaceId: "${known!.workspaceId}" }
+          { __typename: "Bundle", bundleId: "not-a-bundle" }
+          { workspaceId: "${known!.workspaceId}" }
+        ]) { ... on Workspace { workspaceId } } }`,
+    );
+    assert.deepEqual(result.data?._entities, [null, null, { workspaceId: known!.workspaceId }, null, null]);
+    assert.deepEqual(
+      result.errors?.map((e) => [(e as { path?: unknown[] }).path, e.message, e.extensions]),
+      [
+        [
+          ["_entities", 0],
+          "representations[0].__typename: must be an entity of this subgraph: Workspace, Bundle, Directory",
+          { code: "VALIDATION", retryable: false, field: "representations[0].__typename", rule: "entity" },
+        ],
+        [
+          ["_entities", 1],
+          "representations[1].workspaceId: is required: the key of Workspace",
+          { code: "VALIDATION", retryable: false, field: "representations[1].workspaceId", rule: "required" },
+        ],
+        [
+          ["_entities", 3],
+          "representations[3].bundleId: must match ^wsb-[0-9a-z]{8,63}$",
+          { code: "VALIDATION", retryable: false, field: "representations[3].bundleId", rule: "pattern" },
+        ],
+        [
+          ["_entities", 4],
+          "representations[4].__typename: must be an entity of this subgraph: Workspace, Bundle, Directory",
+          { code: "VALIDATION", retryable: false, field: "representations[4].__typename", rule: "entity" },
+        ],
+      ],
+    );
+  });
+
   it("serves its schema as a subgraph: _service, _entities and the @key of each entity", async () => {
     const { data } = await post(subgraph.url, "{ _service { sdl } }");
     assert.match(data._service.sdl, /@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.6", import: \["@key"\]\)/);
