@@ -30,7 +30,7 @@ import { useGraphiQL } from "./http/graphiql.ts";
 import { usePersistedDocuments } from "./http/persisted-documents.ts";
 import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
-import { alreadyLogged, logRequests, useRequestRecord } from "./http/request-log.ts";
+import { alreadyLogged, expectedFailure, logRequests, useRequestRecord } from "./http/request-log.ts";
 import { startTracing, useTracing } from "./http/tracing.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
@@ -122,7 +122,7 @@ export function createGatewayHandler(
       info: (...args) => log.info(args),
       warn: (...args) => log.warn(args),
       error: (error) => {
-        if (!alreadyLogged(error)) log.error({ err: error }, "unexpected error");
+        if (!alreadyLogged(error) && !expectedFailure(error)) log.error({ err: error }, "unexpected error");
       },
     },
     // No cross-origin access unless the allow-list names the origin: see useCors.
