@@ -189,6 +189,32 @@ function persistedDocuments(env: NodeJS.ProcessEnv): PersistedDocumentsSettings 
   return { documents, only };
 }
 
+/**
+ * CORS_ORIGINS: each entry as a browser sends it in Origin (scheme://host[:port], nothing after), or it would never
+ * match; "*" is refused, as any web page could then call the gateway from its users' browsers.
+ */
+function corsOrigins(env: NodeJS.ProcessEnv): string[] {
+  const origins = (env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const entry of origins) {
+    if (entry === "*") {
+      throw new Error(
+        'CORS_ORIGINS: "*" is not accepted: list the origins of the frontends that call the gateway (with "*" any web page could call it from its users\' browsers, reaching a gateway on their machine or network)',
+      );
+    }
+    const origin = URL.canParse(entry) ? new URL(entry).origin : "null";
+    if (origin !== entry) {
+      const hint = origin === "null" ? "" : ` (here "${origin}")`;
+      throw new Error(
+        `CORS_ORIGINS: "${entry}" is not an origin: each must be http(s)://host[:port], with no path (not even "/"), as browsers send it in the Origin header${hint}`,
+      );
+    }
+  }
+  return origins;
+}
+
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 const NODE_ENVS = ["production", "development", "test"] as const;
 const MIN_CURSOR_SECRET_BYTES = 32;
@@ -236,10 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     jwt,
     graphiql: flag(env, "GRAPHIQL", !production),
     introspection: flag(env, "INTROSPECTION", !production),
-    corsOrigins: (env.CORS_ORIGINS ?? "")
-      .split(",")
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    corsOrigins: corsOrigins(env),
     limits: {
       depth: integer(env, "MAX_DEPTH", 12, 1_000, 1),
       aliases: integer(env, "MAX_ALIASES", 20, 10_000),

@@ -217,7 +217,7 @@ describe("query limits", () => {
 describe("cross-site requests", () => {
   let gateway: TestGateway;
   before(async () => {
-    gateway = await startTestGateway({}, settingsFrom({ CORS_ORIGINS: "https://console.example.com" }));
+    gateway = await startTestGateway({}, settingsFrom({ CORS_ORIGINS: "https://console.example.com, https://admin.example.com" }));
   });
   after(() => gateway.close());
 
@@ -247,6 +247,23 @@ describe("cross-site requests", () => {
     assert.notEqual(other.headers.get("access-control-allow-origin"), "https://evil.example.net");
     assert.notEqual(other.headers.get("access-control-allow-origin"), "*");
     await assertOriginRefused(other, "https://evil.example.net");
+  });
+
+  it("answers each origin for itself and says so to caches (Vary: Origin), an unlisted one with no CORS headers", async () => {
+    const from = (origin?: string) =>
+      fetch(`${gateway.url}?query=${encodeURIComponent(LIST)}`, {
+        headers: { accept: "application/json", ...(origin ? { origin } : {}) },
+      });
+    for (const origin of ["https://console.example.com", "https://admin.example.com", "https://evil.example.net", undefined]) {
+      const response = await from(origin);
+      assert.equal(response.status, 200);
+      const listed = origin !== undefined && origin !== "https://evil.example.net";
+      assert.equal(response.headers.get("access-control-allow-origin"), listed ? origin : null, String(origin));
+      assert.equal(response.headers.get("vary"), "Origin", String(origin));
+    }
+    const allowed = await preflight(gateway, "https://admin.example.com");
+    assert.equal(allowed.headers.get("access-control-allow-origin"), "https://admin.example.com");
+    assert.equal(allowed.headers.get("vary"), "Access-Control-Request-Headers, Origin");
   });
 });
 
