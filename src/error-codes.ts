@@ -19,7 +19,8 @@ export const ERROR_CODES = {
   },
   QUERY_TOO_COMPLEX: {
     retryable: false,
-    meaning: "Over a query limit (`rule`: depth, aliases, directives, tokens, fields, fieldPairs or cost; `limit`, `actual`).",
+    meaning:
+      "Over a query limit (`rule`: depth, aliases, directives, tokens, fields, fieldPairs or cost; `limit`; `actual`, the number found, for tokens `limit` + 1 as counting stops there); refused before anything runs, HTTP 400.",
   },
   UNAUTHENTICATED: { retryable: false, meaning: "No credentials, or credentials the gateway does not accept (HTTP 401)." },
   AUTHENTICATION_UNAVAILABLE: { retryable: true, meaning: "The token issuer's keys cannot be fetched right now (HTTP 503)." },
