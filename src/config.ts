@@ -25,10 +25,15 @@ export interface TracingSettings {
   endpoint: string;
 }
 
+/** A setting the gateway cannot run with that only the schema shows (a persisted document that does not validate). */
+export class ConfigurationError extends Error {}
+
 /** Trusted documents: what frontends registered at build time, by document ID. */
 export interface PersistedDocumentsSettings {
   /** Document ID to document text, from the manifests PERSISTED_DOCUMENTS names. */
   documents: ReadonlyMap<string, string>;
+  /** Document ID to the manifest it came from, named when a document is refused at start-up. */
+  manifests: ReadonlyMap<string, string>;
   /** Refuse any other document, except from credentials with the `adhoc` scope. */
   only: boolean;
 }
@@ -166,6 +171,7 @@ function persistedDocuments(env: NodeJS.ProcessEnv): PersistedDocumentsSettings 
     return undefined;
   }
   const documents = new Map<string, string>();
+  const manifests = new Map<string, string>();
   for (const path of paths) {
     let manifest: unknown;
     try {
@@ -184,9 +190,10 @@ function persistedDocuments(env: NodeJS.ProcessEnv): PersistedDocumentsSettings 
       if (documents.has(id) && documents.get(id) !== text)
         throw new Error(`PERSISTED_DOCUMENTS: document ID "${id}" has two different texts`);
       documents.set(id, text as string);
+      if (!manifests.has(id)) manifests.set(id, path);
     }
   }
-  return { documents, only };
+  return { documents, manifests, only };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { useExtendContextValuePerExecuteSubscriptionEvent } from "@envelop/execute-subscription-event";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
+import type { GraphQLSchema } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { createYoga } from "graphql-yoga";
 import { createAuthenticator } from "./auth/authenticator.ts";
@@ -27,7 +28,7 @@ import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
 import { useCors } from "./http/cors.ts";
 import { useGraphiQL } from "./http/graphiql.ts";
-import { usePersistedDocuments } from "./http/persisted-documents.ts";
+import { checkPersistedDocuments, usePersistedDocuments } from "./http/persisted-documents.ts";
 import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { alreadyLogged, expectedFailure, logRequests, useRequestRecord } from "./http/request-log.ts";
@@ -99,6 +100,15 @@ function useCsrfPreventionForPosts(): Plugin {
   };
 }
 
+let subgraph: GraphQLSchema | undefined;
+
+/** The schema served: the gateway's, or the same as a federation subgraph (built once). */
+function servedSchema(settings: Pick<GatewayConfig, "federationSubgraph">): GraphQLSchema {
+  if (!settings.federationSubgraph) return schema;
+  subgraph ??= subgraphSchema();
+  return subgraph;
+}
+
 export function createGatewayHandler(
   services: Services,
   settings: HandlerSettings = loadConfig({}),
@@ -110,7 +120,7 @@ export function createGatewayHandler(
   const sessionFor = (request: Request) =>
     new AwsSession(services, { caller: principalOf(request).id, signal: request.signal, deadlineMs: settings.deadlineMs });
   return createYoga<Record<string, unknown>, GatewayContext>({
-    schema: settings.federationSubgraph ? subgraphSchema() : schema,
+    schema: servedSchema(settings),
     graphqlEndpoint: "/graphql",
     landingPage: false,
     // Served by useGraphiQL, compressed and cached.
@@ -182,6 +192,7 @@ async function connectUpstream(config: GatewayConfig): Promise<{ upstream: Upstr
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningGateway> {
+  if (config.persistedDocuments) checkPersistedDocuments(config.persistedDocuments, servedSchema(config));
   const tracing = config.tracing && startTracing(config.tracing);
   const { upstream, emulator } = await connectUpstream(config);
   if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {

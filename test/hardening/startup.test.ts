@@ -3,8 +3,10 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
@@ -92,6 +94,17 @@ describe("start-up", () => {
     } finally {
       taken.close();
     }
+  });
+
+  it("says in one line which persisted document does not validate, and exits 2 as for any configuration error", async () => {
+    const manifest = join(mkdtempSync(join(tmpdir(), "startup-")), "documents.json");
+    writeFileSync(manifest, JSON.stringify({ "sha256:aa": "{ nope }" }));
+    const { code, stderr } = await failedStart({ PERSISTED_DOCUMENTS: manifest, LOG_LEVEL: "silent" });
+    assert.equal(code, 2);
+    assert.equal(
+      stderr,
+      `Configuration error: PERSISTED_DOCUMENTS: ${manifest}: document "sha256:aa" is not valid: Cannot query field "nope" on type "Query". Did you mean "node" or "nodes"? (line 1, column 3)\n`,
+    );
   });
 
   it("says in one line that HOST is not an address it can listen on, and exits 1", async () => {
