@@ -8,8 +8,8 @@ import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { Principal } from "../auth/principal.ts";
 import type { AwsSession } from "../aws/session.ts";
 import { lookupCalls } from "./cost.ts";
-import { gatewayError } from "./failures.ts";
-import { nodeIdOf } from "./global-id.ts";
+import { gatewayError, refuseInvalid } from "./failures.ts";
+import { innerIdViolations, nodeIdOf } from "./global-id.ts";
 import PlainInputsPlugin from "./subgraph-inputs.ts";
 
 export interface GatewayContext {
@@ -62,6 +62,11 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
         description: "Any object by its global ID; null when AWS no longer has it.",
         args: { id: { description: "A global ID from an `id` field." } },
         complexity: 1,
+        // A global ID holding a malformed AWS ID is refused as workspace(workspaceId:) refuses one, not answered null.
+        resolve: (_root, { id }, _context, _info, resolveNode) => {
+          refuseInvalid(innerIdViolations(id));
+          return resolveNode(id);
+        },
       },
       nodesQueryOptions: {
         description: "Objects by their global IDs, in the order given; an ID AWS does not have (or whose lookup failed) is null.",

@@ -1,4 +1,6 @@
 // Relay global IDs: base64 of `Type:id`, for the types that implement Node.
+import type { Violation } from "../constraints.ts";
+import { checkBundleId, checkDirectoryId, checkWorkspaceId, violation } from "../constraints.ts";
 
 /** The types that implement Node, each in its own file; a global ID must name one of them. */
 const NODE_TYPES = new Set(["Workspace", "Bundle", "Directory", "ModificationState"]);
@@ -23,3 +25,18 @@ export function nodeIdOf(globalID: string): { typename: string; id: string } | u
  * a value (graphql-js makes a returned Error that item's error), and a failed batch of 25 leaves the other IDs resolved.
  */
 export const settled = <T>(lookup: Promise<T>): Promise<T> => lookup.catch((error: unknown) => error as T);
+
+/** The rule each type's own ID follows (a modification state's is its WorkSpace's, then `/` and the resource). */
+const INNER_ID_CHECKS: Record<string, (id: string) => Violation[]> = {
+  Workspace: (id) => checkWorkspaceId(id),
+  Bundle: (id) => checkBundleId(id),
+  Directory: (id) => checkDirectoryId(id),
+  ModificationState: (id) => checkWorkspaceId(id.split("/")[0]),
+};
+
+/** What is wrong with the AWS ID a well-formed global ID holds, as the argument `id`'s violation. */
+export function innerIdViolations({ typename, id }: { typename: string; id: string }): Violation[] {
+  return (INNER_ID_CHECKS[typename]?.(id) ?? []).map((v) =>
+    violation("id", v.rule, `holds the ${typename} ID "${id.slice(0, 100)}", which ${v.detail}`),
+  );
+}
