@@ -305,4 +305,27 @@ describe("node(id) and lookups", () => {
     // One DescribeWorkspaces for both WorkSpaces, none for the malformed ID.
     assert.equal((await gateway.awsCalls()).DescribeWorkspaces, 1);
   });
+
+  it("a global ID holding a malformed AWS ID is a VALIDATION error naming id and the ID's rule, with no AWS call", async () => {
+    await gateway.resetAwsCalls();
+    const cases = [
+      [globalId("Workspace", "bad"), "pattern", 'holds the Workspace ID "bad", which must match ^ws-[0-9a-z]{8,63}$'],
+      [globalId("Bundle", "ws-0123456789"), "pattern", 'holds the Bundle ID "ws-0123456789", which must match ^wsb-[0-9a-z]{8,63}$'],
+      [globalId("Directory", "d-1"), "length", 'holds the Directory ID "d-1", which must be 10 to 65 characters long'],
+      [
+        globalId("ModificationState", "bad/COMPUTE_TYPE"),
+        "pattern",
+        'holds the ModificationState ID "bad/COMPUTE_TYPE", which must match ^ws-[0-9a-z]{8,63}$',
+      ],
+    ] as const;
+    for (const [id, rule, detail] of cases) {
+      const response = await gateway.execute(NodeByIdDocument, { id });
+      assert.equal(response.data?.node, null);
+      assert.deepEqual(
+        response.errors?.map((e) => [e.message, e.extensions]),
+        [[`id: ${detail}`, { code: "VALIDATION", retryable: false, field: "id", rule }]],
+      );
+    }
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
 });
