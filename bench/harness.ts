@@ -65,10 +65,13 @@ export async function startChild(
   };
 }
 
-/** The emulator on its own (`npm run emulator`), so that reaching it crosses a process boundary, as reaching AWS does. */
-export function startEmulatorProcess(workspaces: number, latencyMs = 0): Promise<ChildServer> {
+/**
+ * The emulator on its own (`npm run emulator`), so that reaching it crosses a process boundary, as reaching AWS does;
+ * `workspaces` in every account of each of `regions`.
+ */
+export function startEmulatorProcess(workspaces: number, latencyMs = 0, regions: readonly string[] = ["us-east-1"]): Promise<ChildServer> {
   const args = ["--port", "0", "--workspaces", String(workspaces), "--latency-ms", String(latencyMs), "--seed", "1"];
-  return startChild("src/emulator/cli.ts", { args });
+  return startChild("src/emulator/cli.ts", { args: [...args, "--regions", regions.join(",")] });
 }
 
 /** The SDK's standard configuration (environment variables), pointing at an emulator. */
@@ -154,6 +157,12 @@ export async function postGraphQL(url: string, body: string, key: string): Promi
 export async function awsCalls(emulatorUrl: string): Promise<Record<string, number>> {
   const response = await fetch(`${emulatorUrl}/_emulator/stats`);
   return ((await response.json()) as { requests: Record<string, number> }).requests;
+}
+
+/** The same by the caller's partition, `<account>/<region>`. */
+export async function awsCallsByPartition(emulatorUrl: string): Promise<Record<string, Record<string, number>>> {
+  const response = await fetch(`${emulatorUrl}/_emulator/stats`);
+  return ((await response.json()) as { partitions: Record<string, Record<string, number>> }).partitions;
 }
 
 export async function resetAwsCalls(emulatorUrl: string): Promise<void> {

@@ -1,7 +1,7 @@
 // `npm run bench`: the gateway against what users would write instead (the SDK directly) and against the ceiling of
 // its own HTTP server (bare graphql-yoga), side by side in one run, since on a shared machine only ratios mean much.
 // Prints one table per section and writes them to bench/results/<timestamp>.json, latest.json and latest.md.
-//   npm run bench -- --only latency,throughput   some sections (aws-calls, latency, throughput, scale, fan-out, tracing)
+//   npm run bench -- --only latency,throughput   some sections (aws-calls, latency, throughput, scale, fan-out, fairness, validation, tracing, fleet)
 //   npm run bench -- --profile                   also a CPU profile of the gateway under the throughput load
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { measureAwsCalls } from "./aws-calls.ts";
 import { measureFairness } from "./fairness.ts";
 import { measureFanOut } from "./fan-out.ts";
+import { measureFleet } from "./fleet.ts";
 import type { SectionResult } from "./harness.ts";
 import { measureLatency } from "./latency.ts";
 import { markdownTable, textTable } from "./report.ts";
@@ -30,6 +31,7 @@ const SECTIONS: Record<string, () => Promise<SectionResult[]>> = {
   validation: async () => [measureValidation()],
   "scale-out": measureScaleOut,
   tracing: async () => [await measureTracing()],
+  fleet: async () => [await measureFleet()],
 };
 
 const chosen = values.only?.split(",") ?? Object.keys(SECTIONS);

@@ -26,10 +26,15 @@ export interface TracingSettings {
   endpoint: string;
 }
 
+/** A setting the gateway cannot run with that only the schema shows (a persisted document that does not validate). */
+export class ConfigurationError extends Error {}
+
 /** Trusted documents: what frontends registered at build time, by document ID. */
 export interface PersistedDocumentsSettings {
   /** Document ID to document text, from the manifests PERSISTED_DOCUMENTS names. */
   documents: ReadonlyMap<string, string>;
+  /** Document ID to the manifest it came from, named when a document is refused at start-up. */
+  manifests: ReadonlyMap<string, string>;
   /** Refuse any other document, except from credentials with the `adhoc` scope. */
   only: boolean;
 }
@@ -238,6 +243,7 @@ function persistedDocuments(env: NodeJS.ProcessEnv): PersistedDocumentsSettings 
     return undefined;
   }
   const documents = new Map<string, string>();
+  const manifests = new Map<string, string>();
   for (const path of paths) {
     let manifest: unknown;
     try {
@@ -256,9 +262,36 @@ function persistedDocuments(env: NodeJS.ProcessEnv): PersistedDocumentsSettings 
       if (documents.has(id) && documents.get(id) !== text)
         throw new Error(`PERSISTED_DOCUMENTS: document ID "${id}" has two different texts`);
       documents.set(id, text as string);
+      if (!manifests.has(id)) manifests.set(id, path);
     }
   }
-  return { documents, only };
+  return { documents, manifests, only };
+}
+
+/**
+ * CORS_ORIGINS: each entry as a browser sends it in Origin (scheme://host[:port], nothing after), or it would never
+ * match; "*" is refused, as any web page could then call the gateway from its users' browsers.
+ */
+function corsOrigins(env: NodeJS.ProcessEnv): string[] {
+  const origins = (env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const entry of origins) {
+    if (entry === "*") {
+      throw new Error(
+        'CORS_ORIGINS: "*" is not accepted: list the origins of the frontends that call the gateway (with "*" any web page could call it from its users\' browsers, reaching a gateway on their machine or network)',
+      );
+    }
+    const origin = URL.canParse(entry) ? new URL(entry).origin : "null";
+    if (origin !== entry) {
+      const hint = origin === "null" ? "" : ` (here "${origin}")`;
+      throw new Error(
+        `CORS_ORIGINS: "${entry}" is not an origin: each must be http(s)://host[:port], with no path (not even "/"), as browsers send it in the Origin header${hint}`,
+      );
+    }
+  }
+  return origins;
 }
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -308,10 +341,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     jwt,
     graphiql: flag(env, "GRAPHIQL", !production),
     introspection: flag(env, "INTROSPECTION", !production),
-    corsOrigins: (env.CORS_ORIGINS ?? "")
-      .split(",")
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    corsOrigins: corsOrigins(env),
     limits: {
       depth: integer(env, "MAX_DEPTH", 12, 1_000, 1),
       aliases: integer(env, "MAX_ALIASES", 20, 10_000),

@@ -2,7 +2,11 @@
 // and whether the same request can succeed later. The schema's ErrorCode enum and the README's table come from it.
 export const ERROR_CODES = {
   VALIDATION: { retryable: false, meaning: "The gateway refused the input before calling AWS; `field` and `rule` say which and why." },
-  BAD_USER_INPUT: { retryable: false, meaning: "The document or its variables do not fit the schema (an unknown field, a wrong type)." },
+  BAD_USER_INPUT: {
+    retryable: false,
+    meaning:
+      "The document or its variables do not fit the schema (an unknown field, a variable of the wrong type or missing): HTTP 400, but 200 for the document's own errors under `Accept: application/json`, as GraphQL over HTTP has it.",
+  },
   BAD_REQUEST: { retryable: false, meaning: "The HTTP request is not a GraphQL request: no query, a body that is not JSON, a bad header." },
   REQUEST_ENTITY_TOO_LARGE: { retryable: false, meaning: "The body is over MAX_BODY_BYTES." },
   PERSISTED_DOCUMENT_NOT_FOUND: {
@@ -15,7 +19,8 @@ export const ERROR_CODES = {
   },
   QUERY_TOO_COMPLEX: {
     retryable: false,
-    meaning: "Over a query limit (`rule`: depth, aliases, directives, tokens, fields, fieldPairs or cost; `limit`, `actual`).",
+    meaning:
+      "Over a query limit (`rule`: depth, aliases, directives, tokens, fields, fieldPairs or cost; `limit`; `actual`, the number found, for tokens `limit` + 1 as counting stops there); refused before anything runs, HTTP 400.",
   },
   UNAUTHENTICATED: { retryable: false, meaning: "No credentials, or credentials the gateway does not accept (HTTP 401)." },
   AUTHENTICATION_UNAVAILABLE: { retryable: true, meaning: "The token issuer's keys cannot be fetched right now (HTTP 503)." },

@@ -1,6 +1,6 @@
 // The gateway's process: `node dist/main.js` in production, `npm start` in development. On the embedded emulator
 // unless WORKSPACES_BACKEND=aws; SIGTERM or SIGINT drains it, then it exits 0.
-import { loadConfig } from "./config.ts";
+import { ConfigurationError, loadConfig } from "./config.ts";
 import { createLogger, prettyLines } from "./logger.ts";
 import type { RunningGateway } from "./server.ts";
 import { startGateway } from "./server.ts";
@@ -19,6 +19,10 @@ let gateway: RunningGateway;
 try {
   gateway = await startGateway(config, logger);
 } catch (error) {
+  if (error instanceof ConfigurationError) {
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(2);
+  }
   const reason = listenFailure(error, config);
   // Otherwise what start-up found wrong with the fleet (an account served twice, STS unable to say whose the
   // credentials are), named in one line too.

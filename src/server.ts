@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { useExtendContextValuePerExecuteSubscriptionEvent } from "@envelop/execute-subscription-event";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
+import type { GraphQLSchema } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { createYoga } from "graphql-yoga";
 import { createAuthenticator } from "./auth/authenticator.ts";
@@ -38,10 +39,10 @@ import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
 import { useCors } from "./http/cors.ts";
 import { useGraphiQL } from "./http/graphiql.ts";
-import { usePersistedDocuments } from "./http/persisted-documents.ts";
+import { checkPersistedDocuments, usePersistedDocuments } from "./http/persisted-documents.ts";
 import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
-import { alreadyLogged, logRequests, useRequestRecord } from "./http/request-log.ts";
+import { alreadyLogged, expectedFailure, logRequests, useRequestRecord } from "./http/request-log.ts";
 import { startTracing, useTracing } from "./http/tracing.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
@@ -116,6 +117,15 @@ function useCsrfPreventionForPosts(): Plugin {
   };
 }
 
+let subgraph: GraphQLSchema | undefined;
+
+/** The schema served: the gateway's, or the same as a federation subgraph (built once). */
+function servedSchema(settings: Pick<GatewayConfig, "federationSubgraph">): GraphQLSchema {
+  if (!settings.federationSubgraph) return schema;
+  subgraph ??= subgraphSchema();
+  return subgraph;
+}
+
 export function createGatewayHandler(
   services: Services,
   settings: HandlerSettings = loadConfig({}),
@@ -128,7 +138,7 @@ export function createGatewayHandler(
   const sessionFor = (request: Request) =>
     new AwsSession(services, { caller: principalOf(request).id, signal: request.signal, deadlineMs: settings.deadlineMs });
   return createYoga<Record<string, unknown>, GatewayContext>({
-    schema: settings.federationSubgraph ? subgraphSchema() : schema,
+    schema: servedSchema(settings),
     graphqlEndpoint: "/graphql",
     landingPage: false,
     // Served by useGraphiQL, compressed and cached.
@@ -140,7 +150,7 @@ export function createGatewayHandler(
       info: (...args) => log.info(args),
       warn: (...args) => log.warn(args),
       error: (error) => {
-        if (!alreadyLogged(error)) log.error({ err: error }, "unexpected error");
+        if (!alreadyLogged(error) && !expectedFailure(error)) log.error({ err: error }, "unexpected error");
       },
     },
     // No cross-origin access unless the allow-list names the origin: see useCors.
@@ -229,6 +239,7 @@ async function connectShared(config: GatewayConfig, logger: Logger): Promise<Sha
 }
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningGateway> {
+  if (config.persistedDocuments) checkPersistedDocuments(config.persistedDocuments, servedSchema(config));
   const tracing = config.tracing && startTracing(config.tracing);
   const shared = await connectShared(config, logger);
   const { fleet, emulator } = await connect(config, {

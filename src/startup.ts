@@ -39,17 +39,25 @@ export function banner(
   return lines.join("\n");
 }
 
+/** getaddrinfo's codes for a name it could not resolve (no such name; no answer from DNS). */
+const UNRESOLVED = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NODATA", "EAI_NONAME"]);
+
 /** One line saying which setting to change when the gateway (or its embedded emulator) cannot listen; else undefined. */
 export function listenFailure(error: unknown, config: Pick<GatewayConfig, "port" | "host" | "emulator">): string | undefined {
-  const { code, port } = error as { code?: string; port?: number };
+  const { code, port, hostname, address } = error as { code?: string; port?: number; hostname?: string; address?: string };
   const setting = port === config.emulator.port && port !== config.port ? "EMULATOR_PORT" : "PORT";
+  const host = hostname ?? address ?? config.host;
+  const hostSetting = host === config.emulator.host && host !== config.host ? "EMULATOR_HOST" : "HOST";
+  if (code !== undefined && UNRESOLVED.has(code)) {
+    return `${hostSetting}=${host} is neither an IP address nor a name that resolves (${code}): set ${hostSetting} to an address of this machine (127.0.0.1, or 0.0.0.0 for all).`;
+  }
   switch (code) {
     case "EADDRINUSE":
       return `Port ${port} is in use: set ${setting} to a free port (${setting}=${port! + 1}), or stop what listens there.`;
     case "EACCES":
       return `Port ${port} needs privileges this process does not have: set ${setting} to a port above 1023.`;
     case "EADDRNOTAVAIL":
-      return `HOST=${config.host} is not an address of this machine: set HOST to one of its addresses, or 0.0.0.0 for all.`;
+      return `${hostSetting}=${host} is not an address of this machine: set ${hostSetting} to one of its addresses, or 0.0.0.0 for all.`;
     default:
       return undefined;
   }

@@ -17,6 +17,12 @@ export interface CallTicket {
   deadline?: number;
 }
 
+/**
+ * The log's second, with a tenth to spare: calls that network or event-loop delays bunch together still reach AWS at
+ * most `rate` in any second of its clock.
+ */
+const LOG_WINDOW_MS = 1_100;
+
 /** Why a call never left the gateway: its wait was given up (deadline, client gone), or it could not go in time. */
 export class NotSentError extends Error {
   override readonly name = "NotSentError";
@@ -280,7 +286,7 @@ export class AwsBudget {
   private refill(now: number): void {
     this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.updatedAt) * this.rate) / 1000);
     this.updatedAt = now;
-    while (this.oldest < this.sent.length && this.sent[this.oldest]! <= now - 1000) this.oldest += 1;
+    while (this.oldest < this.sent.length && this.sent[this.oldest]! <= now - LOG_WINDOW_MS) this.oldest += 1;
     if (this.oldest > 1024) {
       this.sent = this.sent.slice(this.oldest);
       this.oldest = 0;
@@ -308,7 +314,7 @@ export class AwsBudget {
     const forToken = ((1 + this.reserve - this.tokens) * 1000) / this.rate;
     // The reserve holds in the second too: a tenth of it is left to callers with nothing queued.
     const over = this.sentLastSecond - (this.cap - 1 - this.reserve);
-    const forPlace = over > 0 ? this.sent[this.oldest + over - 1]! + 1000 - now : 0;
+    const forPlace = over > 0 ? this.sent[this.oldest + over - 1]! + LOG_WINDOW_MS - now : 0;
     return Math.max(0, Math.ceil(Math.max(forToken, forPlace)));
   }
 

@@ -69,10 +69,13 @@ export interface ReadOptions {
 }
 
 export interface WriteOptions {
-  /** Aborts the call: a write cut short after it may have reached AWS is OUTCOME_UNKNOWN. */
+  /** Gives up the call's wait for the budget; a call already sent gets a grace period for its answer instead. */
   signal?: AbortSignal;
   ticket?: CallTicket;
 }
+
+/** How long a write AWS may have received still waits for its answer once its request's deadline passed. */
+const WRITE_ANSWER_GRACE_MS = 10_000;
 
 const GATEWAY_READ: CallTicket = { caller: "gateway", class: "read" };
 const GATEWAY_WRITE: CallTicket = { caller: "gateway", class: "write" };
@@ -84,6 +87,8 @@ export class Upstream {
   private readonly shared = new SharedReads();
   /** Each call's ticket, by the abort signal the SDK hands the middleware (the one per-call value it carries). */
   private readonly tickets = new WeakMap<AbortSignal, CallTicket>();
+  /** What a write does once the budget lets it go, by the same signal. */
+  private readonly onSent = new WeakMap<AbortSignal, () => void>();
   /** When AWS last answered anything (a result, a refusal, throttling), on the monotonic clock. */
   private answeredAt = Number.NEGATIVE_INFINITY;
 
@@ -102,6 +107,7 @@ export class Upstream {
         const operation = (context.commandName ?? "unknown").replace(/Command$/, "");
         const signal = (context as { __smithy_context?: { abortSignal?: AbortSignal } }).__smithy_context?.abortSignal;
         await this.budget?.take((signal && this.tickets.get(signal)) ?? GATEWAY_READ, signal);
+        if (signal) this.onSent.get(signal)?.();
         const headers = (args.request as { headers?: Record<string, string> }).headers ?? {};
         if (!/attempt=1;/.test(headers["amz-sdk-request"] ?? "attempt=1;")) awsRetries.inc({ operation });
         try {
@@ -149,17 +155,34 @@ export class Upstream {
     }
   }
 
-  /** A write: its own call, retried only when throttled; cut short after it may have reached AWS, it is OUTCOME_UNKNOWN. */
+  /**
+   * A write: its own call, retried only when throttled. `signal` gives up its wait for the budget (unsent, retryable);
+   * once sent, it has WRITE_ANSWER_GRACE_MS more for AWS's answer, as a write cut short is OUTCOME_UNKNOWN.
+   */
   async write<Input extends ServiceInputTypes, Output extends ServiceOutputTypes>(
     command: WorkSpacesCommand<Input, Output>,
     options: WriteOptions = {},
   ): Promise<Output> {
-    const signal = options.signal ?? new AbortController().signal;
-    this.tickets.set(signal, options.ticket ?? GATEWAY_WRITE);
+    const call = new AbortController();
+    let sent = false;
+    let grace: NodeJS.Timeout | undefined;
+    const giveUp = () => {
+      if (!sent) call.abort(options.signal?.reason);
+      else grace ??= setTimeout(() => call.abort(options.signal?.reason), WRITE_ANSWER_GRACE_MS);
+    };
+    if (options.signal?.aborted) giveUp();
+    options.signal?.addEventListener("abort", giveUp, { once: true });
+    this.tickets.set(call.signal, options.ticket ?? GATEWAY_WRITE);
+    this.onSent.set(call.signal, () => {
+      sent = true;
+    });
     try {
-      return await this.client.send(command, { abortSignal: signal });
+      return await this.client.send(command, { abortSignal: call.signal });
     } catch (error) {
       throw new FailureError(writeFailureOf(error));
+    } finally {
+      clearTimeout(grace);
+      options.signal?.removeEventListener("abort", giveUp);
     }
   }
 

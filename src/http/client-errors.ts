@@ -1,5 +1,5 @@
 // Every error a client sees carries a code of the one vocabulary: graphql-js's and yoga's own errors (an invalid
-// document or variable, a body that is not JSON) are coded BAD_USER_INPUT or BAD_REQUEST, cut to a readable length
+// document or variable: BAD_USER_INPUT; a body that is not JSON: BAD_REQUEST) are coded, cut to a readable length
 // (graphql-js quotes a bad variable's whole value, up to 50 times), stripped of what echoes the request, and, with
 // introspection off, of the schema's names in "Did you mean" suggestions.
 
@@ -18,11 +18,21 @@ const SUGGESTION = / ?Did you mean [^?]*\?/g;
 /** yoga's codes for an invalid document, as ours. */
 const DOCUMENT_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"]);
 
+/** Errors execution answered before running anything: variables that do not fit the document's (yoga's HTTP 400). */
+const refusedBeforeExecution = new WeakSet<GraphQLError>();
+
 function codeOf(error: GraphQLError): ErrorCode {
   const code = error.extensions.code;
   if (typeof code === "string" && code in ERROR_CODES) return code as ErrorCode;
-  if ((typeof code === "string" && DOCUMENT_CODES.has(code)) || !error.extensions.http) return "BAD_USER_INPUT";
+  if ((typeof code === "string" && DOCUMENT_CODES.has(code)) || refusedBeforeExecution.has(error) || !error.extensions.http)
+    return "BAD_USER_INPUT";
   return "BAD_REQUEST";
+}
+
+/** A result without data is execution refusing the request's variables or operation name. */
+function noteRefusal({ result }: { result: ExecutionResult | AsyncIterable<unknown> }) {
+  if (isAsyncIterable(result) || "data" in result) return;
+  for (const error of result.errors ?? []) refusedBeforeExecution.add(error);
 }
 
 function clientError(error: GraphQLError, hideSuggestions: boolean): GraphQLError {
@@ -48,8 +58,14 @@ export function useClientErrors({ hideSuggestions }: { hideSuggestions: boolean 
     if (result.errors?.length) setResult({ ...result, errors: result.errors.map((error) => clientError(error, hideSuggestions)) });
   };
   return {
+    onExecute: () => ({ onExecuteDone: noteRefusal }),
     // A subscription's events: each result of the stream.
-    onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, fix) }),
+    onSubscribe: () => ({
+      onSubscribeResult: (payload) => {
+        noteRefusal(payload);
+        return handleStreamOrSingleExecutionResult(payload, fix);
+      },
+    }),
     // Everything else, request errors included, once the response is about to be written.
     onResultProcess({ result, setResult }) {
       if (isAsyncIterable(result)) return;

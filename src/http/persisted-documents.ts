@@ -4,8 +4,11 @@
 // with the `adhoc` scope (operators in GraphiQL).
 import type { UsePersistedOperationsOptions } from "@graphql-yoga/plugin-persisted-operations";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
+import type { GraphQLError, GraphQLSchema } from "graphql";
+import { parse, validate } from "graphql";
 import type { GraphQLParams, Plugin } from "graphql-yoga";
 import type { PersistedDocumentsSettings } from "../config.ts";
+import { ConfigurationError } from "../config.ts";
 import { gatewayError } from "../schema/failures.ts";
 import { principalOf } from "./authentication.ts";
 
@@ -14,6 +17,31 @@ function documentIdOf(params: GraphQLParams, request: Request): string | null {
   const sent = (params as { documentId?: unknown }).documentId;
   if (typeof sent === "string") return sent;
   return request.method === "GET" ? new URL(request.url).searchParams.get("documentId") : null;
+}
+
+/** `message (line 3, column 5)`, on one line. */
+function oneLine(error: GraphQLError): string {
+  const [location] = error.locations ?? [];
+  const where = location ? ` (line ${location.line}, column ${location.column})` : "";
+  return `${error.message.replace(/\s+/g, " ")}${where}`;
+}
+
+/**
+ * Every persisted document parsed and validated against the schema served, at start-up: a frontend's document that
+ * cannot run is the deployment's mistake, found before the first user sends its ID.
+ */
+export function checkPersistedDocuments({ documents, manifests }: PersistedDocumentsSettings, schema: GraphQLSchema): void {
+  for (const [id, text] of documents) {
+    let errors: readonly GraphQLError[];
+    try {
+      errors = validate(schema, parse(text));
+    } catch (error) {
+      errors = [error as GraphQLError];
+    }
+    if (errors.length > 0) {
+      throw new ConfigurationError(`PERSISTED_DOCUMENTS: ${manifests.get(id)}: document "${id}" is not valid: ${oneLine(errors[0]!)}`);
+    }
+  }
 }
 
 export function usePersistedDocuments({ documents, only }: PersistedDocumentsSettings): Plugin {

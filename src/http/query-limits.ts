@@ -1,18 +1,22 @@
 // What a document may hold before anything runs: depth, aliases and directives (graphql-armor's rules) and tokens
-// (graphql-js's own parser limit), each refused with a typed error that names the rule and the limit.
+// (graphql-js's own parser limit), each refused with a typed error that names the rule, the limit and the count found,
+// with HTTP 400 whatever the Accept header, as the cost refusal.
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
-import type { DocumentNode, FragmentDefinitionNode, GraphQLError, SelectionSetNode, ValidationContext } from "graphql";
+import type { DocumentNode, ExecutionResult, FragmentDefinitionNode, GraphQLError, SelectionSetNode, ValidationContext } from "graphql";
 import { Kind, parse, visit } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { isAsyncIterable } from "graphql-yoga";
 import type { QueryLimits } from "../config.ts";
 import { gatewayError } from "../schema/failures.ts";
 
 export type LimitRule = "depth" | "aliases" | "directives" | "tokens" | "fields" | "fieldPairs" | "cost";
 
-export function limitError(rule: LimitRule, limit: number, actual: number | string, detail: string): GraphQLError {
-  return gatewayError("QUERY_TOO_COMPLEX", `Query refused: ${detail} (limit ${limit}, found ${actual}).`, {
+/** `actual` is the count found; for tokens, which the parser stops counting past the limit, limit + 1. */
+export function limitError(rule: LimitRule, limit: number, actual: number, detail: string): GraphQLError {
+  const found = rule === "tokens" ? `more than ${limit}` : actual;
+  return gatewayError("QUERY_TOO_COMPLEX", `Query refused: ${detail} (limit ${limit}, found ${found}).`, {
     rule,
     limit,
     actual,
@@ -28,7 +32,7 @@ function armorOptions(rule: LimitRule, limit: number, detail: string) {
     onReject: [
       (context: ValidationContext | null, error: GraphQLError) => {
         const found = /found (\d+)/.exec(error.message)?.[1];
-        context?.reportError(limitError(rule, limit, found === undefined ? `more than ${limit}` : Number(found), detail));
+        context?.reportError(limitError(rule, limit, found === undefined ? limit + 1 : Number(found), detail));
       },
     ],
   };
@@ -137,7 +141,7 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
           document = parse(source, { ...options, maxTokens: limits.tokens });
         } catch (error) {
           if ((error as Error).message.includes("tokens. Parsing aborted")) {
-            throw limitError("tokens", limits.tokens, `more than ${limits.tokens}`, "the document is too long");
+            throw limitError("tokens", limits.tokens, limits.tokens + 1, "the document is too long");
           }
           throw error;
         }
@@ -152,6 +156,14 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
     },
     onValidate({ addValidationRule }) {
       for (const rule of rules) addValidationRule(rule);
+    },
+    // yoga answers a document's own errors 200 under Accept: application/json; a document refused by a limit is 400,
+    // as GraphQL over HTTP has it for a document that does not validate, and as the cost refusal is.
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || isAsyncIterable(result)) return;
+      const { errors, extensions } = result as ExecutionResult;
+      if (errors?.some((error) => error.extensions.code === "QUERY_TOO_COMPLEX"))
+        setResult({ ...(result as ExecutionResult), extensions: { ...extensions, http: { status: 400 } } });
     },
   };
 }

@@ -29,6 +29,10 @@ const loggedErrors = new WeakSet<object>();
 
 export const alreadyLogged = (error: unknown): boolean => typeof error === "object" && error !== null && loggedErrors.has(error);
 
+/** A failure the client gets typed (AWS's, a bad cursor, refused input): an answer, not the gateway's error to log. */
+export const expectedFailure = (error: unknown): boolean =>
+  (error instanceof GraphQLError ? error.originalError : error) instanceof FailureError;
+
 const requestDuration = new Histogram({
   name: "workspaces_gateway_request_duration_seconds",
   help: "HTTP requests to the gateway, from arrival to the end of the response, by route and status.",
@@ -99,11 +103,17 @@ export function useRequestRecord(logger: Logger): Plugin {
     (context: unknown) =>
     ({ result }: { result: ExecutionResult }) => {
       for (const error of result.errors ?? []) {
-        // AWS's failures are expected: the client gets them typed, and the AWS metrics count them.
-        if (!error.originalError || error.originalError instanceof GraphQLError || error.originalError instanceof FailureError) continue;
-        loggedErrors.add(error).add(error.originalError);
+        const { originalError } = error;
         const requestId = records.get((context as { request: object }).request)?.id;
-        logger.error({ requestId, err: error.originalError, path: error.path?.join(".") }, "unexpected error");
+        const path = error.path?.join(".");
+        // Typed failures (AWS's, refused input, a bad cursor) are answers: the client gets them, the AWS metrics count them.
+        if (!originalError || originalError instanceof GraphQLError || originalError instanceof FailureError) {
+          const code = originalError instanceof FailureError ? originalError.failure.code : error.extensions.code;
+          logger.debug({ requestId, code, path }, "error answered");
+          continue;
+        }
+        loggedErrors.add(error).add(originalError);
+        logger.error({ requestId, err: originalError, path }, "unexpected error");
       }
     };
   return {

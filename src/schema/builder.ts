@@ -9,7 +9,7 @@ import type { Principal } from "../auth/principal.ts";
 import type { AwsSession } from "../aws/session.ts";
 import { lookupCalls } from "./cost.ts";
 import { gatewayError } from "./failures.ts";
-import { nodeIdOf } from "./global-id.ts";
+import { decodeGlobalId, isMalformed } from "./global-id.ts";
 import PlainInputsPlugin from "./subgraph-inputs.ts";
 
 export interface GatewayContext {
@@ -75,6 +75,7 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
           const batches = new Map<string, number>();
           const partitions = new Set<string>();
           for (const { typename, id } of ids) {
+            if (isMalformed(id)) continue;
             const partition = id.split("/", 2).join("/");
             const loader = typename === "Bundle" || typename === "Directory" ? typename : "Workspace";
             batches.set(`${loader} ${partition}`, (batches.get(`${loader} ${partition}`) ?? 0) + 1);
@@ -88,17 +89,7 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
           return cost;
         },
       },
-      // A malformed ID is the client's mistake: a typed VALIDATION error, not a masked internal one.
-      decodeGlobalID: (globalID) => {
-        const decoded = nodeIdOf(globalID);
-        if (!decoded) {
-          throw gatewayError("VALIDATION", `id: "${globalID.slice(0, 100)}" is not a global ID of this API`, {
-            field: "id",
-            rule: "globalId",
-          });
-        }
-        return decoded;
-      },
+      decodeGlobalID: decodeGlobalId,
     },
     errors: { defaultTypes: [] },
     // A field's cost is the AWS calls it can cause, declared beside it; a field that causes none costs nothing.

@@ -245,7 +245,8 @@ export const DirectoryRef = builder.objectRef<DirectoryShape>("Directory");
 builder.node(DirectoryRef, {
   description: "A directory registered with WorkSpaces: where its WorkSpaces' users come from, and the defaults new ones get.",
   id: { resolve: (directory) => qualifiedId(directory.partition, directory.directoryId!) },
-  loadMany: (ids, context) => ids.map((id) => loadNode(context, id, (partition, directoryId) => partition.directories.load(directoryId))),
+  loadMany: (ids, context) =>
+    ids.map((id) => loadNode(context, "Directory", id, (partition, directoryId) => partition.directories.load(directoryId))),
   fields: (t) => ({
     directoryId: t.string({
       nullable: false,

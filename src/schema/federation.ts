@@ -1,16 +1,17 @@
 // The same schema as an Apollo Federation v2 subgraph (FEDERATION_SUBGRAPH=true): WorkSpaces, bundles and directories are entities
 // a router resolves here by key, so another team's subgraph can add fields to them (a WorkSpace's owner in an HR system).
-import type { GraphQLSchema } from "graphql";
+import type { GraphQLFieldResolver, GraphQLSchema } from "graphql";
 import { isInputObjectType } from "graphql";
-import type { PartitionSession } from "../aws/session.ts";
+import type { Fleet } from "../aws/fleet.ts";
+import { isPartition } from "../aws/fleet.ts";
 import type { Violation } from "../constraints.ts";
-import { checkBundleId, checkDirectoryId, checkWorkspaceId } from "../constraints.ts";
+import { checkBundleId, checkDirectoryId, checkWorkspaceId, violation } from "../constraints.ts";
 import type { GatewayContext } from "./builder.ts";
 import { builder } from "./builder.ts";
 import { BundleRef } from "./bundle.ts";
 import { lookupCalls } from "./cost.ts";
 import { DirectoryRef } from "./directory.ts";
-import { gatewayError, refuseInvalid } from "./failures.ts";
+import { gatewayError, validationError } from "./failures.ts";
 import { schema as gatewaySchema } from "./index.ts";
 import { chosenPartition } from "./partition.ts";
 import { WorkspaceRef } from "./workspace.ts";
@@ -26,52 +27,70 @@ function readable(context: GatewayContext): GatewayContext {
   return context;
 }
 
-/** A reference's key: AWS's ID and the partition it is in, checked as the lookup fields check them. */
+/** A reference's partition: the region and account its key names (either may be left out while that leaves one). */
 interface EntityKey {
-  region: string;
-  accountId: string;
+  region?: string;
+  accountId?: string;
 }
 
-/**
- * A reference's entity, read through its partition's loaders once its region, account and ID pass the lookup fields'
- * rules; async, so that a reference refused fails its own item of `_entities`, not its neighbours.
- */
-async function referenced<T>(
-  context: GatewayContext,
-  key: EntityKey,
-  idViolations: Violation[],
-  idArgument: Record<string, string>,
-  load: (partition: PartitionSession) => Promise<T>,
-): Promise<T> {
-  const partition = chosenPartition(readable(context), key);
-  refuseInvalid(idViolations, idArgument);
-  return load(context.aws.in(partition));
+/** A checked reference's loaders: those of the partition its key names, in the request that asks. */
+function referenced(context: GatewayContext, key: EntityKey) {
+  return context.aws.in(chosenPartition(readable(context), key));
 }
 
 // Each entity: its key (the ID and the partition, as a global ID carries them), and its per-request loader, so the
 // router's references are fetched in batches.
 builder.asEntity(WorkspaceRef, {
   key: builder.selection<EntityKey & { workspaceId: string }>("workspaceId region accountId"),
-  resolveReference: (key, context) =>
-    referenced(context, key, checkWorkspaceId(key.workspaceId), { WorkspaceId: "workspaceId" }, (partition) =>
-      partition.workspaces.load(key.workspaceId),
-    ),
+  resolveReference: (key, context) => referenced(context, key).workspaces.load(key.workspaceId),
 });
 builder.asEntity(BundleRef, {
   key: builder.selection<EntityKey & { bundleId: string }>("bundleId region accountId"),
-  resolveReference: (key, context) =>
-    referenced(context, key, checkBundleId(key.bundleId), { BundleId: "bundleId" }, (partition) => partition.bundles.load(key.bundleId)),
+  resolveReference: (key, context) => referenced(context, key).bundles.load(key.bundleId),
 });
 builder.asEntity(DirectoryRef, {
   key: builder.selection<EntityKey & { directoryId: string }>("directoryId region accountId"),
-  resolveReference: (key, context) =>
-    referenced(context, key, checkDirectoryId(key.directoryId), { DirectoryId: "directoryId" }, (partition) =>
-      partition.directories.load(key.directoryId),
-    ),
+  resolveReference: (key, context) => referenced(context, key).directories.load(key.directoryId),
 });
 
-/** The types a router may ask `_entities` for. */
-const ENTITIES = ["Workspace", "Bundle", "Directory"];
+/** Each entity's ID key, and the rule its value must follow (as the lookup by ID checks it). */
+const ENTITY_KEYS: Record<string, { key: string; check: (value: unknown, field: string) => Violation[] }> = {
+  Workspace: { key: "workspaceId", check: checkWorkspaceId },
+  Bundle: { key: "bundleId", check: checkBundleId },
+  Directory: { key: "directoryId", check: checkDirectoryId },
+};
+
+/** What is wrong with the router's representation `index`, if anything: a type that is no entity here, its ID, its partition. */
+function representationViolations(representation: Record<string, unknown>, index: number, fleet: Fleet): Violation[] {
+  const at = `representations[${index}]`;
+  const { __typename } = representation;
+  const entity = typeof __typename === "string" ? ENTITY_KEYS[__typename] : undefined;
+  if (!entity)
+    return [violation(`${at}.__typename`, "entity", `must be an entity of this subgraph: ${Object.keys(ENTITY_KEYS).join(", ")}`)];
+  const field = `${at}.${entity.key}`;
+  if (representation[entity.key] === undefined) return [violation(field, "required", `is required: the key of ${__typename}`)];
+  const id = entity.check(representation[entity.key], field);
+  if (id.length > 0) return id;
+  const found = fleet.locate(representation as EntityKey, at);
+  return isPartition(found) ? [] : [found];
+}
+
+/**
+ * `_entities` refusing a representation it cannot look up with a VALIDATION error at that item (the others resolve),
+ * before @apollo/subgraph's resolver would throw an untyped error or look up a key that is missing or malformed.
+ */
+function checkedEntities(resolve: GraphQLFieldResolver<unknown, GatewayContext>): GraphQLFieldResolver<unknown, GatewayContext> {
+  return (source, args: { representations: Record<string, unknown>[] }, context, info) => {
+    const { fleet } = readable(context).aws.services;
+    const refused = args.representations.map((representation, i) => representationViolations(representation, i, fleet));
+    if (refused.every((violations) => violations.length === 0)) return resolve(source, args, context, info);
+    const valid = args.representations.filter((_, i) => refused[i]!.length === 0);
+    const resolved = (valid.length > 0 ? resolve(source, { ...args, representations: valid }, context, info) : []) as unknown[];
+    let next = 0;
+    // graphql-js makes an Error in a list that item's error.
+    return refused.map((violations) => (violations.length > 0 ? validationError(violations) : resolved[next++]));
+  };
+}
 
 /** The subgraph schema: the gateway's, with `_entities`, `_service` and the federation directives. */
 export function subgraphSchema(): GraphQLSchema {
@@ -87,19 +106,7 @@ export function subgraphSchema(): GraphQLSchema {
   }
   // The router's references, looked up 25 per AWS call and type, as nodes(ids:) does: declared as every field's cost is.
   const entities = schema.getQueryType()!.getFields()._entities!;
-  const resolveEntities = entities.resolve!;
-  entities.resolve = (source, args: { representations: { __typename: string }[] }, context, info) => {
-    const index = args.representations.findIndex(({ __typename }) => !ENTITIES.includes(__typename));
-    if (index >= 0) {
-      const field = `representations[${index}].__typename`;
-      const typename = JSON.stringify(args.representations[index]!.__typename);
-      throw gatewayError("VALIDATION", `${field}: ${typename} is not an entity of this subgraph (${ENTITIES.join(", ")})`, {
-        field,
-        rule: "entity",
-      });
-    }
-    return resolveEntities(source, args, context, info);
-  };
+  entities.resolve = checkedEntities(entities.resolve as GraphQLFieldResolver<unknown, GatewayContext>);
   entities.extensions = {
     ...entities.extensions,
     complexity: ({ representations }: { representations: { __typename: string }[] }) => {

@@ -4,7 +4,8 @@
 import { FailureError, invalid } from "../aws/failure.ts";
 import { splitQualifiedId } from "../aws/fleet.ts";
 import type { PartitionSession } from "../aws/session.ts";
-import { violation } from "../constraints.ts";
+import type { Violation } from "../constraints.ts";
+import { checkBundleId, checkDirectoryId, checkWorkspaceId, violation } from "../constraints.ts";
 import type { GatewayContext } from "./builder.ts";
 
 /** The types that implement Node, each in its own file; a global ID must name one of them. */
@@ -26,16 +27,49 @@ export function nodeIdOf(globalID: string): { typename: string; id: string } | u
   return NODE_TYPES.has(typename) && splitQualifiedId(id) ? { typename, id } : undefined;
 }
 
+/** Marks a malformed global ID kept as it came: no qualified ID starts with it, so its lookup alone fails. */
+const MALFORMED = "!";
+
+/**
+ * What Pothos's node(id:) and nodes(ids:) look up: a global ID's type and ID, or for a malformed one, a lookup that
+ * fails with VALIDATION as its own item (the other IDs and root fields are answered), not the whole request.
+ */
+export function decodeGlobalId(globalID: string): { typename: string; id: string } {
+  return nodeIdOf(globalID) ?? { typename: "Workspace", id: `${MALFORMED}${globalID}` };
+}
+
+/** Whether a decoded ID is a malformed one, which costs no AWS call. */
+export const isMalformed = (id: string) => id.startsWith(MALFORMED);
+
+/** The rule each type's own ID follows (a modification state's is its WorkSpace's, then `/` and the resource). */
+const INNER_ID_CHECKS: Record<string, (id: string) => Violation[]> = {
+  Workspace: (id) => checkWorkspaceId(id),
+  Bundle: (id) => checkBundleId(id),
+  Directory: (id) => checkDirectoryId(id),
+  ModificationState: (id) => checkWorkspaceId(id.split("/")[0]),
+};
+
 /**
  * A node's lookup in the partition its ID names (IDs are batched 25 a call per partition, the partitions at once), as
  * a settled value for nodes(ids:); an ID of a partition the gateway does not serve is a VALIDATION error.
  */
 export function loadNode<T>(
   context: GatewayContext,
+  typename: string,
   qualified: string,
   load: (session: PartitionSession, id: string) => Promise<T>,
 ): Promise<T> {
-  const { partition, id } = splitQualifiedId(qualified)!;
+  const split = splitQualifiedId(qualified);
+  if (!split) {
+    const detail = `"${qualified.slice(MALFORMED.length, 100)}" is not a global ID of this API (an \`id\` field's value)`;
+    return settled(Promise.reject(new FailureError(invalid([violation("id", "globalId", detail)]))));
+  }
+  const { partition, id } = split;
+  // An AWS ID that breaks its type's rule is refused as workspace(workspaceId:) refuses one, not answered null.
+  const malformed = (INNER_ID_CHECKS[typename]?.(id) ?? []).map((v) =>
+    violation("id", v.rule, `holds the ${typename} ID "${id.slice(0, 100)}", which ${v.detail}`),
+  );
+  if (malformed.length > 0) return settled(Promise.reject(new FailureError(invalid(malformed))));
   const { fleet } = context.aws.services;
   if (!fleet.get(partition)) {
     const detail = `names ${partition.accountId} in ${partition.region}, a partition this gateway does not serve`;

@@ -29,7 +29,7 @@ builder.node(ModificationStateRef, {
   id: { resolve: idOf },
   loadMany: (ids, context) =>
     ids.map((id) =>
-      loadNode(context, id, async (partition, local) => {
+      loadNode(context, "ModificationState", id, async (partition, local) => {
         const [workspaceId = "", resource] = local.split("/");
         const workspace = await partition.workspaces.load(workspaceId);
         return (workspace && modificationStatesOf(workspace).find((m) => m.resource === resource)) ?? null;

@@ -142,6 +142,29 @@ describe("the client contract", () => {
     }
   });
 
+  it("codes variables that do not fit the document BAD_USER_INPUT (HTTP 400), as the document's own errors", async () => {
+    const query = "query ($first: Int!) { workspaces(first: $first) { edges { cursor } } }";
+    for (const variables of [{ first: "many" }, {}]) {
+      for (const accept of ["application/json", "application/graphql-response+json"]) {
+        const response = await gateway.post({ query, variables }, { accept });
+        assert.equal(response.status, 400);
+        assert.deepEqual(
+          ((await response.json()) as Body).errors?.map((e) => [e.extensions?.code, e.extensions?.retryable]),
+          [["BAD_USER_INPUT", false]],
+        );
+      }
+    }
+    const subscription = await gateway.post(
+      { query: "subscription ($ids: [String!]!) { workspaceStateChanged(workspaceIds: $ids) { __typename } }", variables: { ids: 5 } },
+      { accept: "application/graphql-response+json" },
+    );
+    assert.deepEqual(
+      ((await subscription.json()) as Body).errors?.map((e) => e.extensions?.code),
+      ["BAD_USER_INPUT"],
+    );
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+
   it("refuses modify items with nothing to change, and create items with volume sizes of zero or below, before any call", async () => {
     const modified = await send({
       query: `mutation { modifyWorkspaceProperties(input: { modifications: [{ workspaceId: "${workspaceIds[0]}", workspaceProperties: {} }] }) {
@@ -199,10 +222,11 @@ describe("field suggestions", () => {
 });
 
 describe("the README", () => {
-  it("documents every error code a client can see, with whether to retry", () => {
+  it("documents every error code a client can see, with what it means and whether to retry, as src/error-codes.ts words them", () => {
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-    for (const [code, { retryable }] of Object.entries(ERROR_CODES)) {
-      assert.match(readme, new RegExp(`^\\| \`${code}\` +\\|[^\\n]*\\| ${retryable ? "yes" : "no"} +\\|$`, "m"), code);
+    for (const [code, { retryable, meaning }] of Object.entries(ERROR_CODES)) {
+      const escaped = meaning.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      assert.match(readme, new RegExp(`^\\| \`${code}\` +\\| ${escaped} +\\| ${retryable ? "yes" : "no"} +\\|$`, "m"), code);
     }
   });
 });

@@ -1,10 +1,14 @@
 // The GraphiQL page as a browser gets it over the wire: compressed in the best encoding it accepts, with a validator,
-// and not sent again to a browser that has it (graphiql.browser.test.ts checks that the page works).
+// and not sent again to a browser that has it (graphiql.browser.test.ts checks that the page works); its default
+// document is the one the README shows.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
 import { get } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { parse, print } from "graphql";
+import { DEFAULT_QUERY } from "../../src/server.ts";
 import type { TestGateway } from "./fixture.ts";
 import { startTestGateway } from "./fixture.ts";
 
@@ -56,5 +60,14 @@ describe("the GraphiQL page", () => {
     assert.equal(again.status, 304);
     assert.equal(again.body.byteLength, 0);
     assert.equal(again.headers.etag, first.headers.etag);
+  });
+});
+
+describe("GraphiQL's default document", () => {
+  it("is the console's main screen as the README shows it", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const shown = /```graphql\n(query ConsoleMainScreen[\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(shown, "the README shows the main screen's document");
+    assert.equal(print(parse(shown)), print(parse(DEFAULT_QUERY)));
   });
 });

@@ -278,7 +278,53 @@ describe("node(id) and lookups", () => {
       const response = await gateway.execute(NodeByIdDocument, { id });
       assert.equal(response.errors?.length, 1, `one error for ${id}`);
       assert.equal(response.errors?.[0]?.extensions?.code, "VALIDATION", `code for ${id}: ${JSON.stringify(response.errors)}`);
+      assert.equal(response.errors?.[0]?.extensions?.rule, "globalId");
       assert.equal(response.data?.node, null);
+    }
+    assert.deepEqual(await gateway.awsCalls(), {});
+  });
+
+  it("a malformed ID among nodes(ids:) fails its own item; the other IDs and root fields are answered", async () => {
+    const [first, second] = (await sdkWorkspaces(gateway.client)).slice(0, 2);
+    const ids = [globalId("Workspace", first!.WorkspaceId!), "not-a-global-id", globalId("Workspace", second!.WorkspaceId!)];
+    await gateway.resetAwsCalls();
+    const response = await gateway.post({
+      query: "query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Workspace { workspaceId } } bundles(first: 1) { edges { cursor } } }",
+      variables: { ids },
+    });
+    const { data, errors } = (await response.json()) as {
+      data: any;
+      errors?: { path?: unknown[]; extensions?: Record<string, unknown> }[];
+    };
+    assert.deepEqual(data.nodes, [{ workspaceId: first!.WorkspaceId }, null, { workspaceId: second!.WorkspaceId }]);
+    assert.equal(data.bundles.edges.length, 1);
+    assert.deepEqual(
+      errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.field, e.extensions?.rule]),
+      [[["nodes", 1], "VALIDATION", "id", "globalId"]],
+    );
+    // One DescribeWorkspaces for both WorkSpaces, none for the malformed ID.
+    assert.equal((await gateway.awsCalls()).DescribeWorkspaces, 1);
+  });
+
+  it("a global ID holding a malformed AWS ID is a VALIDATION error naming id and the ID's rule, with no AWS call", async () => {
+    await gateway.resetAwsCalls();
+    const cases = [
+      [globalId("Workspace", "bad"), "pattern", 'holds the Workspace ID "bad", which must match ^ws-[0-9a-z]{8,63}$'],
+      [globalId("Bundle", "ws-0123456789"), "pattern", 'holds the Bundle ID "ws-0123456789", which must match ^wsb-[0-9a-z]{8,63}$'],
+      [globalId("Directory", "d-1"), "length", 'holds the Directory ID "d-1", which must be 10 to 65 characters long'],
+      [
+        globalId("ModificationState", "bad/COMPUTE_TYPE"),
+        "pattern",
+        'holds the ModificationState ID "bad/COMPUTE_TYPE", which must match ^ws-[0-9a-z]{8,63}$',
+      ],
+    ] as const;
+    for (const [id, rule, detail] of cases) {
+      const response = await gateway.execute(NodeByIdDocument, { id });
+      assert.equal(response.data?.node, null);
+      assert.deepEqual(
+        response.errors?.map((e) => [e.message, e.extensions]),
+        [[`id: ${detail}`, { code: "VALIDATION", retryable: false, field: "id", rule }]],
+      );
     }
     assert.deepEqual(await gateway.awsCalls(), {});
   });

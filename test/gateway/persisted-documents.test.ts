@@ -156,4 +156,17 @@ describe("persisted documents settings", () => {
     );
     assert.throws(() => loadConfig({ PERSISTED_DOCUMENTS_ONLY: "true" }), /PERSISTED_DOCUMENTS_ONLY=true needs PERSISTED_DOCUMENTS/);
   });
+
+  it("refuses at start-up a document that does not parse or validate, naming its manifest, its ID and the error", async () => {
+    const good = file("good.json", JSON.stringify({ "sha256:good": "{ __typename }" }));
+    const syntax = file("syntax.json", JSON.stringify({ "sha256:broken": "{ workspaces(first: 1) { edges " }));
+    const unknown = file("unknown.json", JSON.stringify({ typo: "{ workspacez { edges { cursor } } }" }));
+    await assert.rejects(startTestGateway({}, settingsFrom({ PERSISTED_DOCUMENTS: `${good},${syntax}` })), {
+      name: "Error",
+      message: `PERSISTED_DOCUMENTS: ${syntax}: document "sha256:broken" is not valid: Syntax Error: Expected Name, found <EOF>. (line 1, column 32)`,
+    });
+    await assert.rejects(startTestGateway({}, settingsFrom({ PERSISTED_DOCUMENTS: unknown })), {
+      message: `PERSISTED_DOCUMENTS: ${unknown}: document "typo" is not valid: Cannot query field "workspacez" on type "Query". Did you mean "workspace" or "workspaces"? (line 1, column 3)`,
+    });
+  });
 });

@@ -8,6 +8,7 @@ import { parse } from "graphql";
 import type { RunningGateway } from "../../src/server.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
 import { globalId, sdkWorkspaces, settingsFrom, startTestGateway } from "../gateway/fixture.ts";
+import { eventually } from "../subscriptions/helpers.ts";
 import { SseSubscription } from "../subscriptions/sse.ts";
 import type { LossyGateway } from "./lossy-network.ts";
 import { startGatewayWithLossyNetwork } from "./lossy-network.ts";
@@ -167,6 +168,28 @@ describe("writes starved by their deadline", () => {
     );
     const sent = results.length - unsent.length;
     assert.equal((await gateway.awsCalls()).ModifyWorkspaceProperties ?? 0, sent, "every item not reported unsent reached AWS, once");
+  });
+
+  it("waits past the deadline for the answer to a write already sent, rather than make it OUTCOME_UNKNOWN", async () => {
+    // The bundle read first, so that the create's only call is its write.
+    await post(gateway, { query: '{ bundle(bundleId: "wsb-8vbljg4r6") { bundleId } }' });
+    await gateway.resetAwsCalls();
+    // AWS holds its answer until the request's deadline (500 ms) has surely passed.
+    const release = gateway.emulator!.hold();
+    let answer: ReturnType<typeof post> | undefined;
+    try {
+      answer = post(gateway, {
+        query: `mutation { createWorkspaces(input: { workspaces: [
+          { directoryId: "d-906734e2f1", userName: "past-deadline", bundleId: "wsb-8vbljg4r6" }
+        ] }) { ... on CreateWorkspacesPayload { results { __typename ... on Error { code } } } } }`,
+      });
+      await eventually(async () => (await gateway.awsCalls()).CreateWorkspaces === 1, "the create sent");
+      await new Promise((resolve) => setTimeout(resolve, 2 * 500));
+    } finally {
+      release();
+    }
+    const { body } = await answer!;
+    assert.deepEqual(body.data?.createWorkspaces, { results: [{ __typename: "Workspace" }] }, JSON.stringify(body));
   });
 });
 

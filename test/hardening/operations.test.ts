@@ -13,7 +13,7 @@ describe("logs, metrics, health", () => {
   let gateway: TestGateway;
   const lines: Record<string, unknown>[] = [];
   before(async () => {
-    const logger = createLogger("info", { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const logger = createLogger("debug", { write: (line: string) => void lines.push(JSON.parse(line)) });
     gateway = await startTestGateway({}, settingsFrom({ GATEWAY_API_KEYS: `${KEY}:read+write` }), logger);
   });
   after(() => gateway.close());
@@ -45,6 +45,23 @@ describe("logs, metrics, health", () => {
     const everything = JSON.stringify(lines);
     assert.doesNotMatch(everything, new RegExp(KEY));
     assert.doesNotMatch(everything, /wrong-key-but-long-enough/);
+  });
+
+  it("logs a client's typed errors at debug under the request ID, never as unexpected errors", async () => {
+    const query = '{ workspaces(after: "garbage") { edges { cursor } } workspace(workspaceId: "bad") { state } }';
+    const response = await gateway.post({ query }, { authorization: `Bearer ${KEY}`, "x-request-id": "typed-errors-1" });
+    const { errors } = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    assert.deepEqual(errors.map((e) => e.extensions.code).sort(), ["INVALID_CURSOR", "VALIDATION"]);
+    await eventually(() => lines.some((l) => l.requestId === "typed-errors-1" && l.msg === "request"), "the request's log line");
+    const answered = lines.filter((l) => l.msg === "error answered" && l.requestId === "typed-errors-1");
+    assert.deepEqual(answered.map((l) => [l.level, l.code, l.path]).sort(), [
+      [20, "INVALID_CURSOR", "workspaces"],
+      [20, "VALIDATION", "workspace"],
+    ]);
+    assert.deepEqual(
+      lines.filter((l) => (l.level as number) >= 40),
+      [],
+    );
   });
 
   it("exports request durations, AWS calls by outcome, throttles, retries, shared reads and loader batch sizes", async () => {

@@ -104,8 +104,13 @@ describe("query limits", () => {
 
   async function refused(query: string, rule: string) {
     await gateway.resetAwsCalls();
-    const { body } = await send(gateway, query);
-    // Refused before execution: no data at all, not even null.
+    // Refused before execution, HTTP 400 whichever of GraphQL over HTTP's media types the client accepts.
+    const json = await send(gateway, query, { accept: "application/json" });
+    assert.equal(json.status, 400);
+    const { status, body } = await send(gateway, query, { accept: "application/graphql-response+json" });
+    assert.equal(status, 400);
+    assert.deepEqual(body, json.body);
+    // No data at all, not even null.
     assert.equal(body.data, undefined);
     const error = body.errors?.find((e) => e.extensions?.rule === rule);
     assert.ok(error, `expected a ${rule} error, got ${JSON.stringify(body.errors)}`);
@@ -131,8 +136,22 @@ describe("query limits", () => {
     await refused(`{ __typename ${"@include(if: true) ".repeat(200)} }`, "directives");
   });
 
-  it("refuses a document with too many tokens", async () => {
-    await refused(`{ ${"__typename ".repeat(5_000)} }`, "tokens");
+  it("refuses a document with too many tokens, counted up to one past the limit", async () => {
+    const error = await refused(`{ ${"__typename ".repeat(5_000)} }`, "tokens");
+    assert.deepEqual([error.extensions?.limit, error.extensions?.actual], [3_000, 3_001]);
+    assert.match(error.message, /too long \(limit 3000, found more than 3000\)/);
+  });
+
+  it("refuses a document with too many fields, or too many of one name in one place", async () => {
+    const fields = await refused(`{ ${"__typename ".repeat(1_001)} }`, "fields");
+    assert.deepEqual([fields.extensions?.limit, fields.extensions?.actual], [1_000, 1_001]);
+    // 70 fields of one name: 70 × 69 / 2 pairs for validation to compare.
+    const pairs = await refused(`{ ${"__typename ".repeat(70)} }`, "fieldPairs");
+    assert.deepEqual([pairs.extensions?.limit, pairs.extensions?.actual], [2_000, 2_415]);
+  });
+
+  it("refuses a request over the cost limit with HTTP 400 too", async () => {
+    await refused("{ bundles(first: 100) { edges { node { workspaces(first: 100) { edges { cursor } } } } } }", "cost");
   });
 
   it("refuses a query whose connections would fan out, counting first from the variables", async () => {
@@ -217,7 +236,7 @@ describe("query limits", () => {
 describe("cross-site requests", () => {
   let gateway: TestGateway;
   before(async () => {
-    gateway = await startTestGateway({}, settingsFrom({ CORS_ORIGINS: "https://console.example.com" }));
+    gateway = await startTestGateway({}, settingsFrom({ CORS_ORIGINS: "https://console.example.com, https://admin.example.com" }));
   });
   after(() => gateway.close());
 
@@ -247,6 +266,23 @@ describe("cross-site requests", () => {
     assert.notEqual(other.headers.get("access-control-allow-origin"), "https://evil.example.net");
     assert.notEqual(other.headers.get("access-control-allow-origin"), "*");
     await assertOriginRefused(other, "https://evil.example.net");
+  });
+
+  it("answers each origin for itself and says so to caches (Vary: Origin), an unlisted one with no CORS headers", async () => {
+    const from = (origin?: string) =>
+      fetch(`${gateway.url}?query=${encodeURIComponent(LIST)}`, {
+        headers: { accept: "application/json", ...(origin ? { origin } : {}) },
+      });
+    for (const origin of ["https://console.example.com", "https://admin.example.com", "https://evil.example.net", undefined]) {
+      const response = await from(origin);
+      assert.equal(response.status, 200);
+      const listed = origin !== undefined && origin !== "https://evil.example.net";
+      assert.equal(response.headers.get("access-control-allow-origin"), listed ? origin : null, String(origin));
+      assert.equal(response.headers.get("vary"), "Origin", String(origin));
+    }
+    const allowed = await preflight(gateway, "https://admin.example.com");
+    assert.equal(allowed.headers.get("access-control-allow-origin"), "https://admin.example.com");
+    assert.equal(allowed.headers.get("vary"), "Access-Control-Request-Headers, Origin");
   });
 });
 

@@ -1,6 +1,6 @@
 // A rolling deploy's SIGTERM, sent to the PID a container or process manager holds: the README's production command
 // (`node dist/main.js`, built by `npm run build`) and `npm start` both drain (/ready 503 while still serving, requests
-// and subscriptions in flight finished) and exit 0, leaving no process behind.
+// and subscriptions in flight finished) and exit 0, leaving no process behind; so does `npm run emulator`.
 import assert from "node:assert/strict";
 import type { ChildProcessByStdio } from "node:child_process";
 import { execFileSync, spawn } from "node:child_process";
@@ -177,5 +177,32 @@ describe("SIGTERM", () => {
   it("to npm start's own PID: npm passes it on, the gateway drains, and npm exits 0 after it", { timeout: 60_000 }, async () => {
     const child = spawn("npm", ["start"], { cwd: ROOT, env: ENV, stdio: ["ignore", "pipe", "inherit"] });
     await drains(child, child.pid!);
+  });
+
+  it("to npm run emulator's own PID: the emulator stops, and npm exits 0 after it, leaving nothing behind", {
+    timeout: 60_000,
+  }, async () => {
+    const child = spawn("npm", ["run", "emulator", "--", "--port", "0"], { cwd: ROOT, env: ENV, stdio: ["ignore", "pipe", "inherit"] });
+    const exited = once(child, "close") as Promise<[number | null, NodeJS.Signals | null]>;
+    const url = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).on("line", (line) => {
+        const listening = /listening on (http:\S+)/.exec(line);
+        if (listening) resolve(listening[1]!);
+      });
+      void exited.then(([code]) => reject(new Error(`npm run emulator exited (${code}) before listening`)));
+    });
+    const tree = [child.pid!, ...descendantsOf(child.pid!)];
+    try {
+      // npm runs the emulator's node itself (exec), not a shell or a loader's second process that could outlive it.
+      assert.equal(tree.length, 2, `npm and the emulator, nothing between: ${tree.join(", ")}`);
+      assert.equal((await fetch(`${url}/_emulator/stats`)).status, 200);
+      process.kill(child.pid!, "SIGTERM");
+      const [code, signal] = await exited;
+      assert.deepEqual({ code, signal }, { code: 0, signal: null });
+      await gone(tree);
+      await assert.rejects(fetch(`${url}/_emulator/stats`));
+    } finally {
+      for (const left of tree.filter(running)) process.kill(left, "SIGKILL");
+    }
   });
 });

@@ -3,8 +3,10 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
@@ -35,6 +37,19 @@ async function startAndRead(env: Record<string, string>, match: RegExp): Promise
     child.kill("SIGTERM");
     await exited;
   }
+}
+
+/** `npm start`'s process with `env`, expected to stop before listening: its exit code and what it wrote on stderr. */
+async function failedStart(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: "0", NODE_NO_WARNINGS: "1", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+  const [code] = (await once(child, "close")) as [number | null];
+  return { code, stderr };
 }
 
 describe("start-up", () => {
@@ -74,18 +89,31 @@ describe("start-up", () => {
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const { port } = taken.address() as AddressInfo;
     try {
-      const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-        cwd: ROOT,
-        env: { ...process.env, PORT: String(port), NODE_NO_WARNINGS: "1" },
-        stdio: ["ignore", "ignore", "pipe"],
-      });
-      let stderr = "";
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-      const [code] = await once(child, "close");
+      const { code, stderr } = await failedStart({ PORT: String(port) });
       assert.equal(code, 1);
       assert.equal(stderr, `Port ${port} is in use: set PORT to a free port (PORT=${port + 1}), or stop what listens there.\n`);
     } finally {
       taken.close();
     }
+  });
+
+  it("says in one line which persisted document does not validate, and exits 2 as for any configuration error", async () => {
+    const manifest = join(mkdtempSync(join(tmpdir(), "startup-")), "documents.json");
+    writeFileSync(manifest, JSON.stringify({ "sha256:aa": "{ nope }" }));
+    const { code, stderr } = await failedStart({ PERSISTED_DOCUMENTS: manifest, LOG_LEVEL: "silent" });
+    assert.equal(code, 2);
+    assert.equal(
+      stderr,
+      `Configuration error: PERSISTED_DOCUMENTS: ${manifest}: document "sha256:aa" is not valid: Cannot query field "nope" on type "Query". Did you mean "node" or "nodes"? (line 1, column 3)\n`,
+    );
+  });
+
+  it("says in one line that HOST is not an address it can listen on, and exits 1", async () => {
+    const { code, stderr } = await failedStart({ HOST: "not-an-ip.invalid", LOG_LEVEL: "silent" });
+    assert.equal(code, 1);
+    assert.match(
+      stderr,
+      /^HOST=not-an-ip\.invalid is neither an IP address nor a name that resolves \((ENOTFOUND|EAI_AGAIN)\): set HOST to an address of this machine \(127\.0\.0\.1, or 0\.0\.0\.0 for all\)\.\n$/,
+    );
   });
 });

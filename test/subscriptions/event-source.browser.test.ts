@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../browser.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
-import { startTestGateway } from "../gateway/fixture.ts";
+import { HOME, startTestGateway } from "../gateway/fixture.ts";
 import { SeededPool, UNKNOWN_WORKSPACE } from "../mutations/helpers.ts";
 import { TIMEOUT_MS } from "./helpers.ts";
 
@@ -27,10 +27,10 @@ describe("EventSource in Chromium", { timeout: TIMEOUT_MS }, () => {
     const page = await browser.newPage();
     await page.goto(`${gateway.origin}/health`);
     const events = await page.evaluate(
-      async ({ endpoint, ids }) => {
+      async ({ endpoint, ids, region }) => {
         // The README's example, collecting what arrives until the server completes the stream.
-        const query = `subscription ($ids: [String!]!) {
-        workspaceStateChanged(workspaceIds: $ids) {
+        const query = `subscription ($workspaces: [WorkspaceLocatorInput!]) {
+        workspaceStateChanged(workspaces: $workspaces) {
           __typename
           ... on Workspace { workspaceId state }
           ... on Error { code message }
@@ -38,7 +38,7 @@ describe("EventSource in Chromium", { timeout: TIMEOUT_MS }, () => {
       }`;
         const url = new URL(endpoint);
         url.searchParams.set("query", query);
-        url.searchParams.set("variables", JSON.stringify({ ids }));
+        url.searchParams.set("variables", JSON.stringify({ workspaces: ids.map((workspaceId) => ({ workspaceId, region })) }));
         const received: unknown[] = [];
         await new Promise<void>((resolve) => {
           const source = new EventSource(url);
@@ -50,7 +50,7 @@ describe("EventSource in Chromium", { timeout: TIMEOUT_MS }, () => {
           });
         });
         const completed = await new Promise((resolve) => {
-          url.searchParams.set("variables", JSON.stringify({ ids: [ids[1]] }));
+          url.searchParams.set("variables", JSON.stringify({ workspaces: [{ workspaceId: ids[1], region }] }));
           const source = new EventSource(url);
           source.addEventListener("next", (event) => received.push(JSON.parse(event.data)));
           source.addEventListener("complete", () => {
@@ -60,7 +60,7 @@ describe("EventSource in Chromium", { timeout: TIMEOUT_MS }, () => {
         });
         return { received, completed };
       },
-      { endpoint: gateway.url, ids: [workspace.WorkspaceId!, UNKNOWN_WORKSPACE] },
+      { endpoint: gateway.url, ids: [workspace.WorkspaceId!, UNKNOWN_WORKSPACE], region: HOME.region },
     );
     const notFound = {
       data: {

@@ -86,10 +86,10 @@ describe("AwsBudget", () => {
     await flush();
     assert.equal(order().at(-1), "single", "it went with no wait");
     assert.equal(order().length, before + 1);
-    // The backlog goes on within the rate: 20 a second, one place of which is kept for callers like "single".
+    // The backlog goes on within the rate: 20 in the log's 1.1 s, less the places kept for callers like "single".
     await time.advance(1_000);
     const flood = order().length - before - 1;
-    assert.ok(flood >= 17 && flood <= 19, `${flood} of the flood in a second`);
+    assert.ok(flood >= 14 && flood <= 17, `${flood} of the flood in a second`);
     budget.close();
   });
 

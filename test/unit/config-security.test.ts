@@ -100,6 +100,37 @@ describe("loadConfig: GraphiQL and introspection", () => {
   });
 });
 
+describe("loadConfig: CORS origins", () => {
+  it("reads the origins CORS_ORIGINS lists, comma-separated", () => {
+    assert.deepEqual(loadConfig({ CORS_ORIGINS: "https://console.example.com, http://localhost:5173" }).corsOrigins, [
+      "https://console.example.com",
+      "http://localhost:5173",
+    ]);
+    assert.deepEqual(loadConfig({}).corsOrigins, []);
+  });
+
+  it("refuses an entry that is not an origin as a browser sends it, naming CORS_ORIGINS and the rule", () => {
+    const rule = 'each must be http\\(s\\)://host\\[:port\\], with no path \\(not even "/"\\), as browsers send it in the Origin header';
+    assert.throws(
+      () => loadConfig({ CORS_ORIGINS: "example.com" }),
+      new RegExp(`^Error: CORS_ORIGINS: "example\\.com" is not an origin: ${rule}$`),
+    );
+    assert.throws(
+      () => loadConfig({ CORS_ORIGINS: "https://a.example/" }),
+      new RegExp(`^Error: CORS_ORIGINS: "https://a\\.example/" is not an origin: ${rule} \\(here "https://a\\.example"\\)$`),
+    );
+    assert.throws(() => loadConfig({ CORS_ORIGINS: "https://a.example/app" }), /"https:\/\/a\.example\/app" is not an origin/);
+    assert.throws(() => loadConfig({ CORS_ORIGINS: "https://A.example:443" }), /\(here "https:\/\/a\.example"\)$/);
+  });
+
+  it('refuses "*", saying why', () => {
+    assert.throws(
+      () => loadConfig({ CORS_ORIGINS: "https://console.example.com,*" }),
+      /^Error: CORS_ORIGINS: "\*" is not accepted: list the origins of the frontends that call the gateway \(with "\*" any web page could call it/,
+    );
+  });
+});
+
 describe("loadConfig: JWT settings", () => {
   it("needs JWT_ISSUER and JWT_AUDIENCE with JWT_JWKS_URL", () => {
     assert.throws(() => loadConfig({ JWT_JWKS_URL: JWT.JWT_JWKS_URL }), /JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE/);
