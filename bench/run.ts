@@ -14,6 +14,7 @@ import type { SectionResult } from "./harness.ts";
 import { measureLatency } from "./latency.ts";
 import { markdownTable, textTable } from "./report.ts";
 import { measureScale } from "./scale.ts";
+import { measureScaleOut } from "./scale-out.ts";
 import { measureThroughput } from "./throughput.ts";
 import { measureTracing } from "./tracing.ts";
 import { measureValidation } from "./validation.ts";
@@ -28,6 +29,7 @@ const SECTIONS: Record<string, () => Promise<SectionResult[]>> = {
   "fan-out": async () => [await measureFanOut()],
   fairness: async () => [await measureFairness()],
   validation: async () => [measureValidation()],
+  "scale-out": measureScaleOut,
   tracing: async () => [await measureTracing()],
   fleet: async () => [await measureFleet()],
 };

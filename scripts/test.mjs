@@ -1,5 +1,6 @@
 // `npm test`: installs what the tests need from Debian when missing (Chromium for the GraphiQL test, the AWS CLI
-// for the emulator's CLI test), then runs every test file under test/ with node's test runner.
+// for the emulator's CLI test, redis-server for the cluster tests, which start their own), then runs every test file
+// under test/ with node's test runner.
 import { execFileSync, spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, readdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -41,6 +42,10 @@ function ensureAwsCli() {
   if (!onPath("aws")) aptInstall("The AWS CLI (aws)", "awscli");
 }
 
+function ensureRedisServer() {
+  if (!onPath("redis-server")) aptInstall("redis-server", "redis-server");
+}
+
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -53,6 +58,7 @@ const requested = process.argv.slice(2);
 const files = requested.length > 0 ? requested : testFiles("test").sort();
 if (files.some((f) => f.includes("browser"))) ensureChromium();
 if (files.some((f) => f.includes("aws-cli"))) ensureAwsCli();
+if (files.some((f) => f.includes("cluster"))) ensureRedisServer();
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter", "spec", ...files], {
   stdio: "inherit",
   env: { ...process.env, NODE_NO_WARNINGS: "1" },

@@ -101,6 +101,10 @@ export interface GatewayConfig {
   /** createWorkspaces results kept for idempotency keys, in bytes: in all, and per caller. */
   idempotencyMaxBytes: number;
   idempotencyMaxBytesPerCaller: number;
+  /** Redis (or Valkey) holding what several gateways share; none: this gateway alone, all in memory. */
+  redisUrl?: string;
+  /** Prepended to every Redis key and channel, so several deployments can share one Redis. */
+  redisKeyPrefix: string;
   /** Knobs of the embedded emulator (EMULATOR_*); port 0 picks a free one. */
   emulator: EmulatorSettings;
   /** Absent when tracing is off. */
@@ -143,6 +147,21 @@ function jwtSettings(env: NodeJS.ProcessEnv): JwtSettings | undefined {
     scopeClaim: env.JWT_SCOPE_CLAIM || "scope",
     scopePrefix: env.JWT_SCOPE_PREFIX ?? "",
   };
+}
+
+function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.REDIS_URL;
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error("REDIS_URL must be a URL such as redis://host:6379 or rediss://:password@host:6380");
+  }
+  // No echo of the value: it may carry a password.
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:")
+    throw new Error(`REDIS_URL must start with redis:// or rediss://, not ${url.protocol}//`);
+  return raw;
 }
 
 /** A comma-separated list's entries, trimmed; an empty entry (a stray comma) is refused. */
@@ -351,6 +370,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     watchMaxWorkspaces: integer(env, "WATCH_MAX_WORKSPACES", 500, 1_000_000, 1),
     idempotencyMaxBytes: integer(env, "IDEMPOTENCY_MAX_BYTES", 64 * 1024 * 1024, 2 ** 40, 1),
     idempotencyMaxBytesPerCaller: integer(env, "IDEMPOTENCY_MAX_BYTES_PER_CALLER", 8 * 1024 * 1024, 2 ** 40, 1),
+    redisUrl: redisUrl(env),
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? "workspaces-gateway:",
     emulator,
     tracing: tracingSettings(env),
     persistedDocuments: persistedDocuments(env),

@@ -34,7 +34,10 @@ export const ERROR_CODES = {
     retryable: false,
     meaning: "The resource's state does not allow the change (a WorkSpace must be AVAILABLE or STOPPED).",
   },
-  IN_PROGRESS: { retryable: true, meaning: "Another change to the resource is in progress; retry once it settles." },
+  IN_PROGRESS: {
+    retryable: true,
+    meaning: "Another change to the resource, or a create with the same idempotencyKey, is in progress; retry once it settles.",
+  },
   UNSUPPORTED: { retryable: false, meaning: "AWS does not support this configuration or operation here." },
   INVALID_PARAMETER: { retryable: false, meaning: "AWS found a parameter invalid (a rule the gateway could not check beforehand)." },
   ACCESS_DENIED: { retryable: false, meaning: "The gateway's AWS credentials may not do this (IAM)." },
@@ -47,7 +50,11 @@ export const ERROR_CODES = {
       "The caller's share of the AWS budget is spent (HTTP 429), or a call could not be sent in time; nothing was sent. Retry after `retryAfter` seconds.",
   },
   THROTTLED: { retryable: true, meaning: "AWS throttled the call past the gateway's retries; retry after a short wait." },
-  UPSTREAM_UNAVAILABLE: { retryable: true, meaning: "AWS could not be reached or failed (5xx); nothing was applied." },
+  UPSTREAM_UNAVAILABLE: {
+    retryable: true,
+    meaning:
+      "AWS could not be reached or failed (5xx), or a keyed create could not reach the gateways' shared store (Redis); nothing was applied.",
+  },
   DEADLINE_EXCEEDED: { retryable: true, meaning: "The request's time for AWS calls (REQUEST_DEADLINE_MS) ran out." },
   OUTCOME_UNKNOWN: {
     retryable: false,

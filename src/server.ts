@@ -11,14 +11,24 @@ import type { Plugin } from "graphql-yoga";
 import { createYoga } from "graphql-yoga";
 import { createAuthenticator } from "./auth/authenticator.ts";
 import { connectFleet } from "./aws/accounts.ts";
+import type { PermitSource } from "./aws/budget.ts";
+import type { BundleCache } from "./aws/bundles.ts";
+import { createBundleCache } from "./aws/bundles.ts";
 import type { Fleet } from "./aws/fleet.ts";
 import { IdempotencyStore } from "./aws/idempotency.ts";
 import { registry } from "./aws/metrics.ts";
+import type { Quotas } from "./aws/quotas.ts";
 import { CallerQuotas } from "./aws/quotas.ts";
 import { AwsReadiness } from "./aws/readiness.ts";
 import type { Services } from "./aws/session.ts";
 import { AwsSession } from "./aws/session.ts";
 import { WorkspaceWatch } from "./aws/workspace-watch.ts";
+import { ClusterBundleCache } from "./cluster/bundle-cache.ts";
+import { ClusterIdempotencyStore } from "./cluster/idempotency.ts";
+import { ClusterPermits } from "./cluster/permits.ts";
+import { ClusterQuotas } from "./cluster/quotas.ts";
+import { SharedRedis } from "./cluster/redis.ts";
+import { ClusterWatch } from "./cluster/watch.ts";
 import type { GatewayConfig } from "./config.ts";
 import { loadConfig } from "./config.ts";
 import type { RunningEmulator } from "./emulator/index.ts";
@@ -93,6 +103,8 @@ export type HandlerSettings = Pick<
 export interface HandlerProbes {
   draining(): boolean;
   awsReady(): Promise<boolean>;
+  /** Why the gateway runs on local fallbacks, while it does. */
+  degraded?(): string | undefined;
 }
 
 /** Mutations cannot be sent by GET, so only other methods need proof that a page did not forge them. */
@@ -119,6 +131,7 @@ export function createGatewayHandler(
   settings: HandlerSettings = loadConfig({}),
   logger?: Logger,
   probes?: HandlerProbes,
+  quotas: Quotas = new CallerQuotas(settings.callerRateLimit, settings.callerBurst),
 ) {
   const log = logger ?? createLogger(settings.logLevel);
   const { limits } = settings;
@@ -160,7 +173,7 @@ export function createGatewayHandler(
       useCsrfPreventionForPosts(),
       useClientErrors({ hideSuggestions: !settings.introspection }),
       useQueryLimits(limits),
-      useAdmission({ maxCost: limits.cost, quotas: new CallerQuotas(settings.callerRateLimit, settings.callerBurst) }),
+      useAdmission({ maxCost: limits.cost, quotas }),
       !settings.introspection && useDisableIntrospection(),
       // Each event of a subscription runs with a session of its own: a deadline of its own, and loaders not stale.
       useExtendContextValuePerExecuteSubscriptionEvent<GatewayContext>(({ args }) => ({
@@ -182,12 +195,23 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-async function connect(config: GatewayConfig): Promise<{ fleet: Fleet; emulator?: RunningEmulator }> {
+/** How the fleet's partitions take their budget and keep their bundles: alone, or shared through Redis. */
+interface Sharing {
+  permits?: PermitSource;
+  bundleCacheOf(partition: string): BundleCache;
+}
+
+async function connect(config: GatewayConfig, sharing: Sharing): Promise<{ fleet: Fleet; emulator?: RunningEmulator }> {
   const settings = {
     regions: config.regions,
     roleArns: config.roleArns,
-    policy: { maxAttempts: config.awsMaxAttempts, rateLimit: config.awsRateLimit, pollShare: config.awsPollSharePercent / 100 },
-    bundleCacheTtlMs: config.bundleCacheTtlMs,
+    policy: {
+      maxAttempts: config.awsMaxAttempts,
+      rateLimit: config.awsRateLimit,
+      pollShare: config.awsPollSharePercent / 100,
+      permits: sharing.permits,
+    },
+    bundleCacheOf: sharing.bundleCacheOf,
   };
   // On AWS, endpoints (AWS_ENDPOINT_URL_WORKSPACES, AWS_ENDPOINT_URL_STS) and credentials come from the SDK's standard chain.
   if (config.backend === "aws") return { fleet: await connectFleet(settings) };
@@ -203,30 +227,62 @@ async function connect(config: GatewayConfig): Promise<{ fleet: Fleet; emulator?
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
+const DEGRADED =
+  "Redis is unreachable: this gateway runs on its share of the AWS budget and polls its own subscriptions, and refuses creates with an idempotencyKey";
+
+/** Redis, when REDIS_URL names one: the gateway starts on local fallbacks if it does not answer within 3 s. */
+async function connectShared(config: GatewayConfig, logger: Logger): Promise<SharedRedis | undefined> {
+  if (!config.redisUrl) return undefined;
+  const shared = new SharedRedis(config.redisUrl, config.redisKeyPrefix, logger);
+  if (!(await shared.started(3_000))) logger.warn("Redis does not answer yet: starting on local fallbacks, shared once it does");
+  return shared;
+}
+
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningGateway> {
   if (config.persistedDocuments) checkPersistedDocuments(config.persistedDocuments, servedSchema(config));
   const tracing = config.tracing && startTracing(config.tracing);
-  const { fleet, emulator } = await connect(config);
+  const shared = await connectShared(config, logger);
+  const { fleet, emulator } = await connect(config, {
+    permits: shared && new ClusterPermits(shared),
+    bundleCacheOf: (partition) =>
+      shared && config.bundleCacheTtlMs > 0
+        ? new ClusterBundleCache(shared, partition, config.bundleCacheTtlMs)
+        : createBundleCache(config.bundleCacheTtlMs),
+  }).catch((error: unknown) => {
+    shared?.close();
+    throw error;
+  });
   if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {
     logger.warn({ host: config.host }, "no authentication is configured and the gateway listens beyond localhost");
   }
+  const cluster = shared && new ClusterWatch(shared, { intervalMs: config.watchPollMs });
   const watch = new WorkspaceWatch(fleet, {
     intervalMs: config.watchPollMs,
     caps: { subscriptionsPerCaller: config.watchMaxSubscriptions, idsPerCaller: config.watchMaxWorkspaces },
+    cluster,
   });
+  const idempotencyBounds = {
+    perCaller: { count: 1_000, bytes: config.idempotencyMaxBytesPerCaller },
+    total: { count: 10_000, bytes: config.idempotencyMaxBytes },
+  };
   const services: Services = {
     fleet,
     cursorSecret: config.cursorSecret,
-    idempotency: new IdempotencyStore({
-      perCaller: { count: 1_000, bytes: config.idempotencyMaxBytesPerCaller },
-      total: { count: 10_000, bytes: config.idempotencyMaxBytes },
-    }),
+    idempotency: shared
+      ? new ClusterIdempotencyStore(shared, { ...idempotencyBounds, waitMs: config.deadlineMs })
+      : new IdempotencyStore(idempotencyBounds),
     watch,
     clock: Date.now,
   };
   const readiness = new AwsReadiness(fleet.partitions.map((partition) => partition.upstream));
   let draining = false;
-  const yoga = createGatewayHandler(services, config, logger, { draining: () => draining, awsReady: () => readiness.check() });
+  const yoga = createGatewayHandler(
+    services,
+    config,
+    logger,
+    { draining: () => draining, awsReady: () => readiness.check(), degraded: () => (shared && !shared.up ? DEGRADED : undefined) },
+    shared && config.callerRateLimit > 0 ? new ClusterQuotas(shared, config.callerRateLimit, config.callerBurst) : undefined,
+  );
   const requests = logRequests(logger, (request, response) => {
     if (request.method === "GET" && request.url === "/") {
       response.writeHead(302, { location: "/graphql" }).end();
@@ -258,6 +314,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       // Subscriptions would never finish on their own: ending the polling loop completes their streams.
       watch.close();
+      await cluster?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections between requests would hold the server open: close each as soon as it is idle.
       const idle = setInterval(() => server.closeIdleConnections(), 100);
@@ -269,6 +326,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       clearInterval(idle);
       clearTimeout(deadline);
       fleet.destroy();
+      shared?.close();
       await emulator?.close();
       await tracing?.shutdown();
     },

@@ -7,7 +7,7 @@ import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from "@smithy/core";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { ROLE_ARN_PATTERN } from "../constraints.ts";
-import { createBundleCache } from "./bundles.ts";
+import type { BundleCache } from "./bundles.ts";
 import { Fleet, Partition, partitionKey } from "./fleet.ts";
 import type { CallPolicy } from "./upstream.ts";
 import { Upstream } from "./upstream.ts";
@@ -18,7 +18,8 @@ export interface FleetSettings {
   /** One role per further account, checked against ROLE_ARN_PATTERN. */
   roleArns: readonly string[];
   policy: CallPolicy;
-  bundleCacheTtlMs: number;
+  /** A partition's bundle cache, by its key: this gateway's own, or the one a cluster's gateways share. */
+  bundleCacheOf(partition: string): BundleCache;
   /** The embedded emulator: its endpoint (WorkSpaces and STS) and keys. Absent on AWS, where the SDK's standard chain applies. */
   emulator?: { endpoint: string; credentials: AwsCredentialIdentity };
 }
@@ -75,7 +76,7 @@ export async function connectFleet(settings: FleetSettings): Promise<Fleet> {
     settings.regions.map((region) => {
       const key = partitionKey({ accountId, region });
       const client = { region, ...(emulator ? { endpoint: emulator.endpoint } : {}), ...(credentials ? { credentials } : {}) };
-      return new Partition(accountId, region, new Upstream(client, settings.policy, key), createBundleCache(settings.bundleCacheTtlMs));
+      return new Partition(accountId, region, new Upstream(client, settings.policy, key), settings.bundleCacheOf(key));
     }),
   );
   return new Fleet(partitions);

@@ -2,7 +2,9 @@
 // Never more than the rate in any one second (a log of the last second's calls), paced by a small token bucket so
 // the calls spread over the second; the calls waiting are served fairly: readiness probes first, then writes, then
 // reads and subscription polling, each of those two with its share; within a class, callers take turns, so a caller
-// with a thousand calls queued delays another's single call by one turn, not by the backlog.
+// with a thousand calls queued delays another's single call by one turn, not by the backlog. Gateways that share the
+// budget (several behind one load balancer) each keep these rules for their own calls, and take leave for every call
+// from one permit source they share.
 import { Counter, Gauge, Histogram } from "prom-client";
 import { registry } from "./metrics.ts";
 
@@ -32,6 +34,11 @@ export class NotSentError extends Error {
   ) {
     super(reason === "shed" ? "The AWS budget cannot take this call before its deadline." : "The call was given up before it was sent.");
   }
+}
+
+/** Leave for calls of a budget several gateways share: how many of `want` may go now, else when to ask again. */
+export interface PermitSource {
+  take(partition: string, rate: number, want: number): Promise<{ granted: number; retryInMs: number }>;
 }
 
 interface Waiter {
@@ -130,6 +137,8 @@ export interface BudgetOptions {
   burst?: number;
   /** The least share of the budget subscription polling gets while reads wait too (and reads the rest). */
   pollShare?: number;
+  /** Shared by the gateways of a cluster: every call also needs its leave. */
+  permits?: PermitSource;
   clock?: () => number;
 }
 
@@ -147,6 +156,13 @@ export class AwsBudget {
   private readonly pollShare: number;
   private readonly clock: () => number;
   private readonly probes: Waiter[] = [];
+  /** Calls the rules here let go at once, waiting only for the shared permit source's leave. */
+  private readonly atOnce: Waiter[] = [];
+  private readonly permits: PermitSource | undefined;
+  /** Asking the permit source now; and when it may be asked again after it said wait. */
+  private asking = false;
+  private permitsRetryAt = Number.NEGATIVE_INFINITY;
+  private closed = false;
   private readonly queues: Record<"write" | "read" | "poll", TurnQueue> = {
     write: new TurnQueue(),
     read: new TurnQueue(),
@@ -168,6 +184,7 @@ export class AwsBudget {
     this.pollShare = options.pollShare ?? 0.2;
     // Monotonic: a wall clock stepped back would take away tokens (and stall every call) for as long.
     this.clock = options.clock ?? (() => performance.now());
+    this.permits = options.permits;
     this.tokens = this.burst;
     this.updatedAt = this.clock();
     budgets.add(this);
@@ -179,12 +196,13 @@ export class AwsBudget {
     if (signal?.aborted) return Promise.reject(this.notSent(ticket, "aborted"));
     this.refill(now);
     // With others waiting, a caller with nothing queued may take the reserve; otherwise the reserve stays for them.
-    if (this.queued === 0 ? this.untilQueueMayGo(now) === 0 : this.available(now) >= 1 && !this.isQueued(ticket.caller)) {
+    const goesAtOnce = this.queued === 0 ? this.untilQueueMayGo(now) === 0 : this.available(now) >= 1 && !this.isQueued(ticket.caller);
+    if (goesAtOnce && !this.permits) {
       this.spend(now);
       this.count(ticket, 0);
       return Promise.resolve();
     }
-    const wait = this.expectedWait(ticket);
+    const wait = goesAtOnce ? 0 : this.expectedWait(ticket);
     if (ticket.deadline !== undefined && now + wait > ticket.deadline) return Promise.reject(this.notSent(ticket, "shed", wait));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { ticket, queuedAt: now, resolve, reject, signal };
@@ -196,13 +214,14 @@ export class AwsBudget {
         signal.addEventListener("abort", waiter.onAbort, { once: true });
       }
       if (ticket.class === "probe") this.probes.push(waiter);
+      else if (goesAtOnce) this.atOnce.push(waiter);
       else this.queues[ticket.class].push(waiter);
       this.schedule();
     });
   }
 
   get queued(): number {
-    return this.probes.length + this.queues.write.size + this.queues.read.size + this.queues.poll.size;
+    return this.probes.length + this.atOnce.length + this.queues.write.size + this.queues.read.size + this.queues.poll.size;
   }
 
   /** The share of the budget subscription polling may count on (the rest of what reads leave it, besides). */
@@ -211,6 +230,7 @@ export class AwsBudget {
   }
 
   close(): void {
+    this.closed = true;
     clearTimeout(this.timer);
     budgets.delete(this);
   }
@@ -219,6 +239,7 @@ export class AwsBudget {
   private expectedWait(ticket: CallTicket): number {
     const ahead =
       this.probes.length +
+      this.atOnce.length +
       (ticket.class === "probe" ? 0 : this.queues.write.size) +
       (ticket.class === "read" || ticket.class === "poll" ? this.queues[ticket.class].turnsBefore(ticket.caller) : 0);
     const share = ticket.class === "poll" ? this.pollShare : ticket.class === "read" ? 1 - this.pollShare : 1;
@@ -228,8 +249,8 @@ export class AwsBudget {
   }
 
   private next(): Waiter | undefined {
-    const probe = this.probes.shift();
-    if (probe) return probe;
+    const first = this.probes.shift() ?? this.atOnce.shift();
+    if (first) return first;
     const write = this.queues.write.shift();
     if (write) return write;
     const { read, poll } = this.queues;
@@ -248,15 +269,16 @@ export class AwsBudget {
       this.queues.write.has(caller) ||
       this.queues.read.has(caller) ||
       this.queues.poll.has(caller) ||
-      this.probes.some((w) => w.ticket.caller === caller)
+      this.probes.some((w) => w.ticket.caller === caller) ||
+      this.atOnce.some((w) => w.ticket.caller === caller)
     );
   }
 
   private remove(waiter: Waiter): void {
-    if (waiter.ticket.class === "probe") {
-      const index = this.probes.indexOf(waiter);
-      if (index >= 0) this.probes.splice(index, 1);
-    } else {
+    const lane = [this.probes, this.atOnce].find((waiters) => waiters.includes(waiter));
+    if (lane) {
+      lane.splice(lane.indexOf(waiter), 1);
+    } else if (waiter.ticket.class !== "probe") {
       this.queues[waiter.ticket.class].remove(waiter);
     }
   }
@@ -297,20 +319,73 @@ export class AwsBudget {
   }
 
   private schedule(): void {
-    if (this.timer || this.queued === 0) return;
+    if (this.timer || this.asking || this.closed || this.queued === 0) return;
+    const now = this.clock();
+    const delay = this.permits
+      ? Math.max(this.firstMayGo(now) ? 0 : this.untilQueueMayGo(now), Math.ceil(this.permitsRetryAt - now))
+      : this.untilQueueMayGo(now);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      const now = this.clock();
-      while (this.untilQueueMayGo(now) === 0 || (this.probes.length > 0 && this.available(now) >= 1)) {
-        const waiter = this.next();
-        if (!waiter) break;
-        if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
-        this.spend(now);
-        this.count(waiter.ticket, (now - waiter.queuedAt) / 1000);
-        waiter.resolve();
+      if (this.permits) void this.releaseWithPermits();
+      else {
+        this.release(this.clock(), Number.POSITIVE_INFINITY);
+        this.schedule();
       }
-      this.schedule();
-    }, this.untilQueueMayGo(this.clock()));
+    }, delay);
+  }
+
+  /** Whether a probe, or a call let go at once, may take a token now (the reserve included). */
+  private firstMayGo(now: number): boolean {
+    return this.probes.length + this.atOnce.length > 0 && this.available(now) >= 1;
+  }
+
+  /** Lets up to `limit` waiters go, in the order of the rules, while the budget here has room for them. */
+  private release(now: number, limit: number): void {
+    for (let released = 0; released < limit && (this.untilQueueMayGo(now) === 0 || this.firstMayGo(now)); released++) {
+      const waiter = this.next();
+      if (!waiter) break;
+      if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
+      this.spend(now);
+      this.count(waiter.ticket, (now - waiter.queuedAt) / 1000);
+      waiter.resolve();
+    }
+  }
+
+  /** How many waiters release() would let go now: the leave to ask the shared permit source for. */
+  private releasable(now: number): number {
+    this.refill(now);
+    let tokens = this.tokens;
+    let sent = this.sentLastSecond;
+    let first = this.probes.length + this.atOnce.length;
+    let rest = this.queued - first;
+    let count = 0;
+    for (;;) {
+      const queueMayGo = tokens >= 1 + this.reserve && sent <= this.cap - 1 - this.reserve;
+      if (first > 0 && (queueMayGo || (tokens >= 1 && sent < this.cap))) first -= 1;
+      else if (rest > 0 && queueMayGo) rest -= 1;
+      else return count;
+      tokens -= 1;
+      sent += 1;
+      count += 1;
+    }
+  }
+
+  /** Asks the shared source for leave for what may go here, lets that many go, and waits as told for the rest. */
+  private async releaseWithPermits(): Promise<void> {
+    const want = this.releasable(this.clock());
+    if (want > 0) {
+      this.asking = true;
+      // A source that fails says nothing: ask again shortly rather than stall every call.
+      const { granted, retryInMs } = await this.permits!.take(this.partition, this.rate, want).catch(() => ({
+        granted: 0,
+        retryInMs: 100,
+      }));
+      this.asking = false;
+      const now = this.clock();
+      this.release(now, granted);
+      if (granted < want) this.permitsRetryAt = now + Math.max(1, retryInMs);
+    }
+    this.schedule();
   }
 
   private count(ticket: CallTicket, seconds: number): void {

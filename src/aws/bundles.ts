@@ -20,13 +20,29 @@ export type BundleOwner = "AMAZON" | "ACCOUNT";
 
 export type BundlesFilter = { bundleIds: string[] } | { owner: BundleOwner };
 
-/** A partition's found bundles by ID; null when caching is off (a TTL of 0). */
-export type BundleCache = LRUCache<string, BundleShape> | null;
+/** A partition's found bundles by ID, kept for a TTL: this gateway's own, or one shared by a cluster's gateways. */
+export interface BundleStore {
+  /** The bundles of `ids` still kept, undefined where not. */
+  getMany(ids: readonly string[]): Promise<(BundleShape | undefined)[]>;
+  setMany(bundles: readonly BundleShape[]): void;
+}
+
+/** The bundle cache; null when caching is off (a TTL of 0). */
+export type BundleCache = BundleStore | null;
 
 /** An account holds at most a few thousand bundles; the bound only keeps a misbehaving upstream from growing the heap. */
+export const BUNDLE_CACHE_MAX = 10_000;
+
 export function createBundleCache(ttlMs: number, clock: () => number = Date.now): BundleCache {
+  if (ttlMs <= 0) return null;
   // ttlResolution 0: read the clock on every lookup, so a test's clock moved by hand is seen at once.
-  return ttlMs > 0 ? new LRUCache({ max: 10_000, ttl: ttlMs, ttlResolution: 0, perf: { now: clock } }) : null;
+  const kept = new LRUCache<string, BundleShape>({ max: BUNDLE_CACHE_MAX, ttl: ttlMs, ttlResolution: 0, perf: { now: clock } });
+  return {
+    getMany: async (ids) => ids.map((id) => kept.get(id)),
+    setMany: (bundles) => {
+      for (const bundle of bundles) kept.set(bundle.bundleId!, bundle);
+    },
+  };
 }
 
 export function describeBundlesRequest(filter: BundlesFilter | null | undefined): DescribeWorkspaceBundlesRequest {
@@ -44,7 +60,7 @@ async function fetchBundlesPage(
   const command = new DescribeWorkspaceBundlesCommand({ ...request, ...(token ? { NextToken: token } : {}) });
   const output = await partition.upstream.read(command, options);
   const items = (output.Bundles ?? []).map((bundle) => ({ ...camelCase(bundle), partition: partition.ref }));
-  for (const bundle of items) partition.bundleCache?.set(bundle.bundleId!, bundle);
+  partition.bundleCache?.setMany(items);
   return { items, nextToken: output.NextToken || undefined };
 }
 
@@ -77,13 +93,14 @@ export function createBundleLoader(partition: Partition, options: ReadOptions) {
   return new DataLoader<string, BundleShape | null>(
     async (ids) => {
       loaderBatchSize.observe({ loader: "bundle" }, ids.length);
-      const missing = ids.filter((id) => cache?.get(id) === undefined && BUNDLE_ID_PATTERN.test(id));
+      const cached = cache ? await cache.getMany(ids) : [];
+      const missing = ids.filter((id, i) => cached[i] === undefined && BUNDLE_ID_PATTERN.test(id));
       const fetched = new Map<string, BundleShape>();
       if (missing.length > 0) {
         const page = await fetchBundlesPage(partition, { BundleIds: missing }, null, options);
         for (const bundle of page.items) fetched.set(bundle.bundleId!, bundle);
       }
-      return ids.map((id) => fetched.get(id) ?? cache?.get(id) ?? null);
+      return ids.map((id, i) => fetched.get(id) ?? cached[i] ?? null);
     },
     { maxBatchSize: ID_LIST_SIZE.max },
   );

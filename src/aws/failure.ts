@@ -18,7 +18,10 @@ export type FailureKind =
   | "deadline"
   /** A write failed in a way that does not tell whether AWS applied it. */
   | "unknown"
-  /** The call never left the gateway: its wait for the AWS budget was given up, or could not end in time. */
+  /**
+   * The call never left the gateway: its wait for the AWS budget was given up, or could not end in time, or the
+   * gateway would not send it (a keyed create it could not tell from a repeat).
+   */
   | "unsent";
 
 export interface Failure {

@@ -23,27 +23,45 @@ interface Usage<T> {
 
 export type IdempotentRun<T> = { kind: "result"; result: T; replayed: boolean } | { kind: "conflict" };
 
+/** Results by idempotency key: this gateway's own (IdempotencyStore), or one store shared by a cluster's gateways. */
+export interface Idempotency<T> {
+  /**
+   * The first result for the caller's `key`, or `produce`'s. The same key with another input is a conflict. A
+   * result `keep` rejects (nothing reached AWS) is not retained, so a retry with the same key runs again. On a
+   * repeat, `revisit` may replace a kept result (its unknown outcomes asked again); it returns undefined to replay.
+   */
+  run(
+    owner: string,
+    key: string,
+    input: unknown,
+    produce: () => Promise<T>,
+    keep: (result: T) => boolean,
+    revisit?: (result: T) => Promise<T> | undefined,
+  ): Promise<IdempotentRun<T>>;
+}
+
 export interface StoreBounds {
   count: number;
   bytes: number;
 }
 
-const stores = new Set<IdempotencyStore<unknown>>();
+/** Every store's size in bytes, as last known (a shared store's, from Redis's last answer). */
+export const idempotencyStores = new Set<{ readonly bytes: number }>();
 new Gauge({
   name: "workspaces_idempotency_bytes",
   help: "Bytes of createWorkspaces results kept for idempotency keys.",
   registers: [registry],
   collect() {
-    this.set([...stores].reduce((total, store) => total + store.bytes, 0));
+    this.set([...idempotencyStores].reduce((total, store) => total + store.bytes, 0));
   },
 });
-const evicted = new Counter({
+export const idempotencyEvicted = new Counter({
   name: "workspaces_idempotency_evicted_total",
   help: "Results dropped before their 24 hours to keep the store within its bounds (oldest first).",
   registers: [registry],
 });
 
-export class IdempotencyStore<T> {
+export class IdempotencyStore<T> implements Idempotency<T> {
   /** Entries by caller, the least recently active caller first. */
   private readonly owners = new Map<string, Usage<T>>();
   private count = 0;
@@ -64,14 +82,9 @@ export class IdempotencyStore<T> {
     this.perCaller = options.perCaller ?? { count: 1_000, bytes: 8 * 1024 * 1024 };
     this.total = options.total ?? { count: 10_000, bytes: 64 * 1024 * 1024 };
     this.clock = options.clock ?? Date.now;
-    stores.add(this as IdempotencyStore<unknown>);
+    idempotencyStores.add(this);
   }
 
-  /**
-   * The first result for the caller's `key`, or `produce`'s. The same key with another input is a conflict. A
-   * result `keep` rejects (nothing reached AWS) is not retained, so a retry with the same key runs again. On a
-   * repeat, `revisit` may replace a kept result (its unknown outcomes asked again); it returns undefined to replay.
-   */
   async run(
     owner: string,
     key: string,
@@ -146,7 +159,7 @@ export class IdempotencyStore<T> {
         if (entry.expiresAt <= now) this.remove(owner, key);
         else if (entry.settled && (overCaller || overTotal)) {
           this.remove(owner, key);
-          evicted.inc();
+          idempotencyEvicted.inc();
         }
       }
     }

@@ -4,7 +4,15 @@ import { LRUCache } from "lru-cache";
 
 export type QuotaAnswer = { granted: true } | { granted: false; retryAfter: number };
 
-export class CallerQuotas {
+/** The callers' allowances: this gateway's own (CallerQuotas), or one shared by the gateways of a cluster. */
+export interface Quotas {
+  /** Takes `calls` from the caller's allowance, or says in how many seconds it will have them. */
+  take(caller: string, calls: number): QuotaAnswer | Promise<QuotaAnswer>;
+  /** Whether the caller has a call left at all, without taking it. */
+  check(caller: string): QuotaAnswer | Promise<QuotaAnswer>;
+}
+
+export class CallerQuotas implements Quotas {
   /** Callers seen lately; a caller forgotten has refilled its bucket anyway. */
   private readonly buckets: LRUCache<string, { tokens: number; at: number }>;
 

@@ -12,7 +12,7 @@ import type { DirectoryShape } from "./directories.ts";
 import { createDirectoryLoader } from "./directories.ts";
 import type { Fleet, Partition, PartitionRef } from "./fleet.ts";
 import { partitionKey } from "./fleet.ts";
-import type { IdempotencyStore } from "./idempotency.ts";
+import type { Idempotency } from "./idempotency.ts";
 import type { ReadOptions, WriteOptions } from "./upstream.ts";
 import type { WorkspaceWatch } from "./workspace-watch.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
@@ -25,7 +25,7 @@ export interface Services {
   /** Signs cursors; instances behind one load balancer must share it. */
   cursorSecret: string;
   /** createWorkspaces results by idempotency key, across requests. */
-  idempotency: IdempotencyStore<CreateOutcome[]>;
+  idempotency: Idempotency<CreateOutcome[]>;
   /** The process's one polling loop for subscriptions. */
   watch: WorkspaceWatch;
   clock: () => number;

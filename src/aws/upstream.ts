@@ -11,7 +11,7 @@ import type {
 import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { Command } from "@smithy/types";
-import type { CallTicket } from "./budget.ts";
+import type { CallTicket, PermitSource } from "./budget.ts";
 import { AwsBudget } from "./budget.ts";
 import { FailureError, failureOf, OutcomeUnknownError, writeFailureOf } from "./failure.ts";
 import { awsRequests, awsRetries, awsThrottles } from "./metrics.ts";
@@ -25,6 +25,8 @@ export interface CallPolicy {
   rateLimit: number;
   /** The least share of the budget subscription polling gets while reads wait too. */
   pollShare?: number;
+  /** Where gateways sharing the budget take leave for each call (absent: this gateway has the budget to itself). */
+  permits?: PermitSource;
 }
 
 export const DEFAULT_CALL_POLICY: CallPolicy = { maxAttempts: 4, rateLimit: 0 };
@@ -96,7 +98,10 @@ export class Upstream {
       retryStrategy: new StandardRetryStrategy({ maxAttempts: policy.maxAttempts, backoff: new CappedBackoff() }),
     });
     traceAttempts(this.client);
-    this.budget = policy.rateLimit > 0 ? new AwsBudget(policy.rateLimit, { partition, pollShare: policy.pollShare }) : undefined;
+    this.budget =
+      policy.rateLimit > 0
+        ? new AwsBudget(policy.rateLimit, { partition, pollShare: policy.pollShare, permits: policy.permits })
+        : undefined;
     this.client.middlewareStack.add(
       (next, context) => async (args) => {
         const operation = (context.commandName ?? "unknown").replace(/Command$/, "");

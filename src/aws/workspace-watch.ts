@@ -1,5 +1,6 @@
-// Live WorkSpace state for subscriptions: one polling loop per process, so a tick costs one DescribeWorkspaces per
-// 25 watched IDs of a partition however many subscribers watch them, and nothing is polled while nobody watches. Each
+// Live WorkSpace state for subscriptions: one polling loop per process (per cluster, when gateways share one: the
+// lease holder polls every gateway's IDs and the others get its news), so a tick costs one DescribeWorkspaces per 25
+// watched IDs of a partition however many subscribers watch them, and nothing is polled while nobody watches. Each
 // partition is asked about its own IDs, within polling's share of its AWS budget (the interval stretches when many
 // IDs are watched), and each caller keeps to its caps.
 import { Repeater } from "@repeaterjs/repeater";
@@ -28,6 +29,38 @@ export interface WatchEvent {
 
 export type WatchListener = (event: WatchEvent) => void;
 
+/** How a gateway's watch takes part in a cluster's one poll loop. */
+export type WatchRole =
+  /** It polls, for every gateway of the cluster: its own IDs and those the others watch. */
+  | "holder"
+  /** Another gateway polls; this one gets the news from it. */
+  | "follower"
+  /** It polls its own IDs: no cluster, or none reachable now. */
+  | "alone";
+
+/** What a watch offers the cluster it belongs to. */
+export interface WatchMember {
+  /** The IDs this gateway's subscribers watch. */
+  watched(): string[];
+  /** News from the gateway that polls: a state, or not found. */
+  receive(event: WatchEvent): void;
+  /** A WorkSpace another gateway created, watchable at once as this gateway's own are. */
+  created(workspace: WorkspaceShape): void;
+  /** The role, or the IDs others watch, changed: poll now if there is something to poll. */
+  wake(): void;
+}
+
+/** The cluster of gateways that share one poll loop: one of them holds a lease and polls for all. */
+export interface WatchCluster {
+  attach(member: WatchMember): void;
+  role(): WatchRole;
+  /** The IDs the other gateways watch, as last learned; the holder polls them with its own. */
+  othersWatched(): readonly string[];
+  /** What the holder found new, for the other gateways' subscribers. */
+  publish(events: WatchEvent[]): void;
+  shareCreated(workspace: WorkspaceShape): void;
+}
+
 /** Runs `tick` once after `ms` and returns what cancels it; tests pass one that fires ticks by hand. */
 export type Schedule = (tick: () => Promise<void>, ms: number) => () => void;
 
@@ -38,6 +71,8 @@ export interface WatchOptions {
   caps?: { subscriptionsPerCaller: number; idsPerCaller: number };
   clock?: () => number;
   schedule?: Schedule;
+  /** With other gateways: one of them polls for all. */
+  cluster?: WatchCluster;
 }
 
 /** Every poll goes on one caller of its own, in the budget's polling class. */
@@ -77,6 +112,8 @@ export class WorkspaceWatch {
   private readonly abort = new AbortController();
   private readonly clock: () => number;
   private readonly schedule: Schedule;
+  /** As holder: the watched fingerprint of each ID last published to the cluster. */
+  private readonly published = new Map<string, string>();
 
   constructor(
     private readonly fleet: Fleet,
@@ -85,6 +122,16 @@ export class WorkspaceWatch {
     this.clock = options.clock ?? Date.now;
     this.schedule = options.schedule ?? timeoutSchedule;
     watchGauges.add(this);
+    options.cluster?.attach({
+      watched: () => [...this.entries.keys()],
+      receive: (event) => void this.settle(event.workspaceId, event.workspace),
+      created: (workspace) => this.rememberCreated(workspace),
+      wake: () => {
+        // Not the holder now: news may be lost meanwhile, so on holding the lease again it publishes every state anew.
+        if (this.role() !== "holder") this.published.clear();
+        this.scheduleTick();
+      },
+    });
   }
 
   /**
@@ -121,7 +168,7 @@ export class WorkspaceWatch {
         this.entries.delete(id);
         this.fresh.delete(id);
       }
-      if (this.entries.size === 0) this.stopTicks();
+      if (this.polled().length === 0) this.stopTicks();
     };
   }
 
@@ -215,8 +262,8 @@ export class WorkspaceWatch {
 
   /** A WorkSpace AWS just accepted: watchable at once, PENDING from the create result until AWS shows it. */
   recordCreated(workspace: WorkspaceShape): void {
-    this.pruneCreated();
-    this.created.set(qualifiedId(workspace.partition, workspace.workspaceId!), { workspace, until: this.clock() + CREATED_GRACE_MS });
+    this.rememberCreated(workspace);
+    this.options.cluster?.shareCreated(workspace);
   }
 
   /** Active subscriptions, watched IDs, and whether a tick is scheduled. */
@@ -243,8 +290,24 @@ export class WorkspaceWatch {
     });
   }
 
+  private rememberCreated(workspace: WorkspaceShape): void {
+    this.pruneCreated();
+    this.created.set(qualifiedId(workspace.partition, workspace.workspaceId!), { workspace, until: this.clock() + CREATED_GRACE_MS });
+  }
+
+  private role(): WatchRole {
+    return this.options.cluster?.role() ?? "alone";
+  }
+
+  /** What a tick asks AWS about: this gateway's IDs, and as the cluster's holder, the other gateways' too. */
+  private polled(): string[] {
+    const own = [...this.entries.keys()];
+    if (this.role() !== "holder") return own;
+    return [...new Set([...own, ...this.options.cluster!.othersWatched()])];
+  }
+
   private scheduleTick(): void {
-    if (this.cancelTick || this.ticking || this.entries.size === 0 || this.abort.signal.aborted) return;
+    if (this.cancelTick || this.ticking || this.abort.signal.aborted || this.polled().length === 0) return;
     this.cancelTick = this.schedule(() => this.tick(), this.intervalMs());
   }
 
@@ -254,7 +317,7 @@ export class WorkspaceWatch {
    */
   intervalMs(): number {
     let interval = this.options.intervalMs;
-    for (const [partition, ids] of this.byPartition([...this.entries.keys()])) {
+    for (const [partition, ids] of this.byPartition(this.polled())) {
       const pollRate = partition.upstream.budget?.pollRate;
       const calls = Math.ceil(ids.length / ID_LIST_SIZE.max);
       if (pollRate) interval = Math.max(interval, Math.ceil((calls / pollRate) * 1000));
@@ -271,7 +334,14 @@ export class WorkspaceWatch {
     this.cancelTick = null;
     this.ticking = true;
     this.pruneCreated();
-    await this.enqueue(() => [...this.entries.keys()]);
+    // A follower's ticks ask nothing: the holder's news comes instead; they keep time should it become the holder.
+    if (this.role() !== "follower") {
+      await this.enqueue(() => {
+        const ids = this.polled();
+        for (const id of this.published.keys()) if (!ids.includes(id)) this.published.delete(id);
+        return ids;
+      });
+    }
     this.ticking = false;
     this.scheduleTick();
   }
@@ -325,19 +395,36 @@ export class WorkspaceWatch {
 
   private apply(batch: string[], workspaces: WorkspaceShape[]): void {
     const found = new Map(workspaces.map((w) => [qualifiedId(w.partition, w.workspaceId!), w]));
-    const now = this.clock();
+    const news: WatchEvent[] = [];
     for (const id of batch) {
-      const entry = this.entries.get(id);
-      const workspace = found.get(id);
-      if (workspace) {
-        this.created.delete(id);
-        if (entry && this.remember(entry, workspace)) this.emit(entry, { workspaceId: id, workspace });
-        continue;
-      }
-      if (!entry || (this.created.get(id)?.until ?? -Infinity) > now) continue;
+      const workspace = found.get(id) ?? null;
+      if (!this.settle(id, workspace) || this.role() !== "holder") continue;
+      const fingerprint = workspace && watchedFingerprint(workspace);
+      if (fingerprint === (this.published.get(id) ?? null)) continue;
+      if (fingerprint) this.published.set(id, fingerprint);
+      else this.published.delete(id);
+      news.push({ workspaceId: id, workspace });
+    }
+    if (news.length > 0) this.options.cluster!.publish(news);
+  }
+
+  /**
+   * What AWS says of one ID (null: it has no such WorkSpace), for its subscribers: a changed state, or the end of its
+   * stream. False when it is not news: not found, but created too recently for AWS to show it yet.
+   */
+  private settle(id: string, workspace: WorkspaceShape | null): boolean {
+    const entry = this.entries.get(id);
+    if (workspace) {
+      this.created.delete(id);
+      if (entry && this.remember(entry, workspace)) this.emit(entry, { workspaceId: id, workspace });
+      return true;
+    }
+    if ((this.created.get(id)?.until ?? Number.NEGATIVE_INFINITY) > this.clock()) return false;
+    if (entry) {
       this.entries.delete(id);
       this.emit(entry, { workspaceId: id, workspace: null });
     }
+    return true;
   }
 
   /** Keeps the latest state; true when a watched field changed (or it is the first state). */

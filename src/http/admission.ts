@@ -8,7 +8,7 @@ import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { Counter } from "prom-client";
 import { registry } from "../aws/metrics.ts";
-import type { CallerQuotas } from "../aws/quotas.ts";
+import type { Quotas } from "../aws/quotas.ts";
 import { gatewayError } from "../schema/failures.ts";
 import { principalOf } from "./authentication.ts";
 import { operationCost } from "./query-cost.ts";
@@ -40,8 +40,13 @@ function rateLimited(cost: number | undefined, retryAfter: number): GraphQLError
   });
 }
 
-export function useAdmission({ maxCost, quotas }: { maxCost: number; quotas: CallerQuotas }): Plugin {
-  const admit = (args: OperationArgs): GraphQLError | undefined => {
+/** `then` applied at once to a value, or when a promise settles: a gateway's own quotas answer without a turn. */
+function whenAnswered<T, R>(value: T | Promise<T>, then: (value: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(then) : then(value);
+}
+
+export function useAdmission({ maxCost, quotas }: { maxCost: number; quotas: Quotas }): Plugin {
+  const admit = (args: OperationArgs): GraphQLError | undefined | Promise<GraphQLError | undefined> => {
     let cost: number;
     try {
       cost = operationCost(args.schema, args.document, args.variableValues, args.operationName, args.contextValue as object);
@@ -57,31 +62,37 @@ export function useAdmission({ maxCost, quotas }: { maxCost: number; quotas: Cal
       refused.inc({ reason: "cost" });
       return limitError("cost", maxCost, total, "the request could cause too many AWS calls");
     }
-    const answer = quotas.take(principalOf(request).id, cost);
-    if (answer.granted) return undefined;
-    refused.inc({ reason: "quota" });
-    return rateLimited(cost, answer.retryAfter);
+    return whenAnswered(quotas.take(principalOf(request).id, cost), (answer) => {
+      if (answer.granted) return undefined;
+      refused.inc({ reason: "quota" });
+      return rateLimited(cost, answer.retryAfter);
+    });
   };
+  const stopIfRefused = ({
+    args,
+    setResultAndStopExecution,
+  }: {
+    args: OperationArgs;
+    setResultAndStopExecution: (result: { errors: GraphQLError[] }) => void;
+  }) =>
+    whenAnswered(admit(args), (error) => {
+      if (error) setResultAndStopExecution({ errors: [error] });
+    });
   return {
     // After authentication's (plugins run in order): a caller with nothing left costs no parsing (a flood's bodies).
     onRequest({ request, endResponse, fetchAPI }) {
-      const answer = quotas.check(principalOf(request).id);
-      if (answer.granted) return;
-      refused.inc({ reason: "quota" });
-      endResponse(
-        new fetchAPI.Response(JSON.stringify({ errors: [rateLimited(undefined, answer.retryAfter)] }), {
-          status: 429,
-          headers: { "content-type": "application/json", "retry-after": String(answer.retryAfter) },
-        }),
-      );
+      return whenAnswered(quotas.check(principalOf(request).id), (answer) => {
+        if (answer.granted) return;
+        refused.inc({ reason: "quota" });
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ errors: [rateLimited(undefined, answer.retryAfter)] }), {
+            status: 429,
+            headers: { "content-type": "application/json", "retry-after": String(answer.retryAfter) },
+          }),
+        );
+      });
     },
-    onExecute({ args, setResultAndStopExecution }) {
-      const error = admit(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const error = admit(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
+    onExecute: stopIfRefused,
+    onSubscribe: stopIfRefused,
   };
 }

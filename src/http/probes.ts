@@ -1,5 +1,6 @@
-// What operators' tools probe: /ready (yoga's readiness check: AWS answers, and the gateway is not draining) and
-// /metrics (Prometheus). /health is yoga's own liveness check. Neither needs credentials.
+// What operators' tools probe: /ready (yoga's readiness check: AWS answers, and the gateway is not draining; degraded
+// but in service while the state shared with other gateways is not) and /metrics (Prometheus). /health is yoga's own
+// liveness check. Neither needs credentials.
 
 import type { Plugin } from "graphql-yoga";
 import { useReadinessCheck } from "graphql-yoga";
@@ -8,13 +9,15 @@ import type { Registry } from "prom-client";
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
-export function useReadiness(state: { draining(): boolean; awsReady(): Promise<boolean> }): Plugin {
+export function useReadiness(state: { draining(): boolean; awsReady(): Promise<boolean>; degraded?(): string | undefined }): Plugin {
   return useReadinessCheck({
     endpoint: "/ready",
     check: async () => {
       if (state.draining()) return json(503, { status: "unavailable", reason: "shutting down" });
-      if (await state.awsReady()) return json(200, { status: "ready" });
-      return json(503, { status: "unavailable", reason: "AWS WorkSpaces is not reachable" });
+      if (!(await state.awsReady())) return json(503, { status: "unavailable", reason: "AWS WorkSpaces is not reachable" });
+      // Still in service: what is shared with other gateways runs on local fallbacks for now.
+      const degraded = state.degraded?.();
+      return degraded ? json(200, { status: "degraded", reason: degraded }) : json(200, { status: "ready" });
     },
   });
 }

@@ -36,6 +36,21 @@ describe("loadConfig", () => {
     assert.throws(() => loadConfig({ WATCH_POLL_MS: "2.5s" }), /WATCH_POLL_MS/);
   });
 
+  it("shares state through REDIS_URL only when set, redis:// or rediss:// (TLS), never echoing its password", () => {
+    assert.equal(loadConfig({}).redisUrl, undefined);
+    assert.equal(loadConfig({ REDIS_URL: "rediss://:s3cret@cache.example:6380/0" }).redisUrl, "rediss://:s3cret@cache.example:6380/0");
+    assert.equal(loadConfig({}).redisKeyPrefix, "workspaces-gateway:");
+    assert.equal(loadConfig({ REDIS_KEY_PREFIX: "prod:" }).redisKeyPrefix, "prod:");
+    assert.throws(
+      () => loadConfig({ REDIS_URL: "http://:s3cret@cache.example" }),
+      (error: Error) => /REDIS_URL/.test(error.message) && !error.message.includes("s3cret"),
+    );
+    assert.throws(
+      () => loadConfig({ REDIS_URL: "cache:6379 s3cret" }),
+      (error: Error) => /REDIS_URL/.test(error.message) && !error.message.includes("s3cret"),
+    );
+  });
+
   it("serves the embedded emulator's two regions by default, and the regions WORKSPACES_REGIONS lists", () => {
     const config = loadConfig({});
     assert.deepEqual(config.emulator.regions, ["us-east-1", "eu-west-1"]);

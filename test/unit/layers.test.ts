@@ -1,5 +1,6 @@
-// The layers hold: src/emulator (a fake AWS) and src/aws (the one wrapper that calls AWS) return data and know nothing
-// of GraphQL; only src/schema and above make GraphQL errors. A file that imports across the line fails here.
+// The layers hold: src/emulator (a fake AWS), src/aws (the one wrapper that calls AWS) and src/cluster (what gateways
+// share through Redis, behind src/aws's interfaces) return data and know nothing of GraphQL; only src/schema and above
+// make GraphQL errors. A file that imports across the line fails here.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -47,9 +48,17 @@ describe("layers", () => {
   });
 
   it("src/aws imports neither GraphQL nor anything above it", () => {
-    const above = /^src\/(schema|http|auth|server|main|config)/;
+    const above = /^src\/(cluster|schema|http|auth|server|main|config)/;
     assert.deepEqual(
       crossings("src/aws", (target) => GRAPHQL.test(target) || above.test(target)),
+      [],
+    );
+  });
+
+  it("src/cluster (state shared through Redis) builds on src/aws alone, and knows nothing of GraphQL", () => {
+    const above = /^src\/(schema|http|auth|server|main|config)/;
+    assert.deepEqual(
+      crossings("src/cluster", (target) => GRAPHQL.test(target) || above.test(target)),
       [],
     );
   });

@@ -1,0 +1,132 @@
+// The shared pieces on their own, against a real redis-server, as two gateways would use them (two connections): the
+// permit source keeps both to the rate in any second, and the idempotency store keeps its bounds in bytes (oldest
+// first), answers IN_PROGRESS after its wait, stores a revisited result, and refuses without Redis, sending nothing.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { FailureError } from "../../src/aws/failure.ts";
+import { ClusterIdempotencyStore } from "../../src/cluster/idempotency.ts";
+import { ClusterPermits } from "../../src/cluster/permits.ts";
+import { SharedRedis } from "../../src/cluster/redis.ts";
+import { createLogger } from "../../src/logger.ts";
+import { freePort } from "../gateway/fixture.ts";
+import type { RedisServer } from "./redis-server.ts";
+import { startRedisServer } from "./redis-server.ts";
+
+const logger = createLogger("silent");
+const keepAll = () => true;
+const INPUT = [{ UserName: "alice" }];
+const BIG = { perCaller: { count: 1_000, bytes: 2 ** 30 }, total: { count: 10_000, bytes: 2 ** 30 } };
+
+async function link(url: string, prefix: string): Promise<SharedRedis> {
+  const shared = new SharedRedis(url, prefix, logger);
+  await shared.started(5_000);
+  return shared;
+}
+
+describe("the shared pieces on a real Redis", { timeout: 60_000 }, () => {
+  let redis: RedisServer;
+  const links: SharedRedis[] = [];
+  const linked = async (prefix: string) => {
+    const shared = await link(redis.url, prefix);
+    links.push(shared);
+    return shared;
+  };
+
+  before(async () => {
+    redis = await startRedisServer();
+  });
+  after(async () => {
+    for (const shared of links) shared.close();
+    await redis.close();
+  });
+
+  it("grants two gateways together no more than the rate in any second", async () => {
+    const gateways = [await linked("permits:"), await linked("permits:")].map((shared) => new ClusterPermits(shared));
+    const grants: number[] = [];
+    const started = Date.now();
+    await Promise.all(
+      gateways.map(async (permits) => {
+        while (Date.now() - started < 3_000) {
+          const { granted, retryInMs } = await permits.take("default", 20, 5);
+          for (let i = 0; i < granted; i++) grants.push(Date.now());
+          await new Promise((resolve) => setTimeout(resolve, Math.max(1, retryInMs)));
+        }
+      }),
+    );
+    // Seen here, after the answers' way back: each is counted for COUNTED_MS, so no second holds more than the rate.
+    const busiest = Math.max(...grants.map((at) => grants.filter((g) => g >= at && g < at + 1_000).length));
+    assert.ok(busiest <= 20, `${busiest} grants within a second`);
+    assert.ok(grants.length >= 40, `only ${grants.length} grants in 3 s`);
+  });
+
+  it("keeps a caller within its bytes, the oldest results going first", async () => {
+    const store = new ClusterIdempotencyStore<string>(await linked("bytes:"), {
+      perCaller: { count: 100, bytes: 250 },
+      total: { count: 100, bytes: 10_000 },
+      waitMs: 1_000,
+    });
+    const result = (key: string) => `${key}:${"x".repeat(98)}`;
+    for (const key of ["1", "2", "3", "4"]) await store.run("alice", key, INPUT, async () => result(key), keepAll);
+    assert.ok(store.bytes <= 250, `${store.bytes} bytes kept`);
+    const again = (key: string) => store.run("alice", key, INPUT, async () => "ran again", keepAll);
+    assert.deepEqual(await again("4"), { kind: "result", result: result("4"), replayed: true });
+    assert.deepEqual(await again("1"), { kind: "result", result: "ran again", replayed: false }, "the oldest went first");
+  });
+
+  it("answers a repeat IN_PROGRESS while the first run goes on past the wait, then replays it", async () => {
+    const [first, second] = [await linked("wait:"), await linked("wait:")].map(
+      (shared) => new ClusterIdempotencyStore<string>(shared, { ...BIG, waitMs: 300 }),
+    ) as [ClusterIdempotencyStore<string>, ClusterIdempotencyStore<string>];
+    let finish = (_: string) => {};
+    const running = first.run("alice", "slow", INPUT, () => new Promise<string>((resolve) => (finish = resolve)), keepAll);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await assert.rejects(
+      second.run("alice", "slow", INPUT, async () => "twice", keepAll),
+      (error: unknown) => error instanceof FailureError && error.failure.code === "IN_PROGRESS" && error.failure.retryable,
+    );
+    finish("once");
+    assert.deepEqual(await running, { kind: "result", result: "once", replayed: false });
+    assert.deepEqual(await second.run("alice", "slow", INPUT, async () => "twice", keepAll), {
+      kind: "result",
+      result: "once",
+      replayed: true,
+    });
+  });
+
+  it("stores what a revisit found, and replays that afterwards", async () => {
+    const store = new ClusterIdempotencyStore<string>(await linked("revisit:"), { ...BIG, waitMs: 1_000 });
+    await store.run("alice", "k", INPUT, async () => "unknown", keepAll);
+    const revisit = (previous: string) => (previous === "unknown" ? Promise.resolve("created") : undefined);
+    assert.deepEqual(await store.run("alice", "k", INPUT, async () => "again", keepAll, revisit), {
+      kind: "result",
+      result: "created",
+      replayed: true,
+    });
+    assert.deepEqual(await store.run("alice", "k", INPUT, async () => "again", keepAll, revisit), {
+      kind: "result",
+      result: "created",
+      replayed: true,
+    });
+  });
+
+  it("refuses a keyed run without Redis, retryably, and sends nothing", async () => {
+    const nowhere = new SharedRedis(`redis://127.0.0.1:${await freePort()}`, "down:", logger);
+    links.push(nowhere);
+    const store = new ClusterIdempotencyStore<string>(nowhere, { ...BIG, waitMs: 1_000 });
+    let produced = false;
+    await assert.rejects(
+      store.run(
+        "alice",
+        "k",
+        INPUT,
+        async () => {
+          produced = true;
+          return "sent";
+        },
+        keepAll,
+      ),
+      (error: unknown) => error instanceof FailureError && error.failure.code === "UPSTREAM_UNAVAILABLE" && error.failure.retryable,
+    );
+    assert.equal(produced, false);
+  });
+});
