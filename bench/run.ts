@@ -29,9 +29,9 @@ const SECTIONS: Record<string, () => Promise<SectionResult[]>> = {
   "fan-out": async () => [await measureFanOut()],
   fairness: async () => [await measureFairness()],
   validation: async () => [measureValidation()],
-  "scale-out": measureScaleOut,
   tracing: async () => [await measureTracing()],
   fleet: async () => [await measureFleet()],
+  "scale-out": measureScaleOut,
 };
 
 const chosen = values.only?.split(",") ?? Object.keys(SECTIONS);

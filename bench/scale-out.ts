@@ -1,7 +1,8 @@
-// Section 8: scale-out. The dashboard under load on one gateway alone, on one with Redis, and on three sharing a
+// Section 10: scale-out. The dashboard under load on one gateway alone, on one with Redis, and on three sharing a
 // Redis (load spread evenly, as a load balancer would): GraphQL requests and AWS calls per second, and the emulator's
 // busiest second against the budget. Then the subscriptions' fan-out: 200 subscribers on the same 30 WorkSpaces on one
-// gateway and spread over three: DescribeWorkspaces per second (a tick a second), and a change's way to all of them.
+// gateway and spread over three: DescribeWorkspaces per second (a tick a second: at most 2 calls a tick for 30 IDs), and
+// a change's way to all of them.
 // Every server is a child process, the redis-server (Debian's) the bench's own.
 import { ModifyWorkspacePropertiesCommand, paginateDescribeWorkspaces, WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
@@ -153,23 +154,24 @@ export async function measureScaleOut(): Promise<SectionResult[]> {
         ),
       );
     }
-    const alone = fanOuts[0]!["DescribeWorkspaces/s"];
+    // What the issue asks: the watched IDs' calls of 25 once a tick (a tick a WATCH_POLL_MS, or longer), however spread.
+    const allowed = Math.ceil(WATCHED / 25) / (POLL_MS / 1000);
     return [
       {
-        title: `8a. Scale-out: the dashboard on 1 gateway and on 3 sharing Redis (${CONNECTIONS} connections, emulator +${LATENCY_MS} ms, AWS_RATE_LIMIT=${RATE_LIMIT})`,
+        title: `10a. Scale-out: the dashboard on 1 gateway and on 3 sharing Redis (${CONNECTIONS} connections, emulator +${LATENCY_MS} ms, AWS_RATE_LIMIT=${RATE_LIMIT})`,
         rows: loads,
         notes: [
           `${SECONDS} s of autocannon after ${WARMUP_SECONDS} s of warm-up, the connections spread evenly over the gateways; calls and the busiest clock second from the emulator`,
         ],
       },
       {
-        title: `8b. Scale-out: ${SUBSCRIBERS} subscribers on the same ${WATCHED} WorkSpaces, on 1 gateway and spread over 3 (WATCH_POLL_MS=${POLL_MS})`,
+        title: `10b. Scale-out: ${SUBSCRIBERS} subscribers on the same ${WATCHED} WorkSpaces, on 1 gateway and spread over 3 (WATCH_POLL_MS=${POLL_MS})`,
         rows: fanOuts.map(({ arrivals, ...row }) => ({
           ...row,
           "change to all, median ms": Math.round(median(arrivals)),
           "max ms": Math.round(Math.max(...arrivals)),
-          target: row.setup === "1 gateway" ? "" : `<= ${alone}`,
-          result: row.setup === "1 gateway" ? "" : verdict(row["DescribeWorkspaces/s"] <= alone),
+          target: `<= ${allowed}`,
+          result: verdict(row["DescribeWorkspaces/s"] <= allowed),
         })),
         notes: [
           `calls over ${POLL_SECONDS} s of polling; a change's time from the ModifyWorkspaceProperties call to each subscriber's event`,

@@ -25,6 +25,9 @@ export const qualifiedId = (partition: PartitionRef, id: string) => `${partition
 
 const QUALIFIED = /^(\d{12})\/([a-z0-9-]+)\/(.+)$/s;
 
+/** Whether an ID is qualified by its partition (`<account>/<region>/<id>`), without taking it apart. */
+export const isQualifiedId = (id: string) => QUALIFIED.test(id);
+
 /** A qualified ID's partition and AWS ID; undefined when it is not one. */
 export function splitQualifiedId(qualified: string): { partition: PartitionRef; id: string } | undefined {
   const match = QUALIFIED.exec(qualified);

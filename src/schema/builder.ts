@@ -69,24 +69,25 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
       nodesQueryOptions: {
         description: "Objects by their global IDs, in the order given; an ID AWS does not have (or whose lookup failed) is null.",
         args: { ids: { description: "Global IDs from `id` fields; looked up 25 per AWS call, concurrently." } },
-        // 25 IDs a call per loader and partition: workspaces and their modification states share one loader, bundles
-        // and directories have their own.
         complexity: ({ ids }) => {
-          const batches = new Map<string, number>();
-          const partitions = new Set<string>();
+          // Per partition (the ID up to its second `/`), the IDs of each loader (modification states share the
+          // WorkSpaces'), counted without building keys: a document may hold thousands of IDs.
+          const byPartition = new Map<string, { Workspace: number; Bundle: number; Directory: number }>();
           for (const { typename, id } of ids) {
             if (isMalformed(id)) continue;
-            const partition = id.split("/", 2).join("/");
-            const loader = typename === "Bundle" || typename === "Directory" ? typename : "Workspace";
-            batches.set(`${loader} ${partition}`, (batches.get(`${loader} ${partition}`) ?? 0) + 1);
-            partitions.add(partition);
+            const partition = id.slice(0, id.indexOf("/", id.indexOf("/") + 1));
+            let counts = byPartition.get(partition);
+            if (!counts) {
+              counts = { Workspace: 0, Bundle: 0, Directory: 0 };
+              byPartition.set(partition, counts);
+            }
+            counts[typename === "Bundle" || typename === "Directory" ? typename : "Workspace"] += 1;
           }
-          const cost = {
-            field: [...batches.values()].reduce((calls, count) => calls + lookupCalls(count), 0),
-            multiplier: ids.length,
-            partitions: partitions.size,
-          };
-          return cost;
+          let calls = 0;
+          for (const counts of byPartition.values()) {
+            calls += lookupCalls(counts.Workspace) + lookupCalls(counts.Bundle) + lookupCalls(counts.Directory);
+          }
+          return { field: calls, multiplier: ids.length, partitions: byPartition.size };
         },
       },
       decodeGlobalID: decodeGlobalId,

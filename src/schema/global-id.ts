@@ -2,7 +2,7 @@
 // nodes(ids:) go to the partition the object was read from.
 
 import { FailureError, invalid } from "../aws/failure.ts";
-import { splitQualifiedId } from "../aws/fleet.ts";
+import { isQualifiedId, splitQualifiedId } from "../aws/fleet.ts";
 import type { PartitionSession } from "../aws/session.ts";
 import type { Violation } from "../constraints.ts";
 import { checkBundleId, checkDirectoryId, checkWorkspaceId, violation } from "../constraints.ts";
@@ -24,7 +24,7 @@ export function nodeIdOf(globalID: string): { typename: string; id: string } | u
   if (colon < 0) return undefined;
   const typename = decoded.slice(0, colon);
   const id = decoded.slice(colon + 1);
-  return NODE_TYPES.has(typename) && splitQualifiedId(id) ? { typename, id } : undefined;
+  return NODE_TYPES.has(typename) && isQualifiedId(id) ? { typename, id } : undefined;
 }
 
 /** Marks a malformed global ID kept as it came: no qualified ID starts with it, so its lookup alone fails. */
