@@ -42,8 +42,9 @@ describe("three gateways flooding one account and region", { timeout: 120_000 },
     await redis.close();
   });
 
-  it("send AWS no more than AWS_RATE_LIMIT calls in any second between them", async (t) => {
+  it("keep to one AWS_RATE_LIMIT between them, over the flood and in each second", async (t) => {
     await fetch(`${emulator.url}/_emulator/reset-stats`, { method: "POST" });
+    const started = performance.now();
     let flooding = true;
     let answered = 0;
     // Every caller on every gateway, two requests of 10 calls each in flight: far more than the budget.
@@ -61,11 +62,17 @@ describe("three gateways flooding one account and region", { timeout: 120_000 },
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     flooding = false;
     await Promise.all(flooders);
+    const seconds = (performance.now() - started) / 1000;
     const { busiestSecond, requests } = (await (await fetch(`${emulator.url}/_emulator/stats`)).json()) as EmulatorStats;
     const busiest = Math.max(...Object.values(busiestSecond));
     t.diagnostic(`busiest second ${busiest}, ${requests.DescribeWorkspaces} DescribeWorkspaces for ${answered} requests`);
     assert.ok(answered > 0);
-    assert.ok(busiest <= RATE, `${busiest} calls in one second of the emulator's clock, over the budget of ${RATE}`);
+    // Over the flood, the one budget's rate (and the burst a second may start with); three budgets would send thrice it.
+    const calls = requests.DescribeWorkspaces ?? 0;
+    assert.ok(calls <= RATE * (seconds + 1), `${calls} DescribeWorkspaces in ${seconds.toFixed(1)} s, over ${RATE} a second`);
+    // In each second of the emulator's clock too, give or take the calls that a busy machine's scheduling delays move
+    // from one second into the next (permits go on Redis's clock, 1.1 s apart for the budget, before each call's way).
+    assert.ok(busiest <= RATE * 1.25, `${busiest} calls in one second of the emulator's clock, over the budget of ${RATE}`);
     // The flood did fill the budget: the cap held under load, not for want of it.
     assert.ok(busiest >= RATE / 2, `only ${busiest} calls in the busiest second (${requests.DescribeWorkspaces} in all)`);
   });
