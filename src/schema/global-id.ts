@@ -17,7 +17,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  * A global ID's type and ID, or undefined when it is not one of this API's. Node's own base64 decoder: Pothos's
  * JavaScript one took 3 ms of the cost check of 2,400 IDs.
  */
-export function nodeIdOf(globalID: string): { typename: string; id: string } | undefined {
+function nodeIdOf(globalID: string): { typename: string; id: string } | undefined {
   if (!BASE64.test(globalID)) return undefined;
   const decoded = Buffer.from(globalID, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
