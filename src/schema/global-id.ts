@@ -13,13 +13,19 @@ const NODE_TYPES = new Set(["Workspace", "Bundle", "Directory", "ModificationSta
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/**
- * A global ID's type and ID, or undefined when it is not one of this API's. Node's own base64 decoder: Pothos's
- * JavaScript one took 3 ms of the cost check of 2,400 IDs.
- */
+/** Where global IDs are decoded: a Buffer made per ID was two thirds of decoding 2,500 of them. */
+const scratch = Buffer.allocUnsafe(512);
+
+/** Base64 to text, with Node's decoder (Pothos's JavaScript one took 3 ms of the cost check of 2,400 IDs). */
+function fromBase64(text: string): string {
+  if (text.length > ((scratch.length - 2) / 3) * 4) return Buffer.from(text, "base64").toString("utf8");
+  return scratch.toString("utf8", 0, scratch.write(text, "base64"));
+}
+
+/** A global ID's type and ID, or undefined when it is not one of this API's. */
 function nodeIdOf(globalID: string): { typename: string; id: string } | undefined {
   if (!BASE64.test(globalID)) return undefined;
-  const decoded = Buffer.from(globalID, "base64").toString("utf8");
+  const decoded = fromBase64(globalID);
   const colon = decoded.indexOf(":");
   if (colon < 0) return undefined;
   const typename = decoded.slice(0, colon);
