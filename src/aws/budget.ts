@@ -1,8 +1,9 @@
 // The AWS budget of one account and region: the calls per second AWS allows it, shared by every caller of the gateway.
 // Never more than the rate in any one second (a log of the last second's calls), paced by a small token bucket so
-// the calls spread over the second; the calls waiting are served fairly: readiness probes first, then writes, then
-// reads and subscription polling, each of those two with its share; within a class, callers take turns, so a caller
-// with a thousand calls queued delays another's single call by one turn, not by the backlog. Gateways that share the
+// the calls spread over the second; the calls waiting are served fairly: readiness probes first, then the calls of
+// callers with nothing else queued (on a reserve the others leave them), then writes, then reads and subscription
+// polling, each of those two with its share; within a class, callers take turns, so a caller with a thousand calls
+// queued delays another's single call by a token of the reserve at most, not by the backlog. Gateways that share the
 // budget (several behind one load balancer) each keep these rules for their own calls, and take leave for every call
 // from one permit source they share.
 import { Counter, Gauge, Histogram } from "prom-client";
@@ -147,7 +148,7 @@ export class AwsBudget {
   private tokens: number;
   private updatedAt: number;
   private readonly burst: number;
-  /** Tokens only a caller with nothing queued may take: a single call then goes at once, even past a backlog. */
+  /** Tokens only a caller with nothing queued may take: a single call then goes at once (or first), past a backlog. */
   private readonly reserve: number;
   /** When the calls of the last second went, oldest first from `oldest`: the hard cap of `rate` in any second. */
   private sent: number[] = [];
@@ -156,8 +157,11 @@ export class AwsBudget {
   private readonly pollShare: number;
   private readonly clock: () => number;
   private readonly probes: Waiter[] = [];
-  /** Calls the rules here let go at once, waiting only for the shared permit source's leave. */
-  private readonly atOnce: Waiter[] = [];
+  /**
+   * Calls of callers with nothing else queued, ahead of the callers taking turns: they may take the reserve as soon as
+   * it has a token and a place in the second (and with a shared permit source, its leave).
+   */
+  private readonly light: Waiter[] = [];
   private readonly permits: PermitSource | undefined;
   /** Asking the permit source now; and when it may be asked again after it said wait. */
   private asking = false;
@@ -195,14 +199,16 @@ export class AwsBudget {
     const now = this.clock();
     if (signal?.aborted) return Promise.reject(this.notSent(ticket, "aborted"));
     this.refill(now);
-    // With others waiting, a caller with nothing queued may take the reserve; otherwise the reserve stays for them.
-    const goesAtOnce = this.queued === 0 ? this.untilQueueMayGo(now) === 0 : this.available(now) >= 1 && !this.isQueued(ticket.caller);
+    // With others waiting, a caller with nothing queued may take the reserve (at once, or first when it has a token);
+    // otherwise the reserve stays for such callers.
+    const light = this.queued > 0 && !this.isQueued(ticket.caller);
+    const goesAtOnce = light ? this.available(now) >= 1 : this.queued === 0 && this.untilQueueMayGo(now) === 0;
     if (goesAtOnce && !this.permits) {
       this.spend(now);
       this.count(ticket, 0);
       return Promise.resolve();
     }
-    const wait = goesAtOnce ? 0 : this.expectedWait(ticket);
+    const wait = goesAtOnce ? 0 : this.expectedWait(ticket, light);
     if (ticket.deadline !== undefined && now + wait > ticket.deadline) return Promise.reject(this.notSent(ticket, "shed", wait));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { ticket, queuedAt: now, resolve, reject, signal };
@@ -214,14 +220,14 @@ export class AwsBudget {
         signal.addEventListener("abort", waiter.onAbort, { once: true });
       }
       if (ticket.class === "probe") this.probes.push(waiter);
-      else if (goesAtOnce) this.atOnce.push(waiter);
+      else if (goesAtOnce || light) this.light.push(waiter);
       else this.queues[ticket.class].push(waiter);
       this.schedule();
     });
   }
 
   get queued(): number {
-    return this.probes.length + this.atOnce.length + this.queues.write.size + this.queues.read.size + this.queues.poll.size;
+    return this.probes.length + this.light.length + this.queues.write.size + this.queues.read.size + this.queues.poll.size;
   }
 
   /** The share of the budget subscription polling may count on (the rest of what reads leave it, besides). */
@@ -236,11 +242,13 @@ export class AwsBudget {
   }
 
   /** Milliseconds a new call of this ticket would wait: the queues ahead of it, at the rate (its share of it). */
-  private expectedWait(ticket: CallTicket): number {
+  private expectedWait(ticket: CallTicket, light: boolean): number {
+    if (ticket.class === "probe" || light)
+      return ((this.probes.length + (light ? this.light.length : 0) + 1 - this.tokens) / this.rate) * 1000;
     const ahead =
       this.probes.length +
-      this.atOnce.length +
-      (ticket.class === "probe" ? 0 : this.queues.write.size) +
+      this.light.length +
+      this.queues.write.size +
       (ticket.class === "read" || ticket.class === "poll" ? this.queues[ticket.class].turnsBefore(ticket.caller) : 0);
     const share = ticket.class === "poll" ? this.pollShare : ticket.class === "read" ? 1 - this.pollShare : 1;
     const busy =
@@ -249,7 +257,7 @@ export class AwsBudget {
   }
 
   private next(): Waiter | undefined {
-    const first = this.probes.shift() ?? this.atOnce.shift();
+    const first = this.probes.shift() ?? this.light.shift();
     if (first) return first;
     const write = this.queues.write.shift();
     if (write) return write;
@@ -270,12 +278,12 @@ export class AwsBudget {
       this.queues.read.has(caller) ||
       this.queues.poll.has(caller) ||
       this.probes.some((w) => w.ticket.caller === caller) ||
-      this.atOnce.some((w) => w.ticket.caller === caller)
+      this.light.some((w) => w.ticket.caller === caller)
     );
   }
 
   private remove(waiter: Waiter): void {
-    const lane = [this.probes, this.atOnce].find((waiters) => waiters.includes(waiter));
+    const lane = [this.probes, this.light].find((waiters) => waiters.includes(waiter));
     if (lane) {
       lane.splice(lane.indexOf(waiter), 1);
     } else if (waiter.ticket.class !== "probe") {
@@ -310,20 +318,28 @@ export class AwsBudget {
 
   /** Milliseconds until the queue may take a call: a token above the reserve, and a free place in the second. */
   private untilQueueMayGo(now: number): number {
-    this.refill(now);
-    const forToken = ((1 + this.reserve - this.tokens) * 1000) / this.rate;
     // The reserve holds in the second too: a tenth of it is left to callers with nothing queued.
-    const over = this.sentLastSecond - (this.cap - 1 - this.reserve);
+    return this.untilMayGo(now, this.reserve);
+  }
+
+  /** Milliseconds until a call may go leaving `kept` tokens, and as many places in the second, untouched. */
+  private untilMayGo(now: number, kept: number): number {
+    this.refill(now);
+    const forToken = ((1 + kept - this.tokens) * 1000) / this.rate;
+    const over = this.sentLastSecond - (this.cap - 1 - kept);
     const forPlace = over > 0 ? this.sent[this.oldest + over - 1]! + LOG_WINDOW_MS - now : 0;
     return Math.max(0, Math.ceil(Math.max(forToken, forPlace)));
+  }
+
+  /** Milliseconds until the next waiter may go: a probe or light call with the reserve, else the queue above it. */
+  private untilNextMayGo(now: number): number {
+    return this.probes.length + this.light.length > 0 ? this.untilMayGo(now, 0) : this.untilQueueMayGo(now);
   }
 
   private schedule(): void {
     if (this.timer || this.asking || this.closed || this.queued === 0) return;
     const now = this.clock();
-    const delay = this.permits
-      ? Math.max(this.firstMayGo(now) ? 0 : this.untilQueueMayGo(now), Math.ceil(this.permitsRetryAt - now))
-      : this.untilQueueMayGo(now);
+    const delay = this.permits ? Math.max(this.untilNextMayGo(now), Math.ceil(this.permitsRetryAt - now)) : this.untilNextMayGo(now);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.permits) void this.releaseWithPermits();
@@ -336,7 +352,7 @@ export class AwsBudget {
 
   /** Whether a probe, or a call let go at once, may take a token now (the reserve included). */
   private firstMayGo(now: number): boolean {
-    return this.probes.length + this.atOnce.length > 0 && this.available(now) >= 1;
+    return this.probes.length + this.light.length > 0 && this.available(now) >= 1;
   }
 
   /** Lets up to `limit` waiters go, in the order of the rules, while the budget here has room for them. */
@@ -356,7 +372,7 @@ export class AwsBudget {
     this.refill(now);
     let tokens = this.tokens;
     let sent = this.sentLastSecond;
-    let first = this.probes.length + this.atOnce.length;
+    let first = this.probes.length + this.light.length;
     let rest = this.queued - first;
     let count = 0;
     for (;;) {

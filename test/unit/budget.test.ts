@@ -93,6 +93,28 @@ describe("AwsBudget", () => {
     budget.close();
   });
 
+  it("lets callers with nothing queued go first, on the reserve, when they find it spent", async (t) => {
+    const time = fakeTime(t);
+    const budget = new AwsBudget(20, { clock: time.clock });
+    const { log, take, order } = recorder(budget, time);
+    for (let i = 0; i < 100; i++) void take("flood", ticket("flood"));
+    await flush();
+    await time.advance(500);
+    const arrived = time.now;
+    const before = order().length;
+    // Four at once: the reserve's two tokens take two, and the other two wait for its next ones, not for turns.
+    for (let i = 0; i < 4; i++) void take(`quiet${i}`, ticket(`quiet${i}`));
+    await flush();
+    await time.advance(200);
+    const after = log.slice(before);
+    assert.deepEqual(
+      after.slice(0, 4).map((e) => e.who),
+      ["quiet0", "quiet1", "quiet2", "quiet3"],
+    );
+    assert.ok(after[3]!.at - arrived <= 2 * (1000 / 20) + 1, `the fourth went ${after[3]!.at - arrived} ms after it came`);
+    budget.close();
+  });
+
   it("lets writes go before reads, and probes before anything", async (t) => {
     const time = fakeTime(t);
     const budget = new AwsBudget(10, { burst: 1, clock: time.clock });
