@@ -9,7 +9,7 @@ import type { Principal } from "../auth/principal.ts";
 import type { AwsSession } from "../aws/session.ts";
 import { lookupCalls } from "./cost.ts";
 import { gatewayError } from "./failures.ts";
-import { decodeGlobalId, isMalformed } from "./global-id.ts";
+import { decodeGlobalId, encodeGlobalId, isMalformed, lookUpNodes } from "./global-id.ts";
 import PlainInputsPlugin from "./subgraph-inputs.ts";
 
 export interface GatewayContext {
@@ -92,8 +92,10 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
           }
           return { field: calls, multiplier: ids.length, partitions: byPartition.size };
         },
+        resolve: (_root, { ids }, context) => lookUpNodes(context, ids),
       },
       decodeGlobalID: decodeGlobalId,
+      encodeGlobalID: encodeGlobalId,
     },
     errors: { defaultTypes: [] },
     // A field's cost is the AWS calls it can cause, declared beside it; a field that causes none costs nothing.

@@ -1,6 +1,8 @@
 // Relay global IDs: base64 of `Type:<account>/<region>/<id>`, for the types that implement Node, so node(id:) and
 // nodes(ids:) go to the partition the object was read from.
 
+import type { OutputType, SchemaTypes } from "@pothos/core";
+import { brandWithType } from "@pothos/core";
 import { FailureError, invalid } from "../aws/failure.ts";
 import { isQualifiedId, splitQualifiedId } from "../aws/fleet.ts";
 import type { PartitionSession } from "../aws/session.ts";
@@ -33,6 +35,14 @@ function nodeIdOf(globalID: string): { typename: string; id: string } | undefine
   return NODE_TYPES.has(typename) && isQualifiedId(id) ? { typename, id } : undefined;
 }
 
+const PRINTABLE_ASCII = /^[ -~]*$/;
+
+/** A global ID for an object's `id`: btoa for AWS's ASCII IDs, a fifth of the time of a Buffer per ID. */
+export function encodeGlobalId(typename: string, id: string | number | bigint): string {
+  const text = `${typename}:${id}`;
+  return PRINTABLE_ASCII.test(text) ? btoa(text) : Buffer.from(text).toString("base64");
+}
+
 /** Marks a malformed global ID kept as it came: no qualified ID starts with it, so its lookup alone fails. */
 const MALFORMED = "!";
 
@@ -59,7 +69,7 @@ const INNER_ID_CHECKS: Record<string, (id: string) => Violation[]> = {
  * A node's lookup in the partition its ID names (IDs are batched 25 a call per partition, the partitions at once), as
  * a settled value for nodes(ids:); an ID of a partition the gateway does not serve is a VALIDATION error.
  */
-export function loadNode<T>(
+function loadNode<T>(
   context: GatewayContext,
   typename: string,
   qualified: string,
@@ -82,6 +92,30 @@ export function loadNode<T>(
     return settled(Promise.reject(new FailureError(invalid([violation("id", "served", detail)]))));
   }
   return settled(load(context.aws.in(partition), id));
+}
+
+/** Each node type's lookup of one qualified ID, for nodes(ids:). */
+const lookups = new Map<string, (context: GatewayContext, qualified: string) => Promise<unknown>>();
+
+/** A node type's lookups for Pothos's node(id:) (its loadMany), kept for nodes(ids:) as well. */
+export function nodeLoader<T>(typename: string, load: (session: PartitionSession, id: string) => Promise<T>) {
+  const lookup = (context: GatewayContext, qualified: string) => loadNode(context, typename, qualified, load);
+  lookups.set(typename, lookup);
+  return (ids: string[], context: GatewayContext) => ids.map((id) => lookup(context, id));
+}
+
+/**
+ * nodes(ids:)'s items, each its own promise, so graphql-js completes each batch of 25 as AWS answers it: Pothos's
+ * resolveNodes waited for every ID and completed them at once, blocking the event loop ~40 ms for 2,500.
+ */
+export function lookUpNodes(context: GatewayContext, ids: { typename: string; id: string }[]): Promise<unknown>[] {
+  return ids.map(({ typename, id }) =>
+    lookups.get(typename)!(context, id).then((node) => {
+      // What the Node interface resolves the item's type by, as Pothos's resolveNodes marks it.
+      if (node && !(node instanceof Error)) brandWithType(node, typename as OutputType<SchemaTypes>);
+      return node;
+    }),
+  );
 }
 
 /**

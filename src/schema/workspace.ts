@@ -32,7 +32,7 @@ import {
   WorkspaceStateEnum,
 } from "./enums.ts";
 import { refuseInvalid } from "./failures.ts";
-import { loadNode } from "./global-id.ts";
+import { nodeLoader } from "./global-id.ts";
 import { ModificationStateRef, modificationStatesOf } from "./modification-state.ts";
 import {
   choiceArgs,
@@ -173,8 +173,7 @@ export const WorkspaceRef = builder.objectRef<WorkspaceShape>("Workspace");
 builder.node(WorkspaceRef, {
   description: "An Amazon WorkSpace: a cloud desktop of one user in one directory.",
   id: { resolve: (workspace) => qualifiedId(workspace.partition, workspace.workspaceId!) },
-  loadMany: (ids, context) =>
-    ids.map((id) => loadNode(context, "Workspace", id, (partition, workspaceId) => partition.workspaces.load(workspaceId))),
+  loadMany: nodeLoader("Workspace", (partition, workspaceId) => partition.workspaces.load(workspaceId)),
   fields: (t) => ({
     workspaceId: t.string({ nullable: false, description: "AWS's ID of the WorkSpace (ws-...).", resolve: (w) => w.workspaceId! }),
     directoryId: t.string({ nullable: false, description: "The directory the user belongs to (d-...).", resolve: (w) => w.directoryId! }),
