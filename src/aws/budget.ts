@@ -1,9 +1,10 @@
 // The AWS budget of one account and region: the calls per second AWS allows it, shared by every caller of the gateway.
 // Never more than the rate in any one second (a log of the last second's calls), paced by a small token bucket so
-// the calls spread over the second; the calls waiting are served fairly: readiness probes first, then the calls of
-// callers with nothing else queued (on a reserve the others leave them), then writes, then reads and subscription
-// polling, each of those two with its share; within a class, callers take turns, so a caller with a thousand calls
-// queued delays another's single call by a token of the reserve at most, not by the backlog. Gateways that share the
+// the calls spread over the second; the calls waiting are served fairly: readiness probes first, then callers with
+// nothing else queued, on a reserve the others leave them, taking turns with the backlog (a round of them, then one
+// of its calls); the backlog goes writes first, then reads and subscription polling, each of those two with its
+// share, callers taking turns within a class. A caller with a thousand calls queued thus delays another's single call
+// by a turn at most, not by the backlog. Gateways that share the
 // budget (several behind one load balancer) each keep these rules for their own calls, and take leave for every call
 // from one permit source they share.
 import { Counter, Gauge, Histogram } from "prom-client";
@@ -175,6 +176,14 @@ export class AwsBudget {
   /** Reads and polls let through while both waited, to keep polling at its share. */
   private served = { read: 0, poll: 0 };
   private timer: NodeJS.Timeout | undefined;
+  private timerDue = 0;
+  /**
+   * Light callers and the backlog take turns: a round of the light calls waiting as it starts, then one call of the
+   * queues, so callers with one call each cannot starve the backlog either. Light calls left in the round; and
+   * whether the backlog's call is due.
+   */
+  private lightRound = 0;
+  private backlogDue = false;
 
   constructor(
     /** Calls per second. */
@@ -202,13 +211,17 @@ export class AwsBudget {
     // With others waiting, a caller with nothing queued may take the reserve (at once, or first when it has a token);
     // otherwise the reserve stays for such callers.
     const light = this.queued > 0 && !this.isQueued(ticket.caller);
-    const goesAtOnce = light ? this.available(now) >= 1 : this.queued === 0 && this.untilQueueMayGo(now) === 0;
+    const goesAtOnce = light
+      ? this.probes.length + this.light.length === 0 && !this.backlogDue && this.available(now) >= 1
+      : this.queued === 0 && this.untilQueueMayGo(now) === 0;
     if (goesAtOnce && !this.permits) {
+      // A round of one light call: the backlog's turn is next.
+      if (light) this.backlogDue = true;
       this.spend(now);
       this.count(ticket, 0);
       return Promise.resolve();
     }
-    const wait = goesAtOnce ? 0 : this.expectedWait(ticket, light);
+    const wait = goesAtOnce ? 0 : this.expectedWait(now, ticket, light);
     if (ticket.deadline !== undefined && now + wait > ticket.deadline) return Promise.reject(this.notSent(ticket, "shed", wait));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { ticket, queuedAt: now, resolve, reject, signal };
@@ -242,9 +255,11 @@ export class AwsBudget {
   }
 
   /** Milliseconds a new call of this ticket would wait: the queues ahead of it, at the rate (its share of it). */
-  private expectedWait(ticket: CallTicket, light: boolean): number {
-    if (ticket.class === "probe" || light)
-      return ((this.probes.length + (light ? this.light.length : 0) + 1 - this.tokens) / this.rate) * 1000;
+  private expectedWait(now: number, ticket: CallTicket, light: boolean): number {
+    if (ticket.class === "probe" || light) {
+      const ahead = this.probes.length + (ticket.class === "probe" ? 0 : this.light.length);
+      return Math.max(this.untilMayGo(now, 0), (ahead * 1000) / this.rate);
+    }
     const ahead =
       this.probes.length +
       this.light.length +
@@ -257,8 +272,16 @@ export class AwsBudget {
   }
 
   private next(): Waiter | undefined {
-    const first = this.probes.shift() ?? this.light.shift();
-    if (first) return first;
+    const probe = this.probes.shift();
+    if (probe) return probe;
+    const backlog = this.queued - this.light.length;
+    if (this.light.length > 0 && !(this.backlogDue && backlog > 0)) {
+      if (this.lightRound === 0) this.lightRound = this.light.length;
+      this.lightRound -= 1;
+      this.backlogDue = this.lightRound === 0 && backlog > 0;
+      return this.light.shift();
+    }
+    this.backlogDue = false;
     const write = this.queues.write.shift();
     if (write) return write;
     const { read, poll } = this.queues;
@@ -337,9 +360,15 @@ export class AwsBudget {
   }
 
   private schedule(): void {
-    if (this.timer || this.asking || this.closed || this.queued === 0) return;
+    if (this.asking || this.closed || this.queued === 0) return;
     const now = this.clock();
     const delay = this.permits ? Math.max(this.untilNextMayGo(now), Math.ceil(this.permitsRetryAt - now)) : this.untilNextMayGo(now);
+    // A light call or a probe may go sooner than the timer set for the queue above the reserve.
+    if (this.timer) {
+      if (this.timerDue <= now + delay) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDue = now + delay;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.permits) void this.releaseWithPermits();
@@ -350,7 +379,7 @@ export class AwsBudget {
     }, delay);
   }
 
-  /** Whether a probe, or a call let go at once, may take a token now (the reserve included). */
+  /** Whether a probe or a light call may take a token now (the reserve included). */
   private firstMayGo(now: number): boolean {
     return this.probes.length + this.light.length > 0 && this.available(now) >= 1;
   }

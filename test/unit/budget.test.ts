@@ -93,7 +93,7 @@ describe("AwsBudget", () => {
     budget.close();
   });
 
-  it("lets callers with nothing queued go first, on the reserve, when they find it spent", async (t) => {
+  it("lets callers with nothing queued go first, on the reserve, a turn each with the backlog, when they find it spent", async (t) => {
     const time = fakeTime(t);
     const budget = new AwsBudget(20, { clock: time.clock });
     const { log, take, order } = recorder(budget, time);
@@ -102,16 +102,58 @@ describe("AwsBudget", () => {
     await time.advance(500);
     const arrived = time.now;
     const before = order().length;
-    // Four at once: the reserve's two tokens take two, and the other two wait for its next ones, not for turns.
+    // Four at once: the first goes at once on the reserve, the backlog has its turn, then the other three as a round,
+    // on the reserve's tokens as they come, not waiting for the backlog's.
     for (let i = 0; i < 4; i++) void take(`quiet${i}`, ticket(`quiet${i}`));
     await flush();
-    await time.advance(200);
+    await time.advance(300);
     const after = log.slice(before);
     assert.deepEqual(
-      after.slice(0, 4).map((e) => e.who),
-      ["quiet0", "quiet1", "quiet2", "quiet3"],
+      after.slice(0, 5).map((e) => e.who),
+      ["quiet0", "flood", "quiet1", "quiet2", "quiet3"],
     );
-    assert.ok(after[3]!.at - arrived <= 2 * (1000 / 20) + 1, `the fourth went ${after[3]!.at - arrived} ms after it came`);
+    assert.ok(after[4]!.at - arrived <= 4 * (1000 / 20) + 1, `the fourth went ${after[4]!.at - arrived} ms after it came`);
+    budget.close();
+  });
+
+  it("wakes for a caller with nothing queued at its token, not at the later one the backlog waits for", async (t) => {
+    const time = fakeTime(t);
+    const budget = new AwsBudget(20, { burst: 4, clock: time.clock });
+    const { log, take } = recorder(budget, time);
+    for (let i = 0; i < 50; i++) void take("flood", ticket("flood"));
+    await flush();
+    await time.advance(300);
+    for (let i = 0; i < 3; i++) void take(`quiet${i}`, ticket(`quiet${i}`));
+    // After their round, with the reserve spent: the backlog's timer waits for three tokens, "late" for one.
+    await time.advance(160);
+    const arrived = time.now;
+    void take("late", ticket("late"));
+    await time.advance(200);
+    const late = log.find((e) => e.who === "late");
+    assert.ok(late && late.at - arrived <= 1000 / 20 + 1, `it went ${late ? late.at - arrived : "never"} ms after it came`);
+    budget.close();
+  });
+
+  it("gives the backlog a turn after each round of callers with one call each, so they cannot starve it", async (t) => {
+    const time = fakeTime(t);
+    const budget = new AwsBudget(20, { clock: time.clock });
+    const { take, order } = recorder(budget, time);
+    for (let i = 0; i < 100; i++) void take("flood", ticket("flood"));
+    await flush();
+    await time.advance(1_000);
+    // Three callers who ask again as soon as their call goes: each always has exactly one call waiting.
+    let stopped = false;
+    const loop = async (caller: string) => {
+      while (!stopped) await take(caller, ticket(caller));
+    };
+    const before = order().length;
+    for (let i = 0; i < 3; i++) void loop(`single${i}`);
+    await time.advance(3_000);
+    stopped = true;
+    const served = order().slice(before);
+    const flood = served.filter((who) => who === "flood").length;
+    // Four callers taking turns: a quarter for the backlog, give or take the calls that went at once.
+    assert.ok(flood >= served.length * 0.15 && flood <= served.length * 0.35, `the backlog got ${flood} of ${served.length} calls`);
     budget.close();
   });
 
