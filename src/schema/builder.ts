@@ -69,14 +69,13 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
       nodesQueryOptions: {
         description: "Objects by their global IDs, in the order given; an ID AWS does not have (or whose lookup failed) is null.",
         args: { ids: { description: "Global IDs from `id` fields; looked up 25 per AWS call, concurrently." } },
-        // Costed from the global IDs as sent (query-cost.ts does not let Pothos decode them): per partition (the ID up to
-        // its second `/`), the IDs of each loader (modification states share the WorkSpaces'), counted without building
-        // keys, as a document may hold thousands of IDs.
-        complexity: (args) => {
+        // Costed from the global IDs as sent (query-cost.ts does not let Pothos decode them), or as Pothos decodes them:
+        // per partition (the ID up to its second `/`), the IDs of each loader (modification states share the
+        // WorkSpaces'), counted without building keys, as a document may hold thousands of IDs.
+        complexity: ({ ids }) => {
           const byPartition = new Map<string, { Workspace: number; Bundle: number; Directory: number }>();
-          const ids = args.ids as unknown as string[];
-          for (const globalId of ids) {
-            const { typename, id } = decodeGlobalId(globalId);
+          for (const given of ids as ({ typename: string; id: string } | string)[]) {
+            const { typename, id } = typeof given === "string" ? decodeGlobalId(given) : given;
             if (isMalformed(id)) continue;
             const partition = id.slice(0, id.indexOf("/", id.indexOf("/") + 1));
             let counts = byPartition.get(partition);

@@ -10,7 +10,7 @@ import { connectionCost, fleetConnectionCost } from "./cost.ts";
 import { DateTimeScalar } from "./date-time.ts";
 import { BundleStateEnum, BundleTypeEnum, ComputeEnum, knownValue } from "./enums.ts";
 import { gatewayError, refuseInvalid } from "./failures.ts";
-import { nodeLoader } from "./global-id.ts";
+import { nodeLoadMany } from "./global-id.ts";
 import {
   choiceArgs,
   chosenPartition,
@@ -63,7 +63,7 @@ builder.node(BundleRef, {
     "A WorkSpace bundle: the image, compute type and storage a WorkSpace is created from. Its partition is the account and region it " +
     "was read in: AWS's public bundles are in every account of their region, so they show once per partition.",
   id: { resolve: (bundle) => qualifiedId(bundle.partition, bundle.bundleId!) },
-  loadMany: nodeLoader("Bundle", (partition, bundleId) => partition.bundles.load(bundleId)),
+  loadMany: nodeLoadMany("Bundle", (partition, bundleId) => partition.bundles.load(bundleId)),
   fields: (t) => ({
     bundleId: t.string({ nullable: false, description: "AWS's ID of the bundle (wsb-...).", resolve: (b) => b.bundleId! }),
     name: t.exposeString("name", { nullable: true, description: "The bundle's name." }),

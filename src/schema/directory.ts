@@ -41,7 +41,7 @@ import {
   WorkspaceTypeEnum,
 } from "./enums.ts";
 import { refuseInvalid } from "./failures.ts";
-import { nodeLoader } from "./global-id.ts";
+import { nodeLoadMany } from "./global-id.ts";
 import {
   choiceArgs,
   chosenPartition,
@@ -245,7 +245,7 @@ export const DirectoryRef = builder.objectRef<DirectoryShape>("Directory");
 builder.node(DirectoryRef, {
   description: "A directory registered with WorkSpaces: where its WorkSpaces' users come from, and the defaults new ones get.",
   id: { resolve: (directory) => qualifiedId(directory.partition, directory.directoryId!) },
-  loadMany: nodeLoader("Directory", (partition, directoryId) => partition.directories.load(directoryId)),
+  loadMany: nodeLoadMany("Directory", (partition, directoryId) => partition.directories.load(directoryId)),
   fields: (t) => ({
     directoryId: t.string({
       nullable: false,

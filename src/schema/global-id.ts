@@ -66,8 +66,8 @@ const INNER_ID_CHECKS: Record<string, (id: string) => Violation[]> = {
 };
 
 /**
- * A node's lookup in the partition its ID names (IDs are batched 25 a call per partition, the partitions at once), as
- * a settled value for nodes(ids:); an ID of a partition the gateway does not serve is a VALIDATION error.
+ * A node's lookup in the partition its ID names (IDs are batched 25 a call per partition, the partitions at once); an
+ * ID that breaks its rules, or of a partition the gateway does not serve, fails its own lookup with VALIDATION.
  */
 function loadNode<T>(
   context: GatewayContext,
@@ -78,48 +78,43 @@ function loadNode<T>(
   const split = splitQualifiedId(qualified);
   if (!split) {
     const detail = `"${qualified.slice(MALFORMED.length, 100)}" is not a global ID of this API (an \`id\` field's value)`;
-    return settled(Promise.reject(new FailureError(invalid([violation("id", "globalId", detail)]))));
+    return Promise.reject(new FailureError(invalid([violation("id", "globalId", detail)])));
   }
   const { partition, id } = split;
   // An AWS ID that breaks its type's rule is refused as workspace(workspaceId:) refuses one, not answered null.
   const malformed = (INNER_ID_CHECKS[typename]?.(id) ?? []).map((v) =>
     violation("id", v.rule, `holds the ${typename} ID "${id.slice(0, 100)}", which ${v.detail}`),
   );
-  if (malformed.length > 0) return settled(Promise.reject(new FailureError(invalid(malformed))));
+  if (malformed.length > 0) return Promise.reject(new FailureError(invalid(malformed)));
   const { fleet } = context.aws.services;
   if (!fleet.get(partition)) {
     const detail = `names ${partition.accountId} in ${partition.region}, a partition this gateway does not serve`;
-    return settled(Promise.reject(new FailureError(invalid([violation("id", "served", detail)]))));
+    return Promise.reject(new FailureError(invalid([violation("id", "served", detail)])));
   }
-  return settled(load(context.aws.in(partition), id));
+  return load(context.aws.in(partition), id);
 }
 
 /** Each node type's lookup of one qualified ID, for nodes(ids:). */
 const lookups = new Map<string, (context: GatewayContext, qualified: string) => Promise<unknown>>();
 
 /** A node type's lookups for Pothos's node(id:) (its loadMany), kept for nodes(ids:) as well. */
-export function nodeLoader<T>(typename: string, load: (session: PartitionSession, id: string) => Promise<T>) {
+export function nodeLoadMany<T>(typename: string, load: (session: PartitionSession, id: string) => Promise<T>) {
   const lookup = (context: GatewayContext, qualified: string) => loadNode(context, typename, qualified, load);
   lookups.set(typename, lookup);
   return (ids: string[], context: GatewayContext) => ids.map((id) => lookup(context, id));
 }
 
 /**
- * nodes(ids:)'s items, each its own promise, so graphql-js completes each batch of 25 as AWS answers it: Pothos's
- * resolveNodes waited for every ID and completed them at once, blocking the event loop ~40 ms for 2,500.
+ * nodes(ids:)'s items, each its own promise, so graphql-js completes each batch of 25 as AWS answers it (and a failed
+ * lookup is that item's error): Pothos's resolveNodes waited for every ID and completed them at once, blocking the
+ * event loop ~40 ms for 2,500.
  */
 export function lookUpNodes(context: GatewayContext, ids: { typename: string; id: string }[]): Promise<unknown>[] {
   return ids.map(({ typename, id }) =>
     lookups.get(typename)!(context, id).then((node) => {
       // What the Node interface resolves the item's type by, as Pothos's resolveNodes marks it.
-      if (node && !(node instanceof Error)) brandWithType(node, typename as OutputType<SchemaTypes>);
+      if (node) brandWithType(node, typename as OutputType<SchemaTypes>);
       return node;
     }),
   );
 }
-
-/**
- * A node's lookup for nodes(ids:): Pothos waits for all of a type's lookups together, so a failed one is handed back as
- * a value (graphql-js makes a returned Error that item's error), and a failed batch of 25 leaves the other IDs resolved.
- */
-export const settled = <T>(lookup: Promise<T>): Promise<T> => lookup.catch((error: unknown) => error as T);

@@ -5,7 +5,7 @@ import type { WorkspaceShape } from "../aws/workspaces.ts";
 import { builder } from "./builder.ts";
 import { LOOKUP_COST } from "./cost.ts";
 import { knownValue, ModificationResourceEnumType, ModificationStateEnumType } from "./enums.ts";
-import { nodeLoader } from "./global-id.ts";
+import { nodeLoadMany } from "./global-id.ts";
 import { partitionFields } from "./partition.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
@@ -27,7 +27,7 @@ export function modificationStatesOf(workspace: WorkspaceShape): ModificationSta
 builder.node(ModificationStateRef, {
   description: "A change to a WorkSpace's compute type, volumes or protocol that AWS is carrying out.",
   id: { resolve: idOf },
-  loadMany: nodeLoader("ModificationState", async (partition, local) => {
+  loadMany: nodeLoadMany("ModificationState", async (partition, local) => {
     const [workspaceId = "", resource] = local.split("/");
     const workspace = await partition.workspaces.load(workspaceId);
     return (workspace && modificationStatesOf(workspace).find((m) => m.resource === resource)) ?? null;

@@ -32,7 +32,7 @@ import {
   WorkspaceStateEnum,
 } from "./enums.ts";
 import { refuseInvalid } from "./failures.ts";
-import { nodeLoader } from "./global-id.ts";
+import { nodeLoadMany } from "./global-id.ts";
 import { ModificationStateRef, modificationStatesOf } from "./modification-state.ts";
 import {
   choiceArgs,
@@ -173,7 +173,7 @@ export const WorkspaceRef = builder.objectRef<WorkspaceShape>("Workspace");
 builder.node(WorkspaceRef, {
   description: "An Amazon WorkSpace: a cloud desktop of one user in one directory.",
   id: { resolve: (workspace) => qualifiedId(workspace.partition, workspace.workspaceId!) },
-  loadMany: nodeLoader("Workspace", (partition, workspaceId) => partition.workspaces.load(workspaceId)),
+  loadMany: nodeLoadMany("Workspace", (partition, workspaceId) => partition.workspaces.load(workspaceId)),
   fields: (t) => ({
     workspaceId: t.string({ nullable: false, description: "AWS's ID of the WorkSpace (ws-...).", resolve: (w) => w.workspaceId! }),
     directoryId: t.string({ nullable: false, description: "The directory the user belongs to (d-...).", resolve: (w) => w.directoryId! }),
