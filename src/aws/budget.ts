@@ -215,8 +215,6 @@ export class AwsBudget {
       ? this.probes.length + this.light.length === 0 && !this.backlogDue && this.available(now) >= 1
       : this.queued === 0 && this.untilQueueMayGo(now) === 0;
     if (goesAtOnce && !this.permits) {
-      // A round of one light call: the backlog's turn is next.
-      if (light) this.backlogDue = true;
       this.spend(now);
       this.count(ticket, 0);
       return Promise.resolve();
