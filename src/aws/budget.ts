@@ -208,8 +208,8 @@ export class AwsBudget {
     const now = this.clock();
     if (signal?.aborted) return Promise.reject(this.notSent(ticket, "aborted"));
     this.refill(now);
-    // With others waiting, a caller with nothing queued may take the reserve (at once, or first when it has a token);
-    // otherwise the reserve stays for such callers.
+    // With others waiting, a caller with nothing queued may take the reserve (at once, or in the next round of such
+    // callers when it has a token); otherwise the reserve stays for them.
     const light = this.queued > 0 && !this.isQueued(ticket.caller);
     const goesAtOnce = light
       ? this.probes.length + this.light.length === 0 && !this.backlogDue && this.available(now) >= 1
@@ -274,7 +274,8 @@ export class AwsBudget {
     if (probe) return probe;
     const backlog = this.queued - this.light.length;
     if (this.light.length > 0 && !(this.backlogDue && backlog > 0)) {
-      if (this.lightRound === 0) this.lightRound = this.light.length;
+      // A round is the light calls waiting as it starts (fewer if some gave up).
+      if (this.lightRound === 0 || this.lightRound > this.light.length) this.lightRound = this.light.length;
       this.lightRound -= 1;
       this.backlogDue = this.lightRound === 0 && backlog > 0;
       return this.light.shift();
