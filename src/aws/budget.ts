@@ -4,9 +4,8 @@
 // nothing else queued, on a reserve the others leave them, taking turns with the backlog (a round of them, then one
 // of its calls); the backlog goes writes first, then reads and subscription polling, each of those two with its
 // share, callers taking turns within a class. A caller with a thousand calls queued thus delays another's single call
-// by a turn at most, not by the backlog. Gateways that share the
-// budget (several behind one load balancer) each keep these rules for their own calls, and take leave for every call
-// from one permit source they share.
+// by a turn at most, not by the backlog. Gateways that share the budget (several behind one load balancer) each keep
+// these rules for their own calls, and take leave for every call from one permit source they share.
 import { Counter, Gauge, Histogram } from "prom-client";
 import { registry } from "./metrics.ts";
 
@@ -159,8 +158,8 @@ export class AwsBudget {
   private readonly clock: () => number;
   private readonly probes: Waiter[] = [];
   /**
-   * Calls of callers with nothing else queued, ahead of the callers taking turns: they may take the reserve as soon as
-   * it has a token and a place in the second (and with a shared permit source, its leave).
+   * Calls of callers with nothing else queued, in rounds with the backlog: they may take the reserve as soon as it has
+   * a token and a place in the second (and with a shared permit source, its leave).
    */
   private readonly light: Waiter[] = [];
   private readonly permits: PermitSource | undefined;

@@ -69,13 +69,13 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
       nodesQueryOptions: {
         description: "Objects by their global IDs, in the order given; an ID AWS does not have (or whose lookup failed) is null.",
         args: { ids: { description: "Global IDs from `id` fields; looked up 25 per AWS call, concurrently." } },
-        // Costed from the global IDs as sent (query-cost.ts does not let Pothos decode them), or as Pothos decodes them:
-        // per partition (the ID up to its second `/`), the IDs of each loader (modification states share the
-        // WorkSpaces'), counted without building keys, as a document may hold thousands of IDs.
+        // Costed from the global IDs as sent (query-cost.ts, the only caller, does not let Pothos decode them): per
+        // partition (the ID up to its second `/`), the IDs of each loader (modification states share the WorkSpaces'),
+        // counted without building keys, as a document may hold thousands of IDs.
         complexity: ({ ids }) => {
           const byPartition = new Map<string, { Workspace: number; Bundle: number; Directory: number }>();
-          for (const given of ids as ({ typename: string; id: string } | string)[]) {
-            const { typename, id } = typeof given === "string" ? decodeGlobalId(given) : given;
+          for (const globalId of ids as unknown as string[]) {
+            const { typename, id } = decodeGlobalId(globalId);
             if (isMalformed(id)) continue;
             const partition = id.slice(0, id.indexOf("/", id.indexOf("/") + 1));
             let counts = byPartition.get(partition);
@@ -98,7 +98,9 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
     },
     errors: { defaultTypes: [] },
     // A field's cost is the AWS calls it can cause, declared beside it; a field that causes none costs nothing.
-    complexity: { defaultComplexity: 0, defaultListMultiplier: 1 },
+    // Admission costs operations itself (src/http/query-cost.ts): the plugin only keeps each field's declaration, and
+    // wraps no resolver.
+    complexity: { defaultComplexity: 0, defaultListMultiplier: 1, disabled: true },
   },
 );
 
