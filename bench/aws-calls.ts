@@ -3,8 +3,10 @@
 // operation asked twice of a gateway with the default cache, the second time counted.
 
 import { DEFAULT_ACCOUNT_ID } from "../src/emulator/index.ts";
-import type { ChildServer, SectionResult } from "./harness.ts";
-import { awsCalls, graphql, resetAwsCalls, startEmulatorProcess, startGatewayProcess, total, verdict } from "./harness.ts";
+import type { ChildServer } from "../test/support/processes.ts";
+import { startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
+import type { SectionResult } from "./harness.ts";
+import { awsCalls, graphql, resetAwsCalls, total, verdict } from "./harness.ts";
 import type { DashboardData } from "./operations.ts";
 import { DASHBOARD, operation } from "./operations.ts";
 

@@ -4,18 +4,9 @@
 // refusal, ignoring Retry-After. The gateway runs with production's budget, AWS_RATE_LIMIT=50, default quotas, and the
 // emulator adds 50 ms to each call. Each run gets a fresh gateway, so neither inherits the other's quotas or caches.
 import { DescribeWorkspacesCommand, WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import { startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
 import type { SectionResult } from "./harness.ts";
-import {
-  awsCalls,
-  percentile,
-  postGraphQL,
-  resetAwsCalls,
-  round,
-  startEmulatorProcess,
-  startGatewayProcess,
-  total,
-  verdict,
-} from "./harness.ts";
+import { awsCalls, percentile, postGraphQL, resetAwsCalls, round, total, verdict } from "./harness.ts";
 
 const LATENCY_MS = 50;
 const RATE_LIMIT = 50;

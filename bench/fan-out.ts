@@ -2,8 +2,9 @@
 // 50 ms per call so reads overlap as they do against AWS: AWS calls per second against GraphQL requests per second.
 // Identical reads in flight at once are what coalescing folds into one call, so calls per request show whether it works.
 
+import { startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
 import type { SectionResult } from "./harness.ts";
-import { awsCalls, round, startEmulatorProcess, startGatewayProcess, total, verdict } from "./harness.ts";
+import { awsCalls, round, total, verdict } from "./harness.ts";
 import { load } from "./load.ts";
 import { DASHBOARD } from "./operations.ts";
 

@@ -4,21 +4,9 @@
 // AWS, and cost a second): asked at once, four partitions cost about what one does.
 // Cold: gateways with the bundle cache off; warm: the default cache. The four are timed in turn, in a rotating order.
 import { DEFAULT_ACCOUNT_ID } from "../src/emulator/index.ts";
+import { startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
 import type { SectionResult } from "./harness.ts";
-import {
-  awsCalls,
-  awsCallsByPartition,
-  graphql,
-  median,
-  percentile,
-  resetAwsCalls,
-  round,
-  startEmulatorProcess,
-  startGatewayProcess,
-  timed,
-  total,
-  verdict,
-} from "./harness.ts";
+import { awsCalls, awsCallsByPartition, graphql, median, percentile, resetAwsCalls, round, timed, total, verdict } from "./harness.ts";
 import type { DashboardData } from "./operations.ts";
 import { DASHBOARD } from "./operations.ts";
 

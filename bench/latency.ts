@@ -2,8 +2,9 @@
 // emulator adding 50 ms to each call. Cold: a gateway with its bundle cache off (2 calls, like the script); warm: the
 // default cache (1 call). The three are timed in turn, in a rotating order, so drift falls on all alike.
 import { DescribeWorkspaceBundlesCommand, DescribeWorkspacesCommand, WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import { startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
 import type { SectionResult } from "./harness.ts";
-import { graphql, median, percentile, round, startEmulatorProcess, startGatewayProcess, timed, verdict } from "./harness.ts";
+import { graphql, median, percentile, round, timed, verdict } from "./harness.ts";
 import type { DashboardData } from "./operations.ts";
 import { DASHBOARD } from "./operations.ts";
 

@@ -1,6 +1,6 @@
 // Load from autocannon, run in the bench process while the server under load runs in a child process of its own.
 import autocannon from "autocannon";
-import { AUTHORIZATION } from "./harness.ts";
+import { AUTHORIZATION } from "../test/support/processes.ts";
 
 export interface LoadResult {
   requests: number;

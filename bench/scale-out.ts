@@ -7,21 +7,12 @@
 import { ModifyWorkspacePropertiesCommand, paginateDescribeWorkspaces, WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse } from "graphql";
-import { startRedisServer } from "../test/cluster/redis-server.ts";
-import { SseSubscription } from "../test/subscriptions/sse.ts";
-import type { ChildServer, SectionResult } from "./harness.ts";
-import {
-  AUTHORIZATION,
-  awsCalls,
-  graphql,
-  median,
-  resetAwsCalls,
-  round,
-  startEmulatorProcess,
-  startGatewayProcess,
-  total,
-  verdict,
-} from "./harness.ts";
+import type { ChildServer } from "../test/support/processes.ts";
+import { AUTHORIZATION, startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
+import { startRedisServer } from "../test/support/redis-server.ts";
+import { SseSubscription } from "../test/support/sse.ts";
+import type { SectionResult } from "./harness.ts";
+import { awsCalls, graphql, median, resetAwsCalls, round, total, verdict } from "./harness.ts";
 import { load } from "./load.ts";
 import { DASHBOARD } from "./operations.ts";
 

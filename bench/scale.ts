@@ -2,8 +2,10 @@
 // gateway's RSS stays flat, and a page costs about what it costs at 1,000 workspaces. Blocks of pages of the large
 // fleet alternate with complete walks of the small one, so drift falls on both alike.
 
-import type { ChildServer, SectionResult } from "./harness.ts";
-import { graphql, median, percentile, round, startEmulatorProcess, startGatewayProcess, timed, verdict } from "./harness.ts";
+import type { ChildServer } from "../test/support/processes.ts";
+import { startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
+import type { SectionResult } from "./harness.ts";
+import { graphql, median, percentile, round, timed, verdict } from "./harness.ts";
 import { operation } from "./operations.ts";
 
 const SMALL = 1_000;

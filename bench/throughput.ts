@@ -4,8 +4,10 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ChildServer, SectionResult } from "./harness.ts";
-import { awsEnv, graphql, median, round, startChild, startEmulatorProcess, startGatewayProcess, verdict } from "./harness.ts";
+import type { ChildServer } from "../test/support/processes.ts";
+import { awsEnv, startChild, startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
+import type { SectionResult } from "./harness.ts";
+import { graphql, median, round, verdict } from "./harness.ts";
 import type { LoadResult } from "./load.ts";
 import { load } from "./load.ts";
 import type { DashboardData } from "./operations.ts";

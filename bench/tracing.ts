@@ -3,8 +3,10 @@
 // receiver that discards them), emulator latency 0, caches warm, loaded in alternating rounds as in section 3.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ChildServer, SectionResult } from "./harness.ts";
-import { median, round, startEmulatorProcess, startGatewayProcess } from "./harness.ts";
+import type { ChildServer } from "../test/support/processes.ts";
+import { startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
+import type { SectionResult } from "./harness.ts";
+import { median, round } from "./harness.ts";
 import type { LoadResult } from "./load.ts";
 import { load } from "./load.ts";
 import { DASHBOARD } from "./operations.ts";

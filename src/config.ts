@@ -3,57 +3,15 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ApiKey } from "./auth/api-keys.ts";
 import { parseApiKeys } from "./auth/api-keys.ts";
+import type { JwtSettings } from "./auth/jwt.ts";
 import { DEFAULT_CALL_POLICY } from "./aws/upstream.ts";
 import { REGION_PATTERN, ROLE_ARN_PATTERN } from "./constraints.ts";
 import type { EmulatorSettings } from "./emulator/settings.ts";
 import { parseSettings } from "./emulator/settings.ts";
-
-export interface JwtSettings {
-  jwksUrl: string;
-  issuer: string;
-  audience: string;
-  /** The claim holding the scopes: a space-separated string (OAuth's `scope`) or an array. */
-  scopeClaim: string;
-  /** Prepended to `read` and `write` when matching the claim, e.g. `workspaces:`. */
-  scopePrefix: string;
-}
-
-/** OpenTelemetry tracing, on when the standard OTEL_* variables ask for it. */
-export interface TracingSettings {
-  /** OTLP over HTTP: protobuf or JSON (OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL). */
-  protocol: "http/protobuf" | "http/json";
-  /** Where spans are sent (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces). */
-  endpoint: string;
-}
-
-/** A setting the gateway cannot run with that only the schema shows (a persisted document that does not validate). */
-export class ConfigurationError extends Error {}
-
-/** Trusted documents: what frontends registered at build time, by document ID. */
-export interface PersistedDocumentsSettings {
-  /** Document ID to document text, from the manifests PERSISTED_DOCUMENTS names. */
-  documents: ReadonlyMap<string, string>;
-  /** Document ID to the manifest it came from, named when a document is refused at start-up. */
-  manifests: ReadonlyMap<string, string>;
-  /** Refuse any other document, except from credentials with the `adhoc` scope. */
-  only: boolean;
-}
-
-export interface QueryLimits {
-  depth: number;
-  aliases: number;
-  tokens: number;
-  directives: number;
-  /** The AWS calls one request (all its operations) could cause at most, from the costs declared in the schema. */
-  cost: number;
-  /** Operations in one batched request (a JSON array body). */
-  batch: number;
-  bodyBytes: number;
-  /** Field selections in a document, fragments counted where spread: what validation's work grows with. */
-  fields: number;
-  /** Fields answering to the same name in one selection set: validation compares every pair of them. */
-  fieldPairs: number;
-}
+import type { PersistedDocumentsSettings } from "./http/persisted-documents.ts";
+import type { QueryLimits } from "./http/query-limits.ts";
+import type { TracingSettings } from "./http/tracing.ts";
+import type { LogLevel } from "./logger.ts";
 
 export interface GatewayConfig {
   port: number;
@@ -90,7 +48,7 @@ export interface GatewayConfig {
   shutdownTimeoutMs: number;
   /** After SIGTERM, how long /ready answers 503 while requests are still accepted, so load balancers move away first. */
   shutdownDelayMs: number;
-  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  logLevel: LogLevel;
   /** `pretty`: a banner and readable lines, for a person at a terminal; `json`: one JSON object per line, for machines. */
   logFormat: "json" | "pretty";
   /** How often the subscriptions' polling loop asks AWS about the watched WorkSpaces, at the most. */
@@ -324,7 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   // A caller must be able to spend at once what one request may cost, or such a request could never run.
   const callerBurst = integer(env, "CALLER_BURST", 2 * maxCost, 10_000_000, maxCost);
   const emulator = { ...parseSettings([], { EMULATOR_REGIONS: EMBEDDED_REGIONS, ...env }), port: integer(env, "EMULATOR_PORT", 0, 65_535) };
-  const logLevel = (env.LOG_LEVEL || "info") as GatewayConfig["logLevel"];
+  const logLevel = (env.LOG_LEVEL || "info") as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   const logFormat = env.LOG_FORMAT || (process.stdout.isTTY ? "pretty" : "json");
   if (logFormat !== "json" && logFormat !== "pretty") throw new Error(`LOG_FORMAT must be json or pretty, got "${logFormat}"`);

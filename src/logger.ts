@@ -3,11 +3,12 @@
 import type { DestinationStream, Logger } from "pino";
 import { pino } from "pino";
 import { build as prettyStream } from "pino-pretty";
-import type { GatewayConfig } from "./config.ts";
 
 export type { Logger };
 
-export function createLogger(level: GatewayConfig["logLevel"], destination?: DestinationStream): Logger {
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   return pino(
     {
       level,

@@ -1,6 +1,7 @@
 // The gateway's process: `node dist/main.js` in production, `npm start` in development. On the embedded emulator
 // unless WORKSPACES_BACKEND=aws; SIGTERM or SIGINT drains it, then it exits 0.
-import { ConfigurationError, loadConfig } from "./config.ts";
+import { loadConfig } from "./config.ts";
+import { ConfigurationError } from "./configuration-error.ts";
 import { createLogger, prettyLines } from "./logger.ts";
 import type { RunningGateway } from "./server.ts";
 import { startGateway } from "./server.ts";

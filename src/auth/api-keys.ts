@@ -37,7 +37,7 @@ export function parseApiKeys(spec: string): ApiKey[] {
 }
 
 /** The principal of a presented key; every configured key is compared, so timing tells nothing. */
-export function findApiKey(keys: ApiKey[], presented: string): Principal | undefined {
+export function findApiKey(keys: readonly ApiKey[], presented: string): Principal | undefined {
   const digest = digestOf(presented);
   let found: Principal | undefined;
   for (const key of keys) {

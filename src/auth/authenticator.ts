@@ -1,6 +1,7 @@
 // Credentials of a request: an API key or a JWT in `Authorization: Bearer`, or open access when none is configured.
-import type { GatewayConfig } from "../config.ts";
+import type { ApiKey } from "./api-keys.ts";
 import { findApiKey } from "./api-keys.ts";
+import type { JwtSettings } from "./jwt.ts";
 import { createJwtVerifier } from "./jwt.ts";
 import type { Principal } from "./principal.ts";
 import { OPEN_ACCESS } from "./principal.ts";
@@ -12,7 +13,13 @@ export interface Authenticator {
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
-export function createAuthenticator(config: Pick<GatewayConfig, "apiKeys" | "jwt">): Authenticator {
+/** Which credentials are accepted: API keys, JWTs from one issuer, or both; neither is open access. */
+export interface AuthSettings {
+  apiKeys: readonly ApiKey[];
+  jwt?: JwtSettings;
+}
+
+export function createAuthenticator(config: AuthSettings): Authenticator {
   if (config.apiKeys.length === 0 && !config.jwt) return { authenticate: async () => OPEN_ACCESS };
   const verifyJwt = config.jwt ? createJwtVerifier(config.jwt) : undefined;
   return {

@@ -1,8 +1,17 @@
 // JWT bearer tokens for single sign-on: signature from the issuer's JWKS, issuer, audience, expiry, and scopes.
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import type { JwtSettings } from "../config.ts";
 import type { Principal } from "./principal.ts";
 import { SCOPES } from "./principal.ts";
+
+export interface JwtSettings {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  /** The claim holding the scopes: a space-separated string (OAuth's `scope`) or an array. */
+  scopeClaim: string;
+  /** Prepended to `read` and `write` when matching the claim, e.g. `workspaces:`. */
+  scopePrefix: string;
+}
 
 /** The claim's values: OAuth's space-separated `scope` string, or an array (`scp`, `permissions`). */
 function claimValues(claim: unknown): string[] {

@@ -7,7 +7,7 @@ import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from "@smithy/core";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { ROLE_ARN_PATTERN } from "../constraints.ts";
-import type { BundleCache } from "./bundles.ts";
+import type { BundleCache } from "../shared/bundle-cache/bundle-cache.ts";
 import { Fleet, Partition, partitionKey } from "./fleet.ts";
 import type { CallPolicy } from "./upstream.ts";
 import { Upstream } from "./upstream.ts";

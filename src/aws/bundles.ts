@@ -3,7 +3,6 @@
 import type { DescribeWorkspaceBundlesRequest, WorkspaceBundle } from "@aws-sdk/client-workspaces";
 import { DescribeWorkspaceBundlesCommand } from "@aws-sdk/client-workspaces";
 import DataLoader from "dataloader";
-import { LRUCache } from "lru-cache";
 import { BUNDLE_ID_PATTERN, ID_LIST_SIZE } from "../constraints.ts";
 import type { CamelCase } from "./camel-case.ts";
 import { camelCase } from "./camel-case.ts";
@@ -19,31 +18,6 @@ export type BundleShape = CamelCase<WorkspaceBundle> & Located;
 export type BundleOwner = "AMAZON" | "ACCOUNT";
 
 export type BundlesFilter = { bundleIds: string[] } | { owner: BundleOwner };
-
-/** A partition's found bundles by ID, kept for a TTL: this gateway's own, or one shared by a cluster's gateways. */
-export interface BundleStore {
-  /** The bundles of `ids` still kept, undefined where not. */
-  getMany(ids: readonly string[]): Promise<(BundleShape | undefined)[]>;
-  setMany(bundles: readonly BundleShape[]): void;
-}
-
-/** The bundle cache; null when caching is off (a TTL of 0). */
-export type BundleCache = BundleStore | null;
-
-/** An account holds at most a few thousand bundles; the bound only keeps a misbehaving upstream from growing the heap. */
-export const BUNDLE_CACHE_MAX = 10_000;
-
-export function createBundleCache(ttlMs: number, clock: () => number = Date.now): BundleCache {
-  if (ttlMs <= 0) return null;
-  // ttlResolution 0: read the clock on every lookup, so a test's clock moved by hand is seen at once.
-  const kept = new LRUCache<string, BundleShape>({ max: BUNDLE_CACHE_MAX, ttl: ttlMs, ttlResolution: 0, perf: { now: clock } });
-  return {
-    getMany: async (ids) => ids.map((id) => kept.get(id)),
-    setMany: (bundles) => {
-      for (const bundle of bundles) kept.set(bundle.bundleId!, bundle);
-    },
-  };
-}
 
 export function describeBundlesRequest(filter: BundlesFilter | null | undefined): DescribeWorkspaceBundlesRequest {
   if (!filter) return {};

@@ -14,12 +14,12 @@ import {
   violation,
   workspaceOwnerKey,
 } from "../constraints.ts";
+import type { IdempotentRun } from "../shared/idempotency/idempotency.ts";
 import { pascalCase } from "./camel-case.ts";
 import type { Failure } from "./failure.ts";
 import { failureOf, invalid, reachedAws, refusal } from "./failure.ts";
 import type { Partition, PartitionChoice } from "./fleet.ts";
 import { callsByPartition, isPartition } from "./fleet.ts";
-import type { IdempotentRun } from "./idempotency.ts";
 import type { AwsSession } from "./session.ts";
 import type { WriteOptions } from "./upstream.ts";
 import type { WorkspaceShape } from "./workspaces.ts";

@@ -3,7 +3,7 @@
 // what is read from one carries it, and what is written names it.
 import type { Violation } from "../constraints.ts";
 import { violation } from "../constraints.ts";
-import type { BundleCache } from "./bundles.ts";
+import type { BundleCache } from "../shared/bundle-cache/bundle-cache.ts";
 import type { Upstream } from "./upstream.ts";
 
 /** Where a resource lives: an account in a region. */

@@ -1,8 +1,6 @@
 // What the gateway asks of AWS, for /metrics (Prometheus).
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-
-export const registry = new Registry();
-collectDefaultMetrics({ register: registry });
+import { Counter, Histogram } from "prom-client";
+import { registry } from "../metrics.ts";
 
 export const awsRequests = new Counter({
   name: "workspaces_aws_requests_total",
@@ -38,27 +36,4 @@ export const loaderBatchSize = new Histogram({
   labelNames: ["loader"] as const,
   buckets: [1, 2, 5, 10, 25, 50, 100],
   registers: [registry],
-});
-
-/** The live polling loops behind subscriptions (one per gateway), read when /metrics is scraped. */
-export const watchGauges = new Set<{ readonly status: { subscriptions: number; workspaces: number } }>();
-
-const sumOf = (key: "subscriptions" | "workspaces") => [...watchGauges].reduce((total, watch) => total + watch.status[key], 0);
-
-new Gauge({
-  name: "workspaces_watch_subscriptions",
-  help: "Open workspaceStateChanged subscriptions.",
-  registers: [registry],
-  collect() {
-    this.set(sumOf("subscriptions"));
-  },
-});
-
-new Gauge({
-  name: "workspaces_watch_workspaces",
-  help: "Distinct WorkSpaces the subscriptions' polling loop asks AWS about each tick.",
-  registers: [registry],
-  collect() {
-    this.set(sumOf("workspaces"));
-  },
 });

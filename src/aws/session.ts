@@ -2,6 +2,8 @@
 // partition, so nothing is fetched twice in a request. What outlives requests (the fleet, caches, the watch) is in
 // Services.
 import type DataLoader from "dataloader";
+import type { Idempotency } from "../shared/idempotency/idempotency.ts";
+import type { WorkspaceWatch } from "../watch/workspace-watch.ts";
 import type { CallTicket } from "./budget.ts";
 import type { BundleShape } from "./bundles.ts";
 import { createBundleLoader } from "./bundles.ts";
@@ -12,9 +14,7 @@ import type { DirectoryShape } from "./directories.ts";
 import { createDirectoryLoader } from "./directories.ts";
 import type { Fleet, Partition, PartitionRef } from "./fleet.ts";
 import { partitionKey } from "./fleet.ts";
-import type { Idempotency } from "./idempotency.ts";
 import type { ReadOptions, WriteOptions } from "./upstream.ts";
-import type { WorkspaceWatch } from "./workspace-watch.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
 import { createWorkspaceLoader } from "./workspaces.ts";
 

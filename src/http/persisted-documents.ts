@@ -2,15 +2,25 @@
 // `documentId` as the GraphQL-over-HTTP persisted documents appendix has it (POST body or GET parameter), by yoga's
 // persisted operations plugin. With PERSISTED_DOCUMENTS_ONLY, other documents are refused, except from credentials
 // with the `adhoc` scope (operators in GraphiQL).
+
 import type { UsePersistedOperationsOptions } from "@graphql-yoga/plugin-persisted-operations";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
 import type { GraphQLError, GraphQLSchema } from "graphql";
 import { parse, validate } from "graphql";
 import type { GraphQLParams, Plugin } from "graphql-yoga";
-import type { PersistedDocumentsSettings } from "../config.ts";
-import { ConfigurationError } from "../config.ts";
+import { ConfigurationError } from "../configuration-error.ts";
 import { gatewayError } from "../schema/failures.ts";
 import { principalOf } from "./authentication.ts";
+
+/** Trusted documents: what frontends registered at build time, by document ID. */
+export interface PersistedDocumentsSettings {
+  /** Document ID to document text, from the manifests PERSISTED_DOCUMENTS names. */
+  documents: ReadonlyMap<string, string>;
+  /** Document ID to the manifest it came from, named when a document is refused at start-up. */
+  manifests: ReadonlyMap<string, string>;
+  /** Refuse any other document, except from credentials with the `adhoc` scope. */
+  only: boolean;
+}
 
 /** The document ID a request names: `documentId` in a JSON body (yoga passes it on) or in a GET's query string. */
 function documentIdOf(params: GraphQLParams, request: Request): string | null {

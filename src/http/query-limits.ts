@@ -8,8 +8,23 @@ import type { DocumentNode, ExecutionResult, FragmentDefinitionNode, GraphQLErro
 import { Kind, parse, visit } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { isAsyncIterable } from "graphql-yoga";
-import type { QueryLimits } from "../config.ts";
 import { gatewayError } from "../schema/failures.ts";
+
+export interface QueryLimits {
+  depth: number;
+  aliases: number;
+  tokens: number;
+  directives: number;
+  /** The AWS calls one request (all its operations) could cause at most, from the costs declared in the schema. */
+  cost: number;
+  /** Operations in one batched request (a JSON array body). */
+  batch: number;
+  bodyBytes: number;
+  /** Field selections in a document, fragments counted where spread: what validation's work grows with. */
+  fields: number;
+  /** Fields answering to the same name in one selection set: validation compares every pair of them. */
+  fieldPairs: number;
+}
 
 export type LimitRule = "depth" | "aliases" | "directives" | "tokens" | "fields" | "fieldPairs" | "cost";
 

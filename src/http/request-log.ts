@@ -10,7 +10,7 @@ import { handleStreamOrSingleExecutionResult } from "graphql-yoga";
 import type { Logger } from "pino";
 import { Histogram } from "prom-client";
 import { FailureError } from "../aws/failure.ts";
-import { registry } from "../aws/metrics.ts";
+import { registry } from "../metrics.ts";
 
 export interface RequestRecord {
   id: string;

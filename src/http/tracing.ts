@@ -9,7 +9,14 @@ import { OTLPTraceExporter as ProtobufExporter } from "@opentelemetry/exporter-t
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import type { Plugin } from "graphql-yoga";
-import type { TracingSettings } from "../config.ts";
+
+/** OpenTelemetry tracing, on when the standard OTEL_* variables ask for it. */
+export interface TracingSettings {
+  /** OTLP over HTTP: protobuf or JSON (OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL). */
+  protocol: "http/protobuf" | "http/json";
+  /** Where spans are sent (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces). */
+  endpoint: string;
+}
 
 /**
  * Registers the SDK for the process (its tracer, AsyncLocalStorage to carry the current span, the W3C propagator);

@@ -3,10 +3,10 @@
 // its own.
 import type { PartitionRef } from "../aws/fleet.ts";
 import { isPartition, qualifiedId, splitQualifiedId } from "../aws/fleet.ts";
-import { WATCH_ID_LIMIT } from "../aws/workspace-watch.ts";
 import type { Violation } from "../constraints.ts";
 import { checkWorkspaceId } from "../constraints.ts";
 import type { ErrorCode } from "../error-codes.ts";
+import { WATCH_ID_LIMIT } from "../watch/workspace-watch.ts";
 import type { GatewayContext } from "./builder.ts";
 import { builder } from "./builder.ts";
 import { lookupCalls, partitionGroups } from "./cost.ts";

@@ -3,15 +3,15 @@
 // gateway spent is refused by the others.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { ChildServer } from "../../bench/harness.ts";
-import { startEmulatorProcess } from "../../bench/harness.ts";
 import type { EmulatorStats, RunningEmulator } from "../../src/emulator/index.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
 import { globalId } from "../gateway/fixture.ts";
+import type { ChildServer } from "../support/processes.ts";
+import { startEmulatorProcess } from "../support/processes.ts";
+import type { RedisServer } from "../support/redis-server.ts";
+import { startRedisServer } from "../support/redis-server.ts";
 import type { ClusterGateway } from "./fixture.ts";
 import { startClusterGateways } from "./fixture.ts";
-import type { RedisServer } from "./redis-server.ts";
-import { startRedisServer } from "./redis-server.ts";
 
 const RATE = 20;
 const CALLERS = ["alpha", "bravo", "charlie"].map((name) => `${name}-key-0123456789abcdef`);

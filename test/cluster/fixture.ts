@@ -4,8 +4,8 @@ import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import type { GraphQLResponse } from "../gateway/fixture.ts";
 import { metricValue } from "../gateway/fixture.ts";
+import type { GraphQLResponse } from "../support/graphql.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 

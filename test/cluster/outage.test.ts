@@ -12,11 +12,11 @@ import type { WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscripti
 import { WorkspaceStateChangedDocument } from "../generated/graphql.ts";
 import { BUNDLES, CORP, SeededPool, sleep, uniqueUser } from "../mutations/helpers.ts";
 import { eventually } from "../subscriptions/helpers.ts";
-import { SseSubscription } from "../subscriptions/sse.ts";
+import type { RedisServer } from "../support/redis-server.ts";
+import { startRedisServer } from "../support/redis-server.ts";
+import { SseSubscription } from "../support/sse.ts";
 import type { ClusterGateway, CreateAnswer } from "./fixture.ts";
 import { CREATE, startClusterGateways } from "./fixture.ts";
-import type { RedisServer } from "./redis-server.ts";
-import { startRedisServer } from "./redis-server.ts";
 
 const KEYS_PER_WRITER = 10;
 const DASHBOARD = "{ workspaces(first: 25) { edges { node { workspaceId state bundle { name } } } } }";

@@ -7,10 +7,10 @@ import { after, before, describe, it } from "node:test";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
 import { BUNDLES, CORP, uniqueUser } from "../mutations/helpers.ts";
+import type { RedisServer } from "../support/redis-server.ts";
+import { startRedisServer } from "../support/redis-server.ts";
 import type { ClusterGateway, CreateAnswer } from "./fixture.ts";
 import { CREATE, startClusterGateways } from "./fixture.ts";
-import type { RedisServer } from "./redis-server.ts";
-import { startRedisServer } from "./redis-server.ts";
 
 describe("three gateways", { timeout: 120_000 }, () => {
   let redis: RedisServer;

@@ -4,13 +4,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { FailureError } from "../../src/aws/failure.ts";
-import { ClusterIdempotencyStore } from "../../src/cluster/idempotency.ts";
-import { ClusterPermits } from "../../src/cluster/permits.ts";
-import { SharedRedis } from "../../src/cluster/redis.ts";
 import { createLogger } from "../../src/logger.ts";
-import { freePort } from "../gateway/fixture.ts";
-import type { RedisServer } from "./redis-server.ts";
-import { startRedisServer } from "./redis-server.ts";
+import { ClusterIdempotencyStore } from "../../src/shared/idempotency/redis.ts";
+import { ClusterPermits } from "../../src/shared/permits/redis.ts";
+import { SharedRedis } from "../../src/shared/redis.ts";
+import { freePort } from "../support/ports.ts";
+import type { RedisServer } from "../support/redis-server.ts";
+import { startRedisServer } from "../support/redis-server.ts";
 
 const logger = createLogger("silent");
 const keepAll = () => true;

@@ -12,11 +12,11 @@ import type { WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscripti
 import { WorkspaceStateChangedDocument } from "../generated/graphql.ts";
 import { SeededPool, sleep } from "../mutations/helpers.ts";
 import { eventually } from "../subscriptions/helpers.ts";
-import { SseSubscription } from "../subscriptions/sse.ts";
+import type { RedisServer } from "../support/redis-server.ts";
+import { startRedisServer } from "../support/redis-server.ts";
+import { SseSubscription } from "../support/sse.ts";
 import type { ClusterGateway } from "./fixture.ts";
 import { startClusterGateways } from "./fixture.ts";
-import type { RedisServer } from "./redis-server.ts";
-import { startRedisServer } from "./redis-server.ts";
 
 const SUBSCRIBERS = 200;
 const WORKSPACES = 30;

@@ -11,8 +11,9 @@ import type { RunningGateway } from "../../src/server.ts";
 import { startGateway } from "../../src/server.ts";
 import type { DashboardQuery } from "../generated/graphql.ts";
 import { DashboardDocument } from "../generated/graphql.ts";
-import type { GraphQLResponse } from "./fixture.ts";
-import { freePort, restoreAwsEnvironment, useAwsEnvironment } from "./fixture.ts";
+import type { GraphQLResponse } from "../support/graphql.ts";
+import { freePort } from "../support/ports.ts";
+import { restoreAwsEnvironment, useAwsEnvironment } from "./fixture.ts";
 
 async function dashboard(gateway: RunningGateway): Promise<{ status: number; body: GraphQLResponse<DashboardQuery> }> {
   const response = await fetch(gateway.url, {

@@ -6,7 +6,8 @@ import type { Workspace } from "@aws-sdk/client-workspaces";
 import { encodeCursor } from "../../src/aws/cursor.ts";
 import type { WorkspacesFilter } from "../generated/graphql.ts";
 import { DashboardDocument, WorkspacesCursorsDocument, WorkspacesPageDocument } from "../generated/graphql.ts";
-import type { GraphQLResponse, TestGateway } from "./fixture.ts";
+import type { GraphQLResponse } from "../support/graphql.ts";
+import type { TestGateway } from "./fixture.ts";
 import { HOME, sdkWorkspaces, startTestGateway } from "./fixture.ts";
 
 const SECRET = "test-secret";

@@ -8,7 +8,8 @@ import type { DescribeWorkspacesRequest } from "@aws-sdk/client-workspaces";
 import { AwsError } from "../../src/emulator/aws-error.ts";
 import { ERROR_CODES } from "../../src/error-codes.ts";
 import { schema } from "../../src/schema/index.ts";
-import type { GraphQLResponse, TestGateway } from "./fixture.ts";
+import type { GraphQLResponse } from "../support/graphql.ts";
+import type { TestGateway } from "./fixture.ts";
 import { globalId, sdkWorkspaces, startTestGateway } from "./fixture.ts";
 
 type Body = GraphQLResponse<Record<string, unknown>>;

@@ -7,7 +7,8 @@ import { DescribeWorkspaceDirectoriesCommand } from "@aws-sdk/client-workspaces"
 import type { DirectoriesPageQuery } from "../generated/graphql.ts";
 import { DirectoriesPageDocument, DirectoryByIdDocument, NodeByIdDocument, NodesByIdsDocument } from "../generated/graphql.ts";
 import { CORP, ENG } from "../mutations/helpers.ts";
-import type { GraphQLResponse, TestGateway } from "./fixture.ts";
+import type { GraphQLResponse } from "../support/graphql.ts";
+import type { TestGateway } from "./fixture.ts";
 import { globalId, sdkWorkspaces, startTestGateway } from "./fixture.ts";
 
 const DESIGN = "wsd-3n9qkz7ht";

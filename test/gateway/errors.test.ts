@@ -6,7 +6,8 @@ import { after, before, describe, it } from "node:test";
 import { DEFAULT_CALL_POLICY } from "../../src/aws/upstream.ts";
 import { AwsError } from "../../src/emulator/aws-error.ts";
 import { DashboardDocument, WorkspacesCursorsDocument } from "../generated/graphql.ts";
-import type { GraphQLResponse, TestGateway } from "./fixture.ts";
+import type { GraphQLResponse } from "../support/graphql.ts";
+import type { TestGateway } from "./fixture.ts";
 import { startTestGateway } from "./fixture.ts";
 
 /** What an upstream error may carry and a client must never see: an ARN, an account ID, a request ID, an endpoint. */

@@ -6,13 +6,9 @@ import type { Workspace } from "@aws-sdk/client-workspaces";
 import { paginateDescribeWorkspaces, WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
-import { createBundleCache } from "../../src/aws/bundles.ts";
 import type { PartitionRef } from "../../src/aws/fleet.ts";
 import { Fleet, Partition } from "../../src/aws/fleet.ts";
-import { IdempotencyStore } from "../../src/aws/idempotency.ts";
 import { Upstream } from "../../src/aws/upstream.ts";
-import type { Schedule } from "../../src/aws/workspace-watch.ts";
-import { WorkspaceWatch } from "../../src/aws/workspace-watch.ts";
 import type { GatewayConfig } from "../../src/config.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { EmulatorSettings, RunningEmulator } from "../../src/emulator/index.ts";
@@ -20,11 +16,11 @@ import { DEFAULT_ACCOUNT_ID, startEmulator } from "../../src/emulator/index.ts";
 import type { Logger } from "../../src/logger.ts";
 import type { RunningGateway } from "../../src/server.ts";
 import { createGatewayHandler, startGateway } from "../../src/server.ts";
-
-export interface GraphQLResponse<T> {
-  data?: T | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
-}
+import { createBundleCache } from "../../src/shared/bundle-cache/memory.ts";
+import { IdempotencyStore } from "../../src/shared/idempotency/memory.ts";
+import type { Schedule } from "../../src/watch/workspace-watch.ts";
+import { WorkspaceWatch } from "../../src/watch/workspace-watch.ts";
+import type { GraphQLResponse } from "../support/graphql.ts";
 
 /** A plain SDK client on the emulator: a second client, independent of the gateway's own. */
 export function sdkClientFor(emulator: RunningEmulator): WorkSpacesClient {
@@ -253,13 +249,4 @@ export function restoreAwsEnvironment() {
     if (savedAwsEnvironment[key] === undefined) delete process.env[key];
     else process.env[key] = savedAwsEnvironment[key];
   }
-}
-
-/** A port nothing listens on (bound, then released): for a server a test starts itself, or for nothing at all. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -28,7 +28,7 @@ import {
 } from "../generated/graphql.ts";
 import { dataOf, uniqueUser } from "../mutations/helpers.ts";
 import { eventually, TIMEOUT_MS } from "../subscriptions/helpers.ts";
-import { SseSubscription } from "../subscriptions/sse.ts";
+import { SseSubscription } from "../support/sse.ts";
 import type { TestGateway } from "./fixture.ts";
 import { globalId, metricValue, startTestGateway } from "./fixture.ts";
 

@@ -9,7 +9,7 @@ import type { RunningGateway } from "../../src/server.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
 import { globalId, sdkWorkspaces, settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 import { eventually } from "../subscriptions/helpers.ts";
-import { SseSubscription } from "../subscriptions/sse.ts";
+import { SseSubscription } from "../support/sse.ts";
 import type { LossyGateway } from "./lossy-network.ts";
 import { startGatewayWithLossyNetwork } from "./lossy-network.ts";
 

@@ -11,7 +11,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { before, describe, it } from "node:test";
 import { FleetStateChangedDocument } from "../generated/graphql.ts";
-import { SseSubscription } from "../subscriptions/sse.ts";
+import { SseSubscription } from "../support/sse.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 

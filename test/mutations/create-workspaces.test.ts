@@ -7,10 +7,11 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { print } from "graphql";
 import { DEFAULT_CALL_POLICY } from "../../src/aws/upstream.ts";
-import type { GraphQLResponse, TestGateway } from "../gateway/fixture.ts";
+import type { TestGateway } from "../gateway/fixture.ts";
 import { startTestGateway } from "../gateway/fixture.ts";
 import type { CreateWorkspacesMutation, WorkspaceRequestInput } from "../generated/graphql.ts";
 import { CreateWorkspacesDocument, MutatedWorkspaceDocument } from "../generated/graphql.ts";
+import type { GraphQLResponse } from "../support/graphql.ts";
 import { BUNDLES, CORP, dataOf, ENG, narrow, typenames, UNKNOWN_BUNDLE, UNKNOWN_DIRECTORY, uniqueUser, WORKSPACE_ID } from "./helpers.ts";
 
 type Payload = Extract<NonNullable<CreateWorkspacesMutation["createWorkspaces"]>, { __typename: "CreateWorkspacesPayload" }>;

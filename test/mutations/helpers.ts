@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import type { Compute, WorkSpacesClient, Workspace } from "@aws-sdk/client-workspaces";
 import { paginateDescribeWorkspaces } from "@aws-sdk/client-workspaces";
-import type { GraphQLResponse } from "../gateway/fixture.ts";
+import type { GraphQLResponse } from "../support/graphql.ts";
 
 export const CORP = "d-906734e2f1";
 export const ENG = "d-926722edaf";

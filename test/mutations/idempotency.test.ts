@@ -3,10 +3,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { print } from "graphql";
-import type { GraphQLResponse, TestGateway } from "../gateway/fixture.ts";
+import type { TestGateway } from "../gateway/fixture.ts";
 import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 import type { CreateWorkspacesMutation, WorkspaceRequestInput } from "../generated/graphql.ts";
 import { CreateWorkspacesDocument } from "../generated/graphql.ts";
+import type { GraphQLResponse } from "../support/graphql.ts";
 import { BUNDLES, CORP, dataOf, narrow, uniqueUser } from "./helpers.ts";
 
 const ALICE = "alice-key-0123456789abcdef";

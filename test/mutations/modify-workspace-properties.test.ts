@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import type { Workspace } from "@aws-sdk/client-workspaces";
 import { print } from "graphql";
 import { DEFAULT_CALL_POLICY } from "../../src/aws/upstream.ts";
-import type { GraphQLResponse, TestGateway } from "../gateway/fixture.ts";
+import type { TestGateway } from "../gateway/fixture.ts";
 import { startTestGateway } from "../gateway/fixture.ts";
 import type { ModifyWorkspacePropertiesMutation, WorkspaceModificationInput } from "../generated/graphql.ts";
 import {
@@ -17,6 +17,7 @@ import {
   MutatedWorkspaceDocument,
 } from "../generated/graphql.ts";
 import { eventually } from "../subscriptions/helpers.ts";
+import type { GraphQLResponse } from "../support/graphql.ts";
 import { BUNDLES, CORP, dataOf, narrow, SeededPool, typenames, UNKNOWN_WORKSPACE, uniqueUser } from "./helpers.ts";
 
 type Result = NonNullable<ModifyWorkspacePropertiesMutation["modifyWorkspaceProperties"]>;

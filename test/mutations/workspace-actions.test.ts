@@ -6,7 +6,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import type { Workspace } from "@aws-sdk/client-workspaces";
 import { print } from "graphql";
 import { DEFAULT_CALL_POLICY } from "../../src/aws/upstream.ts";
-import type { GraphQLResponse, TestGateway } from "../gateway/fixture.ts";
+import type { TestGateway } from "../gateway/fixture.ts";
 import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 import type { StopWorkspacesMutation } from "../generated/graphql.ts";
 import {
@@ -17,6 +17,7 @@ import {
   StopWorkspacesDocument,
   TerminateWorkspacesDocument,
 } from "../generated/graphql.ts";
+import type { GraphQLResponse } from "../support/graphql.ts";
 import { dataOf, narrow, SeededPool, typenames, UNKNOWN_WORKSPACE } from "./helpers.ts";
 
 type Result = NonNullable<StopWorkspacesMutation["stopWorkspaces"]>;

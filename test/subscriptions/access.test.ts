@@ -9,8 +9,8 @@ import type { TestGateway } from "../gateway/fixture.ts";
 import { sdkWorkspaces, settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 import type { WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables } from "../generated/graphql.ts";
 import { WorkspaceStateChangedDocument } from "../generated/graphql.ts";
+import { SseSubscription } from "../support/sse.ts";
 import { TIMEOUT_MS } from "./helpers.ts";
-import { SseSubscription } from "./sse.ts";
 
 const READER = "sub-reader-0123456789abcdef";
 const WRITER = "sub-writer-0123456789abcdef";

@@ -8,8 +8,8 @@ import { startClockedGateway, startTestGateway } from "../gateway/fixture.ts";
 import type { WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables } from "../generated/graphql.ts";
 import { ModifyWorkspacePropertiesDocument, WorkspaceStateChangedDocument } from "../generated/graphql.ts";
 import { dataOf, SeededPool, sleep } from "../mutations/helpers.ts";
+import { SseSubscription } from "../support/sse.ts";
 import { eventually, ManualTicks, TIMEOUT_MS } from "./helpers.ts";
-import { SseSubscription } from "./sse.ts";
 
 const SUBSCRIBERS = 200;
 const WORKSPACES = 30;

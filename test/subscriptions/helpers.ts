@@ -1,7 +1,7 @@
 // Shared by the subscription tests: a watch schedule whose ticks the test fires, and waiting on what the server
 // does after a client has gone (yoga learns of a disconnect asynchronously).
 import assert from "node:assert/strict";
-import type { Schedule } from "../../src/aws/workspace-watch.ts";
+import type { Schedule } from "../../src/watch/workspace-watch.ts";
 import { sleep } from "../mutations/helpers.ts";
 
 /** A stream that never sends what a test waits for fails that test's suite instead of hanging the run. */

@@ -9,8 +9,8 @@ import { startTestGateway } from "../gateway/fixture.ts";
 import type { WorkspaceStateChangedSubscription, WorkspaceStateChangedSubscriptionVariables } from "../generated/graphql.ts";
 import { WorkspaceStateChangedDocument } from "../generated/graphql.ts";
 import { SeededPool } from "../mutations/helpers.ts";
+import { SseSubscription } from "../support/sse.ts";
 import { eventually, TIMEOUT_MS } from "./helpers.ts";
-import { SseSubscription } from "./sse.ts";
 
 const CYCLES = 1_000;
 const CONCURRENCY = 10;

@@ -3,7 +3,7 @@
 // modification. The gateway and the emulator share one fake clock and the test fires the polling loop's ticks.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
-import type { ClockedGateway, GraphQLResponse } from "../gateway/fixture.ts";
+import type { ClockedGateway } from "../gateway/fixture.ts";
 import { startClockedGateway } from "../gateway/fixture.ts";
 import type { WorkspaceLifecycleSubscription, WorkspaceLifecycleSubscriptionVariables } from "../generated/graphql.ts";
 import {
@@ -17,8 +17,9 @@ import {
   WorkspaceLifecycleDocument,
 } from "../generated/graphql.ts";
 import { dataOf, SeededPool } from "../mutations/helpers.ts";
+import type { GraphQLResponse } from "../support/graphql.ts";
+import { SseSubscription } from "../support/sse.ts";
 import { ManualTicks, TIMEOUT_MS } from "./helpers.ts";
-import { SseSubscription } from "./sse.ts";
 
 const PENDING_MS = 10 * 60_000;
 

@@ -8,8 +8,8 @@ import { CreateWorkspacesCommand, ModifyWorkspacePropertiesCommand } from "@aws-
 import { camelCase } from "../../src/aws/camel-case.ts";
 import { Fleet, Partition, qualifiedId, splitQualifiedId } from "../../src/aws/fleet.ts";
 import { Upstream } from "../../src/aws/upstream.ts";
-import type { WatchEvent } from "../../src/aws/workspace-watch.ts";
-import { CREATED_GRACE_MS, WorkspaceWatch } from "../../src/aws/workspace-watch.ts";
+import type { WatchEvent } from "../../src/shared/watch-lease/watch-lease.ts";
+import { CREATED_GRACE_MS, WorkspaceWatch } from "../../src/watch/workspace-watch.ts";
 import type { Harness } from "../emulator/fixture.ts";
 import { CLIENT_CONFIG, startHarness } from "../emulator/fixture.ts";
 import { BUNDLES, ENG, SeededPool, UNKNOWN_WORKSPACE, uniqueUser } from "../mutations/helpers.ts";

@@ -17,8 +17,8 @@ import {
   WorkspaceStateChangedDocument,
 } from "../generated/graphql.ts";
 import { BUNDLES, dataOf, ENG, narrow, SeededPool, UNKNOWN_WORKSPACE, uniqueUser, WORKSPACE_ID } from "../mutations/helpers.ts";
+import { SseSubscription } from "../support/sse.ts";
 import { ManualTicks, TIMEOUT_MS } from "./helpers.ts";
-import { SseSubscription } from "./sse.ts";
 
 const PENDING_MS = 10 * 60_000;
 const VISIBILITY_LAG_MS = 60_000;

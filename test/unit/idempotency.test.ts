@@ -2,8 +2,9 @@
 // retained, expiry after 24 hours and the capacity bound.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fingerprintOf } from "../../src/aws/fingerprint.ts";
-import { IDEMPOTENCY_RETENTION_MS, IdempotencyStore } from "../../src/aws/idempotency.ts";
+import { fingerprintOf } from "../../src/fingerprint.ts";
+import { IDEMPOTENCY_RETENTION_MS } from "../../src/shared/idempotency/idempotency.ts";
+import { IdempotencyStore } from "../../src/shared/idempotency/memory.ts";
 
 const keepAll = () => true;
 

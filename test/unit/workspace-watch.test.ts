@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Fleet, Partition, qualifiedId } from "../../src/aws/fleet.ts";
 import { Upstream } from "../../src/aws/upstream.ts";
-import { WorkspaceWatch, watchedFingerprint } from "../../src/aws/workspace-watch.ts";
 import type { WorkspaceShape } from "../../src/aws/workspaces.ts";
+import { WorkspaceWatch, watchedFingerprint } from "../../src/watch/workspace-watch.ts";
 
 const HOME = { accountId: "123456789012", region: "us-east-1" };
 

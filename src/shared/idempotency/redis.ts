@@ -3,12 +3,12 @@
 // replays it, revisiting its unknown outcomes; results expire after 24 hours, within bounds in bytes and in count, per
 // caller and in all, the oldest going first. Without Redis a keyed create is refused: nothing else can tell a repeat.
 import { createHash, randomUUID } from "node:crypto";
-import { FailureError, failure } from "../aws/failure.ts";
-import { fingerprintOf } from "../aws/fingerprint.ts";
-import type { Idempotency, IdempotentRun, StoreBounds } from "../aws/idempotency.ts";
-import { IDEMPOTENCY_RETENTION_MS, idempotencyEvicted, idempotencyStores } from "../aws/idempotency.ts";
-import type { SharedRedis } from "./redis.ts";
-import { SharedStateDown } from "./redis.ts";
+import { FailureError, failure } from "../../aws/failure.ts";
+import { fingerprintOf } from "../../fingerprint.ts";
+import type { SharedRedis } from "../redis.ts";
+import { SharedStateDown } from "../redis.ts";
+import type { Idempotency, IdempotentRun, StoreBounds } from "./idempotency.ts";
+import { IDEMPOTENCY_RETENTION_MS, idempotencyEvicted, idempotencyStores } from "./idempotency.ts";
 
 /** How long a claim holds without renewal: a gateway that stops mid-run gives its key up after this. */
 const LEASE_MS = 30_000;

@@ -1,11 +1,9 @@
 // Results of createWorkspaces by idempotency key: a repeat within the retention period gets the first result
 // without calling AWS again, a repeat while the first is running waits for it, and a result that left something
 // unknown is revisited rather than replayed. Bounded in count and in bytes, per caller and in all.
-import { Counter, Gauge } from "prom-client";
-import { fingerprintOf } from "./fingerprint.ts";
-import { registry } from "./metrics.ts";
-
-export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60_000;
+import { fingerprintOf } from "../../fingerprint.ts";
+import type { Idempotency, IdempotentRun, StoreBounds } from "./idempotency.ts";
+import { IDEMPOTENCY_RETENTION_MS, idempotencyEvicted, idempotencyStores } from "./idempotency.ts";
 
 interface Entry<T> {
   fingerprint: string;
@@ -20,46 +18,6 @@ interface Usage<T> {
   entries: Map<string, Entry<T>>;
   bytes: number;
 }
-
-export type IdempotentRun<T> = { kind: "result"; result: T; replayed: boolean } | { kind: "conflict" };
-
-/** Results by idempotency key: this gateway's own (IdempotencyStore), or one store shared by a cluster's gateways. */
-export interface Idempotency<T> {
-  /**
-   * The first result for the caller's `key`, or `produce`'s. The same key with another input is a conflict. A
-   * result `keep` rejects (nothing reached AWS) is not retained, so a retry with the same key runs again. On a
-   * repeat, `revisit` may replace a kept result (its unknown outcomes asked again); it returns undefined to replay.
-   */
-  run(
-    owner: string,
-    key: string,
-    input: unknown,
-    produce: () => Promise<T>,
-    keep: (result: T) => boolean,
-    revisit?: (result: T) => Promise<T> | undefined,
-  ): Promise<IdempotentRun<T>>;
-}
-
-export interface StoreBounds {
-  count: number;
-  bytes: number;
-}
-
-/** Every store's size in bytes, as last known (a shared store's, from Redis's last answer). */
-export const idempotencyStores = new Set<{ readonly bytes: number }>();
-new Gauge({
-  name: "workspaces_idempotency_bytes",
-  help: "Bytes of createWorkspaces results kept for idempotency keys.",
-  registers: [registry],
-  collect() {
-    this.set([...idempotencyStores].reduce((total, store) => total + store.bytes, 0));
-  },
-});
-export const idempotencyEvicted = new Counter({
-  name: "workspaces_idempotency_evicted_total",
-  help: "Results dropped before their 24 hours to keep the store within its bounds (oldest first).",
-  registers: [registry],
-});
 
 export class IdempotencyStore<T> implements Idempotency<T> {
   /** Entries by caller, the least recently active caller first. */

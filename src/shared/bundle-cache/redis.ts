@@ -2,9 +2,10 @@
 // the TTL, and in each gateway's memory until the same moment (a hit there costs no trip to Redis). While Redis is
 // unreachable, the memory alone serves.
 import { LRUCache } from "lru-cache";
-import type { BundleShape, BundleStore } from "../aws/bundles.ts";
-import { BUNDLE_CACHE_MAX } from "../aws/bundles.ts";
-import type { SharedRedis } from "./redis.ts";
+import type { BundleShape } from "../../aws/bundles.ts";
+import type { SharedRedis } from "../redis.ts";
+import type { BundleStore } from "./bundle-cache.ts";
+import { BUNDLE_CACHE_MAX } from "./bundle-cache.ts";
 
 /** As kept in Redis: the bundle and when it expires (wall clock), so every gateway's copy expires with it. */
 interface Kept {

@@ -5,10 +5,10 @@
 // its own. Our own pub/sub rather than @graphql-yoga/redis-event-target: that carries yoga's pubsub topics, where
 // this is one channel beside a lease and a registry, and it would hold ioredis back a major version.
 import { Gauge } from "prom-client";
-import { registry } from "../aws/metrics.ts";
-import type { WatchCluster, WatchEvent, WatchMember, WatchRole } from "../aws/workspace-watch.ts";
-import type { WorkspaceShape } from "../aws/workspaces.ts";
-import type { SharedRedis } from "./redis.ts";
+import type { WorkspaceShape } from "../../aws/workspaces.ts";
+import { registry } from "../../metrics.ts";
+import type { SharedRedis } from "../redis.ts";
+import type { WatchCluster, WatchEvent, WatchMember, WatchRole } from "./watch-lease.ts";
 
 // A gateway's step: records its watched IDs and that it is alive (KEYS[1] the gateways, KEYS[2] its set), takes or
 // renews the lease (KEYS[3]), and as holder, answers the IDs the other live gateways watch: {holding, ids...}.

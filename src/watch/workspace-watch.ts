@@ -4,15 +4,40 @@
 // partition is asked about its own IDs, within polling's share of its AWS budget (the interval stretches when many
 // IDs are watched), and each caller keeps to its caps.
 import { Repeater } from "@repeaterjs/repeater";
+import { Gauge } from "prom-client";
+import type { CallTicket } from "../aws/budget.ts";
+import { FailureError, failure } from "../aws/failure.ts";
+import type { Fleet, Partition } from "../aws/fleet.ts";
+import { qualifiedId, splitQualifiedId } from "../aws/fleet.ts";
+import type { WorkspaceShape } from "../aws/workspaces.ts";
+import { fetchWorkspacesPage } from "../aws/workspaces.ts";
 import { ID_LIST_SIZE } from "../constraints.ts";
-import type { CallTicket } from "./budget.ts";
-import { FailureError, failure } from "./failure.ts";
-import { fingerprintOf } from "./fingerprint.ts";
-import type { Fleet, Partition } from "./fleet.ts";
-import { qualifiedId, splitQualifiedId } from "./fleet.ts";
-import { watchGauges } from "./metrics.ts";
-import type { WorkspaceShape } from "./workspaces.ts";
-import { fetchWorkspacesPage } from "./workspaces.ts";
+import { fingerprintOf } from "../fingerprint.ts";
+import { registry } from "../metrics.ts";
+import type { WatchCluster, WatchEvent, WatchRole } from "../shared/watch-lease/watch-lease.ts";
+
+/** The live polling loops behind subscriptions (one per gateway), read when /metrics is scraped. */
+const watchGauges = new Set<{ readonly status: { subscriptions: number; workspaces: number } }>();
+
+const sumOf = (key: "subscriptions" | "workspaces") => [...watchGauges].reduce((total, watch) => total + watch.status[key], 0);
+
+new Gauge({
+  name: "workspaces_watch_subscriptions",
+  help: "Open workspaceStateChanged subscriptions.",
+  registers: [registry],
+  collect() {
+    this.set(sumOf("subscriptions"));
+  },
+});
+
+new Gauge({
+  name: "workspaces_watch_workspaces",
+  help: "Distinct WorkSpaces the subscriptions' polling loop asks AWS about each tick.",
+  registers: [registry],
+  collect() {
+    this.set(sumOf("workspaces"));
+  },
+});
 
 /** How many IDs one subscription may watch. */
 export const WATCH_ID_LIMIT = 100;
@@ -20,46 +45,7 @@ export const WATCH_ID_LIMIT = 100;
 /** How long a WorkSpace created through the gateway is taken to exist while AWS does not show it yet. */
 export const CREATED_GRACE_MS = 5 * 60_000;
 
-/** A watched WorkSpace as AWS shows it now; null when AWS has no such WorkSpace, which ends its stream. */
-export interface WatchEvent {
-  /** The watched ID, qualified by its partition (`<account>/<region>/<id>`, as every ID the watch takes). */
-  workspaceId: string;
-  workspace: WorkspaceShape | null;
-}
-
 export type WatchListener = (event: WatchEvent) => void;
-
-/** How a gateway's watch takes part in a cluster's one poll loop. */
-export type WatchRole =
-  /** It polls, for every gateway of the cluster: its own IDs and those the others watch. */
-  | "holder"
-  /** Another gateway polls; this one gets the news from it. */
-  | "follower"
-  /** It polls its own IDs: no cluster, or none reachable now. */
-  | "alone";
-
-/** What a watch offers the cluster it belongs to. */
-export interface WatchMember {
-  /** The IDs this gateway's subscribers watch. */
-  watched(): string[];
-  /** News from the gateway that polls: a state, or not found. */
-  receive(event: WatchEvent): void;
-  /** A WorkSpace another gateway created, watchable at once as this gateway's own are. */
-  created(workspace: WorkspaceShape): void;
-  /** The role, or the IDs others watch, changed: poll now if there is something to poll. */
-  wake(): void;
-}
-
-/** The cluster of gateways that share one poll loop: one of them holds a lease and polls for all. */
-export interface WatchCluster {
-  attach(member: WatchMember): void;
-  role(): WatchRole;
-  /** The IDs the other gateways watch, as last learned; the holder polls them with its own. */
-  othersWatched(): readonly string[];
-  /** What the holder found new, for the other gateways' subscribers. */
-  publish(events: WatchEvent[]): void;
-  shareCreated(workspace: WorkspaceShape): void;
-}
 
 /** Runs `tick` once after `ms` and returns what cancels it; tests pass one that fires ticks by hand. */
 export type Schedule = (tick: () => Promise<void>, ms: number) => () => void;

@@ -4,8 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { Counter, Gauge } from "prom-client";
-import { registry } from "../aws/metrics.ts";
 import type { Logger } from "../logger.ts";
+import { registry } from "../metrics.ts";
 
 /** What the shared state is used for, as counted in metrics when Redis fails it. */
 export type SharedUse = "budget" | "quota" | "idempotency" | "bundles" | "watch" | "heartbeat";

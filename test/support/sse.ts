@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
-import type { GraphQLResponse } from "../gateway/fixture.ts";
+import type { GraphQLResponse } from "./graphql.ts";
 
 export interface SseMessage {
   event: string;

@@ -4,8 +4,8 @@
 // briefly. One partition answering is enough: a region that is down shows in lists as missing, and taking the whole
 // gateway out of service for it would only add an outage.
 import { DescribeWorkspacesCommand } from "@aws-sdk/client-workspaces";
-import { failureOf } from "./failure.ts";
-import type { Upstream } from "./upstream.ts";
+import { failureOf } from "../aws/failure.ts";
+import type { Upstream } from "../aws/upstream.ts";
 
 export class AwsReadiness {
   private last: { ready: boolean; at: number } | undefined;

@@ -1,16 +1,6 @@
-// Each caller's share of the AWS budget over time: a token bucket of AWS calls per caller, charged a request's
-// worst-case calls (the costs its fields declare) before it runs, so no caller can queue more than its share.
+// Callers' quotas held by this gateway alone: one token bucket per caller, the least recently seen forgotten first.
 import { LRUCache } from "lru-cache";
-
-export type QuotaAnswer = { granted: true } | { granted: false; retryAfter: number };
-
-/** The callers' allowances: this gateway's own (CallerQuotas), or one shared by the gateways of a cluster. */
-export interface Quotas {
-  /** Takes `calls` from the caller's allowance, or says in how many seconds it will have them. */
-  take(caller: string, calls: number): QuotaAnswer | Promise<QuotaAnswer>;
-  /** Whether the caller has a call left at all, without taking it. */
-  check(caller: string): QuotaAnswer | Promise<QuotaAnswer>;
-}
+import type { QuotaAnswer, Quotas } from "./quotas.ts";
 
 export class CallerQuotas implements Quotas {
   /** Callers seen lately; a caller forgotten has refilled its bucket anyway. */

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { freePort } from "../gateway/fixture.ts";
+import { freePort } from "./ports.ts";
 
 export interface RedisServer {
   url: string;

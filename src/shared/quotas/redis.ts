@@ -1,10 +1,11 @@
 // Each caller's quota held across the cluster: one token bucket per caller in Redis, taken by one Lua script on
 // Redis's clock, so a caller spreading its requests over every gateway gets no more than its share. While Redis is
 // unreachable, each gateway keeps its own buckets at its share of the rate.
-import type { QuotaAnswer, Quotas } from "../aws/quotas.ts";
-import { CallerQuotas } from "../aws/quotas.ts";
-import type { SharedRedis } from "./redis.ts";
-import { SharedStateDown } from "./redis.ts";
+
+import type { SharedRedis } from "../redis.ts";
+import { SharedStateDown } from "../redis.ts";
+import { CallerQuotas } from "./memory.ts";
+import type { QuotaAnswer, Quotas } from "./quotas.ts";
 
 // ARGV: rate (calls a second), burst, calls to take (0: only whether one call is left). Answers {1} when granted,
 // else {0, seconds until the caller will have them}.
