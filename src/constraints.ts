@@ -270,7 +270,7 @@ export function validateDescribeWorkspacesConnectionStatus(request: DescribeWork
   ];
 }
 
-/** What a fleet action accepts, as the API reference words each: the states, and for Start and Stop the running modes. */
+/** What a WorkSpace action accepts, as the API reference words each: the states, and for Start and Stop the running modes. */
 export const WORKSPACE_ACTIONS = {
   StartWorkspaces: {
     list: "StartWorkspaceRequests",
@@ -310,7 +310,7 @@ export const WORKSPACE_ACTIONS = {
 
 export type WorkspaceAction = keyof typeof WORKSPACE_ACTIONS;
 
-/** The model's rules for the list of a fleet action (StartWorkspaces, ...): its size and each WorkspaceId. */
+/** The model's rules for the list of a WorkSpace action (StartWorkspaces, ...): its size and each WorkspaceId. */
 export function validateWorkspaceAction(action: Exclude<WorkspaceAction, "RestoreWorkspace">, requests: { WorkspaceId?: string }[]) {
   const { list, size } = WORKSPACE_ACTIONS[action];
   return [

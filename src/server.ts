@@ -35,7 +35,7 @@ import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
 import { registry } from "./metrics.ts";
 import type { GatewayContext } from "./schema/builder.ts";
-import { maskError } from "./schema/failures.ts";
+import { maskError } from "./schema/errors.ts";
 import { subgraphSchema } from "./schema/federation.ts";
 import { schema } from "./schema/index.ts";
 import type { BundleCache } from "./shared/bundle-cache/bundle-cache.ts";

@@ -1,4 +1,4 @@
-// The fleet actions (start, stop, reboot, rebuild, restore, terminate): each item in the partition it names, checked
+// The WorkSpace actions (start, stop, reboot, rebuild, restore, terminate): each item in the partition it names, checked
 // against AWS's rules before any write, the WorkSpaces' states read once (25 a call per partition) so what AWS would
 // refuse is refused without a write, the rest sent in calls of as many as AWS takes within each partition, and AWS's
 // FailedRequests mapped back onto the items in input order.

@@ -28,7 +28,7 @@ try {
 }
 const emulator = await startEmulator(settings);
 console.log(
-  `WorkSpaces emulator listening on ${emulator.url} (${emulator.world.fleet.size} workspaces per account and region, ` +
+  `WorkSpaces emulator listening on ${emulator.url} (${emulator.world.workspaces.size} workspaces per account and region, ` +
     `regions ${settings.regions.join(", ")}, seed ${settings.seed})`,
 );
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -1,4 +1,4 @@
-// The fleet actions' lifecycles as AWS documents them: the state a WorkSpace passes through, and where it settles.
+// The WorkSpace actions' lifecycles as AWS documents them: the state a WorkSpace passes through, and where it settles.
 import { WorkspaceState } from "@aws-sdk/client-workspaces";
 import type { WorkspaceAction } from "../constraints.ts";
 

@@ -34,28 +34,28 @@ function operation(schema: StaticOperationSchema, handler: (world: World, input:
 }
 
 export const OPERATIONS: Record<string, Operation> = {
-  DescribeWorkspaces: operation(DescribeWorkspaces$, (world, input) => world.fleet.describe(input)),
+  DescribeWorkspaces: operation(DescribeWorkspaces$, (world, input) => world.workspaces.describe(input)),
   DescribeWorkspaceBundles: operation(DescribeWorkspaceBundles$, (world, input) => world.bundles.describe(input)),
   DescribeWorkspaceDirectories: operation(DescribeWorkspaceDirectories$, (world, input) => world.directories.describe(input)),
-  DescribeWorkspacesConnectionStatus: operation(DescribeWorkspacesConnectionStatus$, (world, input) => world.fleet.connectionStatus(input)),
-  CreateWorkspaces: operation(CreateWorkspaces$, (world, input) => world.fleet.create(input)),
+  DescribeWorkspacesConnectionStatus: operation(DescribeWorkspacesConnectionStatus$, (world, input) => world.workspaces.connectionStatus(input)),
+  CreateWorkspaces: operation(CreateWorkspaces$, (world, input) => world.workspaces.create(input)),
   ModifyWorkspaceProperties: operation(ModifyWorkspaceProperties$, (world, input) => {
-    world.fleet.modify(input);
+    world.workspaces.modify(input);
     return {};
   }),
-  StartWorkspaces: operation(StartWorkspaces$, (world, input) => world.fleet.act("StartWorkspaces", input.StartWorkspaceRequests ?? [])),
-  StopWorkspaces: operation(StopWorkspaces$, (world, input) => world.fleet.act("StopWorkspaces", input.StopWorkspaceRequests ?? [])),
+  StartWorkspaces: operation(StartWorkspaces$, (world, input) => world.workspaces.act("StartWorkspaces", input.StartWorkspaceRequests ?? [])),
+  StopWorkspaces: operation(StopWorkspaces$, (world, input) => world.workspaces.act("StopWorkspaces", input.StopWorkspaceRequests ?? [])),
   RebootWorkspaces: operation(RebootWorkspaces$, (world, input) =>
-    world.fleet.act("RebootWorkspaces", input.RebootWorkspaceRequests ?? []),
+    world.workspaces.act("RebootWorkspaces", input.RebootWorkspaceRequests ?? []),
   ),
   RebuildWorkspaces: operation(RebuildWorkspaces$, (world, input) =>
-    world.fleet.act("RebuildWorkspaces", input.RebuildWorkspaceRequests ?? []),
+    world.workspaces.act("RebuildWorkspaces", input.RebuildWorkspaceRequests ?? []),
   ),
   TerminateWorkspaces: operation(TerminateWorkspaces$, (world, input) =>
-    world.fleet.act("TerminateWorkspaces", input.TerminateWorkspaceRequests ?? []),
+    world.workspaces.act("TerminateWorkspaces", input.TerminateWorkspaceRequests ?? []),
   ),
   RestoreWorkspace: operation(RestoreWorkspace$, (world, input) => {
-    world.fleet.restore(input);
+    world.workspaces.restore(input);
     return {};
   }),
 };

@@ -6,7 +6,7 @@ export interface EmulatorSettings {
   host: string;
   /** How many workspaces are generated at start, in every partition (account and region). */
   workspaces: number;
-  /** How long a new workspace stays PENDING, a modification or a fleet action (start, stop, ...) takes to settle. */
+  /** How long a new workspace stays PENDING, a modification or a WorkSpace action (start, stop, ...) takes to settle. */
   pendingMs: number;
   /** How long a new workspace stays invisible to DescribeWorkspaces. */
   visibilityLagMs: number;

@@ -1,5 +1,5 @@
-// The emulated fleet: workspaces with AWS's lifecycle (PENDING, then AVAILABLE; UPDATING while a modification
-// settles; STARTING, STOPPING, REBOOTING, ... while a fleet action runs; TERMINATED, then gone), derived from the
+// The emulated WorkSpaces of one partition with AWS's lifecycle (PENDING, then AVAILABLE; UPDATING while a modification
+// settles; STARTING, STOPPING, REBOOTING, ... while a WorkSpace action runs; TERMINATED, then gone), derived from the
 // clock when read, so no timer ever runs and an injected clock drives it all.
 
 import type {
@@ -64,7 +64,7 @@ interface Modification {
 
 interface WorkspaceRecord {
   seq: number;
-  /** The settled workspace: its State is the one it has once not PENDING, UPDATING or in a fleet action. */
+  /** The settled workspace: its State is the one it has once not PENDING, UPDATING or in a WorkSpace action. */
   workspace: Workspace;
   createdAt: number;
   visibleAt: number;
@@ -76,7 +76,7 @@ interface WorkspaceRecord {
   session: Session;
 }
 
-export interface FleetTiming {
+export interface WorkspaceTiming {
   pendingMs: number;
   visibilityLagMs: number;
   coolDownScale: number;
@@ -95,18 +95,18 @@ function ipv6Of(n: number): string {
   return `2600:1f18:4a3:6c00:0:0:${((n >>> 16) & 0xffff).toString(16)}:${(n & 0xffff).toString(16)}`;
 }
 
-export class Fleet {
+export class WorkspaceStore {
   private readonly byId = new Map<string, WorkspaceRecord>();
   /** Listings by filter key, each in creation order, so a filtered page costs as little as an unfiltered one. */
   private readonly listings = new Map<string, WorkspaceRecord[]>();
-  /** Records being terminated, swept from the fleet once gone. */
+  /** Records being terminated, swept from the store once gone. */
   private readonly ending = new Set<WorkspaceRecord>();
   private nextSeq = 0;
 
   constructor(
     private readonly bundles: ReadonlyMap<string, WorkspaceBundle>,
     private readonly directories: ReadonlyMap<string, WorkspaceDirectory>,
-    private readonly timing: FleetTiming,
+    private readonly timing: WorkspaceTiming,
     private readonly random: () => number,
     private readonly clock: () => number,
   ) {}
@@ -459,7 +459,7 @@ export class Fleet {
     return [...new Set(ids)].map((id) => this.byId.get(id)).filter((r): r is WorkspaceRecord => r !== undefined && r.visibleAt <= now);
   }
 
-  /** Applies what has finished by `now`: a modification's new properties, a fleet action's outcome. */
+  /** Applies what has finished by `now`: a modification's new properties, a WorkSpace action's outcome. */
   private settle(record: WorkspaceRecord, now: number): void {
     const { modification, action, workspace } = record;
     if (modification && now >= modification.startedAt + this.timing.pendingMs) {

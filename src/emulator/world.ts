@@ -1,17 +1,17 @@
 // Everything one partition (an account in a region) holds, built from the settings: bundles, directories and the
-// workspace fleet.
+// WorkSpaces.
 import { BundleCatalog } from "./bundles.ts";
 import { DirectoryRegistry } from "./directories.ts";
 import { PartitionIds } from "./partition-ids.ts";
 import type { Partition } from "./partitions.ts";
 import { createRandom, seedBundles, seedDirectories, seedWorkspaces } from "./seed.ts";
 import type { EmulatorSettings } from "./settings.ts";
-import { Fleet } from "./workspaces.ts";
+import { WorkspaceStore } from "./workspaces.ts";
 
 export interface World {
   bundles: BundleCatalog;
   directories: DirectoryRegistry;
-  fleet: Fleet;
+  workspaces: WorkspaceStore;
 }
 
 /** `partition`'s world; `home`, the default partition, keeps the seed's IDs. */
@@ -26,7 +26,7 @@ export function createWorld(settings: EmulatorSettings, clock: () => number, par
     seedDirectories().map((d) => ids.directory(d)),
     clock,
   );
-  const fleet = new Fleet(bundles.byId, directories.byId, settings, random, clock);
-  fleet.seed(seedWorkspaces(settings.workspaces, random).map((w) => ids.workspace(w)));
-  return { bundles, directories, fleet };
+  const workspaces = new WorkspaceStore(bundles.byId, directories.byId, settings, random, clock);
+  workspaces.seed(seedWorkspaces(settings.workspaces, random).map((w) => ids.workspace(w)));
+  return { bundles, directories, workspaces };
 }

@@ -8,7 +8,7 @@ import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { Counter } from "prom-client";
 import { registry } from "../metrics.ts";
-import { gatewayError } from "../schema/failures.ts";
+import { gatewayError } from "../schema/errors.ts";
 import type { Quotas } from "../shared/quotas/quotas.ts";
 import { principalOf } from "./authentication.ts";
 import { operationCost } from "./query-cost.ts";

@@ -4,7 +4,7 @@ import type { Authenticator } from "../auth/authenticator.ts";
 import { AuthenticationUnavailable } from "../auth/jwt.ts";
 import type { Principal } from "../auth/principal.ts";
 import { OPEN_ACCESS } from "../auth/principal.ts";
-import { gatewayError } from "../schema/failures.ts";
+import { gatewayError } from "../schema/errors.ts";
 import { recordOf } from "./request-log.ts";
 
 const principals = new WeakMap<Request, Principal>();

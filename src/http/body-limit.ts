@@ -3,7 +3,7 @@
 // streams every body through a counter, which cost a tenth of the gateway's CPU under load.
 
 import type { FetchAPI, Plugin } from "graphql-yoga";
-import { gatewayError } from "../schema/failures.ts";
+import { gatewayError } from "../schema/errors.ts";
 
 const DIGITS = /^\d+$/;
 

@@ -6,7 +6,7 @@
 // does nothing, cost a tenth of the throughput.
 import { useCORS } from "@whatwg-node/server";
 import type { Plugin } from "graphql-yoga";
-import { gatewayError } from "../schema/failures.ts";
+import { gatewayError } from "../schema/errors.ts";
 
 export function useCors(origins: readonly string[]): Plugin {
   const allowed = new Set(origins);

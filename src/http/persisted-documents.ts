@@ -9,7 +9,7 @@ import type { GraphQLError, GraphQLSchema } from "graphql";
 import { parse, validate } from "graphql";
 import type { GraphQLParams, Plugin } from "graphql-yoga";
 import { ConfigurationError } from "../configuration-error.ts";
-import { gatewayError } from "../schema/failures.ts";
+import { gatewayError } from "../schema/errors.ts";
 import { principalOf } from "./authentication.ts";
 
 /** Trusted documents: what frontends registered at build time, by document ID. */

@@ -8,7 +8,7 @@ import type { DocumentNode, ExecutionResult, FragmentDefinitionNode, GraphQLErro
 import { Kind, parse, visit } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { isAsyncIterable } from "graphql-yoga";
-import { gatewayError } from "../schema/failures.ts";
+import { gatewayError } from "../schema/errors.ts";
 
 export interface QueryLimits {
   depth: number;

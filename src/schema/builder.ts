@@ -8,7 +8,7 @@ import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { Principal } from "../auth/principal.ts";
 import type { AwsSession } from "../aws/session.ts";
 import { lookupCalls } from "./cost.ts";
-import { gatewayError } from "./failures.ts";
+import { gatewayError } from "./errors.ts";
 import { decodeGlobalId, encodeGlobalId, isMalformed, lookUpNodes } from "./global-id.ts";
 import PlainInputsPlugin from "./subgraph-inputs.ts";
 

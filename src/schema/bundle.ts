@@ -9,7 +9,7 @@ import { AFTER_DESCRIPTION, connectionOf, FIRST_DESCRIPTION, pageSize } from "./
 import { connectionCost, fleetConnectionCost } from "./cost.ts";
 import { DateTimeScalar } from "./date-time.ts";
 import { BundleStateEnum, BundleTypeEnum, ComputeEnum, knownValue } from "./enums.ts";
-import { gatewayError, refuseInvalid } from "./failures.ts";
+import { gatewayError, refuseInvalid } from "./errors.ts";
 import { nodeLoadMany } from "./global-id.ts";
 import {
   choiceArgs,

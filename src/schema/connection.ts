@@ -1,6 +1,6 @@
 import type { Slice } from "../aws/pagination.ts";
 import { CONNECTION_SIZE } from "./cost.ts";
-import { gatewayError } from "./failures.ts";
+import { gatewayError } from "./errors.ts";
 
 /** `first` as a page size, or the validation error a client gets for it. */
 export function pageSize(first: number | null | undefined): number {

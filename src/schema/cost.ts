@@ -38,7 +38,7 @@ export const lookupCalls = (count: number) => Math.ceil(count / ID_LIST_SIZE.max
 export function partitionGroups(items: readonly { region?: string | null; accountId?: string | null }[]): number[] {
   const groups = new Map<string, number>();
   for (const { region, accountId } of items) {
-    const key = `${region ?? ""}/${accountId ?? ""}`;
+    const key = `${accountId ?? ""}/${region ?? ""}`;
     groups.set(key, (groups.get(key) ?? 0) + 1);
   }
   return [...groups.values()];

@@ -15,7 +15,7 @@ import {
   ProtocolEnum,
   RunningModeEnum,
 } from "./enums.ts";
-import { AwsRefusal, ErrorInterface, itemFailureOf, UpstreamFailure, ValidationFailure } from "./errors.ts";
+import { AwsRefusal, ErrorInterface, itemFailureOf, UpstreamFailure, ValidationFailure } from "./failures.ts";
 import { choiceFields } from "./partition.ts";
 import { WorkspacePropertiesRef, WorkspaceRef } from "./workspace.ts";
 

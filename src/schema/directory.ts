@@ -40,7 +40,7 @@ import {
   UserIdentityTypeEnum,
   WorkspaceTypeEnum,
 } from "./enums.ts";
-import { refuseInvalid } from "./failures.ts";
+import { refuseInvalid } from "./errors.ts";
 import { nodeLoadMany } from "./global-id.ts";
 import {
   choiceArgs,

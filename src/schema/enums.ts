@@ -29,7 +29,7 @@ import {
   WorkspaceType,
 } from "@aws-sdk/client-workspaces";
 import { builder } from "./builder.ts";
-import { gatewayError } from "./failures.ts";
+import { gatewayError } from "./errors.ts";
 
 function enumFrom<T extends Record<string, string>>(name: string, values: T, description: string) {
   return builder.enumType(name, { values: Object.values(values) as T[keyof T][], description });

@@ -1,56 +1,125 @@
-// Where failures become GraphQL errors, in the client contract's terms: `extensions.code` from the one vocabulary,
-// `retryable`, AWS's own code beside ours, and for refused input the GraphQL path a client wrote and the rule.
-import { GraphQLError } from "graphql";
-import { maskError as maskUnexpected } from "graphql-yoga";
+// Expected failures are data: each is a type implementing Error, with its code from the one ErrorCode enum, so clients
+// select `... on Error { code message retryable }` and switch on the enum, never on free-form strings.
 import { camelCasePath } from "../aws/camel-case.ts";
 import type { Failure } from "../aws/failure.ts";
-import { FailureError } from "../aws/failure.ts";
-import type { Violation } from "../constraints.ts";
 import type { ErrorCode } from "../error-codes.ts";
 import { ERROR_CODES } from "../error-codes.ts";
+import { builder } from "./builder.ts";
 
-export function gatewayError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, retryable: ERROR_CODES[code].retryable, ...extensions } });
+export const ErrorCodeEnum = builder.enumType("ErrorCode", {
+  description: "Every error code a client can see, in `extensions.code` and in the `code` of every Error type.",
+  values: Object.fromEntries(
+    Object.entries(ERROR_CODES).map(([code, { retryable, meaning }]) => [
+      code,
+      { description: `${meaning} Retryable: ${retryable ? "yes" : "no"}.` },
+    ]),
+  ) as Record<ErrorCode, { description: string }>,
+});
+
+/** What every error type carries; the union members below are Error subclasses, as Pothos's errors plugin needs. */
+abstract class ExpectedFailure extends Error {
+  abstract readonly code: ErrorCode;
+  abstract readonly retryable: boolean;
+  readonly awsErrorCode: string | null = null;
 }
 
-/** An AWS member path (`Filters[0].Values[2]`) as the argument path a client wrote (`filter.filters[0].values[2]`). */
-export function argumentPath(field: string, argumentPaths: Record<string, string>): string {
-  return camelCasePath(field.replace(/^[A-Za-z]+/, (member) => argumentPaths[member] ?? member));
+/** Input the gateway refused before calling AWS; `field` is the GraphQL path of the offending value. */
+export class ValidationFailure extends ExpectedFailure {
+  readonly code = "VALIDATION";
+  readonly retryable = false;
+
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+    detail: string,
+  ) {
+    super(`${field}: ${detail}`);
+  }
 }
 
-/** Input refused before any AWS call: the first violation, at the argument path a client wrote. */
-export function validationError(violations: readonly Violation[], argumentPaths: Record<string, string> = {}): GraphQLError {
-  const [first] = violations;
-  const field = argumentPath(first!.field, argumentPaths);
-  return gatewayError("VALIDATION", `${field}: ${first!.detail}`, { field, rule: first!.rule });
+/** AWS answered and refused. */
+export class AwsRefusal extends ExpectedFailure {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  override readonly awsErrorCode: string;
+
+  constructor(failure: Failure) {
+    super(failure.message);
+    this.code = failure.code;
+    this.retryable = failure.retryable;
+    this.awsErrorCode = failure.awsErrorCode ?? "UnknownError";
+  }
 }
 
-/** Throws the validation error for `violations`, if any. */
-export function refuseInvalid(violations: readonly Violation[], argumentPaths: Record<string, string> = {}): void {
-  if (violations.length > 0) throw validationError(violations, argumentPaths);
+/** AWS could not answer (throttled, unreachable, out of time), or a write's outcome is unknown. */
+export class UpstreamFailure extends ExpectedFailure {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  override readonly awsErrorCode: string | null;
+
+  constructor(failure: Failure) {
+    super(failure.message);
+    this.code = failure.code;
+    this.retryable = failure.retryable;
+    this.awsErrorCode = failure.awsErrorCode ?? null;
+  }
 }
 
-export function failureExtensions(failure: Failure): Record<string, unknown> {
-  return {
-    code: failure.code,
-    retryable: failure.retryable,
-    ...(failure.awsErrorCode ? { awsErrorCode: failure.awsErrorCode } : {}),
-    ...(failure.retryAfter !== undefined ? { retryAfter: failure.retryAfter } : {}),
-  };
+/** The shape every error type has, an Error or not (a subscription's event must not be one: graphql-js throws those). */
+export interface ErrorShape {
+  message: string;
+  code: ErrorCode;
+  retryable: boolean;
+  awsErrorCode: string | null;
 }
+
+export const ErrorInterface = builder.interfaceRef<ErrorShape>("Error").implement({
+  description: "An expected failure, as data. `code` says what happened; `retryable` whether the same request can succeed later.",
+  fields: (t) => ({
+    message: t.exposeString("message", { nullable: false, description: "What went wrong, for people; never parse it." }),
+    code: t.expose("code", { type: ErrorCodeEnum, nullable: false, description: "What went wrong, for programs." }),
+    retryable: t.exposeBoolean("retryable", { nullable: false, description: "Whether sending the same request again can succeed." }),
+    awsErrorCode: t.exposeString("awsErrorCode", {
+      nullable: true,
+      description:
+        "AWS's own exception name or error code when AWS answered with one (ResourceNotFound.Directory, ThrottlingException, ...); null otherwise.",
+    }),
+  }),
+});
+
+builder.objectType(ValidationFailure, {
+  name: "ValidationError",
+  description: "The gateway refused the input before calling AWS (code VALIDATION).",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    field: t.exposeString("field", { nullable: false, description: "Path of the offending value, e.g. input.workspaces[3].userName." }),
+    rule: t.exposeString("rule", { nullable: false, description: "The rule broken: pattern, length, listSize, range, duplicate, ..." }),
+  }),
+});
+
+builder.objectType(AwsRefusal, {
+  name: "AwsRefusalError",
+  description: "AWS answered and refused (NOT_FOUND, INVALID_STATE, IN_PROGRESS, ...); awsErrorCode is AWS's own name for it.",
+  interfaces: [ErrorInterface],
+});
+
+builder.objectType(UpstreamFailure, {
+  name: "UpstreamError",
+  description:
+    "AWS could not answer (THROTTLED, UPSTREAM_UNAVAILABLE, DEADLINE_EXCEEDED), or a write's outcome is unknown (OUTCOME_UNKNOWN).",
+  interfaces: [ErrorInterface],
+});
 
 /**
- * yoga's error masking: a failure from the AWS layer becomes its typed error at the field's path; any other error
- * that is not a GraphQL error is unexpected, and reads "Unexpected error." with code INTERNAL_SERVER_ERROR.
+ * A mutation item's failure as its union member: refused input at the path a client wrote (`Workspaces[2].UserName`
+ * under `input` is `input.workspaces[2].userName`), AWS's refusal, or AWS not answering.
  */
-export function maskError(error: unknown, message: string, isDev?: boolean): Error {
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  if (!(original instanceof FailureError)) return maskUnexpected(error, message, isDev);
-  const { failure } = original;
-  const located = error instanceof GraphQLError ? error : undefined;
-  if (failure.violations?.length) {
-    const masked = validationError(failure.violations);
-    return new GraphQLError(masked.message, { nodes: located?.nodes, path: located?.path, extensions: masked.extensions });
-  }
-  return new GraphQLError(failure.message, { nodes: located?.nodes, path: located?.path, extensions: failureExtensions(failure) });
+export function itemFailureOf<Refusal extends AwsRefusal = AwsRefusal>(
+  failure: Failure,
+  refused: (failure: Failure) => Refusal = (f) => new AwsRefusal(f) as Refusal,
+): ValidationFailure | Refusal | UpstreamFailure {
+  const violation = failure.violations?.[0];
+  if (failure.kind === "invalid" && violation)
+    return new ValidationFailure(`input.${camelCasePath(violation.field)}`, violation.rule, violation.detail);
+  return failure.kind === "refused" ? refused(failure) : new UpstreamFailure(failure);
 }

@@ -11,7 +11,7 @@ import { builder } from "./builder.ts";
 import { BundleRef } from "./bundle.ts";
 import { lookupCalls } from "./cost.ts";
 import { DirectoryRef } from "./directory.ts";
-import { gatewayError, validationError } from "./failures.ts";
+import { gatewayError, validationError } from "./errors.ts";
 import { schema as gatewaySchema } from "./index.ts";
 import { chosenPartition } from "./partition.ts";
 import { WorkspaceRef } from "./workspace.ts";

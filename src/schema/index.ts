@@ -1,5 +1,5 @@
 import { builder } from "./builder.ts";
-import "./errors.ts";
+import "./failures.ts";
 import "./workspace.ts";
 import "./bundle.ts";
 import "./directory.ts";

@@ -8,7 +8,7 @@ import { builder } from "./builder.ts";
 import { lookupCalls, partitionGroups } from "./cost.ts";
 import { WorkspacePropertiesInput } from "./create-workspaces.ts";
 import { DataReplicationEnum } from "./enums.ts";
-import { AwsRefusal, itemFailureOf, UpstreamFailure, ValidationFailure } from "./errors.ts";
+import { AwsRefusal, itemFailureOf, UpstreamFailure, ValidationFailure } from "./failures.ts";
 import { choiceFields } from "./partition.ts";
 import { WorkspaceRef } from "./workspace.ts";
 

@@ -6,9 +6,9 @@ import { isPartition } from "../aws/fleet.ts";
 import type { MissingPartition } from "../aws/pagination.ts";
 import type { GatewayContext, SchemaTypes } from "./builder.ts";
 import { builder } from "./builder.ts";
-import type { ErrorShape } from "./errors.ts";
-import { ErrorInterface } from "./errors.ts";
-import { refuseInvalid } from "./failures.ts";
+import { refuseInvalid } from "./errors.ts";
+import type { ErrorShape } from "./failures.ts";
+import { ErrorInterface } from "./failures.ts";
 
 /** `region` and `accountId` on a type read from a partition: where AWS keeps it, and where its lookups go. */
 export function partitionFields<T extends Located>(ref: ObjectRef<SchemaTypes, T>, what: string) {

@@ -1,4 +1,4 @@
-// The fleet actions: start, stop, reboot, rebuild, restore and terminate, each answering item by item in input order
+// The WorkSpace actions: start, stop, reboot, rebuild, restore and terminate, each answering item by item in input order
 // with the partial-failure shape of the other mutations. Terminate, which cannot be undone, needs a confirmation.
 
 import type { ActionOutcome, ActionTarget } from "../aws/workspace-actions.ts";
@@ -8,7 +8,7 @@ import type { WorkspaceAction } from "../constraints.ts";
 import type { GatewayContext } from "./builder.ts";
 import { builder } from "./builder.ts";
 import { LOOKUP_COST, lookupCalls, partitionGroups } from "./cost.ts";
-import { AwsRefusal, itemFailureOf, UpstreamFailure, ValidationFailure } from "./errors.ts";
+import { AwsRefusal, itemFailureOf, UpstreamFailure, ValidationFailure } from "./failures.ts";
 import { choiceFields, WorkspaceLocatorInput } from "./partition.ts";
 import { WorkspaceRef } from "./workspace.ts";
 
@@ -42,7 +42,7 @@ class WorkspaceActionPayload {
 
 const PayloadRef = builder.objectType(WorkspaceActionPayload, {
   name: "WorkspaceActionPayload",
-  description: "What became of each WorkSpace of a fleet action.",
+  description: "What became of each WorkSpace of a WorkSpace action.",
   fields: (t) => ({
     results: t.errorUnionListField({
       types: [SuccessRef, ValidationFailure, AwsRefusal, UpstreamFailure],
@@ -73,7 +73,7 @@ interface ActionInput {
 const groupsOf = (input: ActionInput) => partitionGroups(input.workspaces ?? (input.workspaceIds ?? []).map(() => ({})));
 
 /**
- * A fleet action's cost: one read of the states per 25 IDs of a partition, then its calls within each partition; what
+ * A WorkSpace action's cost: one read of the states per 25 IDs of a partition, then its calls within each partition; what
  * is under each result counts per ID.
  */
 function actionCost(action: WorkspaceAction, groups: number[]) {

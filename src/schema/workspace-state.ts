@@ -10,9 +10,9 @@ import { WATCH_ID_LIMIT } from "../watch/workspace-watch.ts";
 import type { GatewayContext } from "./builder.ts";
 import { builder } from "./builder.ts";
 import { lookupCalls, partitionGroups } from "./cost.ts";
-import type { ErrorShape } from "./errors.ts";
-import { ErrorInterface } from "./errors.ts";
-import { gatewayError, refuseInvalid } from "./failures.ts";
+import { gatewayError, refuseInvalid } from "./errors.ts";
+import type { ErrorShape } from "./failures.ts";
+import { ErrorInterface } from "./failures.ts";
 import { WorkspaceLocatorInput } from "./partition.ts";
 import { WorkspaceRef } from "./workspace.ts";
 

@@ -31,7 +31,7 @@ import {
   StandbyWorkspaceRelationshipTypeEnum,
   WorkspaceStateEnum,
 } from "./enums.ts";
-import { refuseInvalid } from "./failures.ts";
+import { refuseInvalid } from "./errors.ts";
 import { nodeLoadMany } from "./global-id.ts";
 import { ModificationStateRef, modificationStatesOf } from "./modification-state.ts";
 import {

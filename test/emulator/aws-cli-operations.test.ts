@@ -1,4 +1,4 @@
-// The AWS CLI against the emulator, as a developer would point it there (--endpoint-url): the fleet actions,
+// The AWS CLI against the emulator, as a developer would point it there (--endpoint-url): the WorkSpace actions,
 // directories and connection status answer as AWS would, and a create reads back with WorkspaceName and Protocols.
 // The emulator runs in-process on a fake clock; the CLI runs as a child process, so the emulator keeps serving.
 import assert from "node:assert/strict";

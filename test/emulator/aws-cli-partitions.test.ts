@@ -102,7 +102,7 @@ describe("the AWS CLI", { skip: aws ? false : "no aws on PATH (npm test installs
     assert.equal(identity.Arn, `arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/WorkSpacesReader/cli-test`);
     assert.deepEqual(theirs, await sdkWorkspaceIds(h.newClient({ region: "eu-west-1", credentials: keys })));
     assert.deepEqual(
-      theirs.filter((id: string) => h.emulator.world.fleet.describe({}).Workspaces!.some((w) => w.WorkspaceId === id)),
+      theirs.filter((id: string) => h.emulator.world.workspaces.describe({}).Workspaces!.some((w) => w.WorkspaceId === id)),
       [],
     );
   });

@@ -129,7 +129,7 @@ describe("workspaces and seed", () => {
   it("starts with as many workspaces as asked", async () => {
     for (const count of [0, 1, 26]) {
       const h = await start(count, 1);
-      assert.equal(h.emulator.world.fleet.size, count);
+      assert.equal(h.emulator.world.workspaces.size, count);
       assert.equal((await listAll(h)).length, count);
     }
   });

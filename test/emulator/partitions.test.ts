@@ -58,7 +58,7 @@ describe("regions", () => {
     assert.deepEqual(ids.owners, ["123456789012"]);
     assert.ok(ids.publicBundles.includes(BUNDLES.VALUE));
     assert.equal(ids.workspaces.length, 30);
-    assert.equal(h.emulator.world.fleet.size, 30);
+    assert.equal(h.emulator.world.workspaces.size, 30);
   });
 
   it("another region holds the same kinds of things under IDs of its own", async () => {
@@ -126,8 +126,8 @@ describe("regions", () => {
     assert.equal((await h.client.send(new DescribeWorkspacesCommand({ WorkspaceIds: [id] }))).Workspaces!.length, 0);
     const sydney = h.newClient({ region: "ap-southeast-2" });
     assert.equal((await sydney.send(new DescribeWorkspacesCommand({ WorkspaceIds: [id] }))).Workspaces!.length, 0);
-    assert.equal(world.fleet.size, 31);
-    assert.equal(h.emulator.world.fleet.size, 30);
+    assert.equal(world.workspaces.size, 31);
+    assert.equal(h.emulator.world.workspaces.size, 30);
     // The other region's directory is unknown here, as on AWS.
     const elsewhere = await h.client.send(
       new CreateWorkspacesCommand({

@@ -220,7 +220,7 @@ describe("fromTemporaryCredentials and fromIni through the emulator's STS", () =
     const workspaces = (await client.send(new DescribeWorkspacesCommand({}))).Workspaces!;
     assert.deepEqual(
       workspaces.map((w) => w.WorkspaceId),
-      world.fleet.describe({}).Workspaces!.map((w) => w.WorkspaceId),
+      world.workspaces.describe({}).Workspaces!.map((w) => w.WorkspaceId),
     );
     const bundles = (await client.send(new DescribeWorkspaceBundlesCommand({}))).Bundles!;
     assert.deepEqual([...new Set(bundles.map((b) => b.Owner))], [OTHER_ACCOUNT]);

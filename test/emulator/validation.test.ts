@@ -168,9 +168,9 @@ describe("CreateWorkspaces: refused calls", () => {
   ];
   for (const [name, workspaces, message] of cases) {
     it(`refuses the whole call for ${name}`, async () => {
-      const size = h.emulator.world.fleet.size;
+      const size = h.emulator.world.workspaces.size;
       await refused(h.client.send(new CreateWorkspacesCommand({ Workspaces: workspaces })), message);
-      assert.equal(h.emulator.world.fleet.size, size, "a refused call must create nothing");
+      assert.equal(h.emulator.world.workspaces.size, size, "a refused call must create nothing");
     });
   }
 

@@ -133,12 +133,12 @@ describe("wire protocol: refused calls", () => {
   }
 
   it("answers a wrong member type before any side effect (nothing is created)", async () => {
-    const size = h.emulator.world.fleet.size;
+    const size = h.emulator.world.workspaces.size;
     const body = JSON.stringify({
       Workspaces: [{ DirectoryId: "d-906734e2f1", UserName: "wire-typed", BundleId: "wsb-clj85qzj1", UserVolumeEncryptionEnabled: "no" }],
     });
     assertAwsError(await rawCall(h.emulator.url, `${TARGET}CreateWorkspaces`, body), 400, "SerializationException");
-    assert.equal(h.emulator.world.fleet.size, size);
+    assert.equal(h.emulator.world.workspaces.size, size);
   });
 
   for (const [method, path] of [

@@ -68,7 +68,7 @@ describe("the client contract", () => {
   it("resolves the other IDs of nodes(ids:) when one batch of 25 fails", async () => {
     const ids = workspaceIds.slice(0, 50);
     const poisoned = ids[30]!;
-    const fleet = gateway.emulator!.world.fleet;
+    const fleet = gateway.emulator!.world.workspaces;
     const describeWorkspaces = fleet.describe;
     fleet.describe = (request: DescribeWorkspacesRequest) => {
       if (request.WorkspaceIds?.includes(poisoned)) throw new AwsError("ThrottlingException", "Rate exceeded");

@@ -35,11 +35,11 @@ describe("unknown enum values from AWS, through HTTP", () => {
     workspace: (result: DescribeWorkspacesResult) => void,
     bundles: (result: DescribeWorkspaceBundlesResult) => void = () => {},
   ) {
-    const { fleet, bundles: catalog } = gateway.emulator!.world;
-    const describeWorkspaces = fleet.describe;
+    const { workspaces: store, bundles: catalog } = gateway.emulator!.world;
+    const describeWorkspaces = store.describe;
     const describeBundles = catalog.describe;
-    fleet.describe = (request) => {
-      const result = describeWorkspaces.call(fleet, request);
+    store.describe = (request) => {
+      const result = describeWorkspaces.call(store, request);
       workspace(result);
       return result;
     };
@@ -49,7 +49,7 @@ describe("unknown enum values from AWS, through HTTP", () => {
       return result;
     };
     return () => {
-      fleet.describe = describeWorkspaces;
+      store.describe = describeWorkspaces;
       catalog.describe = describeBundles;
     };
   }

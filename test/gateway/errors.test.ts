@@ -82,7 +82,7 @@ describe("AWS errors as gateway errors", () => {
   ];
   for (const [type, status, code] of mapped) {
     it(`AWS's ${type} (HTTP ${status}) is ${code}, leaking nothing`, async () => {
-      const fleet = gateway.emulator!.world.fleet;
+      const fleet = gateway.emulator!.world.workspaces;
       const describe = fleet.describe;
       fleet.describe = () => {
         throw new AwsError(type, SECRET_MESSAGE, status);

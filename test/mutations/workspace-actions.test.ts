@@ -1,4 +1,4 @@
-// The fleet actions through HTTP against the emulator: start, stop, reboot, rebuild, restore and terminate, each
+// The WorkSpace actions through HTTP against the emulator: start, stop, reboot, rebuild, restore and terminate, each
 // answering item by item in input order (accepted, refused by the gateway before any write, or AWS's FailedRequests
 // as typed failures), in calls of as many as AWS takes, with terminate's confirmation and scope.
 import assert from "node:assert/strict";
@@ -23,7 +23,7 @@ import { dataOf, narrow, SeededPool, typenames, UNKNOWN_WORKSPACE } from "./help
 type Result = NonNullable<StopWorkspacesMutation["stopWorkspaces"]>;
 type Item = Extract<Result, { __typename: "WorkspaceActionPayload" }>["results"][number];
 
-/** The one root field of a fleet action's answer; every action answers with the same types. */
+/** The one root field of a WorkSpace action's answer; every action answers with the same types. */
 function resultOf(response: GraphQLResponse<Record<string, Result | null>>): Result {
   const [result] = Object.values(dataOf(response));
   assert.ok(result, "no result");
@@ -47,7 +47,7 @@ function summary(item: Item): (string | null)[] {
 
 const ids = (workspaces: Workspace[]) => workspaces.map((w) => w.WorkspaceId!);
 
-describe("fleet actions", () => {
+describe("WorkSpace actions", () => {
   let gateway: TestGateway;
   let pool: SeededPool;
 
@@ -219,7 +219,7 @@ describe("fleet actions", () => {
   });
 });
 
-describe("fleet actions at their limits", () => {
+describe("WorkSpace actions at their limits", () => {
   let gateway: TestGateway;
   before(async () => {
     gateway = await startTestGateway({ workspaces: 150, pendingMs: 60_000 });

@@ -1,4 +1,4 @@
-// workspaceStateChanged follows every lifecycle a console starts through the gateway: each fleet action's state while
+// workspaceStateChanged follows every lifecycle a console starts through the gateway: each WorkSpace action's state while
 // it runs and where it settles, a terminated WorkSpace until it is gone, and a protocol change's PROTOCOL
 // modification. The gateway and the emulator share one fake clock and the test fires the polling loop's ticks.
 import assert from "node:assert/strict";

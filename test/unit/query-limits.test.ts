@@ -207,7 +207,7 @@ describe("operationCost: the AWS calls an operation can cause", () => {
     assert.equal(cost(nested, { input: { workspaces: Array(10).fill(request) } }), 2 + Math.ceil(10 * (1 / 25 + 2)));
   });
 
-  it("counts fleet actions: one read of the states per 25, their calls (25 a call, Rebuild and Restore one), and each result's read", () => {
+  it("counts WorkSpace actions: one read of the states per 25, their calls (25 a call, Rebuild and Restore one), and each result's read", () => {
     const ids = (count: number) => Array.from({ length: count }, (_, i) => `ws-${String(i).padStart(9, "0")}`);
     const terminate = (selection: string) =>
       `mutation ($ids: [String!]!) { terminateWorkspaces(input: { workspaceIds: $ids, confirm: true }) { ${selection} } }`;
