@@ -37,13 +37,17 @@ export const OPERATIONS: Record<string, Operation> = {
   DescribeWorkspaces: operation(DescribeWorkspaces$, (world, input) => world.workspaces.describe(input)),
   DescribeWorkspaceBundles: operation(DescribeWorkspaceBundles$, (world, input) => world.bundles.describe(input)),
   DescribeWorkspaceDirectories: operation(DescribeWorkspaceDirectories$, (world, input) => world.directories.describe(input)),
-  DescribeWorkspacesConnectionStatus: operation(DescribeWorkspacesConnectionStatus$, (world, input) => world.workspaces.connectionStatus(input)),
+  DescribeWorkspacesConnectionStatus: operation(DescribeWorkspacesConnectionStatus$, (world, input) =>
+    world.workspaces.connectionStatus(input),
+  ),
   CreateWorkspaces: operation(CreateWorkspaces$, (world, input) => world.workspaces.create(input)),
   ModifyWorkspaceProperties: operation(ModifyWorkspaceProperties$, (world, input) => {
     world.workspaces.modify(input);
     return {};
   }),
-  StartWorkspaces: operation(StartWorkspaces$, (world, input) => world.workspaces.act("StartWorkspaces", input.StartWorkspaceRequests ?? [])),
+  StartWorkspaces: operation(StartWorkspaces$, (world, input) =>
+    world.workspaces.act("StartWorkspaces", input.StartWorkspaceRequests ?? []),
+  ),
   StopWorkspaces: operation(StopWorkspaces$, (world, input) => world.workspaces.act("StopWorkspaces", input.StopWorkspaceRequests ?? [])),
   RebootWorkspaces: operation(RebootWorkspaces$, (world, input) =>
     world.workspaces.act("RebootWorkspaces", input.RebootWorkspaceRequests ?? []),

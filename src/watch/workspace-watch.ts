@@ -14,6 +14,7 @@ import { fetchWorkspacesPage } from "../aws/workspaces.ts";
 import { ID_LIST_SIZE } from "../constraints.ts";
 import { fingerprintOf } from "../fingerprint.ts";
 import { registry } from "../metrics.ts";
+import { ALONE } from "../shared/watch-lease/memory.ts";
 import type { WatchCluster, WatchEvent, WatchRole } from "../shared/watch-lease/watch-lease.ts";
 
 /** The live polling loops behind subscriptions (one per gateway), read when /metrics is scraped. */
@@ -57,7 +58,7 @@ export interface WatchOptions {
   caps?: { subscriptionsPerCaller: number; idsPerCaller: number };
   clock?: () => number;
   schedule?: Schedule;
-  /** With other gateways: one of them polls for all. */
+  /** With other gateways: one of them polls for all. Alone by default. */
   cluster?: WatchCluster;
 }
 
@@ -98,6 +99,7 @@ export class WorkspaceWatch {
   private readonly abort = new AbortController();
   private readonly clock: () => number;
   private readonly schedule: Schedule;
+  private readonly cluster: WatchCluster;
   /** As holder: the watched fingerprint of each ID last published to the cluster. */
   private readonly published = new Map<string, string>();
 
@@ -107,8 +109,9 @@ export class WorkspaceWatch {
   ) {
     this.clock = options.clock ?? Date.now;
     this.schedule = options.schedule ?? timeoutSchedule;
+    this.cluster = options.cluster ?? ALONE;
     watchGauges.add(this);
-    options.cluster?.attach({
+    this.cluster.attach({
       watched: () => [...this.entries.keys()],
       receive: (event) => void this.settle(event.workspaceId, event.workspace),
       created: (workspace) => this.rememberCreated(workspace),
@@ -249,7 +252,7 @@ export class WorkspaceWatch {
   /** A WorkSpace AWS just accepted: watchable at once, PENDING from the create result until AWS shows it. */
   recordCreated(workspace: WorkspaceShape): void {
     this.rememberCreated(workspace);
-    this.options.cluster?.shareCreated(workspace);
+    this.cluster.shareCreated(workspace);
   }
 
   /** Active subscriptions, watched IDs, and whether a tick is scheduled. */
@@ -282,14 +285,14 @@ export class WorkspaceWatch {
   }
 
   private role(): WatchRole {
-    return this.options.cluster?.role() ?? "alone";
+    return this.cluster.role();
   }
 
   /** What a tick asks AWS about: this gateway's IDs, and as the cluster's holder, the other gateways' too. */
   private polled(): string[] {
     const own = [...this.entries.keys()];
     if (this.role() !== "holder") return own;
-    return [...new Set([...own, ...this.options.cluster!.othersWatched()])];
+    return [...new Set([...own, ...this.cluster.othersWatched()])];
   }
 
   private scheduleTick(): void {
@@ -391,7 +394,7 @@ export class WorkspaceWatch {
       else this.published.delete(id);
       news.push({ workspaceId: id, workspace });
     }
-    if (news.length > 0) this.options.cluster!.publish(news);
+    if (news.length > 0) this.cluster.publish(news);
   }
 
   /**
