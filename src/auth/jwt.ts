@@ -47,6 +47,8 @@ export function createJwtVerifier(settings: JwtSettings): (token: string) => Pro
         audience: settings.audience,
         requiredClaims: ["sub", "exp"],
       });
+      // RFC 7519 makes `sub` a string: the number 12345 would otherwise be the same caller as "12345".
+      if (typeof payload.sub !== "string" || payload.sub === "") return undefined;
       const granted = new Set(claimValues(payload[settings.scopeClaim]));
       const scopes = new Set(SCOPES.filter((scope) => granted.has(`${settings.scopePrefix}${scope}`)));
       return { id: `jwt:${payload.sub}`, scopes };

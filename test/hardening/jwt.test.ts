@@ -101,6 +101,18 @@ describe("JWT bearer tokens", () => {
     assert.equal((await send("{ __typename }", anonymous)).status, 401);
   });
 
+  it("answers 401 for a subject that is not a string: the number 12345 must not pass as the caller \"12345\"", async () => {
+    for (const sub of [12345, ["alice"], ""]) {
+      const odd = await new SignJWT({ scope: "workspaces:read", sub })
+        .setProtectedHeader({ alg: "RS256", kid: "main" })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setExpirationTime("5m")
+        .sign(signingKey);
+      assert.equal((await send("{ __typename }", odd)).status, 401, `sub ${JSON.stringify(sub)}`);
+    }
+  });
+
   it("answers 401 for a token that never expires", async () => {
     const forever = await new SignJWT({ scope: "workspaces:read" })
       .setProtectedHeader({ alg: "RS256", kid: "main" })
