@@ -104,6 +104,18 @@ export function subgraphSchema(): GraphQLSchema {
     const built = schema.getType(type.name);
     if (isInputObjectType(type) && type.isOneOf && isInputObjectType(built)) built.isOneOf = true;
   }
+  // The schema is what introspection shows, so it needs the read scope as introspection's fields do.
+  const service = schema.getQueryType()!.getFields()._service!;
+  const serviceResolve = service.resolve!;
+  service.resolve = (source, args, context: GatewayContext, info) => {
+    if (!context.principal.scopes.has("read")) {
+      throw gatewayError("FORBIDDEN", "_service: needs the read scope, which this credential does not have", {
+        field: "_service",
+        rule: "scope",
+      });
+    }
+    return serviceResolve(source, args, context, info);
+  };
   // The router's references, looked up 25 per AWS call and type, as nodes(ids:) does: declared as every field's cost is.
   const entities = schema.getQueryType()!.getFields()._entities!;
   entities.resolve = checkedEntities(entities.resolve as GraphQLFieldResolver<unknown, GatewayContext>);

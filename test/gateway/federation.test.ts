@@ -243,6 +243,14 @@ describe("federation with authentication and a cost limit", () => {
     assert.equal((await post(subgraph.url, query)).errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
   });
 
+  it("serves its schema (_service) to a credential that may read, as introspection is, and to no other", async () => {
+    const query = "{ _service { sdl } }";
+    const allowed = await post(subgraph.url, query, { authorization: `Bearer ${READ_KEY}` });
+    assert.match(allowed.data?._service?.sdl ?? "", /type Workspace/);
+    const refused = await post(subgraph.url, query, { authorization: `Bearer ${WRITE_KEY}` });
+    assert.deepEqual([refused.data, refused.errors?.[0]?.extensions?.code], [null, "FORBIDDEN"], JSON.stringify(refused));
+  });
+
   it("refuses a reference to a partition it does not serve at that item, and resolves the others", async () => {
     const query = `{ _entities(representations: [
       { __typename: "Bundle", bundleId: "wsb-acct0ppr2", region: "us-east-1" },
