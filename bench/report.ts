@@ -1,5 +1,15 @@
-// The bench's tables: as text for the terminal, as Markdown for the README. Columns of numbers align right.
+// The bench's tables: as text for the terminal, as Markdown for bench/RESULTS.md. Columns of numbers align right.
+import { replaceBetween, markdownTable as table } from "../scripts/markdown.ts";
 import type { Cell, SectionResult } from "./harness.ts";
+
+/** What one `npm run bench` measured, as bench/results/*.json keeps it. */
+export interface BenchRun {
+  date: string;
+  node: string;
+  cpus: number;
+  seconds: number;
+  sections: SectionResult[];
+}
 
 interface Grid {
   header: string[];
@@ -38,13 +48,26 @@ export function textTable(section: SectionResult): string {
 
 export function markdownTable(section: SectionResult): string {
   const { header, body, numeric } = grid(section);
-  const line = (row: string[]) => `| ${row.join(" | ")} |`;
   return [
     `**${section.title}**`,
     "",
-    line(header),
-    line(numeric.map((right) => (right ? "---:" : "---"))),
-    ...body.map(line),
+    table(header, body, numeric),
     ...(section.notes.length > 0 ? ["", section.notes.join("; ")] : []),
   ].join("\n");
+}
+
+export const missedTargets = (sections: SectionResult[]) => sections.flatMap((s) => s.rows).filter((row) => row.result === "MISS").length;
+
+export const RESULTS_FILE = new URL("./RESULTS.md", import.meta.url);
+
+const BEGIN = "<!-- bench tables: written by npm run bench (every section) -->";
+const END = "<!-- end of bench tables -->";
+
+/** bench/RESULTS.md with this run's tables in place of the last run's, the prose around them as it is. */
+export function resultsPage(page: string, run: BenchRun): string {
+  const misses = missedTargets(run.sections);
+  const outcome = misses === 0 ? "every target met" : `${misses} target${misses === 1 ? "" : "s"} missed`;
+  const major = run.node.replace(/^v(\d+).*$/, "$1");
+  const heading = `Latest run (Node ${major}, ${run.cpus} vCPUs, ${run.date.slice(0, 10)}; ${run.seconds} s; ${outcome}):`;
+  return replaceBetween(page, BEGIN, END, [heading, ...run.sections.map(markdownTable)].join("\n\n"));
 }

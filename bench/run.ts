@@ -1,9 +1,10 @@
 // `npm run bench`: the gateway against what users would write instead (the SDK directly) and against the ceiling of
 // its own HTTP server (bare graphql-yoga), side by side in one run, since on a shared machine only ratios mean much.
-// Prints one table per section and writes them to bench/results/<timestamp>.json, latest.json and latest.md.
-//   npm run bench -- --only latency,throughput   some sections (aws-calls, latency, throughput, scale, fan-out, fairness, validation, tracing, fleet)
+// Prints one table per section and writes them to bench/results/<timestamp>.json and latest.json, and when every
+// section ran, as Markdown into bench/RESULTS.md.
+//   npm run bench -- --only latency,throughput   some sections (aws-calls, latency, throughput, scale, fan-out, fairness, validation, tracing, fleet, scale-out)
 //   npm run bench -- --profile                   also a CPU profile of the gateway under the throughput load
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { measureAwsCalls } from "./aws-calls.ts";
@@ -12,7 +13,8 @@ import { measureFanOut } from "./fan-out.ts";
 import { measureFleet } from "./fleet.ts";
 import type { SectionResult } from "./harness.ts";
 import { measureLatency } from "./latency.ts";
-import { markdownTable, textTable } from "./report.ts";
+import type { BenchRun } from "./report.ts";
+import { missedTargets, RESULTS_FILE, resultsPage, textTable } from "./report.ts";
 import { measureScale } from "./scale.ts";
 import { measureScaleOut } from "./scale-out.ts";
 import { measureThroughput } from "./throughput.ts";
@@ -48,14 +50,18 @@ for (const name of chosen) {
   }
 }
 const seconds = (performance.now() - started) / 1000;
-const misses = results.flatMap((s) => s.rows).filter((row) => row.result === "MISS").length;
+const misses = missedTargets(results);
 console.log(`bench took ${seconds.toFixed(0)} s; ${misses === 0 ? "every target met" : `${misses} target(s) missed`}`);
 
 const date = new Date().toISOString();
-const report = { date, node: process.version, cpus: availableParallelism(), seconds: Math.round(seconds), sections: results };
+const report: BenchRun = { date, node: process.version, cpus: availableParallelism(), seconds: Math.round(seconds), sections: results };
 const dir = new URL("./results/", import.meta.url);
 mkdirSync(dir, { recursive: true });
 const json = `${JSON.stringify(report, null, 2)}\n`;
 writeFileSync(new URL(`${date.replace(/[:.]/g, "-")}.json`, dir), json);
 writeFileSync(new URL("latest.json", dir), json);
-writeFileSync(new URL("latest.md", dir), `${results.map(markdownTable).join("\n\n")}\n`);
+// The page's tables come from one run: a run of some sections leaves them as they are.
+if (values.only === undefined) {
+  writeFileSync(RESULTS_FILE, resultsPage(readFileSync(RESULTS_FILE, "utf8"), report));
+  console.log("tables written to bench/RESULTS.md");
+}

@@ -1,5 +1,5 @@
 // The one vocabulary of error codes clients see, in `extensions.code` and in every error type's `code`: what each means
-// and whether the same request can succeed later. The schema's ErrorCode enum and the README's table come from it.
+// and whether the same request can succeed later. The schema's ErrorCode enum and docs/errors.md's table come from it.
 export const ERROR_CODES = {
   VALIDATION: { retryable: false, meaning: "The gateway refused the input before calling AWS; `field` and `rule` say which and why." },
   BAD_USER_INPUT: {

@@ -9,7 +9,7 @@ import type { GraphQLResponse } from "../support/graphql.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** One cursor secret for all, as the README asks of instances behind one load balancer. */
+/** One cursor secret for all, as docs/production.md asks of instances behind one load balancer. */
 const CURSOR_SECRET = "cluster-test-cursor-secret-0123456789abcdef";
 
 /** createWorkspaces, with what the cluster tests check of its answer. */

@@ -133,7 +133,7 @@ describe("call budget: the console's main screen", () => {
     assert.deepEqual(await gateway.awsCalls(), { DescribeWorkspaces: 2 });
   });
 
-  it("costs the same for GraphiQL's default document, the main screen as the README shows it", async () => {
+  it("costs the same for GraphiQL's default document, the main screen as docs/examples.md shows it", async () => {
     const fresh = await startTestGateway({ workspaces: 110 });
     try {
       await fresh.resetAwsCalls();

@@ -1,4 +1,4 @@
-// The clients the README shows, against the real gateway: Apollo Client with the committed possibleTypes (without
+// The clients docs/clients.md shows, against the real gateway: Apollo Client with the committed possibleTypes (without
 // them its cache drops what a fragment on Error selected), urql, and graphql-sse for a subscription.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -31,7 +31,7 @@ const { possibleTypes } = JSON.parse(readFileSync(new URL("../../schema/possible
   possibleTypes: Record<string, string[]>;
 };
 
-describe("the README's clients", () => {
+describe("the clients docs/clients.md shows", () => {
   let gateway: TestGateway;
   let workspaceId: string;
   before(async () => {

@@ -1,6 +1,6 @@
 // The GraphiQL page as a browser gets it over the wire: compressed in the best encoding it accepts, with a validator,
 // and not sent again to a browser that has it (graphiql.browser.test.ts checks that the page works); its default
-// document is the one the README shows.
+// document is the main screen docs/examples.md shows.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
@@ -64,10 +64,10 @@ describe("the GraphiQL page", () => {
 });
 
 describe("GraphiQL's default document", () => {
-  it("is the console's main screen as the README shows it", () => {
-    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-    const shown = /```graphql\n(query ConsoleMainScreen[\s\S]*?)```/.exec(readme)?.[1];
-    assert.ok(shown, "the README shows the main screen's document");
+  it("is the console's main screen as docs/examples.md shows it", () => {
+    const examples = readFileSync(new URL("../../docs/examples.md", import.meta.url), "utf8");
+    const shown = /```graphql\n(query ConsoleMainScreen[\s\S]*?)```/.exec(examples)?.[1];
+    assert.ok(shown, "docs/examples.md shows the main screen's document");
     assert.equal(print(parse(shown)), print(parse(DEFAULT_QUERY)));
   });
 });

@@ -1,4 +1,4 @@
-// A rolling deploy's SIGTERM, sent to the PID a container or process manager holds: the README's production command
+// A rolling deploy's SIGTERM, sent to the PID a container or process manager holds: docs/production.md's command
 // (`node dist/main.js`, built by `npm run build`) and `npm start` both drain (/ready 503 while still serving, requests
 // and subscriptions in flight finished) and exit 0, leaving no process behind; so does `npm run emulator`.
 import assert from "node:assert/strict";
@@ -169,7 +169,7 @@ describe("SIGTERM", () => {
     execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   });
 
-  it("to the README's production command (node dist/main.js): drains, exits 0, leaves nothing behind", { timeout: 60_000 }, async () => {
+  it("to docs/production.md's command (node dist/main.js): drains, exits 0, leaves nothing behind", { timeout: 60_000 }, async () => {
     const child = spawn(process.execPath, ["dist/main.js"], { cwd: ROOT, env: ENV, stdio: ["ignore", "pipe", "inherit"] });
     await drains(child, child.pid!);
   });

@@ -1,4 +1,4 @@
-// A subscription from a real browser: Chromium's EventSource, as the README shows it, against the gateway.
+// A subscription from a real browser: Chromium's EventSource, as docs/clients.md shows it, against the gateway.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
@@ -28,7 +28,7 @@ describe("EventSource in Chromium", { timeout: TIMEOUT_MS }, () => {
     await page.goto(`${gateway.origin}/health`);
     const events = await page.evaluate(
       async ({ endpoint, ids, region }) => {
-        // The README's example, collecting what arrives until the server completes the stream.
+        // docs/clients.md's example, collecting what arrives until the server completes the stream.
         const query = `subscription ($workspaces: [WorkspaceLocatorInput!]) {
         workspaceStateChanged(workspaces: $workspaces) {
           __typename

@@ -1,5 +1,5 @@
 // A real redis-server of the tests' (and the bench's) own, on a free port with its data in a fresh directory:
-// append-only with every write synced, as the README asks of a production Redis, so a restart keeps what it held.
+// append-only with every write synced, as docs/production.md asks of a production Redis, so a restart keeps what it held.
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
