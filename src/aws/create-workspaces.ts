@@ -15,15 +15,17 @@ import {
   workspaceOwnerKey,
 } from "../constraints.ts";
 import type { IdempotentRun } from "../shared/idempotency/idempotency.ts";
+import { DESCRIBE_WORKSPACE_BUNDLES } from "./bundles.ts";
 import { pascalCase } from "./camel-case.ts";
 import type { Failure } from "./failure.ts";
 import { failureOf, invalid, reachedAws, refusal } from "./failure.ts";
 import type { Partition, PartitionChoice } from "./fleet.ts";
 import { callsByPartition, isPartition } from "./fleet.ts";
+import { fetchPage, located } from "./reads.ts";
 import type { AwsSession } from "./session.ts";
 import type { WriteOptions } from "./upstream.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
-import { fetchWorkspacesPage, locatedWorkspaces } from "./workspaces.ts";
+import { DESCRIBE_WORKSPACES } from "./workspaces.ts";
 
 export const CREATE_REQUEST_LIMIT = 100;
 
@@ -89,7 +91,7 @@ function correlateCreateResults(
     const index = indexes[i]!;
     const key = workspaceOwnerKey(request);
     const workspace = pending.get(key);
-    if (workspace) return { kind: "created", index, workspace: locatedWorkspaces(partition, [workspace])[0]! };
+    if (workspace) return { kind: "created", index, workspace: located(partition, workspace) };
     const refused = failed.get(key);
     const failure = refused
       ? refusal(refused.ErrorCode ?? "UnknownError", refused.ErrorMessage ?? "AWS did not create this WorkSpace.")
@@ -118,7 +120,8 @@ async function checkAgainstBundles(session: AwsSession, items: Placed[], indexes
       const item = items[index] as { request: WorkspaceRequest; partition: Partition };
       return session
         .in(item.partition)
-        .bundles.load(item.request.BundleId!)
+        .loader(DESCRIBE_WORKSPACE_BUNDLES)
+        .load(item.request.BundleId!)
         .catch(() => null);
     }),
   );
@@ -165,7 +168,7 @@ const isUnknown = (outcome: CreateOutcome) => outcome.kind === "failed" && outco
 async function existingWorkspace(session: AwsSession, item: Placed, request: WorkspaceRequest): Promise<WorkspaceShape | undefined> {
   if (!("partition" in item)) return undefined;
   const byUser = { DirectoryId: request.DirectoryId, UserName: request.UserName };
-  const page = await fetchWorkspacesPage(item.partition, byUser, null, session.readOptions(true));
+  const page = await fetchPage(DESCRIBE_WORKSPACES, item.partition, byUser, null, session.readOptions(true));
   const key = workspaceOwnerKey(request);
   return page.items.find((w) => workspaceOwnerKey({ DirectoryId: w.directoryId, UserName: w.userName, BundleId: w.bundleId }) === key);
 }

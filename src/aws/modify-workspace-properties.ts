@@ -14,6 +14,7 @@ import type { Partition, PartitionChoice } from "./fleet.ts";
 import { isPartition } from "./fleet.ts";
 import type { AwsSession } from "./session.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
+import { DESCRIBE_WORKSPACES } from "./workspaces.ts";
 
 const MODIFY_CONCURRENCY = 5;
 
@@ -82,10 +83,11 @@ async function checkAgainstCurrent(
 ): Promise<Map<number, ModifyOutcome>> {
   const checked = indexes.filter((index) => needsCurrent(requests[index]!));
   // Fresh: a read in flight since before this request (a subscription's tick) could predate a change just made.
-  const reads = session.freshWorkspaceReads();
+  const reads = session.freshReads();
   const current = await Promise.all(
     checked.map((index) =>
       reads(partitions[index]!)
+        .loader(DESCRIBE_WORKSPACES)
         .load(requests[index]!.WorkspaceId!)
         .catch((error: unknown) => error as Error),
     ),
@@ -130,16 +132,17 @@ export async function modifyWorkspaceProperties(session: AwsSession, items: Modi
     { concurrency: MODIFY_CONCURRENCY },
   );
   // Read afresh: a read in flight since before the modify (a subscription's tick) would show the old state.
-  const rereads = session.freshWorkspaceReads();
+  const rereads = session.freshReads();
   await Promise.all(
     sent.map(async (result, i) => {
       const index = accepted[i]!;
       if (typeof result !== "string") return outcomes.set(index, result);
       // The change was made: a failed re-read must not turn it into a failure, so the WorkSpace is then null.
       const workspace = await rereads(partitions[index]!)
+        .loader(DESCRIBE_WORKSPACES)
         .load(result)
         .catch(() => null);
-      if (workspace) session.in(partitions[index]!).workspaces.clear(result).prime(result, workspace);
+      if (workspace) session.in(partitions[index]!).loader(DESCRIBE_WORKSPACES).clear(result).prime(result, workspace);
       return outcomes.set(index, { kind: "modified", workspace });
     }),
   );

@@ -23,6 +23,7 @@ import { callsByPartition, isPartition } from "./fleet.ts";
 import type { AwsSession } from "./session.ts";
 import type { Upstream, WriteOptions } from "./upstream.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
+import { DESCRIBE_WORKSPACES } from "./workspaces.ts";
 
 /** Items one mutation takes: four calls of 25, or for Rebuild (one a call) and Restore (one WorkSpace) fewer. */
 export const ACTION_REQUEST_LIMITS: Record<WorkspaceAction, number> = {
@@ -91,10 +92,11 @@ async function checkStates(
   targets: { workspaceId: string; partition: Partition }[],
 ): Promise<(Violation | undefined)[]> {
   // Fresh: a read in flight since before this request (a subscription's tick) could show a state already left.
-  const reads = session.freshWorkspaceReads();
+  const reads = session.freshReads();
   const workspaces = await Promise.all(
     targets.map(({ workspaceId, partition }) =>
       reads(partition)
+        .loader(DESCRIBE_WORKSPACES)
         .load(workspaceId)
         .catch(() => null),
     ),
@@ -175,10 +177,10 @@ export async function actOnWorkspaces(session: AwsSession, action: WorkspaceActi
     { concurrency: ACTION_CONCURRENCY },
   );
   // Made after every write has answered, so nothing they read predates them.
-  const rereads = session.freshWorkspaceReads();
+  const rereads = session.freshReads();
   const reread = async (partition: Partition, workspaceId: string) => {
-    const workspace = await rereads(partition).load(workspaceId);
-    if (workspace) session.in(partition).workspaces.clear(workspaceId).prime(workspaceId, workspace);
+    const workspace = await rereads(partition).loader(DESCRIBE_WORKSPACES).load(workspaceId);
+    if (workspace) session.in(partition).loader(DESCRIBE_WORKSPACES).clear(workspaceId).prime(workspaceId, workspace);
     return workspace;
   };
   batches.forEach(({ partition, indexes }, b) => {

@@ -1,8 +1,9 @@
 import { BundleType, Compute, WorkspaceBundleState } from "@aws-sdk/client-workspaces";
 import type { BundleShape } from "../aws/bundles.ts";
-import { describeBundlesRequest, listBundles } from "../aws/bundles.ts";
+import { DESCRIBE_WORKSPACE_BUNDLES, describeBundlesRequest } from "../aws/bundles.ts";
 import { qualifiedId } from "../aws/fleet.ts";
-import { describeWorkspacesRequest, listWorkspaces } from "../aws/workspaces.ts";
+import { listItems } from "../aws/reads.ts";
+import { DESCRIBE_WORKSPACES, describeWorkspacesRequest } from "../aws/workspaces.ts";
 import { checkBundleId, validateDescribeWorkspaceBundles } from "../constraints.ts";
 import { builder } from "./builder.ts";
 import { AFTER_DESCRIPTION, connectionOf, FIRST_DESCRIPTION, pageSize } from "./connection.ts";
@@ -63,7 +64,7 @@ builder.node(BundleRef, {
     "A WorkSpace bundle: the image, compute type and storage a WorkSpace is created from. Its partition is the account and region it " +
     "was read in: AWS's public bundles are in every account of their region, so they show once per partition.",
   id: { resolve: (bundle) => qualifiedId(bundle.partition, bundle.bundleId!) },
-  loadMany: nodeLoadMany("Bundle", (partition, bundleId) => partition.bundles.load(bundleId)),
+  loadMany: nodeLoadMany("Bundle", (partition, bundleId) => partition.loader(DESCRIBE_WORKSPACE_BUNDLES).load(bundleId)),
   fields: (t) => ({
     bundleId: t.string({ nullable: false, description: "AWS's ID of the bundle (wsb-...).", resolve: (b) => b.bundleId! }),
     name: t.exposeString("name", { nullable: true, description: "The bundle's name." }),
@@ -112,7 +113,7 @@ builder.node(BundleRef, {
       resolve: async (bundle, { first, after }, context) => {
         const scope = context.aws.services.fleet.scopeOf(bundle.partition);
         const request = describeWorkspacesRequest({ bundleId: bundle.bundleId! });
-        return connectionOf(await listWorkspaces(context.aws, scope, request, pageSize(first), after));
+        return connectionOf(await listItems(context.aws, DESCRIBE_WORKSPACES, scope, request, pageSize(first), after));
       },
     }),
   }),
@@ -149,7 +150,7 @@ builder.queryFields((t) => ({
     resolve: (_root, { bundleId, region, accountId }, context) => {
       const partition = chosenPartition(context, { region, accountId });
       refuseInvalid(checkBundleId(bundleId), { BundleId: "bundleId" });
-      return context.aws.in(partition).bundles.load(bundleId);
+      return context.aws.in(partition).loader(DESCRIBE_WORKSPACE_BUNDLES).load(bundleId);
     },
   }),
   bundles: t.field({
@@ -170,7 +171,7 @@ builder.queryFields((t) => ({
       const scope = listScope(context, { regions, accountIds });
       const request = describeBundlesRequest(filter);
       refuseInvalid(validateDescribeWorkspaceBundles(request), { BundleIds: "filter.bundleIds" });
-      return connectionOf(await listBundles(context.aws, scope, request, size, after));
+      return connectionOf(await listItems(context.aws, DESCRIBE_WORKSPACE_BUNDLES, scope, request, size, after));
     },
   }),
 }));

@@ -16,9 +16,10 @@ import {
 } from "@aws-sdk/client-workspaces";
 import { pascalCase } from "../aws/camel-case.ts";
 import type { DirectoryShape } from "../aws/directories.ts";
-import { listDirectories } from "../aws/directories.ts";
+import { DESCRIBE_WORKSPACE_DIRECTORIES } from "../aws/directories.ts";
 import { qualifiedId } from "../aws/fleet.ts";
-import { describeWorkspacesRequest, listWorkspaces } from "../aws/workspaces.ts";
+import { listItems } from "../aws/reads.ts";
+import { DESCRIBE_WORKSPACES, describeWorkspacesRequest } from "../aws/workspaces.ts";
 import { checkDirectoryId, validateDescribeWorkspaceDirectories } from "../constraints.ts";
 import { builder } from "./builder.ts";
 import { AFTER_DESCRIPTION, connectionOf, FIRST_DESCRIPTION, pageSize } from "./connection.ts";
@@ -245,7 +246,7 @@ export const DirectoryRef = builder.objectRef<DirectoryShape>("Directory");
 builder.node(DirectoryRef, {
   description: "A directory registered with WorkSpaces: where its WorkSpaces' users come from, and the defaults new ones get.",
   id: { resolve: (directory) => qualifiedId(directory.partition, directory.directoryId!) },
-  loadMany: nodeLoadMany("Directory", (partition, directoryId) => partition.directories.load(directoryId)),
+  loadMany: nodeLoadMany("Directory", (partition, directoryId) => partition.loader(DESCRIBE_WORKSPACE_DIRECTORIES).load(directoryId)),
   fields: (t) => ({
     directoryId: t.string({
       nullable: false,
@@ -383,7 +384,7 @@ builder.node(DirectoryRef, {
       resolve: async (directory, { first, after }, context) => {
         const scope = context.aws.services.fleet.scopeOf(directory.partition);
         const request = describeWorkspacesRequest({ directory: { directoryId: directory.directoryId! } });
-        return connectionOf(await listWorkspaces(context.aws, scope, request, pageSize(first), after));
+        return connectionOf(await listItems(context.aws, DESCRIBE_WORKSPACES, scope, request, pageSize(first), after));
       },
     }),
   }),
@@ -398,7 +399,8 @@ builder.objectField(WorkspaceRef, "directory", (t) =>
     authScopes: { read: true },
     description: "The directory of the WorkSpace's user (25 WorkSpaces' directories cost one AWS call); null when AWS no longer has it.",
     complexity: LOOKUP_COST,
-    resolve: (w, _args, context) => (w.directoryId ? context.aws.in(w.partition).directories.load(w.directoryId) : null),
+    resolve: (w, _args, context) =>
+      w.directoryId ? context.aws.in(w.partition).loader(DESCRIBE_WORKSPACE_DIRECTORIES).load(w.directoryId) : null,
   }),
 );
 
@@ -442,7 +444,7 @@ builder.queryFields((t) => ({
     resolve: (_root, { directoryId, region, accountId }, context) => {
       const partition = chosenPartition(context, { region, accountId });
       refuseInvalid(checkDirectoryId(directoryId), { DirectoryId: "directoryId" });
-      return context.aws.in(partition).directories.load(directoryId);
+      return context.aws.in(partition).loader(DESCRIBE_WORKSPACE_DIRECTORIES).load(directoryId);
     },
   }),
   directories: t.field({
@@ -467,7 +469,7 @@ builder.queryFields((t) => ({
         WorkspaceDirectoryNames: "filter.workspaceDirectoryNames",
         Filters: "filter.filters",
       });
-      return connectionOf(await listDirectories(context.aws, scope, request, size, after));
+      return connectionOf(await listItems(context.aws, DESCRIBE_WORKSPACE_DIRECTORIES, scope, request, size, after));
     },
   }),
 }));

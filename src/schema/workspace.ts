@@ -9,9 +9,11 @@ import {
   StandbyWorkspaceRelationshipType,
   WorkspaceState,
 } from "@aws-sdk/client-workspaces";
+import { DESCRIBE_WORKSPACE_BUNDLES } from "../aws/bundles.ts";
 import { qualifiedId } from "../aws/fleet.ts";
+import { listItems } from "../aws/reads.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
-import { describeWorkspacesRequest, listWorkspaces } from "../aws/workspaces.ts";
+import { DESCRIBE_WORKSPACES, describeWorkspacesRequest } from "../aws/workspaces.ts";
 import { checkWorkspaceId, validateDescribeWorkspaces, WORKSPACE_NAME_PATTERN } from "../constraints.ts";
 import { builder } from "./builder.ts";
 import { BundleRef } from "./bundle.ts";
@@ -173,7 +175,7 @@ export const WorkspaceRef = builder.objectRef<WorkspaceShape>("Workspace");
 builder.node(WorkspaceRef, {
   description: "An Amazon WorkSpace: a cloud desktop of one user in one directory.",
   id: { resolve: (workspace) => qualifiedId(workspace.partition, workspace.workspaceId!) },
-  loadMany: nodeLoadMany("Workspace", (partition, workspaceId) => partition.workspaces.load(workspaceId)),
+  loadMany: nodeLoadMany("Workspace", (partition, workspaceId) => partition.loader(DESCRIBE_WORKSPACES).load(workspaceId)),
   fields: (t) => ({
     workspaceId: t.string({ nullable: false, description: "AWS's ID of the WorkSpace (ws-...).", resolve: (w) => w.workspaceId! }),
     directoryId: t.string({ nullable: false, description: "The directory the user belongs to (d-...).", resolve: (w) => w.directoryId! }),
@@ -241,7 +243,7 @@ builder.node(WorkspaceRef, {
       authScopes: { read: true },
       description: "The bundle the WorkSpace was created from; null when AWS no longer has it.",
       complexity: LOOKUP_COST,
-      resolve: (w, _args, context) => (w.bundleId ? context.aws.in(w.partition).bundles.load(w.bundleId) : null),
+      resolve: (w, _args, context) => (w.bundleId ? context.aws.in(w.partition).loader(DESCRIBE_WORKSPACE_BUNDLES).load(w.bundleId) : null),
     }),
   }),
 });
@@ -296,7 +298,7 @@ builder.queryFields((t) => ({
     resolve: (_root, { workspaceId, region, accountId }, context) => {
       const partition = chosenPartition(context, { region, accountId });
       refuseInvalid(checkWorkspaceId(workspaceId), { WorkspaceId: "workspaceId" });
-      return context.aws.in(partition).workspaces.load(workspaceId);
+      return context.aws.in(partition).loader(DESCRIBE_WORKSPACES).load(workspaceId);
     },
   }),
   workspaces: t.field({
@@ -318,7 +320,7 @@ builder.queryFields((t) => ({
       const scope = listScope(context, { regions, accountIds });
       const request = describeWorkspacesRequest(filter);
       refuseInvalid(validateDescribeWorkspaces(request), FILTER_ARGUMENTS);
-      return connectionOf(await listWorkspaces(context.aws, scope, request, size, after));
+      return connectionOf(await listItems(context.aws, DESCRIBE_WORKSPACES, scope, request, size, after));
     },
   }),
 }));
