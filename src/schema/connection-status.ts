@@ -7,7 +7,7 @@ import { builder } from "./builder.ts";
 import { LOOKUP_COST } from "./cost.ts";
 import { DateTimeScalar } from "./date-time.ts";
 import { ConnectionStateEnum, knownValue } from "./enums.ts";
-import { WorkspaceRef } from "./workspace.ts";
+import { WorkspaceRef } from "./refs.ts";
 
 const ConnectionStatusRef = builder.objectRef<ConnectionStatusShape>("WorkspaceConnectionStatus").implement({
   description: "Whether a user is connected to a WorkSpace, as AWS last checked.",

@@ -11,13 +11,11 @@ import type { Violation } from "../constraints.ts";
 import { checkBundleId, checkDirectoryId, checkWorkspaceId, violation } from "../constraints.ts";
 import type { GatewayContext } from "./builder.ts";
 import { builder } from "./builder.ts";
-import { BundleRef } from "./bundle.ts";
 import { lookupCalls } from "./cost.ts";
-import { DirectoryRef } from "./directory.ts";
 import { gatewayError, validationError } from "./errors.ts";
 import { schema as gatewaySchema } from "./index.ts";
 import { chosenPartition } from "./partition.ts";
-import { WorkspaceRef } from "./workspace.ts";
+import { BundleRef, DirectoryRef, WorkspaceRef } from "./refs.ts";
 
 /** The context of a caller that may read: the router fetching entities for a client needs the read scope, as root fields do. */
 function readable(context: GatewayContext): GatewayContext {

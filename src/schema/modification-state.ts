@@ -8,15 +8,13 @@ import { LOOKUP_COST } from "./cost.ts";
 import { knownValue, ModificationResourceEnumType, ModificationStateEnumType } from "./enums.ts";
 import { nodeLoadMany } from "./global-id.ts";
 import { partitionFields } from "./partition.ts";
-import { WorkspaceRef } from "./workspace.ts";
+import { ModificationStateRef, WorkspaceRef } from "./refs.ts";
 
 export interface ModificationStateShape extends Located {
   workspaceId: string;
   resource?: string;
   state?: string;
 }
-
-export const ModificationStateRef = builder.objectRef<ModificationStateShape>("ModificationState");
 
 /** A modification's node ID: its workspace and the resource it changes, as AWS keeps one per resource. */
 const idOf = (m: ModificationStateShape) => qualifiedId(m.partition, `${m.workspaceId}/${m.resource}`);

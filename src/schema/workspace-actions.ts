@@ -10,7 +10,7 @@ import { builder } from "./builder.ts";
 import { LOOKUP_COST, lookupCalls, partitionGroups } from "./cost.ts";
 import { AwsRefusal, itemFailureOf, UpstreamFailure, ValidationFailure } from "./failures.ts";
 import { choiceFields, WorkspaceLocatorInput } from "./partition.ts";
-import { WorkspaceRef } from "./workspace.ts";
+import { WorkspaceRef } from "./refs.ts";
 
 /** AWS accepted the action for one WorkSpace. */
 class WorkspaceActionSuccess {
