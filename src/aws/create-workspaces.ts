@@ -3,9 +3,8 @@
 // in calls of 25 per partition, all concurrently, AWS's two unordered answer lists mapped back onto the requests in
 // input order, and with an idempotency key, a repeat answered from the first run.
 
-import type { CreateWorkspacesResult, WorkspaceRequest } from "@aws-sdk/client-workspaces";
+import type { WorkspaceRequest } from "@aws-sdk/client-workspaces";
 import { CreateWorkspacesCommand } from "@aws-sdk/client-workspaces";
-import pMap from "p-map";
 import {
   CREATE_BATCH_SIZE,
   checkWorkspaceRequestAgainstBundle,
@@ -15,15 +14,17 @@ import {
   workspaceOwnerKey,
 } from "../constraints.ts";
 import type { IdempotentRun } from "../shared/idempotency/idempotency.ts";
+import { DESCRIBE_WORKSPACE_BUNDLES } from "./bundles.ts";
 import { pascalCase } from "./camel-case.ts";
 import type { Failure } from "./failure.ts";
-import { failureOf, invalid, reachedAws, refusal } from "./failure.ts";
-import type { Partition, PartitionChoice } from "./fleet.ts";
-import { callsByPartition, isPartition } from "./fleet.ts";
+import { reachedAws } from "./failure.ts";
+import type { PartitionChoice } from "./fleet.ts";
+import { fetchPage } from "./reads.ts";
 import type { AwsSession } from "./session.ts";
-import type { WriteOptions } from "./upstream.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
-import { fetchWorkspacesPage, locatedWorkspaces } from "./workspaces.ts";
+import { DESCRIBE_WORKSPACES } from "./workspaces.ts";
+import type { Placed, WriteItem } from "./writes.ts";
+import { againstCurrent, describeWrite, place } from "./writes.ts";
 
 export const CREATE_REQUEST_LIMIT = 100;
 
@@ -38,119 +39,36 @@ export interface CreateItem {
   choice: PartitionChoice;
 }
 
-/** An item with its partition found, or the failure that says why it has none. */
-type Placed = { request: WorkspaceRequest; partition: Partition } | { request: WorkspaceRequest; refused: Failure };
+type CreateRequest = WriteItem<WorkspaceRequest>;
 
-function place(session: AwsSession, items: CreateItem[]): Placed[] {
-  return items.map(({ request, choice }, index) => {
-    const found = session.services.fleet.locate(choice, `Workspaces[${index}]`);
-    return isPartition(found) ? { request, partition: found } : { request, refused: invalid([found]) };
-  });
-}
+const CREATE_WORKSPACES = describeWrite({
+  command: CreateWorkspacesCommand,
+  list: "Workspaces",
+  batchSize: CREATE_BATCH_SIZE.max,
+  // AWS answers in two unordered lists; a user has one WorkSpace per bundle and directory, so the owner names the item.
+  key: workspaceOwnerKey,
+  failed: { member: "FailedRequests", request: "WorkspaceRequest" },
+  made: "PendingRequests",
+  rules: ({ request, path }: CreateRequest) => [...checkWorkspaceRequestShape(request, path), ...checkWorkspaceRequestRules(request, path)],
+  repeats: ({ path }: CreateRequest, earlier: number) =>
+    violation(path, "duplicate", `repeats the request at index ${earlier}; a user can have one WorkSpace per bundle and directory`),
+  // What the bundle offers (compute types, volume sizes), read through the partition's bundle cache.
+  current: againstCurrent(
+    DESCRIBE_WORKSPACE_BUNDLES,
+    false,
+    ({ request }: CreateRequest) => request.BundleId,
+    ({ request, path }, bundle) => checkWorkspaceRequestAgainstBundle(request, pascalCase(bundle), path),
+  ),
+});
 
-/** Items AWS would refuse, found before any call; an item repeating an earlier one's owner in its partition is one of them. */
-function checkCreateRequests(items: Placed[]): Map<number, CreateOutcome> {
-  const refused = new Map<number, CreateOutcome>();
-  const firstIndexOf = new Map<string, number>();
-  items.forEach((item, index) => {
-    const { request } = item;
-    if ("refused" in item) {
-      refused.set(index, { kind: "failed", index, request, failure: item.refused });
-      return;
-    }
-    const path = `Workspaces[${index}]`;
-    const violations = [...checkWorkspaceRequestShape(request, path), ...checkWorkspaceRequestRules(request, path)];
-    const key = `${item.partition.key}/${workspaceOwnerKey(request)}`;
-    const earlier = firstIndexOf.get(key);
-    if (violations.length === 0 && earlier !== undefined) {
-      violations.push(
-        violation(path, "duplicate", `repeats the request at index ${earlier}; a user can have one WorkSpace per bundle and directory`),
-      );
-    }
-    if (violations.length > 0) refused.set(index, { kind: "failed", index, request, failure: invalid(violations) });
-    else firstIndexOf.set(key, index);
-  });
-  return refused;
-}
-
-/**
- * Maps one call's PendingRequests and FailedRequests back to the requests it sent (`indexes` are their input
- * positions). Owners are unique within a call (checkCreateRequests), so the match is exact.
- */
-function correlateCreateResults(
-  partition: Partition,
-  requests: WorkspaceRequest[],
-  indexes: number[],
-  output: CreateWorkspacesResult,
-): CreateOutcome[] {
-  const pending = new Map((output.PendingRequests ?? []).map((w) => [workspaceOwnerKey(w), w]));
-  const failed = new Map((output.FailedRequests ?? []).map((f) => [workspaceOwnerKey(f.WorkspaceRequest ?? {}), f]));
-  return requests.map((request, i): CreateOutcome => {
-    const index = indexes[i]!;
-    const key = workspaceOwnerKey(request);
-    const workspace = pending.get(key);
-    if (workspace) return { kind: "created", index, workspace: locatedWorkspaces(partition, [workspace])[0]! };
-    const refused = failed.get(key);
-    const failure = refused
-      ? refusal(refused.ErrorCode ?? "UnknownError", refused.ErrorMessage ?? "AWS did not create this WorkSpace.")
-      : refusal("UnknownError", "AWS did not report on this request.");
-    return { kind: "failed", index, request: refused?.WorkspaceRequest ?? request, failure };
-  });
-}
-
-async function createBatch(partition: Partition, requests: WorkspaceRequest[], indexes: number[], options: WriteOptions) {
-  try {
-    const output = await partition.upstream.write(new CreateWorkspacesCommand({ Workspaces: requests }), options);
-    return correlateCreateResults(partition, requests, indexes, output);
-  } catch (error) {
-    const failure = failureOf(error);
-    return requests.map((request, i): CreateOutcome => ({ kind: "failed", index: indexes[i]!, request, failure }));
-  }
-}
-
-/**
- * Items whose bundle AWS would refuse them with (a compute type or volume sizes it does not offer), from the bundles
- * their partition's loader has or reads. A bundle AWS does not have, or whose read failed, is left to AWS.
- */
-async function checkAgainstBundles(session: AwsSession, items: Placed[], indexes: number[]): Promise<Map<number, CreateOutcome>> {
-  const bundles = await Promise.all(
-    indexes.map((index) => {
-      const item = items[index] as { request: WorkspaceRequest; partition: Partition };
-      return session
-        .in(item.partition)
-        .bundles.load(item.request.BundleId!)
-        .catch(() => null);
-    }),
+/** One outcome per item, in input order, in calls of 25 per partition, every call of every partition at once. */
+async function sendCreates(session: AwsSession, placed: readonly Placed<CreateRequest>[]): Promise<CreateOutcome[]> {
+  const outcomes = await CREATE_WORKSPACES.run(session, placed);
+  return outcomes.map((outcome, index) =>
+    outcome.kind === "done"
+      ? { kind: "created", index, workspace: outcome.made! }
+      : { kind: "failed", index, request: outcome.request, failure: outcome.failure },
   );
-  const refused = new Map<number, CreateOutcome>();
-  indexes.forEach((index, i) => {
-    const bundle = bundles[i];
-    if (!bundle) return;
-    const { request } = items[index]!;
-    const violations = checkWorkspaceRequestAgainstBundle(request, pascalCase(bundle), `Workspaces[${index}]`);
-    if (violations.length > 0) refused.set(index, { kind: "failed", index, request, failure: invalid(violations) });
-  });
-  return refused;
-}
-
-/** One outcome per item, in input order; refused items cost no write and never hold up the others. */
-async function sendCreates(session: AwsSession, items: Placed[]): Promise<CreateOutcome[]> {
-  const outcomes = checkCreateRequests(items);
-  const checked = items.map((_, index) => index).filter((index) => !outcomes.has(index));
-  for (const [index, outcome] of await checkAgainstBundles(session, items, checked)) outcomes.set(index, outcome);
-  // Calls of up to 25 within each partition, every call of every partition at once.
-  const accepted = checked.filter((index) => !outcomes.has(index));
-  const batches = callsByPartition(accepted, (index) => (items[index] as { partition: Partition }).partition, CREATE_BATCH_SIZE.max);
-  const results = await pMap(batches, ({ partition, indexes }) =>
-    createBatch(
-      partition,
-      indexes.map((i) => items[i]!.request),
-      indexes,
-      session.writeOptions(),
-    ),
-  );
-  for (const outcome of results.flat()) outcomes.set(outcome.index, outcome);
-  return items.map((_, index) => outcomes.get(index)!);
 }
 
 /** A result worth replaying: AWS created something, answered, or may have acted (else a retry must run again). */
@@ -162,10 +80,14 @@ const isUnknown = (outcome: CreateOutcome) => outcome.kind === "failed" && outco
  * The WorkSpace AWS already has for a request it refused as existing: one per user, bundle and directory, so the
  * request's own WorkSpace, created by an attempt whose answer was lost.
  */
-async function existingWorkspace(session: AwsSession, item: Placed, request: WorkspaceRequest): Promise<WorkspaceShape | undefined> {
-  if (!("partition" in item)) return undefined;
+async function existingWorkspace(
+  session: AwsSession,
+  placed: Placed<CreateRequest>,
+  request: WorkspaceRequest,
+): Promise<WorkspaceShape | undefined> {
+  if (!("partition" in placed)) return undefined;
   const byUser = { DirectoryId: request.DirectoryId, UserName: request.UserName };
-  const page = await fetchWorkspacesPage(item.partition, byUser, null, session.readOptions(true));
+  const page = await fetchPage(DESCRIBE_WORKSPACES, placed.partition, byUser, null, session.readOptions(true));
   const key = workspaceOwnerKey(request);
   return page.items.find((w) => workspaceOwnerKey({ DirectoryId: w.directoryId, UserName: w.userName, BundleId: w.bundleId }) === key);
 }
@@ -174,7 +96,11 @@ async function existingWorkspace(session: AwsSession, item: Placed, request: Wor
  * A kept result asked again: its items with an unknown outcome are sent again and answered with what AWS says now
  * (one AWS refuses as existing is the WorkSpace the lost attempt created); the others are replayed as they were.
  */
-async function revisitUnknown(session: AwsSession, items: Placed[], previous: CreateOutcome[]): Promise<CreateOutcome[]> {
+async function revisitUnknown(
+  session: AwsSession,
+  items: readonly Placed<CreateRequest>[],
+  previous: CreateOutcome[],
+): Promise<CreateOutcome[]> {
   const unknown = previous.filter(isUnknown).map((outcome) => outcome.index);
   const again = await sendCreates(
     session,
@@ -204,7 +130,10 @@ export async function createWorkspaces(
   idempotency?: { caller: string; key: string },
 ): Promise<IdempotentRun<CreateOutcome[]>> {
   const { watch, idempotency: store } = session.services;
-  const placed = place(session, items);
+  const placed = place(
+    session,
+    items.map((item, index) => ({ ...item, path: `Workspaces[${index}]` })),
+  );
   const create = async () => {
     const outcomes = await sendCreates(session, placed);
     for (const outcome of outcomes) if (outcome.kind === "created") watch.recordCreated(outcome.workspace);
@@ -212,7 +141,7 @@ export async function createWorkspaces(
   };
   if (!idempotency) return { kind: "result", result: await create(), replayed: false };
   // The input as placed: the same requests in the same partitions, however the input named them.
-  const input = placed.map((item) => ["partition" in item ? item.partition.key : null, item.request]);
+  const input = placed.map((entry) => ["partition" in entry ? entry.partition.key : null, entry.item.request]);
   return store.run(idempotency.caller, idempotency.key, input, create, worthKeeping, (previous) =>
     previous.some(isUnknown) ? revisitUnknown(session, placed, previous) : undefined,
   );

@@ -5,15 +5,17 @@
 
 import type { ModifyWorkspacePropertiesRequest } from "@aws-sdk/client-workspaces";
 import { ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
-import pMap from "p-map";
+import type { Violation } from "../constraints.ts";
 import { checkModificationAgainst, validateModifyWorkspaceProperties, violation } from "../constraints.ts";
 import { pascalCase } from "./camel-case.ts";
 import type { Failure } from "./failure.ts";
-import { failureOf, invalid } from "./failure.ts";
-import type { Partition, PartitionChoice } from "./fleet.ts";
-import { isPartition } from "./fleet.ts";
+import type { PartitionChoice } from "./fleet.ts";
+import { rereads } from "./reads.ts";
 import type { AwsSession } from "./session.ts";
 import type { WorkspaceShape } from "./workspaces.ts";
+import { DESCRIBE_WORKSPACES } from "./workspaces.ts";
+import type { WriteItem } from "./writes.ts";
+import { againstCurrent, describeWrite, place } from "./writes.ts";
 
 const MODIFY_CONCURRENCY = 5;
 
@@ -29,34 +31,7 @@ export interface ModifyItem {
   choice: PartitionChoice;
 }
 
-/** Where each item's WorkSpace is; undefined for an item whose partition was refused. */
-type Partitions = (Partition | undefined)[];
-
-/** Items AWS would refuse, found before any call: a partition not found, rule violations and a WorkSpace named twice. */
-function checkModifications(session: AwsSession, items: ModifyItem[], partitions: Partitions): Map<number, ModifyOutcome> {
-  const refused = new Map<number, ModifyOutcome>();
-  const firstIndexOf = new Map<string, number>();
-  items.forEach(({ request, choice }, index) => {
-    const path = `Modifications[${index}]`;
-    const found = session.services.fleet.locate(choice, path);
-    if (!isPartition(found)) {
-      refused.set(index, { kind: "failed", failure: invalid([found]) });
-      return;
-    }
-    partitions[index] = found;
-    const violations = validateModifyWorkspaceProperties(request).map((v) => violation(`${path}.${v.field}`, v.rule, v.detail, v.code));
-    const key = `${found.key}/${request.WorkspaceId}`;
-    const earlier = firstIndexOf.get(key);
-    if (violations.length === 0 && earlier !== undefined) {
-      violations.push(
-        violation(`${path}.WorkspaceId`, "duplicate", `repeats the modification at index ${earlier}; one change per WorkSpace at a time`),
-      );
-    }
-    if (violations.length > 0) refused.set(index, { kind: "failed", failure: invalid(violations) });
-    else firstIndexOf.set(key, index);
-  });
-  return refused;
-}
+type Modification = WriteItem<ModifyWorkspacePropertiesRequest>;
 
 /** Whether AWS's rules for this change depend on the current properties: volumes, protocol, a timeout without a mode. */
 function needsCurrent(request: ModifyWorkspacePropertiesRequest): boolean {
@@ -69,79 +44,44 @@ function needsCurrent(request: ModifyWorkspacePropertiesRequest): boolean {
   );
 }
 
-/**
- * Items AWS would refuse given the WorkSpace's current properties (a volume shrunk, both grown at once, a graphics
- * WorkSpace's protocol changed), from one fresh read of those that need it. A WorkSpace the read did not find, or
- * whose read failed, is left to AWS.
- */
-async function checkAgainstCurrent(
-  session: AwsSession,
-  requests: ModifyWorkspacePropertiesRequest[],
-  partitions: Partitions,
-  indexes: number[],
-): Promise<Map<number, ModifyOutcome>> {
-  const checked = indexes.filter((index) => needsCurrent(requests[index]!));
-  // Fresh: a read in flight since before this request (a subscription's tick) could predate a change just made.
-  const reads = session.freshWorkspaceReads();
-  const current = await Promise.all(
-    checked.map((index) =>
-      reads(partitions[index]!)
-        .load(requests[index]!.WorkspaceId!)
-        .catch((error: unknown) => error as Error),
-    ),
-  );
-  const refused = new Map<number, ModifyOutcome>();
-  checked.forEach((index, i) => {
-    const workspace = current[i];
-    if (!workspace || workspace instanceof Error) return;
-    const violations = checkModificationAgainst(
-      pascalCase(workspace.workspaceProperties ?? {}),
-      requests[index]!.WorkspaceProperties ?? {},
-    );
-    const path = `Modifications[${index}]`;
-    if (violations.length > 0) {
-      refused.set(index, {
-        kind: "failed",
-        failure: invalid(violations.map((v) => violation(`${path}.${v.field}`, v.rule, v.detail, v.code))),
-      });
-    }
-  });
-  return refused;
-}
+/** Violations of a request's members, under its item's path. */
+const under = (path: string, violations: Violation[]) => violations.map((v) => violation(`${path}.${v.field}`, v.rule, v.detail, v.code));
+
+const MODIFY_WORKSPACE_PROPERTIES = describeWrite({
+  command: ModifyWorkspacePropertiesCommand,
+  // AWS takes one WorkSpace a call, its change the whole input.
+  batchSize: 1,
+  concurrency: MODIFY_CONCURRENCY,
+  key: (request: ModifyWorkspacePropertiesRequest) => request.WorkspaceId!,
+  rules: ({ request, path }: Modification) => under(path, validateModifyWorkspaceProperties(request)),
+  repeats: ({ path }: Modification, earlier: number) =>
+    violation(`${path}.WorkspaceId`, "duplicate", `repeats the modification at index ${earlier}; one change per WorkSpace at a time`),
+  // Against the current properties (a volume shrunk, both grown at once, a graphics WorkSpace's protocol changed), read
+  // fresh: a read in flight since before this request could predate a change just made.
+  current: againstCurrent(
+    DESCRIBE_WORKSPACES,
+    true,
+    ({ request }: Modification) => (needsCurrent(request) ? request.WorkspaceId : undefined),
+    ({ request, path }, workspace) =>
+      under(path, checkModificationAgainst(pascalCase(workspace.workspaceProperties ?? {}), request.WorkspaceProperties ?? {})),
+  ),
+});
 
 /** One outcome per item, in input order. */
 export async function modifyWorkspaceProperties(session: AwsSession, items: ModifyItem[]): Promise<ModifyOutcome[]> {
-  const requests = items.map((item) => item.request);
-  const partitions: Partitions = [];
-  const outcomes = checkModifications(session, items, partitions);
-  const checked = requests.map((_, index) => index).filter((index) => !outcomes.has(index));
-  for (const [index, outcome] of await checkAgainstCurrent(session, requests, partitions, checked)) outcomes.set(index, outcome);
-  const accepted = checked.filter((index) => !outcomes.has(index));
-  const sent = await pMap(
-    accepted,
-    async (index): Promise<ModifyOutcome | string> => {
-      try {
-        await partitions[index]!.upstream.write(new ModifyWorkspacePropertiesCommand(requests[index]!), session.writeOptions());
-        return requests[index]!.WorkspaceId!;
-      } catch (error) {
-        return { kind: "failed", failure: failureOf(error) };
-      }
-    },
-    { concurrency: MODIFY_CONCURRENCY },
+  const placed = place(
+    session,
+    items.map((item, index) => ({ ...item, path: `Modifications[${index}]` })),
   );
+  const outcomes = await MODIFY_WORKSPACE_PROPERTIES.run(session, placed);
   // Read afresh: a read in flight since before the modify (a subscription's tick) would show the old state.
-  const rereads = session.freshWorkspaceReads();
-  await Promise.all(
-    sent.map(async (result, i) => {
-      const index = accepted[i]!;
-      if (typeof result !== "string") return outcomes.set(index, result);
+  const reread = rereads(session, DESCRIBE_WORKSPACES);
+  return Promise.all(
+    outcomes.map(async (outcome, index): Promise<ModifyOutcome> => {
+      if (outcome.kind === "failed") return { kind: "failed", failure: outcome.failure };
       // The change was made: a failed re-read must not turn it into a failure, so the WorkSpace is then null.
-      const workspace = await rereads(partitions[index]!)
-        .load(result)
-        .catch(() => null);
-      if (workspace) session.in(partitions[index]!).workspaces.clear(result).prime(result, workspace);
-      return outcomes.set(index, { kind: "modified", workspace });
+      const workspace = await reread(outcome.partition, items[index]!.request.WorkspaceId!).catch(() => null);
+      return { kind: "modified", workspace };
     }),
   );
-  return requests.map((_, index) => outcomes.get(index)!);
 }

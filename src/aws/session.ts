@@ -1,22 +1,17 @@
 // What one GraphQL request may ask of AWS: its signals (the client leaving, the deadline) and its own loaders in each
 // partition, so nothing is fetched twice in a request. What outlives requests (the fleet, caches, the watch) is in
 // Services.
+import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-workspaces";
 import type DataLoader from "dataloader";
 import type { Idempotency } from "../shared/idempotency/idempotency.ts";
 import type { WorkspaceWatch } from "../watch/workspace-watch.ts";
 import type { CallTicket } from "./budget.ts";
-import type { BundleShape } from "./bundles.ts";
-import { createBundleLoader } from "./bundles.ts";
-import type { ConnectionStatusShape } from "./connection-status.ts";
-import { createConnectionStatusLoader } from "./connection-status.ts";
 import type { CreateOutcome } from "./create-workspaces.ts";
-import type { DirectoryShape } from "./directories.ts";
-import { createDirectoryLoader } from "./directories.ts";
 import type { Fleet, Partition, PartitionRef } from "./fleet.ts";
 import { partitionKey } from "./fleet.ts";
+import type { ItemOf, ListMember, Read } from "./reads.ts";
+import { createLoader } from "./reads.ts";
 import type { ReadOptions, WriteOptions } from "./upstream.ts";
-import type { WorkspaceShape } from "./workspaces.ts";
-import { createWorkspaceLoader } from "./workspaces.ts";
 
 /** What every request shares, for the life of the process. */
 export interface Services {
@@ -40,19 +35,24 @@ export interface RequestScope {
 
 /** A request's loaders in one partition: IDs are batched 25 a call within it, never across partitions. */
 export class PartitionSession {
-  readonly workspaces: DataLoader<string, WorkspaceShape | null>;
-  readonly bundles: DataLoader<string, BundleShape | null>;
-  readonly directories: DataLoader<string, DirectoryShape | null>;
-  readonly connectionStatus: DataLoader<string, ConnectionStatusShape | null>;
+  /** Each read's loader, made on its first use. */
+  private readonly loaders = new Map<object, DataLoader<string, unknown>>();
 
   constructor(
     readonly partition: Partition,
-    options: ReadOptions,
-  ) {
-    this.workspaces = createWorkspaceLoader(partition, options);
-    this.bundles = createBundleLoader(partition, options);
-    this.directories = createDirectoryLoader(partition, options);
-    this.connectionStatus = createConnectionStatusLoader(partition, options);
+    private readonly options: ReadOptions,
+  ) {}
+
+  /** The loader of `read` (a description of workspaces.ts, bundles.ts, ...) in this partition. */
+  loader<Input extends ServiceInputTypes, Output extends ServiceOutputTypes, Items extends ListMember<Output>>(
+    read: Read<Input, Output, Items>,
+  ): DataLoader<string, ItemOf<Output, Items> | null> {
+    let loader = this.loaders.get(read) as DataLoader<string, ItemOf<Output, Items> | null> | undefined;
+    if (!loader) {
+      loader = createLoader(read, this.partition, this.options);
+      this.loaders.set(read, loader);
+    }
+    return loader;
   }
 }
 
@@ -94,18 +94,18 @@ export class AwsSession {
   }
 
   /**
-   * WorkSpace loaders for reads around a write, one per partition, made on first use: fresh, they never join a read in
-   * flight since before (a subscription's tick), and they cache nothing of the request's.
+   * Loaders for reads around a write, in each partition made on first use: fresh, they never join a read in flight since
+   * before (a subscription's tick), and they cache nothing of the request's.
    */
-  freshWorkspaceReads(): (partition: Partition) => DataLoader<string, WorkspaceShape | null> {
-    const loaders = new Map<Partition, DataLoader<string, WorkspaceShape | null>>();
+  freshReads(): (partition: Partition) => PartitionSession {
+    const sessions = new Map<Partition, PartitionSession>();
     return (partition) => {
-      let loader = loaders.get(partition);
-      if (!loader) {
-        loader = createWorkspaceLoader(partition, this.readOptions(true));
-        loaders.set(partition, loader);
+      let session = sessions.get(partition);
+      if (!session) {
+        session = new PartitionSession(partition, this.readOptions(true));
+        sessions.set(partition, session);
       }
-      return loader;
+      return session;
     };
   }
 

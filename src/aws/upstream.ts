@@ -51,7 +51,7 @@ class CappedBackoff {
 const isRead = (operation: string) => operation.startsWith("Describe");
 
 /** A command of the WorkSpaces API, answered with `Output`. */
-type WorkSpacesCommand<Input extends ServiceInputTypes, Output extends ServiceOutputTypes> = Command<
+export type WorkSpacesCommand<Input extends ServiceInputTypes, Output extends ServiceOutputTypes> = Command<
   ServiceInputTypes,
   Input,
   ServiceOutputTypes,

@@ -1,26 +1,18 @@
 import { BundleType, Compute, WorkspaceBundleState } from "@aws-sdk/client-workspaces";
-import type { BundleShape } from "../aws/bundles.ts";
-import { describeBundlesRequest, listBundles } from "../aws/bundles.ts";
+import { DESCRIBE_WORKSPACE_BUNDLES, describeBundlesRequest } from "../aws/bundles.ts";
 import { qualifiedId } from "../aws/fleet.ts";
-import { describeWorkspacesRequest, listWorkspaces } from "../aws/workspaces.ts";
-import { checkBundleId, validateDescribeWorkspaceBundles } from "../constraints.ts";
+import { DESCRIBE_WORKSPACES, describeWorkspacesRequest } from "../aws/workspaces.ts";
+import { validateDescribeWorkspaceBundles } from "../constraints.ts";
 import { builder } from "./builder.ts";
-import { AFTER_DESCRIPTION, connectionOf, FIRST_DESCRIPTION, pageSize } from "./connection.ts";
-import { connectionCost, fleetConnectionCost } from "./cost.ts";
+import { fleetConnection } from "./connection.ts";
 import { DateTimeScalar } from "./date-time.ts";
 import { BundleStateEnum, BundleTypeEnum, ComputeEnum, knownValue } from "./enums.ts";
-import { gatewayError, refuseInvalid } from "./errors.ts";
+import { gatewayError } from "./errors.ts";
 import { nodeLoadMany } from "./global-id.ts";
-import {
-  choiceArgs,
-  chosenPartition,
-  listScope,
-  missingPartitionsField,
-  partitionFields,
-  partitionsSpanned,
-  scopeArgs,
-} from "./partition.ts";
-import { WorkspaceConnection } from "./workspace.ts";
+import { listField, partitionListField } from "./list-field.ts";
+import { lookupField } from "./lookup-field.ts";
+import { partitionFields } from "./partition.ts";
+import { BundleRef, workspaceConnection } from "./refs.ts";
 
 /** AWS gives capacities as strings of GiB ("80"). */
 function gibOf(capacity: string | undefined, field: string): number {
@@ -56,14 +48,12 @@ const BundleOwner = builder.enumType("BundleOwner", {
   } as const,
 });
 
-export const BundleRef = builder.objectRef<BundleShape>("Bundle");
-
 builder.node(BundleRef, {
   description:
     "A WorkSpace bundle: the image, compute type and storage a WorkSpace is created from. Its partition is the account and region it " +
     "was read in: AWS's public bundles are in every account of their region, so they show once per partition.",
   id: { resolve: (bundle) => qualifiedId(bundle.partition, bundle.bundleId!) },
-  loadMany: nodeLoadMany("Bundle", (partition, bundleId) => partition.bundles.load(bundleId)),
+  loadMany: nodeLoadMany("Bundle", (partition, bundleId) => partition.loader(DESCRIBE_WORKSPACE_BUNDLES).load(bundleId)),
   fields: (t) => ({
     bundleId: t.string({ nullable: false, description: "AWS's ID of the bundle (wsb-...).", resolve: (b) => b.bundleId! }),
     name: t.exposeString("name", { nullable: true, description: "The bundle's name." }),
@@ -101,34 +91,19 @@ builder.node(BundleRef, {
       description: "For regular WorkSpaces, or for standby WorkSpaces.",
       resolve: (b) => knownValue(BundleType, b.bundleType),
     }),
-    workspaces: t.field({
-      type: WorkspaceConnection,
-      nullable: true,
-      // Fields that read more from AWS need the read scope, also under a mutation's result.
-      authScopes: { read: true },
-      description: "The WorkSpaces created from this bundle in its partition; null (with an error) when AWS could not list them.",
-      args: { first: t.arg.int({ description: FIRST_DESCRIPTION }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
-      complexity: connectionCost,
-      resolve: async (bundle, { first, after }, context) => {
-        const scope = context.aws.services.fleet.scopeOf(bundle.partition);
-        const request = describeWorkspacesRequest({ bundleId: bundle.bundleId! });
-        return connectionOf(await listWorkspaces(context.aws, scope, request, pageSize(first), after));
-      },
-    }),
+    workspaces: partitionListField(
+      t,
+      workspaceConnection(),
+      DESCRIBE_WORKSPACES,
+      "The WorkSpaces created from this bundle in its partition; null (with an error) when AWS could not list them.",
+      (bundle) => describeWorkspacesRequest({ bundleId: bundle.bundleId! }),
+    ),
   }),
 });
 
 partitionFields(BundleRef, "the bundle");
 
-const BundleConnection = builder.connectionObject(
-  {
-    type: BundleRef,
-    name: "BundleConnection",
-    description: "A page of bundles, partition by partition.",
-    fields: (t) => ({ missingPartitions: missingPartitionsField(t) }),
-  },
-  { name: "BundleEdge", description: "A bundle in a page, with the cursor to resume after it." },
-);
+const BundleConnection = fleetConnection(BundleRef, "Bundle", { item: "bundle", items: "bundles" });
 
 const BundlesFilter = builder.inputType("BundlesFilter", {
   isOneOf: true,
@@ -140,37 +115,21 @@ const BundlesFilter = builder.inputType("BundlesFilter", {
 });
 
 builder.queryFields((t) => ({
-  bundle: t.field({
-    type: BundleRef,
-    nullable: true,
+  bundle: lookupField(t, BundleRef, DESCRIBE_WORKSPACE_BUNDLES, {
     description: "A bundle by AWS's ID, in the partition named; null when AWS has no such bundle there.",
-    args: { bundleId: t.arg.string({ required: true, description: "AWS's ID of the bundle (wsb-...)." }), ...choiceArgs },
-    complexity: 1,
-    resolve: (_root, { bundleId, region, accountId }, context) => {
-      const partition = chosenPartition(context, { region, accountId });
-      refuseInvalid(checkBundleId(bundleId), { BundleId: "bundleId" });
-      return context.aws.in(partition).bundles.load(bundleId);
-    },
+    id: "AWS's ID of the bundle (wsb-...).",
   }),
-  bundles: t.field({
-    type: BundleConnection,
-    nullable: true,
-    description:
-      "Bundles of every partition served (or those named), a page at a time, partition by partition; a partition that fails is " +
+  bundles: listField(
+    t,
+    BundleConnection,
+    DESCRIBE_WORKSPACE_BUNDLES,
+    "Bundles of every partition served (or those named), a page at a time, partition by partition; a partition that fails is " +
       "listed in missingPartitions, and the list is null (with an error) only when none could be listed.",
-    args: {
-      first: t.arg.int({ description: FIRST_DESCRIPTION }),
-      after: t.arg.string({ description: AFTER_DESCRIPTION }),
-      filter: t.arg({ type: BundlesFilter, description: "Which bundles; each account's own without it." }),
-      ...scopeArgs,
+    {
+      argument: t.arg({ type: BundlesFilter, description: "Which bundles; each account's own without it." }),
+      request: describeBundlesRequest,
+      rules: validateDescribeWorkspaceBundles,
+      argumentPaths: { BundleIds: "filter.bundleIds" },
     },
-    complexity: (args, context) => fleetConnectionCost(args, partitionsSpanned(args, context)),
-    resolve: async (_root, { first, after, filter, regions, accountIds }, context) => {
-      const size = pageSize(first);
-      const scope = listScope(context, { regions, accountIds });
-      const request = describeBundlesRequest(filter);
-      refuseInvalid(validateDescribeWorkspaceBundles(request), { BundleIds: "filter.bundleIds" });
-      return connectionOf(await listBundles(context.aws, scope, request, size, after));
-    },
-  }),
+  ),
 }));

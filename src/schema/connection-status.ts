@@ -2,11 +2,12 @@
 // page of 25 costs one call more.
 import { ConnectionState } from "@aws-sdk/client-workspaces";
 import type { ConnectionStatusShape } from "../aws/connection-status.ts";
+import { DESCRIBE_WORKSPACES_CONNECTION_STATUS } from "../aws/connection-status.ts";
 import { builder } from "./builder.ts";
 import { LOOKUP_COST } from "./cost.ts";
 import { DateTimeScalar } from "./date-time.ts";
 import { ConnectionStateEnum, knownValue } from "./enums.ts";
-import { WorkspaceRef } from "./workspace.ts";
+import { WorkspaceRef } from "./refs.ts";
 
 const ConnectionStatusRef = builder.objectRef<ConnectionStatusShape>("WorkspaceConnectionStatus").implement({
   description: "Whether a user is connected to a WorkSpace, as AWS last checked.",
@@ -37,6 +38,6 @@ builder.objectField(WorkspaceRef, "connectionStatus", (t) =>
     authScopes: { read: true },
     description: "Whether a user is connected now (25 WorkSpaces' statuses cost one AWS call); null when AWS reports none.",
     complexity: LOOKUP_COST,
-    resolve: (w, _args, context) => context.aws.in(w.partition).connectionStatus.load(w.workspaceId!),
+    resolve: (w, _args, context) => context.aws.in(w.partition).loader(DESCRIBE_WORKSPACES_CONNECTION_STATUS).load(w.workspaceId!),
   }),
 );

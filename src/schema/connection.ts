@@ -1,6 +1,11 @@
+// Relay connections over AWS's pages across partitions: their types, their arguments, and a page as GraphQL answers it.
+import type { ObjectRef } from "@pothos/core";
 import type { Slice } from "../aws/pagination.ts";
+import type { SchemaTypes } from "./builder.ts";
+import { builder } from "./builder.ts";
 import { CONNECTION_SIZE } from "./cost.ts";
 import { gatewayError } from "./errors.ts";
+import { missingPartitionsField } from "./partition.ts";
 
 /** `first` as a page size, or the validation error a client gets for it. */
 export function pageSize(first: number | null | undefined): number {
@@ -32,4 +37,21 @@ export function connectionOf<T>(slice: Slice<T>) {
       },
     },
   };
+}
+
+/** The connection and edge types of `name` (`Workspace`: WorkspaceConnection, WorkspaceEdge), which say the partitions a page lacks. */
+export function fleetConnection<Shape extends object>(
+  type: ObjectRef<SchemaTypes, Shape>,
+  name: string,
+  words: { item: string; items: string },
+) {
+  return builder.connectionObject(
+    {
+      type,
+      name: `${name}Connection`,
+      description: `A page of ${words.items}, partition by partition.`,
+      fields: (t) => ({ missingPartitions: missingPartitionsField(t) }),
+    },
+    { name: `${name}Edge`, description: `A ${words.item} in a page, with the cursor to resume after it.` },
+  );
 }

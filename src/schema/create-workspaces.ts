@@ -17,7 +17,8 @@ import {
 } from "./enums.ts";
 import { AwsRefusal, ErrorInterface, itemFailureOf, UpstreamFailure, ValidationFailure } from "./failures.ts";
 import { choiceFields } from "./partition.ts";
-import { WorkspacePropertiesRef, WorkspaceRef } from "./workspace.ts";
+import { WorkspaceRef } from "./refs.ts";
+import { WorkspacePropertiesRef } from "./workspace.ts";
 
 /** A request AWS refused (one of its FailedRequests), at its position in the input. */
 class CreateWorkspaceFailure extends AwsRefusal {

@@ -16,13 +16,13 @@ import {
 } from "@aws-sdk/client-workspaces";
 import { pascalCase } from "../aws/camel-case.ts";
 import type { DirectoryShape } from "../aws/directories.ts";
-import { listDirectories } from "../aws/directories.ts";
+import { DESCRIBE_WORKSPACE_DIRECTORIES } from "../aws/directories.ts";
 import { qualifiedId } from "../aws/fleet.ts";
-import { describeWorkspacesRequest, listWorkspaces } from "../aws/workspaces.ts";
-import { checkDirectoryId, validateDescribeWorkspaceDirectories } from "../constraints.ts";
+import { DESCRIBE_WORKSPACES, describeWorkspacesRequest } from "../aws/workspaces.ts";
+import { validateDescribeWorkspaceDirectories } from "../constraints.ts";
 import { builder } from "./builder.ts";
-import { AFTER_DESCRIPTION, connectionOf, FIRST_DESCRIPTION, pageSize } from "./connection.ts";
-import { connectionCost, fleetConnectionCost, LOOKUP_COST } from "./cost.ts";
+import { fleetConnection } from "./connection.ts";
+import { LOOKUP_COST } from "./cost.ts";
 import {
   AccessEndpointTypeEnum,
   AccessPropertyValueEnum,
@@ -40,18 +40,11 @@ import {
   UserIdentityTypeEnum,
   WorkspaceTypeEnum,
 } from "./enums.ts";
-import { refuseInvalid } from "./errors.ts";
 import { nodeLoadMany } from "./global-id.ts";
-import {
-  choiceArgs,
-  chosenPartition,
-  listScope,
-  missingPartitionsField,
-  partitionFields,
-  partitionsSpanned,
-  scopeArgs,
-} from "./partition.ts";
-import { WorkspaceConnection, WorkspaceRef } from "./workspace.ts";
+import { listField, partitionListField } from "./list-field.ts";
+import { lookupField } from "./lookup-field.ts";
+import { partitionFields } from "./partition.ts";
+import { DirectoryRef, WorkspaceRef, workspaceConnection } from "./refs.ts";
 
 type Member<K extends keyof DirectoryShape> = NonNullable<DirectoryShape[K]>;
 
@@ -240,12 +233,10 @@ const ActiveDirectoryConfigRef = builder.objectRef<Member<"activeDirectoryConfig
   }),
 });
 
-export const DirectoryRef = builder.objectRef<DirectoryShape>("Directory");
-
 builder.node(DirectoryRef, {
   description: "A directory registered with WorkSpaces: where its WorkSpaces' users come from, and the defaults new ones get.",
   id: { resolve: (directory) => qualifiedId(directory.partition, directory.directoryId!) },
-  loadMany: nodeLoadMany("Directory", (partition, directoryId) => partition.directories.load(directoryId)),
+  loadMany: nodeLoadMany("Directory", (partition, directoryId) => partition.loader(DESCRIBE_WORKSPACE_DIRECTORIES).load(directoryId)),
   fields: (t) => ({
     directoryId: t.string({
       nullable: false,
@@ -373,19 +364,13 @@ builder.node(DirectoryRef, {
       description: "For a customer-managed directory: its Active Directory domain; null otherwise.",
     }),
     errorMessage: t.exposeString("errorMessage", { nullable: true, description: "Why it is in ERROR, when it is." }),
-    workspaces: t.field({
-      type: WorkspaceConnection,
-      nullable: true,
-      authScopes: { read: true },
-      description: "The WorkSpaces of this directory's users (in its partition); null (with an error) when AWS could not list them.",
-      args: { first: t.arg.int({ description: FIRST_DESCRIPTION }), after: t.arg.string({ description: AFTER_DESCRIPTION }) },
-      complexity: connectionCost,
-      resolve: async (directory, { first, after }, context) => {
-        const scope = context.aws.services.fleet.scopeOf(directory.partition);
-        const request = describeWorkspacesRequest({ directory: { directoryId: directory.directoryId! } });
-        return connectionOf(await listWorkspaces(context.aws, scope, request, pageSize(first), after));
-      },
-    }),
+    workspaces: partitionListField(
+      t,
+      workspaceConnection(),
+      DESCRIBE_WORKSPACES,
+      "The WorkSpaces of this directory's users (in its partition); null (with an error) when AWS could not list them.",
+      (directory) => describeWorkspacesRequest({ directory: { directoryId: directory.directoryId! } }),
+    ),
   }),
 });
 
@@ -398,19 +383,12 @@ builder.objectField(WorkspaceRef, "directory", (t) =>
     authScopes: { read: true },
     description: "The directory of the WorkSpace's user (25 WorkSpaces' directories cost one AWS call); null when AWS no longer has it.",
     complexity: LOOKUP_COST,
-    resolve: (w, _args, context) => (w.directoryId ? context.aws.in(w.partition).directories.load(w.directoryId) : null),
+    resolve: (w, _args, context) =>
+      w.directoryId ? context.aws.in(w.partition).loader(DESCRIBE_WORKSPACE_DIRECTORIES).load(w.directoryId) : null,
   }),
 );
 
-const DirectoryConnection = builder.connectionObject(
-  {
-    type: DirectoryRef,
-    name: "DirectoryConnection",
-    description: "A page of directories, partition by partition.",
-    fields: (t) => ({ missingPartitions: missingPartitionsField(t) }),
-  },
-  { name: "DirectoryEdge", description: "A directory in a page, with the cursor to resume after it." },
-);
+const DirectoryConnection = fleetConnection(DirectoryRef, "Directory", { item: "directory", items: "directories" });
 
 const DirectoryAttributeFilter = builder.inputType("DirectoryAttributeFilter", {
   description: "Directories whose member `name` holds one of `values` (AWS's DescribeWorkspaceDirectoriesFilter).",
@@ -430,44 +408,25 @@ const DirectoriesFilter = builder.inputType("DirectoriesFilter", {
 });
 
 builder.queryFields((t) => ({
-  directory: t.field({
-    type: DirectoryRef,
-    nullable: true,
+  directory: lookupField(t, DirectoryRef, DESCRIBE_WORKSPACE_DIRECTORIES, {
     description: "A directory by AWS's ID, in the partition named; null when AWS has no such directory registered there.",
-    args: {
-      directoryId: t.arg.string({ required: true, description: "AWS's ID of the directory (d-... or wsd-...)." }),
-      ...choiceArgs,
-    },
-    complexity: 1,
-    resolve: (_root, { directoryId, region, accountId }, context) => {
-      const partition = chosenPartition(context, { region, accountId });
-      refuseInvalid(checkDirectoryId(directoryId), { DirectoryId: "directoryId" });
-      return context.aws.in(partition).directories.load(directoryId);
-    },
+    id: "AWS's ID of the directory (d-... or wsd-...).",
   }),
-  directories: t.field({
-    type: DirectoryConnection,
-    nullable: true,
-    description:
-      "The directories registered with WorkSpaces in every partition served (or those named), a page at a time, partition by " +
+  directories: listField(
+    t,
+    DirectoryConnection,
+    DESCRIBE_WORKSPACE_DIRECTORIES,
+    "The directories registered with WorkSpaces in every partition served (or those named), a page at a time, partition by " +
       "partition; a partition that fails is listed in missingPartitions, and the list is null (with an error) only when none could be listed.",
-    args: {
-      first: t.arg.int({ description: FIRST_DESCRIPTION }),
-      after: t.arg.string({ description: AFTER_DESCRIPTION }),
-      filter: t.arg({ type: DirectoriesFilter, description: "Only these directories; all of them without it." }),
-      ...scopeArgs,
-    },
-    complexity: (args, context) => fleetConnectionCost(args, partitionsSpanned(args, context)),
-    resolve: async (_root, { first, after, filter, regions, accountIds }, context) => {
-      const size = pageSize(first);
-      const scope = listScope(context, { regions, accountIds });
-      const request = pascalCase(filter ?? {});
-      refuseInvalid(validateDescribeWorkspaceDirectories(request), {
+    {
+      argument: t.arg({ type: DirectoriesFilter, description: "Only these directories; all of them without it." }),
+      request: (filter) => pascalCase(filter ?? {}),
+      rules: validateDescribeWorkspaceDirectories,
+      argumentPaths: {
         DirectoryIds: "filter.directoryIds",
         WorkspaceDirectoryNames: "filter.workspaceDirectoryNames",
         Filters: "filter.filters",
-      });
-      return connectionOf(await listDirectories(context.aws, scope, request, size, after));
+      },
     },
-  }),
+  ),
 }));

@@ -2,19 +2,20 @@
 // a router resolves here by key, so another team's subgraph can add fields to them (a WorkSpace's owner in an HR system).
 import type { GraphQLFieldResolver, GraphQLSchema } from "graphql";
 import { isInputObjectType } from "graphql";
+import { DESCRIBE_WORKSPACE_BUNDLES } from "../aws/bundles.ts";
+import { DESCRIBE_WORKSPACE_DIRECTORIES } from "../aws/directories.ts";
 import type { Fleet } from "../aws/fleet.ts";
 import { isPartition } from "../aws/fleet.ts";
+import { DESCRIBE_WORKSPACES } from "../aws/workspaces.ts";
 import type { Violation } from "../constraints.ts";
 import { checkBundleId, checkDirectoryId, checkWorkspaceId, violation } from "../constraints.ts";
 import type { GatewayContext } from "./builder.ts";
 import { builder } from "./builder.ts";
-import { BundleRef } from "./bundle.ts";
 import { lookupCalls } from "./cost.ts";
-import { DirectoryRef } from "./directory.ts";
 import { gatewayError, validationError } from "./errors.ts";
 import { schema as gatewaySchema } from "./index.ts";
 import { chosenPartition } from "./partition.ts";
-import { WorkspaceRef } from "./workspace.ts";
+import { BundleRef, DirectoryRef, WorkspaceRef } from "./refs.ts";
 
 /** The context of a caller that may read: the router fetching entities for a client needs the read scope, as root fields do. */
 function readable(context: GatewayContext): GatewayContext {
@@ -42,15 +43,15 @@ function referenced(context: GatewayContext, key: EntityKey) {
 // router's references are fetched in batches.
 builder.asEntity(WorkspaceRef, {
   key: builder.selection<EntityKey & { workspaceId: string }>("workspaceId region accountId"),
-  resolveReference: (key, context) => referenced(context, key).workspaces.load(key.workspaceId),
+  resolveReference: (key, context) => referenced(context, key).loader(DESCRIBE_WORKSPACES).load(key.workspaceId),
 });
 builder.asEntity(BundleRef, {
   key: builder.selection<EntityKey & { bundleId: string }>("bundleId region accountId"),
-  resolveReference: (key, context) => referenced(context, key).bundles.load(key.bundleId),
+  resolveReference: (key, context) => referenced(context, key).loader(DESCRIBE_WORKSPACE_BUNDLES).load(key.bundleId),
 });
 builder.asEntity(DirectoryRef, {
   key: builder.selection<EntityKey & { directoryId: string }>("directoryId region accountId"),
-  resolveReference: (key, context) => referenced(context, key).directories.load(key.directoryId),
+  resolveReference: (key, context) => referenced(context, key).loader(DESCRIBE_WORKSPACE_DIRECTORIES).load(key.directoryId),
 });
 
 /** Each entity's ID key, and the rule its value must follow (as the lookup by ID checks it). */

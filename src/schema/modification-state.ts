@@ -2,20 +2,19 @@ import { ModificationResourceEnum, ModificationStateEnum } from "@aws-sdk/client
 import type { Located } from "../aws/fleet.ts";
 import { qualifiedId } from "../aws/fleet.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
+import { DESCRIBE_WORKSPACES } from "../aws/workspaces.ts";
 import { builder } from "./builder.ts";
 import { LOOKUP_COST } from "./cost.ts";
 import { knownValue, ModificationResourceEnumType, ModificationStateEnumType } from "./enums.ts";
 import { nodeLoadMany } from "./global-id.ts";
 import { partitionFields } from "./partition.ts";
-import { WorkspaceRef } from "./workspace.ts";
+import { ModificationStateRef, WorkspaceRef } from "./refs.ts";
 
 export interface ModificationStateShape extends Located {
   workspaceId: string;
   resource?: string;
   state?: string;
 }
-
-export const ModificationStateRef = builder.objectRef<ModificationStateShape>("ModificationState");
 
 /** A modification's node ID: its workspace and the resource it changes, as AWS keeps one per resource. */
 const idOf = (m: ModificationStateShape) => qualifiedId(m.partition, `${m.workspaceId}/${m.resource}`);
@@ -29,7 +28,7 @@ builder.node(ModificationStateRef, {
   id: { resolve: idOf },
   loadMany: nodeLoadMany("ModificationState", async (partition, local) => {
     const [workspaceId = "", resource] = local.split("/");
-    const workspace = await partition.workspaces.load(workspaceId);
+    const workspace = await partition.loader(DESCRIBE_WORKSPACES).load(workspaceId);
     return (workspace && modificationStatesOf(workspace).find((m) => m.resource === resource)) ?? null;
   }),
   fields: (t) => ({
@@ -51,7 +50,7 @@ builder.node(ModificationStateRef, {
       authScopes: { read: true },
       description: "The WorkSpace being changed, as AWS shows it now.",
       complexity: LOOKUP_COST,
-      resolve: (m, _args, context) => context.aws.in(m.partition).workspaces.load(m.workspaceId),
+      resolve: (m, _args, context) => context.aws.in(m.partition).loader(DESCRIBE_WORKSPACES).load(m.workspaceId),
     }),
   }),
 });

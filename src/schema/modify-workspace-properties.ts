@@ -10,7 +10,7 @@ import { WorkspacePropertiesInput } from "./create-workspaces.ts";
 import { DataReplicationEnum } from "./enums.ts";
 import { AwsRefusal, itemFailureOf, UpstreamFailure, ValidationFailure } from "./failures.ts";
 import { choiceFields } from "./partition.ts";
-import { WorkspaceRef } from "./workspace.ts";
+import { WorkspaceRef } from "./refs.ts";
 
 class ModifyWorkspacePropertiesSuccess {
   constructor(readonly workspace: WorkspaceShape | null) {}

@@ -10,7 +10,7 @@ import { builder } from "./builder.ts";
 import { LOOKUP_COST, lookupCalls, partitionGroups } from "./cost.ts";
 import { AwsRefusal, itemFailureOf, UpstreamFailure, ValidationFailure } from "./failures.ts";
 import { choiceFields, WorkspaceLocatorInput } from "./partition.ts";
-import { WorkspaceRef } from "./workspace.ts";
+import { WorkspaceRef } from "./refs.ts";
 
 /** AWS accepted the action for one WorkSpace. */
 class WorkspaceActionSuccess {
@@ -99,10 +99,10 @@ function targetsOf(context: GatewayContext, input: ActionInput, limit: number): 
   if (count < 1 || count > limit) throw new ValidationFailure(field, "listSize", `must hold 1 to ${limit} items, got ${count}`);
   if (workspaces) {
     return workspaces.map(({ workspaceId, region, accountId }, i) => ({
-      workspaceId,
+      request: { WorkspaceId: workspaceId },
       choice: { region, accountId },
       idField: `Workspaces[${i}].WorkspaceId`,
-      partitionField: `Workspaces[${i}]`,
+      path: `Workspaces[${i}]`,
     }));
   }
   const { partitions } = context.aws.services.fleet;
@@ -114,10 +114,10 @@ function targetsOf(context: GatewayContext, input: ActionInput, limit: number): 
     );
   }
   return workspaceIds!.map((workspaceId, i) => ({
-    workspaceId,
+    request: { WorkspaceId: workspaceId },
     choice: {},
     idField: `WorkspaceIds[${i}]`,
-    partitionField: `WorkspaceIds[${i}]`,
+    path: `WorkspaceIds[${i}]`,
   }));
 }
 
@@ -201,7 +201,7 @@ builder.mutationField("restoreWorkspace", (t) =>
     args: { input: t.arg({ type: RestoreWorkspaceInput, required: true, description: "The WorkSpace to restore." }) },
     complexity: actionCost("RestoreWorkspace", [1]),
     resolve: async (_root, { input: { workspaceId, region, accountId } }, context) => {
-      const target = { workspaceId, choice: { region, accountId }, idField: "WorkspaceId", partitionField: "" };
+      const target = { request: { WorkspaceId: workspaceId }, choice: { region, accountId }, idField: "WorkspaceId", path: "" };
       return new WorkspaceActionPayload((await actOnWorkspaces(context.aws, "RestoreWorkspace", [target])).map(resultOf));
     },
   }),

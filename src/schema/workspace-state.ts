@@ -14,7 +14,7 @@ import { gatewayError, refuseInvalid } from "./errors.ts";
 import type { ErrorShape } from "./failures.ts";
 import { ErrorInterface } from "./failures.ts";
 import { WorkspaceLocatorInput } from "./partition.ts";
-import { WorkspaceRef } from "./workspace.ts";
+import { WorkspaceRef } from "./refs.ts";
 
 /** A watched ID AWS has no WorkSpace for; it ends that ID's stream only. Not an Error: graphql-js throws those. */
 class WorkspaceNotFound implements ErrorShape {

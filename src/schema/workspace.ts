@@ -9,14 +9,13 @@ import {
   StandbyWorkspaceRelationshipType,
   WorkspaceState,
 } from "@aws-sdk/client-workspaces";
+import { DESCRIBE_WORKSPACE_BUNDLES } from "../aws/bundles.ts";
 import { qualifiedId } from "../aws/fleet.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
-import { describeWorkspacesRequest, listWorkspaces } from "../aws/workspaces.ts";
-import { checkWorkspaceId, validateDescribeWorkspaces, WORKSPACE_NAME_PATTERN } from "../constraints.ts";
+import { DESCRIBE_WORKSPACES, describeWorkspacesRequest } from "../aws/workspaces.ts";
+import { validateDescribeWorkspaces, WORKSPACE_NAME_PATTERN } from "../constraints.ts";
 import { builder } from "./builder.ts";
-import { BundleRef } from "./bundle.ts";
-import { AFTER_DESCRIPTION, connectionOf, FIRST_DESCRIPTION, pageSize } from "./connection.ts";
-import { fleetConnectionCost, LOOKUP_COST } from "./cost.ts";
+import { LOOKUP_COST } from "./cost.ts";
 import { DateTimeScalar } from "./date-time.ts";
 import {
   ComputeEnum,
@@ -31,18 +30,12 @@ import {
   StandbyWorkspaceRelationshipTypeEnum,
   WorkspaceStateEnum,
 } from "./enums.ts";
-import { refuseInvalid } from "./errors.ts";
 import { nodeLoadMany } from "./global-id.ts";
-import { ModificationStateRef, modificationStatesOf } from "./modification-state.ts";
-import {
-  choiceArgs,
-  chosenPartition,
-  listScope,
-  missingPartitionsField,
-  partitionFields,
-  partitionsSpanned,
-  scopeArgs,
-} from "./partition.ts";
+import { listField } from "./list-field.ts";
+import { lookupField } from "./lookup-field.ts";
+import { modificationStatesOf } from "./modification-state.ts";
+import { partitionFields } from "./partition.ts";
+import { BundleRef, ModificationStateRef, WorkspaceRef, workspaceConnection } from "./refs.ts";
 
 type WorkspacePropertiesShape = NonNullable<WorkspaceShape["workspaceProperties"]>;
 
@@ -168,12 +161,10 @@ const StandbyWorkspacesPropertiesRef = builder
     }),
   });
 
-export const WorkspaceRef = builder.objectRef<WorkspaceShape>("Workspace");
-
 builder.node(WorkspaceRef, {
   description: "An Amazon WorkSpace: a cloud desktop of one user in one directory.",
   id: { resolve: (workspace) => qualifiedId(workspace.partition, workspace.workspaceId!) },
-  loadMany: nodeLoadMany("Workspace", (partition, workspaceId) => partition.workspaces.load(workspaceId)),
+  loadMany: nodeLoadMany("Workspace", (partition, workspaceId) => partition.loader(DESCRIBE_WORKSPACES).load(workspaceId)),
   fields: (t) => ({
     workspaceId: t.string({ nullable: false, description: "AWS's ID of the WorkSpace (ws-...).", resolve: (w) => w.workspaceId! }),
     directoryId: t.string({ nullable: false, description: "The directory the user belongs to (d-...).", resolve: (w) => w.directoryId! }),
@@ -241,22 +232,15 @@ builder.node(WorkspaceRef, {
       authScopes: { read: true },
       description: "The bundle the WorkSpace was created from; null when AWS no longer has it.",
       complexity: LOOKUP_COST,
-      resolve: (w, _args, context) => (w.bundleId ? context.aws.in(w.partition).bundles.load(w.bundleId) : null),
+      resolve: (w, _args, context) => (w.bundleId ? context.aws.in(w.partition).loader(DESCRIBE_WORKSPACE_BUNDLES).load(w.bundleId) : null),
     }),
   }),
 });
 
 partitionFields(WorkspaceRef, "the WorkSpace");
 
-export const WorkspaceConnection = builder.connectionObject(
-  {
-    type: WorkspaceRef,
-    name: "WorkspaceConnection",
-    description: "A page of WorkSpaces, partition by partition.",
-    fields: (t) => ({ missingPartitions: missingPartitionsField(t) }),
-  },
-  { name: "WorkspaceEdge", description: "A WorkSpace in a page, with the cursor to resume after it." },
-);
+// Made here, after the Workspace type, where the printed schema lists it.
+const WorkspaceConnection = workspaceConnection();
 
 const DirectoryFilter = builder.inputType("DirectoryFilter", {
   description: "The WorkSpaces of a directory, or of one user in it.",
@@ -287,38 +271,22 @@ const FILTER_ARGUMENTS = {
 };
 
 builder.queryFields((t) => ({
-  workspace: t.field({
-    type: WorkspaceRef,
-    nullable: true,
+  workspace: lookupField(t, WorkspaceRef, DESCRIBE_WORKSPACES, {
     description: "A WorkSpace by AWS's ID, in the partition named; null when AWS has no such WorkSpace there.",
-    args: { workspaceId: t.arg.string({ required: true, description: "AWS's ID of the WorkSpace (ws-...)." }), ...choiceArgs },
-    complexity: 1,
-    resolve: (_root, { workspaceId, region, accountId }, context) => {
-      const partition = chosenPartition(context, { region, accountId });
-      refuseInvalid(checkWorkspaceId(workspaceId), { WorkspaceId: "workspaceId" });
-      return context.aws.in(partition).workspaces.load(workspaceId);
-    },
+    id: "AWS's ID of the WorkSpace (ws-...).",
   }),
-  workspaces: t.field({
-    type: WorkspaceConnection,
-    nullable: true,
-    description:
-      "WorkSpaces of every partition served (or those named), a page at a time: partition by partition in the configured order, " +
+  workspaces: listField(
+    t,
+    WorkspaceConnection,
+    DESCRIBE_WORKSPACES,
+    "WorkSpaces of every partition served (or those named), a page at a time: partition by partition in the configured order, " +
       "AWS's order within each, every partition asked at once. A partition that fails is listed in missingPartitions; null (with " +
       "an error) only when none could be listed.",
-    args: {
-      first: t.arg.int({ description: FIRST_DESCRIPTION }),
-      after: t.arg.string({ description: AFTER_DESCRIPTION }),
-      filter: t.arg({ type: WorkspacesFilter, description: "Only these WorkSpaces; all of them without it." }),
-      ...scopeArgs,
+    {
+      argument: t.arg({ type: WorkspacesFilter, description: "Only these WorkSpaces; all of them without it." }),
+      request: describeWorkspacesRequest,
+      rules: validateDescribeWorkspaces,
+      argumentPaths: FILTER_ARGUMENTS,
     },
-    complexity: (args, context) => fleetConnectionCost(args, partitionsSpanned(args, context)),
-    resolve: async (_root, { first, after, filter, regions, accountIds }, context) => {
-      const size = pageSize(first);
-      const scope = listScope(context, { regions, accountIds });
-      const request = describeWorkspacesRequest(filter);
-      refuseInvalid(validateDescribeWorkspaces(request), FILTER_ARGUMENTS);
-      return connectionOf(await listWorkspaces(context.aws, scope, request, size, after));
-    },
-  }),
+  ),
 }));

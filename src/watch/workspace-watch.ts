@@ -9,8 +9,9 @@ import type { CallTicket } from "../aws/budget.ts";
 import { FailureError, failure } from "../aws/failure.ts";
 import type { Fleet, Partition } from "../aws/fleet.ts";
 import { qualifiedId, splitQualifiedId } from "../aws/fleet.ts";
+import { fetchPage } from "../aws/reads.ts";
 import type { WorkspaceShape } from "../aws/workspaces.ts";
-import { fetchWorkspacesPage } from "../aws/workspaces.ts";
+import { DESCRIBE_WORKSPACES } from "../aws/workspaces.ts";
 import { ID_LIST_SIZE } from "../constraints.ts";
 import { fingerprintOf } from "../fingerprint.ts";
 import { registry } from "../metrics.ts";
@@ -369,7 +370,7 @@ export class WorkspaceWatch {
             // A call that never answers must not stop the loop for good: each has at most one interval (or 10 s).
             const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.min(this.options.intervalMs, 10_000))]);
             const request = { WorkspaceIds: batch.map((w) => w.id) };
-            const page = await fetchWorkspacesPage(partition, request, null, { signal, ticket: POLL });
+            const page = await fetchPage(DESCRIBE_WORKSPACES, partition, request, null, { signal, ticket: POLL });
             this.apply(
               batch.map((w) => w.qualified),
               page.items,
