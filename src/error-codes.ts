@@ -1,5 +1,15 @@
-// The one vocabulary of error codes clients see, in `extensions.code` and in every error type's `code`: what each means
-// and whether the same request can succeed later. The schema's ErrorCode enum and the README's table come from it.
+// What a client sees of every error, decided here alone: the one vocabulary of codes (in `extensions.code` and in every
+// error type's `code`), what each means and whether the same request can succeed later; and the code each failure the
+// AWS layer describes, and each of graphql-js's and yoga's own errors, is told as. The schema's ErrorCode enum and the
+// documentation's table of errors come from it.
+import type { Failure, InvalidReason, UnsentReason } from "./aws/failure.ts";
+
+interface CodeFacts {
+  /** Whether the same request can succeed later. */
+  retryable: boolean;
+  meaning: string;
+}
+
 export const ERROR_CODES = {
   VALIDATION: { retryable: false, meaning: "The gateway refused the input before calling AWS; `field` and `rule` say which and why." },
   BAD_USER_INPUT: {
@@ -61,6 +71,71 @@ export const ERROR_CODES = {
     meaning: "A write failed after it may have reached AWS: check its effect (or retry with the same idempotencyKey) first.",
   },
   INTERNAL_SERVER_ERROR: { retryable: false, meaning: "An unexpected error, logged with the request ID; the message says no more." },
-} as const satisfies Record<string, { retryable: boolean; meaning: string }>;
+} as const satisfies Record<string, CodeFacts>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** AWS's exception names and FailedRequests codes (`ResourceNotFound.Directory`), by family, as the client's codes. */
+const FAMILIES: Record<string, ErrorCode> = {
+  ResourceNotFound: "NOT_FOUND",
+  ResourceExists: "ALREADY_EXISTS",
+  ResourceAlreadyExists: "ALREADY_EXISTS",
+  ResourceAssociated: "INVALID_STATE",
+  InvalidResourceState: "INVALID_STATE",
+  OperationInProgress: "IN_PROGRESS",
+  UnsupportedWorkspaceConfiguration: "UNSUPPORTED",
+  UnsupportedNetworkConfiguration: "UNSUPPORTED",
+  OperationNotSupported: "UNSUPPORTED",
+  InvalidParameterValues: "INVALID_PARAMETER",
+  InvalidParameter: "INVALID_PARAMETER",
+  InvalidParameterCombination: "INVALID_PARAMETER",
+  AutoStopTimeoutIsNotApplicableForAnAlwaysOnWorkspace: "INVALID_PARAMETER",
+  Validation: "INVALID_PARAMETER",
+  AccessDenied: "ACCESS_DENIED",
+  ResourceUnavailable: "RESOURCE_UNAVAILABLE",
+  ResourceLimitExceeded: "LIMIT_EXCEEDED",
+};
+
+const refusalCode = (awsErrorCode = "") => FAMILIES[awsErrorCode.split(".")[0]!.replace(/Exception$/, "")] ?? "UPSTREAM_ERROR";
+
+const INVALID: Record<InvalidReason, ErrorCode> = {
+  foreignCursor: "INVALID_CURSOR",
+  expiredCursor: "CURSOR_EXPIRED",
+  overWatchCaps: "RATE_LIMITED",
+};
+
+const UNSENT: Record<UnsentReason, ErrorCode> = {
+  shed: "RATE_LIMITED",
+  aborted: "DEADLINE_EXCEEDED",
+  keyRunning: "IN_PROGRESS",
+  sharedStateDown: "UPSTREAM_UNAVAILABLE",
+};
+
+/** The code a client is told for a failure of AWS access, the shared services or the watch. */
+export function codeOf(failure: Failure): ErrorCode {
+  switch (failure.kind) {
+    case "invalid":
+      return failure.reason ? INVALID[failure.reason] : "VALIDATION";
+    case "refused":
+      return refusalCode(failure.awsErrorCode);
+    case "throttled":
+      return "THROTTLED";
+    case "unavailable":
+      return "UPSTREAM_UNAVAILABLE";
+    case "deadline":
+      return "DEADLINE_EXCEEDED";
+    case "unknown":
+      return "OUTCOME_UNKNOWN";
+    case "unsent":
+      return UNSENT[failure.reason];
+  }
+}
+
+/**
+ * graphql-js's and yoga's own errors as the client's codes: ours pass as they are; any other refuses the document
+ * (an invalid document or variable) or the HTTP request itself (a body that is not JSON, a mutation over GET).
+ */
+export function codeOfForeign(code: unknown, refuses: "document" | "request"): ErrorCode {
+  if (typeof code === "string" && code in ERROR_CODES) return code as ErrorCode;
+  return refuses === "document" ? "BAD_USER_INPUT" : "BAD_REQUEST";
+}
