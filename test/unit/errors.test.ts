@@ -5,6 +5,7 @@ import { NotSentError } from "../../src/aws/budget.ts";
 import { failureOf, invalid, scrubMessage, writeFailureOf } from "../../src/aws/failure.ts";
 import { violation } from "../../src/constraints.ts";
 import { codeOf, codeOfForeign } from "../../src/error-codes.ts";
+import { gatewayError } from "../../src/schema/errors.ts";
 
 describe("scrubMessage", () => {
   it("removes ARNs, account IDs, request IDs and endpoints from an AWS message", () => {
@@ -58,5 +59,16 @@ describe("what a client is told of a failure (src/error-codes.ts)", () => {
     assert.equal(codeOfForeign("GRAPHQL_VALIDATION_FAILED", "document"), "BAD_USER_INPUT");
     assert.equal(codeOfForeign(undefined, "request"), "BAD_REQUEST");
     assert.equal(codeOfForeign("QUERY_TOO_COMPLEX", "document"), "QUERY_TOO_COMPLEX");
+  });
+
+  it("gives a request refused whole its code's HTTP status, and a field's error none", () => {
+    const refused = gatewayError("RATE_LIMITED", "spent", { retryAfter: 4 }, { "Retry-After": "4" });
+    assert.deepEqual(refused.extensions, {
+      code: "RATE_LIMITED",
+      retryable: true,
+      retryAfter: 4,
+      http: { status: 429, headers: { "Retry-After": "4" } },
+    });
+    assert.deepEqual(gatewayError("FORBIDDEN", "no").extensions, { code: "FORBIDDEN", retryable: false });
   });
 });
