@@ -29,13 +29,13 @@ import { checkPersistedDocuments, usePersistedDocuments } from "./http/persisted
 import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { AwsReadiness } from "./http/readiness.ts";
-import { alreadyLogged, expectedFailure, logRequests, useRequestRecord } from "./http/request-log.ts";
+import { alreadyLogged, logRequests, useRequestRecord } from "./http/request-log.ts";
 import { startTracing, useTracing } from "./http/tracing.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
 import { registry } from "./metrics.ts";
 import type { GatewayContext } from "./schema/builder.ts";
-import { maskError } from "./schema/errors.ts";
+import { expectedCode, maskError } from "./schema/errors.ts";
 import { subgraphSchema } from "./schema/federation.ts";
 import { schema } from "./schema/index.ts";
 import type { BundleCache } from "./shared/bundle-cache/bundle-cache.ts";
@@ -150,7 +150,7 @@ export function createGatewayHandler(
       info: (...args) => log.info(args),
       warn: (...args) => log.warn(args),
       error: (error) => {
-        if (!alreadyLogged(error) && !expectedFailure(error)) log.error({ err: error }, "unexpected error");
+        if (!alreadyLogged(error) && expectedCode(error) === undefined) log.error({ err: error }, "unexpected error");
       },
     },
     // No cross-origin access unless the allow-list names the origin: see useCors.

@@ -110,7 +110,7 @@ async function revisitUnknown(
     again.map(async (outcome, i): Promise<CreateOutcome> => {
       const index = unknown[i]!;
       if (outcome.kind === "created") return { ...outcome, index };
-      if (outcome.failure.code !== "ALREADY_EXISTS") return { ...outcome, index };
+      if (outcome.failure.reason !== "exists") return { ...outcome, index };
       const workspace = await existingWorkspace(session, items[index]!, outcome.request).catch(() => undefined);
       return workspace ? { kind: "created", index, workspace } : { ...outcome, index };
     }),

@@ -3,7 +3,7 @@
 // cannot forge one, and expiring with AWS's tokens.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { NEXT_TOKEN_TTL_MS } from "../constraints.ts";
-import { FailureError, failure } from "./failure.ts";
+import { FailureError } from "./failure.ts";
 
 export interface CursorPosition {
   /** The AWS NextToken that fetched the page holding the edge; null for the first page. */
@@ -39,23 +39,27 @@ export function readCursor(secret: string, listing: string, cursor: string, now:
   const [payload, signature, ...rest] = cursor.split(".");
   const given = Buffer.from(signature ?? "", "base64url");
   if (!payload || rest.length > 0 || given.length !== MAC_BYTES || !timingSafeEqual(given, mac(secret, payload))) {
-    throw new FailureError(failure("invalid", "INVALID_CURSOR", "The cursor is not valid: it was altered or not issued by this gateway."));
+    throw new FailureError({
+      kind: "invalid",
+      reason: "foreignCursor",
+      message: "The cursor is not valid: it was altered or not issued by this gateway.",
+    });
   }
   const body = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as CursorBody;
   // A cursor of the same listing before the gateway walked partitions has no positions: as foreign as another list's.
   if (body.l !== listing || typeof body.p !== "object" || body.p === null) {
-    throw new FailureError(
-      failure("invalid", "INVALID_CURSOR", "The cursor belongs to another list or filter; page with cursors from the same query."),
-    );
+    throw new FailureError({
+      kind: "invalid",
+      reason: "foreignCursor",
+      message: "The cursor belongs to another list or filter; page with cursors from the same query.",
+    });
   }
   if (now - body.i > NEXT_TOKEN_TTL_MS) {
-    throw new FailureError(
-      failure(
-        "invalid",
-        "CURSOR_EXPIRED",
-        "The cursor has expired (cursors live 24 hours, like AWS's tokens); start again from the first page.",
-      ),
-    );
+    throw new FailureError({
+      kind: "invalid",
+      reason: "expiredCursor",
+      message: "The cursor has expired (cursors live 24 hours, like AWS's tokens); start again from the first page.",
+    });
   }
   const positions: WalkPositions = {};
   for (const [key, position] of Object.entries(body.p)) positions[key] = position && { token: position[0], offset: position[1] };

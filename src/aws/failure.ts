@@ -1,39 +1,43 @@
-// The one failure model of calls to AWS: what went wrong (kind), the client's code for it, whether a retry can
-// succeed, a message safe to show (nothing that identifies AWS internals), and AWS's own error code where AWS refused.
+// The one failure model of calls to AWS, as data: what went wrong (kind, and a reason where the kind alone does not
+// tell), a message safe to show (nothing that identifies AWS internals), and AWS's own error code where AWS refused.
+// What a client is told of it (its code, whether to retry) is decided in one place, src/error-codes.ts.
 import { ServiceException } from "@smithy/core/client";
 import type { Violation } from "../constraints.ts";
-import type { ErrorCode } from "../error-codes.ts";
-import { ERROR_CODES } from "../error-codes.ts";
 import { NotSentError } from "./budget.ts";
 
-export type FailureKind =
-  /** The input breaks a rule: refused before any call (`violations` say which, in AWS member paths). */
-  | "invalid"
-  /** AWS answered and refused (`awsErrorCode` is its exception name or FailedRequests code). */
-  | "refused"
-  | "throttled"
-  /** AWS could not be reached, or failed (5xx); nothing was applied. */
-  | "unavailable"
-  /** The request's deadline passed (or its client left) before AWS answered a read. */
-  | "deadline"
-  /** A write failed in a way that does not tell whether AWS applied it. */
-  | "unknown"
-  /**
-   * The call never left the gateway: its wait for the AWS budget was given up, or could not end in time, or the
-   * gateway would not send it (a keyed create it could not tell from a repeat).
-   */
-  | "unsent";
-
-export interface Failure {
-  kind: FailureKind;
-  code: ErrorCode;
-  retryable: boolean;
+export type Failure = FailureCase & {
   message: string;
   awsErrorCode?: string;
   violations?: readonly Violation[];
   /** Seconds until a retry can succeed, when the gateway knows. */
   retryAfter?: number;
-}
+};
+
+type FailureCase =
+  /**
+   * Refused before any call: input that breaks a rule (`violations` say which, in AWS member paths), a cursor this
+   * gateway did not issue for the list (`foreignCursor`) or issued too long ago (`expiredCursor`), a subscription
+   * beyond its caller's caps (`overWatchCaps`).
+   */
+  | { kind: "invalid"; reason?: InvalidReason }
+  /** AWS answered and refused (`awsErrorCode` is its exception name or FailedRequests code); `exists`: it has the resource already. */
+  | { kind: "refused"; reason?: "exists" }
+  /**
+   * `unavailable`: AWS could not be reached, or failed (5xx), and nothing was applied. `deadline`: the request's
+   * deadline passed (or its client left) before AWS answered a read. `unknown`: a write failed in a way that does
+   * not tell whether AWS applied it.
+   */
+  | { kind: "throttled" | "unavailable" | "deadline" | "unknown"; reason?: undefined }
+  /**
+   * The call never left the gateway: its wait for the AWS budget was given up (`aborted`: the deadline, the client
+   * gone) or could not end in time (`shed`), or the gateway would not send a keyed create it could not tell from a
+   * repeat (`keyRunning`: the key's first run is still going; `sharedStateDown`: the store the gateways share is
+   * unreachable).
+   */
+  | { kind: "unsent"; reason: UnsentReason };
+
+export type InvalidReason = "foreignCursor" | "expiredCursor" | "overWatchCaps";
+export type UnsentReason = "aborted" | "shed" | "keyRunning" | "sharedStateDown";
 
 /** A failure thrown through promises (reads, loaders): the schema turns it into the field's GraphQL error. */
 export class FailureError extends Error {
@@ -42,18 +46,9 @@ export class FailureError extends Error {
   }
 }
 
-export function failure(
-  kind: FailureKind,
-  code: ErrorCode,
-  message: string,
-  extra: Pick<Failure, "awsErrorCode" | "violations" | "retryAfter"> = {},
-): Failure {
-  return { kind, code, retryable: ERROR_CODES[code].retryable, message, ...extra };
-}
-
 /** Input that breaks `violations`' rules; the message is the first one's, in AWS's words. */
 export function invalid(violations: readonly Violation[]): Failure {
-  return failure("invalid", "VALIDATION", violations[0]?.message ?? "The input is invalid.", { violations });
+  return { kind: "invalid", message: violations[0]?.message ?? "The input is invalid.", violations };
 }
 
 /** A write failed after it may have reached AWS: it is not retried, and its outcome must be checked. */
@@ -66,31 +61,8 @@ export class OutcomeUnknownError extends Error {
   }
 }
 
-/** AWS's exception names and FailedRequests codes (`ResourceNotFound.Directory`), by family, as the client's codes. */
-const FAMILIES: Record<string, ErrorCode> = {
-  ResourceNotFound: "NOT_FOUND",
-  ResourceExists: "ALREADY_EXISTS",
-  ResourceAlreadyExists: "ALREADY_EXISTS",
-  ResourceAssociated: "INVALID_STATE",
-  InvalidResourceState: "INVALID_STATE",
-  OperationInProgress: "IN_PROGRESS",
-  UnsupportedWorkspaceConfiguration: "UNSUPPORTED",
-  UnsupportedNetworkConfiguration: "UNSUPPORTED",
-  OperationNotSupported: "UNSUPPORTED",
-  InvalidParameterValues: "INVALID_PARAMETER",
-  InvalidParameter: "INVALID_PARAMETER",
-  InvalidParameterCombination: "INVALID_PARAMETER",
-  AutoStopTimeoutIsNotApplicableForAnAlwaysOnWorkspace: "INVALID_PARAMETER",
-  Validation: "INVALID_PARAMETER",
-  AccessDenied: "ACCESS_DENIED",
-  ResourceUnavailable: "RESOURCE_UNAVAILABLE",
-  ResourceLimitExceeded: "LIMIT_EXCEEDED",
-};
-
-export function codeOfAwsError(awsErrorCode: string): ErrorCode {
-  const family = awsErrorCode.split(".")[0]!.replace(/Exception$/, "");
-  return FAMILIES[family] ?? "UPSTREAM_ERROR";
-}
+/** AWS's names for a resource it has already (ResourceExists, ResourceAlreadyExists.Directory, ...): a create acts on them. */
+const EXISTS = /^Resource(Already)?Exists(Exception)?(\.|$)/;
 
 /** Removes what identifies AWS internals from an AWS message. */
 export function scrubMessage(message: string): string {
@@ -104,7 +76,10 @@ export function scrubMessage(message: string): string {
 
 /** AWS refused one item of a batch (a FailedRequests entry). */
 export function refusal(awsErrorCode: string, message: string): Failure {
-  return failure("refused", codeOfAwsError(awsErrorCode), scrubMessage(message || awsErrorCode), { awsErrorCode });
+  const scrubbed = scrubMessage(message || awsErrorCode);
+  return EXISTS.test(awsErrorCode)
+    ? { kind: "refused", reason: "exists", message: scrubbed, awsErrorCode }
+    : { kind: "refused", message: scrubbed, awsErrorCode };
 }
 
 const THROTTLED = "AWS is throttling requests; retry after a short wait.";
@@ -118,28 +93,28 @@ export function failureOf(error: unknown): Failure {
   if (error instanceof FailureError) return error.failure;
   if (error instanceof NotSentError) {
     return error.reason === "shed"
-      ? failure("unsent", "RATE_LIMITED", NOT_SENT, { retryAfter: error.retryAfter })
-      : failure("unsent", "DEADLINE_EXCEEDED", DEADLINE);
+      ? { kind: "unsent", reason: "shed", message: NOT_SENT, retryAfter: error.retryAfter }
+      : { kind: "unsent", reason: "aborted", message: DEADLINE };
   }
-  if (error instanceof OutcomeUnknownError) return failure("unknown", "OUTCOME_UNKNOWN", UNKNOWN);
+  if (error instanceof OutcomeUnknownError) return { kind: "unknown", message: UNKNOWN };
   // The SDK names a reset socket TimeoutError too; only a signal's own timeout (a DOMException) is the deadline.
   if ((error as Error)?.name === "AbortError" || (error instanceof DOMException && error.name === "TimeoutError")) {
-    return failure("deadline", "DEADLINE_EXCEEDED", DEADLINE);
+    return { kind: "deadline", message: DEADLINE };
   }
   // Any AWS service's answer: WorkSpaces', or STS's when a role's keys could not be had (AccessDenied).
-  if (!(error instanceof ServiceException)) return failure("unavailable", "UPSTREAM_UNAVAILABLE", UNAVAILABLE);
+  if (!(error instanceof ServiceException)) return { kind: "unavailable", message: UNAVAILABLE };
   const status = error.$metadata?.httpStatusCode ?? 500;
   if (error.name === "ThrottlingException" || error.$retryable?.throttling === true || status === 429) {
-    return failure("throttled", "THROTTLED", THROTTLED, { awsErrorCode: error.name });
+    return { kind: "throttled", message: THROTTLED, awsErrorCode: error.name };
   }
-  if (status >= 500) return failure("unavailable", "UPSTREAM_UNAVAILABLE", UNAVAILABLE);
+  if (status >= 500) return { kind: "unavailable", message: UNAVAILABLE };
   return refusal(error.name, error.message);
 }
 
 /** A write's failure: one cut short by the deadline may still have been applied, so its outcome is unknown. */
 export function writeFailureOf(error: unknown): Failure {
   const described = failureOf(error);
-  return described.kind === "deadline" ? failure("unknown", "OUTCOME_UNKNOWN", UNKNOWN) : described;
+  return described.kind === "deadline" ? { kind: "unknown", message: UNKNOWN } : described;
 }
 
 /** AWS answered the call, or may have acted on it: a retry of it is not a first try. */

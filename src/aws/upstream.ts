@@ -8,7 +8,7 @@ import type {
   WorkSpacesClientConfig,
   WorkSpacesClientResolvedConfig,
 } from "@aws-sdk/client-workspaces";
-import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
+import { DescribeWorkspacesCommand, WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { Command } from "@smithy/types";
 import type { CallTicket, PermitSource } from "./budget.ts";
@@ -184,6 +184,15 @@ export class Upstream {
       clearTimeout(grace);
       options.signal?.removeEventListener("abort", giveUp);
     }
+  }
+
+  /** Whether AWS answers a read of one WorkSpace now, for readiness while no traffic flows. */
+  answers(options: ReadOptions): Promise<boolean> {
+    return this.read(new DescribeWorkspacesCommand({ Limit: 1 }), options).then(
+      () => true,
+      // Throttled is an answer: AWS is there, and a fleet taken out of service for it would only make it worse.
+      (error: unknown) => failureOf(error).kind === "throttled",
+    );
   }
 
   /** Whether AWS answered anything within `ms`: readiness needs no call of its own while traffic flows. */

@@ -13,6 +13,7 @@ import type { Quotas } from "../shared/quotas/quotas.ts";
 import { principalOf } from "./authentication.ts";
 import { operationCost } from "./query-cost.ts";
 import { limitError } from "./query-limits.ts";
+import { refusalResponse } from "./refusal.ts";
 
 const refused = new Counter({
   name: "workspaces_admission_refused_total",
@@ -34,10 +35,12 @@ interface OperationArgs {
 
 function rateLimited(cost: number | undefined, retryAfter: number): GraphQLError {
   const what = cost === undefined ? "" : ` (this operation could cause ${cost} AWS calls)`;
-  return gatewayError("RATE_LIMITED", `This caller's share of the AWS budget is spent for now${what}; retry in ${retryAfter} s.`, {
-    retryAfter,
-    http: { status: 429, headers: { "Retry-After": String(retryAfter) } },
-  });
+  return gatewayError(
+    "RATE_LIMITED",
+    `This caller's share of the AWS budget is spent for now${what}; retry in ${retryAfter} s.`,
+    { retryAfter },
+    { "Retry-After": String(retryAfter) },
+  );
 }
 
 /** `then` applied at once to a value, or when a promise settles: a gateway's own quotas answer without a turn. */
@@ -84,12 +87,7 @@ export function useAdmission({ maxCost, quotas }: { maxCost: number; quotas: Quo
       return whenAnswered(quotas.check(principalOf(request).id), (answer) => {
         if (answer.granted) return;
         refused.inc({ reason: "quota" });
-        endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [rateLimited(undefined, answer.retryAfter)] }), {
-            status: 429,
-            headers: { "content-type": "application/json", "retry-after": String(answer.retryAfter) },
-          }),
-        );
+        endResponse(refusalResponse(fetchAPI, rateLimited(undefined, answer.retryAfter)));
       });
     },
     onExecute: stopIfRefused,

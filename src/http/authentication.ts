@@ -5,6 +5,7 @@ import { AuthenticationUnavailable } from "../auth/jwt.ts";
 import type { Principal } from "../auth/principal.ts";
 import { OPEN_ACCESS } from "../auth/principal.ts";
 import { gatewayError } from "../schema/errors.ts";
+import { refusalResponse } from "./refusal.ts";
 import { recordOf } from "./request-log.ts";
 
 const principals = new WeakMap<Request, Principal>();
@@ -18,18 +19,19 @@ const NO_ACCESS: Principal = { id: "none", scopes: new Set() };
 
 export const principalOf = (request: Request): Principal => principals.get(request) ?? NO_ACCESS;
 
-const UNAUTHENTICATED = JSON.stringify({
-  errors: [gatewayError("UNAUTHENTICATED", "Missing or invalid credentials: send Authorization: Bearer <API key or token>.")],
-});
+const UNAUTHENTICATED = gatewayError(
+  "UNAUTHENTICATED",
+  "Missing or invalid credentials: send Authorization: Bearer <API key or token>.",
+  {},
+  { "WWW-Authenticate": 'Bearer realm="workspaces-gateway"' },
+);
 
-const UNAVAILABLE = JSON.stringify({
-  errors: [
-    gatewayError(
-      "AUTHENTICATION_UNAVAILABLE",
-      "Credentials cannot be checked right now (the token issuer's keys are unreachable); retry shortly.",
-    ),
-  ],
-});
+const UNAVAILABLE = gatewayError(
+  "AUTHENTICATION_UNAVAILABLE",
+  "Credentials cannot be checked right now (the token issuer's keys are unreachable); retry shortly.",
+  {},
+  { "Retry-After": "5" },
+);
 
 export function useAuthentication(authenticator: Authenticator): Plugin {
   return {
@@ -39,18 +41,11 @@ export function useAuthentication(authenticator: Authenticator): Plugin {
         principal = await authenticator.authenticate(request.headers.get("authorization"));
       } catch (error) {
         if (!(error instanceof AuthenticationUnavailable)) throw error;
-        endResponse(
-          new fetchAPI.Response(UNAVAILABLE, { status: 503, headers: { "content-type": "application/json", "retry-after": "5" } }),
-        );
+        endResponse(refusalResponse(fetchAPI, UNAVAILABLE));
         return;
       }
       if (!principal) {
-        endResponse(
-          new fetchAPI.Response(UNAUTHENTICATED, {
-            status: 401,
-            headers: { "content-type": "application/json", "www-authenticate": 'Bearer realm="workspaces-gateway"' },
-          }),
-        );
+        endResponse(refusalResponse(fetchAPI, UNAUTHENTICATED));
         return;
       }
       // With no credentials to tell callers apart, their address does, so each gets its own share of the AWS budget.

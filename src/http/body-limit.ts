@@ -7,7 +7,7 @@ import { gatewayError } from "../schema/errors.ts";
 
 const DIGITS = /^\d+$/;
 
-const tooLarge = () => gatewayError("REQUEST_ENTITY_TOO_LARGE", "Request body too large", { http: { status: 413 } });
+const tooLarge = () => gatewayError("REQUEST_ENTITY_TOO_LARGE", "Request body too large");
 
 function counted(request: Request, limit: number, fetchAPI: FetchAPI): Request {
   // A native stream needs the native TransformStream (see graphql-yoga#4583).
@@ -37,7 +37,7 @@ export function useBodyLimit(limit: number): Plugin {
       const declared = request.headers.get("content-length");
       if (declared !== null) {
         if (!DIGITS.test(declared)) {
-          throw gatewayError("BAD_REQUEST", "Content-Length header is invalid.", { http: { status: 400 } });
+          throw gatewayError("BAD_REQUEST", "Content-Length header is invalid.");
         }
         if (Number(declared) > limit) throw tooLarge();
         return;

@@ -1,5 +1,5 @@
 // Every error a client sees carries a code of the one vocabulary: graphql-js's and yoga's own errors (an invalid
-// document or variable: BAD_USER_INPUT; a body that is not JSON: BAD_REQUEST) are coded, cut to a readable length
+// document or variable, a body that is not JSON) are coded as src/error-codes.ts tells them, cut to a readable length
 // (graphql-js quotes a bad variable's whole value, up to 50 times), stripped of what echoes the request, and, with
 // introspection off, of the schema's names in "Did you mean" suggestions.
 
@@ -7,8 +7,7 @@ import type { ExecutionResult } from "graphql";
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { handleStreamOrSingleExecutionResult, isAsyncIterable } from "graphql-yoga";
-import type { ErrorCode } from "../error-codes.ts";
-import { ERROR_CODES } from "../error-codes.ts";
+import { codeOfForeign, ERROR_CODES } from "../error-codes.ts";
 
 const MAX_MESSAGE_LENGTH = 300;
 
@@ -21,12 +20,10 @@ const DOCUMENT_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAIL
 /** Errors execution answered before running anything: variables that do not fit the document's (yoga's HTTP 400). */
 const refusedBeforeExecution = new WeakSet<GraphQLError>();
 
-function codeOf(error: GraphQLError): ErrorCode {
-  const code = error.extensions.code;
-  if (typeof code === "string" && code in ERROR_CODES) return code as ErrorCode;
-  if ((typeof code === "string" && DOCUMENT_CODES.has(code)) || refusedBeforeExecution.has(error) || !error.extensions.http)
-    return "BAD_USER_INPUT";
-  return "BAD_REQUEST";
+/** What yoga's error refuses: the document (its own codes, variables refused at execution, no HTTP status) or the request. */
+function refusedPart(error: GraphQLError): "document" | "request" {
+  const { code, http } = error.extensions;
+  return (typeof code === "string" && DOCUMENT_CODES.has(code)) || refusedBeforeExecution.has(error) || !http ? "document" : "request";
 }
 
 /** A result without data is execution refusing the request's variables or operation name. */
@@ -39,7 +36,7 @@ function clientError(error: GraphQLError, hideSuggestions: boolean): GraphQLErro
   if (!(error instanceof GraphQLError)) return error;
   // A failure of a resolver (unexpected, or AWS's) is for the error masking to word, not for this.
   if (error.originalError && !(error.originalError instanceof GraphQLError)) return error;
-  const code = codeOf(error);
+  const code = codeOfForeign(error.extensions.code, refusedPart(error));
   if (code === error.extensions.code && "retryable" in error.extensions) return error;
   let message = hideSuggestions ? error.message.replace(SUGGESTION, "") : error.message;
   if (message.length > MAX_MESSAGE_LENGTH) message = `${message.slice(0, MAX_MESSAGE_LENGTH)}…`;

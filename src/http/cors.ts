@@ -7,6 +7,7 @@
 import { useCORS } from "@whatwg-node/server";
 import type { Plugin } from "graphql-yoga";
 import { gatewayError } from "../schema/errors.ts";
+import { refusalResponse } from "./refusal.ts";
 
 export function useCors(origins: readonly string[]): Plugin {
   const allowed = new Set(origins);
@@ -36,9 +37,7 @@ export function useCors(origins: readonly string[]): Plugin {
         "ORIGIN_NOT_ALLOWED",
         `Origin ${origin} is not in CORS_ORIGINS: browsers on it may not call this gateway.`,
       );
-      endResponse(
-        new fetchAPI.Response(JSON.stringify({ errors: [error] }), { status: 403, headers: { "content-type": "application/json" } }),
-      );
+      endResponse(refusalResponse(fetchAPI, error));
     },
   };
 }

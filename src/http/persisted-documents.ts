@@ -66,15 +66,13 @@ export function usePersistedDocuments({ documents, only }: PersistedDocumentsSet
         gatewayError(
           "PERSISTED_DOCUMENT_NOT_FOUND",
           `documentId "${String(documentIdOf(params, request)).slice(0, 100)}" is not a persisted document of this gateway.`,
-          { http: { status: 400 } },
         ),
       persistedQueryOnly: () =>
         gatewayError(
           "PERSISTED_DOCUMENTS_ONLY",
           "This gateway runs persisted documents only: send a documentId (or use a credential with the adhoc scope).",
-          { http: { status: 403 } },
         ),
-      keyNotFound: () => gatewayError("BAD_REQUEST", "Send a query or a documentId.", { http: { status: 400 } }),
+      keyNotFound: () => gatewayError("BAD_REQUEST", "Send a query or a documentId."),
     },
   };
   return usePersistedOperations(options) as Plugin;

@@ -31,12 +31,7 @@ export type LimitRule = "depth" | "aliases" | "directives" | "tokens" | "fields"
 /** `actual` is the count found; for tokens, which the parser stops counting past the limit, limit + 1. */
 export function limitError(rule: LimitRule, limit: number, actual: number, detail: string): GraphQLError {
   const found = rule === "tokens" ? `more than ${limit}` : actual;
-  return gatewayError("QUERY_TOO_COMPLEX", `Query refused: ${detail} (limit ${limit}, found ${found}).`, {
-    rule,
-    limit,
-    actual,
-    http: { status: 400 },
-  });
+  return gatewayError("QUERY_TOO_COMPLEX", `Query refused: ${detail} (limit ${limit}, found ${found}).`, { rule, limit, actual });
 }
 
 /** Armor's options for one rule: its rejection reported as our typed error, with the count armor found. */
@@ -172,13 +167,15 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
     onValidate({ addValidationRule }) {
       for (const rule of rules) addValidationRule(rule);
     },
-    // yoga answers a document's own errors 200 under Accept: application/json; a document refused by a limit is 400,
-    // as GraphQL over HTTP has it for a document that does not validate, and as the cost refusal is.
+    // yoga answers a document's own errors 200 under Accept: application/json; a document refused by a limit keeps its
+    // refusal's status whatever the Accept header, as GraphQL over HTTP has it for a document that does not validate,
+    // and as the cost refusal does.
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result) || isAsyncIterable(result)) return;
       const { errors, extensions } = result as ExecutionResult;
-      if (errors?.some((error) => error.extensions.code === "QUERY_TOO_COMPLEX"))
-        setResult({ ...(result as ExecutionResult), extensions: { ...extensions, http: { status: 400 } } });
+      const refusal = errors?.find((error) => error.extensions.code === "QUERY_TOO_COMPLEX");
+      const http = refusal?.extensions.http as { status: number } | undefined;
+      if (http) setResult({ ...(result as ExecutionResult), extensions: { ...extensions, http: { status: http.status } } });
     },
   };
 }

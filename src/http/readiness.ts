@@ -3,8 +3,6 @@
 // partition, ahead of every other call for its AWS budget, shared by probes that arrive together and remembered
 // briefly. One partition answering is enough: a region that is down shows in lists as missing, and taking the whole
 // gateway out of service for it would only add an outage.
-import { DescribeWorkspacesCommand } from "@aws-sdk/client-workspaces";
-import { failureOf } from "../aws/failure.ts";
 import type { Upstream } from "../aws/upstream.ts";
 
 export class AwsReadiness {
@@ -20,15 +18,7 @@ export class AwsReadiness {
     if (this.upstreams.some((upstream) => upstream.answeredWithin(this.timeoutMs))) return true;
     if (this.last && Date.now() - this.last.at < this.rememberMs) return this.last.ready;
     const probe = { signal: AbortSignal.timeout(this.timeoutMs), ticket: { caller: "readiness", class: "probe" as const } };
-    const answers = await Promise.all(
-      this.upstreams.map((upstream) =>
-        upstream.read(new DescribeWorkspacesCommand({ Limit: 1 }), probe).then(
-          () => true,
-          // Throttled is an answer: AWS is there, and a fleet taken out of service for it would only make it worse.
-          (error: unknown) => failureOf(error).kind === "throttled",
-        ),
-      ),
-    );
+    const answers = await Promise.all(this.upstreams.map((upstream) => upstream.answers(probe)));
     const ready = answers.includes(true);
     this.last = { ready, at: Date.now() };
     return ready;

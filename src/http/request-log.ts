@@ -9,8 +9,8 @@ import type { Plugin } from "graphql-yoga";
 import { handleStreamOrSingleExecutionResult } from "graphql-yoga";
 import type { Logger } from "pino";
 import { Histogram } from "prom-client";
-import { FailureError } from "../aws/failure.ts";
 import { registry } from "../metrics.ts";
+import { expectedCode } from "../schema/errors.ts";
 
 export interface RequestRecord {
   id: string;
@@ -28,10 +28,6 @@ export const recordOf = (request: object): RequestRecord | undefined => records.
 const loggedErrors = new WeakSet<object>();
 
 export const alreadyLogged = (error: unknown): boolean => typeof error === "object" && error !== null && loggedErrors.has(error);
-
-/** A failure the client gets typed (AWS's, a bad cursor, refused input): an answer, not the gateway's error to log. */
-export const expectedFailure = (error: unknown): boolean =>
-  (error instanceof GraphQLError ? error.originalError : error) instanceof FailureError;
 
 const requestDuration = new Histogram({
   name: "workspaces_gateway_request_duration_seconds",
@@ -107,9 +103,9 @@ export function useRequestRecord(logger: Logger): Plugin {
         const requestId = records.get((context as { request: object }).request)?.id;
         const path = error.path?.join(".");
         // Typed failures (AWS's, refused input, a bad cursor) are answers: the client gets them, the AWS metrics count them.
-        if (!originalError || originalError instanceof GraphQLError || originalError instanceof FailureError) {
-          const code = originalError instanceof FailureError ? originalError.failure.code : error.extensions.code;
-          logger.debug({ requestId, code, path }, "error answered");
+        const expected = expectedCode(originalError);
+        if (!originalError || originalError instanceof GraphQLError || expected) {
+          logger.debug({ requestId, code: expected ?? error.extensions.code, path }, "error answered");
           continue;
         }
         loggedErrors.add(error).add(originalError);

@@ -1,5 +1,6 @@
-// Where failures become GraphQL errors, in the client contract's terms: `extensions.code` from the one vocabulary,
-// `retryable`, AWS's own code beside ours, and for refused input the GraphQL path a client wrote and the rule.
+// Where errors become GraphQL errors, in the client contract's terms as src/error-codes.ts decides them:
+// `extensions.code`, `retryable`, the HTTP status of a request refused whole, AWS's own code beside ours, and for
+// refused input the GraphQL path a client wrote and the rule.
 import { GraphQLError } from "graphql";
 import { maskError as maskUnexpected } from "graphql-yoga";
 import { camelCasePath } from "../aws/camel-case.ts";
@@ -7,10 +8,21 @@ import type { Failure } from "../aws/failure.ts";
 import { FailureError } from "../aws/failure.ts";
 import type { Violation } from "../constraints.ts";
 import type { ErrorCode } from "../error-codes.ts";
-import { ERROR_CODES } from "../error-codes.ts";
+import { codeOf, ERROR_CODES } from "../error-codes.ts";
 
-export function gatewayError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, retryable: ERROR_CODES[code].retryable, ...extensions } });
+/**
+ * An error of the one vocabulary. One whose code refuses a request whole carries that code's HTTP status (and
+ * `headers`, as Retry-After) for yoga; a field's error sets none, as the data beside it is answered 200.
+ */
+export function gatewayError(
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+): GraphQLError {
+  const { retryable, status } = ERROR_CODES[code];
+  const http = status === 200 ? {} : { http: { status, ...(headers ? { headers } : {}) } };
+  return new GraphQLError(message, { extensions: { code, retryable, ...extensions, ...http } });
 }
 
 /** An AWS member path (`Filters[0].Values[2]`) as the argument path a client wrote (`filter.filters[0].values[2]`). */
@@ -30,13 +42,20 @@ export function refuseInvalid(violations: readonly Violation[], argumentPaths: R
   if (violations.length > 0) throw validationError(violations, argumentPaths);
 }
 
-export function failureExtensions(failure: Failure): Record<string, unknown> {
+function failureExtensions(failure: Failure): Record<string, unknown> {
+  const code = codeOf(failure);
   return {
-    code: failure.code,
-    retryable: failure.retryable,
+    code,
+    retryable: ERROR_CODES[code].retryable,
     ...(failure.awsErrorCode ? { awsErrorCode: failure.awsErrorCode } : {}),
     ...(failure.retryAfter !== undefined ? { retryAfter: failure.retryAfter } : {}),
   };
+}
+
+/** The client's code of a failure the client gets typed (AWS's, refused input, a bad cursor): an answer, not an error to log. */
+export function expectedCode(error: unknown): ErrorCode | undefined {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  return original instanceof FailureError ? codeOf(original.failure) : undefined;
 }
 
 /**

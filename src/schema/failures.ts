@@ -1,9 +1,10 @@
 // Expected failures are data: each is a type implementing Error, with its code from the one ErrorCode enum, so clients
-// select `... on Error { code message retryable }` and switch on the enum, never on free-form strings.
+// select `... on Error { code message retryable }` and switch on the enum, never on free-form strings. Codes, and
+// whether each can be retried, are src/error-codes.ts's.
 import { camelCasePath } from "../aws/camel-case.ts";
 import type { Failure } from "../aws/failure.ts";
 import type { ErrorCode } from "../error-codes.ts";
-import { ERROR_CODES } from "../error-codes.ts";
+import { codeOf, ERROR_CODES } from "../error-codes.ts";
 import { builder } from "./builder.ts";
 
 export const ErrorCodeEnum = builder.enumType("ErrorCode", {
@@ -19,14 +20,12 @@ export const ErrorCodeEnum = builder.enumType("ErrorCode", {
 /** What every error type carries; the union members below are Error subclasses, as Pothos's errors plugin needs. */
 abstract class ExpectedFailure extends Error {
   abstract readonly code: ErrorCode;
-  abstract readonly retryable: boolean;
   readonly awsErrorCode: string | null = null;
 }
 
 /** Input the gateway refused before calling AWS; `field` is the GraphQL path of the offending value. */
 export class ValidationFailure extends ExpectedFailure {
   readonly code = "VALIDATION";
-  readonly retryable = false;
 
   constructor(
     readonly field: string,
@@ -40,13 +39,11 @@ export class ValidationFailure extends ExpectedFailure {
 /** AWS answered and refused. */
 export class AwsRefusal extends ExpectedFailure {
   readonly code: ErrorCode;
-  readonly retryable: boolean;
   override readonly awsErrorCode: string;
 
   constructor(failure: Failure) {
     super(failure.message);
-    this.code = failure.code;
-    this.retryable = failure.retryable;
+    this.code = codeOf(failure);
     this.awsErrorCode = failure.awsErrorCode ?? "UnknownError";
   }
 }
@@ -54,13 +51,11 @@ export class AwsRefusal extends ExpectedFailure {
 /** AWS could not answer (throttled, unreachable, out of time), or a write's outcome is unknown. */
 export class UpstreamFailure extends ExpectedFailure {
   readonly code: ErrorCode;
-  readonly retryable: boolean;
   override readonly awsErrorCode: string | null;
 
   constructor(failure: Failure) {
     super(failure.message);
-    this.code = failure.code;
-    this.retryable = failure.retryable;
+    this.code = codeOf(failure);
     this.awsErrorCode = failure.awsErrorCode ?? null;
   }
 }
@@ -69,7 +64,6 @@ export class UpstreamFailure extends ExpectedFailure {
 export interface ErrorShape {
   message: string;
   code: ErrorCode;
-  retryable: boolean;
   awsErrorCode: string | null;
 }
 
@@ -78,7 +72,11 @@ export const ErrorInterface = builder.interfaceRef<ErrorShape>("Error").implemen
   fields: (t) => ({
     message: t.exposeString("message", { nullable: false, description: "What went wrong, for people; never parse it." }),
     code: t.expose("code", { type: ErrorCodeEnum, nullable: false, description: "What went wrong, for programs." }),
-    retryable: t.exposeBoolean("retryable", { nullable: false, description: "Whether sending the same request again can succeed." }),
+    retryable: t.boolean({
+      nullable: false,
+      description: "Whether sending the same request again can succeed.",
+      resolve: (error) => ERROR_CODES[error.code].retryable,
+    }),
     awsErrorCode: t.exposeString("awsErrorCode", {
       nullable: true,
       description:

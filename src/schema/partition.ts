@@ -4,6 +4,7 @@ import type { ObjectRef } from "@pothos/core";
 import type { ListScope, Located, Partition, PartitionChoice, PartitionScope } from "../aws/fleet.ts";
 import { isPartition } from "../aws/fleet.ts";
 import type { MissingPartition } from "../aws/pagination.ts";
+import { codeOf } from "../error-codes.ts";
 import type { GatewayContext, SchemaTypes } from "./builder.ts";
 import { builder } from "./builder.ts";
 import { refuseInvalid } from "./errors.ts";
@@ -101,8 +102,7 @@ export const missingPartitionsField = <Shape extends object>(t: PothosSchemaType
         region: partition.region,
         accountId: partition.accountId,
         message: failure.message,
-        code: failure.code,
-        retryable: failure.retryable,
+        code: codeOf(failure),
         awsErrorCode: failure.awsErrorCode ?? null,
       })),
   });

@@ -19,7 +19,6 @@ import { WorkspaceRef } from "./refs.ts";
 /** A watched ID AWS has no WorkSpace for; it ends that ID's stream only. Not an Error: graphql-js throws those. */
 class WorkspaceNotFound implements ErrorShape {
   readonly code: ErrorCode = "NOT_FOUND";
-  readonly retryable = false;
   readonly awsErrorCode = null;
   readonly message: string;
 

@@ -6,7 +6,7 @@
 import { Repeater } from "@repeaterjs/repeater";
 import { Gauge } from "prom-client";
 import type { CallTicket } from "../aws/budget.ts";
-import { FailureError, failure } from "../aws/failure.ts";
+import { FailureError } from "../aws/failure.ts";
 import type { Fleet, Partition } from "../aws/fleet.ts";
 import { qualifiedId, splitQualifiedId } from "../aws/fleet.ts";
 import { fetchPage } from "../aws/reads.ts";
@@ -223,14 +223,13 @@ export class WorkspaceWatch {
     if (caps) {
       const distinct = usage.ids.size + ids.filter((id) => !usage.ids.has(id)).length;
       if (usage.subscriptions + 1 > caps.subscriptionsPerCaller || distinct > caps.idsPerCaller) {
-        throw new FailureError(
-          failure(
-            "invalid",
-            "RATE_LIMITED",
+        throw new FailureError({
+          kind: "invalid",
+          reason: "overWatchCaps",
+          message:
             `A caller may hold ${caps.subscriptionsPerCaller} subscriptions watching ${caps.idsPerCaller} WorkSpaces in all; ` +
-              `this one would make ${usage.subscriptions + 1} watching ${distinct}. Close some first.`,
-          ),
-        );
+            `this one would make ${usage.subscriptions + 1} watching ${distinct}. Close some first.`,
+        });
       }
     }
     usage.subscriptions += 1;

@@ -101,7 +101,7 @@ describe("JWT bearer tokens", () => {
     assert.equal((await send("{ __typename }", anonymous)).status, 401);
   });
 
-  it("answers 401 for a subject that is not a string: the number 12345 must not pass as the caller \"12345\"", async () => {
+  it('answers 401 for a subject that is not a string: the number 12345 must not pass as the caller "12345"', async () => {
     for (const sub of [12345, ["alice"], ""]) {
       const odd = await new SignJWT({ scope: "workspaces:read", sub: sub as string })
         .setProtectedHeader({ alg: "RS256", kid: "main" })

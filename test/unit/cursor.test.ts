@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { encodeCursor, readCursor } from "../../src/aws/cursor.ts";
 import { FailureError } from "../../src/aws/failure.ts";
 import { NEXT_TOKEN_TTL_MS } from "../../src/constraints.ts";
+import { codeOf } from "../../src/error-codes.ts";
 
 const SECRET = "unit-test-secret";
 const NOW = 1_800_000_000_000;
@@ -20,7 +21,7 @@ function problemOf(run: () => unknown): string | undefined {
     run();
   } catch (error) {
     assert.ok(error instanceof FailureError);
-    return error.failure.code;
+    return codeOf(error.failure);
   }
   return undefined;
 }

@@ -1,7 +1,9 @@
 // The layers hold, for every file under src/: each belongs to a layer, and a layer's value imports reach only the layers
 // below it (type-only imports may cross, as they vanish at run time); the layers below the schema know nothing of
-// GraphQL; only the process reads the configuration; and no value imports go round in a cycle. Tests and the bench
-// share test/support/, which imports neither back.
+// GraphQL; only the process reads the configuration; what a client is told of errors is decided in src/error-codes.ts,
+// which AWS access, the shared services and the watch do not know, and the HTTP plugins reach only through it and the
+// schema's errors; and no value imports go round in a cycle. Tests and the bench share test/support/, which imports
+// neither back.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -80,6 +82,7 @@ describe("layers", () => {
     assert.ok(server.some((i) => i.target === "graphql-yoga" && !i.typeOnly));
     assert.ok(importsOf("src/aws/session.ts").some((i) => i.target === "src/aws/upstream.ts" && i.typeOnly));
     assert.equal(layerOf("src/schema/builder.ts")?.name, "schema");
+    assert.ok(importsOf("src/error-codes.ts").some((i) => i.target === "src/aws/failure.ts" && i.typeOnly));
     assert.deepEqual(
       cyclesIn(
         new Map([
@@ -129,6 +132,24 @@ describe("layers", () => {
     const readers = SOURCES.filter((file) => layerOf(file)!.name !== "process").flatMap((file) =>
       importsOf(file)
         .filter((i) => i.target === "src/config.ts")
+        .map(() => file),
+    );
+    assert.deepEqual(readers, []);
+  });
+
+  it("keeps the client's error vocabulary out of AWS access, the shared services and the watch: they describe failures", () => {
+    const knowing = SOURCES.filter((file) => ["aws", "shared", "watch"].includes(layerOf(file)!.name)).flatMap((file) =>
+      importsOf(file)
+        .filter((i) => i.target === "src/error-codes.ts")
+        .map(() => file),
+    );
+    assert.deepEqual(knowing, []);
+  });
+
+  it("lets the HTTP plugins tell errors only as src/error-codes.ts does, never from the AWS failure model", () => {
+    const readers = SOURCES.filter((file) => layerOf(file)!.name === "http").flatMap((file) =>
+      importsOf(file)
+        .filter((i) => i.target === "src/aws/failure.ts")
         .map(() => file),
     );
     assert.deepEqual(readers, []);

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { FailureError, failure } from "../../src/aws/failure.ts";
+import { FailureError } from "../../src/aws/failure.ts";
 import { Partition } from "../../src/aws/fleet.ts";
 import type { AwsPage } from "../../src/aws/pagination.ts";
 import { fleetSlice, sliceOf } from "../../src/aws/pagination.ts";
 import { Upstream } from "../../src/aws/upstream.ts";
+import { codeOf } from "../../src/error-codes.ts";
 
 /** A fake upstream of `total` numbered items in pages of `size`, that (like AWS) gives a token after a full page. */
 function upstream(total: number, size: number, label = "") {
@@ -83,7 +84,7 @@ describe("fleetSlice: partition by partition", () => {
     );
     const broken = new Set<Partition>();
     const fetchPage = async (partition: Partition, token: string | null) => {
-      if (broken.has(partition)) throw new FailureError(failure("refused", "ACCESS_DENIED", "denied", { awsErrorCode: "AccessDenied" }));
+      if (broken.has(partition)) throw new FailureError({ kind: "refused", message: "denied", awsErrorCode: "AccessDenied" });
       return upstreams.get(partition)!.fetchPage(token);
     };
     const calls = (partition: Partition) => upstreams.get(partition)!.calls;
@@ -107,7 +108,7 @@ describe("fleetSlice: partition by partition", () => {
     for (let pages = 0; pages < 100; pages++) {
       const slice = await page(first, after);
       nodes.push(...slice.edges.map((e) => e.node));
-      missing.push(slice.missingPartitions.map((m) => `${m.partition.accountId}/${m.partition.region} ${m.failure.code}`));
+      missing.push(slice.missingPartitions.map((m) => `${m.partition.accountId}/${m.partition.region} ${codeOf(m.failure)}`));
       if (!(await slice.hasNextPage)) return { nodes, missing, lastCursor: slice.edges.at(-1)?.cursor ?? after };
       after = slice.edges.at(-1)!.cursor;
     }
@@ -191,7 +192,7 @@ describe("fleetSlice: partition by partition", () => {
       named(A, 0, 25),
     );
     assert.deepEqual(
-      first.missingPartitions.map((m) => [m.partition, m.failure.code]),
+      first.missingPartitions.map((m) => [m.partition, codeOf(m.failure)]),
       [[{ accountId: B.accountId, region: B.region }, "ACCESS_DENIED"]],
     );
     const second = await page(25, first.edges.at(-1)!.cursor);
@@ -220,6 +221,6 @@ describe("fleetSlice: partition by partition", () => {
     ]);
     broken.add(A);
     broken.add(B);
-    await assert.rejects(page(5), (error: unknown) => error instanceof FailureError && error.failure.code === "ACCESS_DENIED");
+    await assert.rejects(page(5), (error: unknown) => error instanceof FailureError && codeOf(error.failure) === "ACCESS_DENIED");
   });
 });

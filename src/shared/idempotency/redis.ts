@@ -3,7 +3,7 @@
 // replays it, revisiting its unknown outcomes; results expire after 24 hours, within bounds in bytes and in count, per
 // caller and in all, the oldest going first. Without Redis a keyed create is refused: nothing else can tell a repeat.
 import { createHash, randomUUID } from "node:crypto";
-import { FailureError, failure } from "../../aws/failure.ts";
+import { FailureError } from "../../aws/failure.ts";
 import { fingerprintOf } from "../../fingerprint.ts";
 import type { SharedRedis } from "../redis.ts";
 import { SharedStateDown } from "../redis.ts";
@@ -162,7 +162,9 @@ export class ClusterIdempotencyStore<T> implements Idempotency<T> {
       // refuses what that run created: one WorkSpace per user, bundle and directory).
       if (state === "claimed" || (state === "orphaned" && !stored)) return this.first(entry, token, produce, keep);
       if (state === "done" || state === "orphaned") return this.again(entry, token, JSON.parse(stored!) as T, revisit);
-      if (performance.now() + pause > until) throw new FailureError(failure("unsent", "IN_PROGRESS", STILL_RUNNING, { retryAfter: 1 }));
+      if (performance.now() + pause > until) {
+        throw new FailureError({ kind: "unsent", reason: "keyRunning", message: STILL_RUNNING, retryAfter: 1 });
+      }
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
@@ -181,7 +183,7 @@ export class ClusterIdempotencyStore<T> implements Idempotency<T> {
       if (!(error instanceof SharedStateDown)) throw error;
       // The claim may have landed before the answer was lost: given up once Redis answers again.
       this.pending.set(token, () => this.releaseEntry([entry.key], [token]));
-      throw new FailureError(failure("unsent", "UPSTREAM_UNAVAILABLE", UNREACHABLE));
+      throw new FailureError({ kind: "unsent", reason: "sharedStateDown", message: UNREACHABLE });
     }
   }
 
