@@ -3,7 +3,7 @@
 // GraphQL; only the process reads the configuration; what a client is told of errors is decided in src/error-codes.ts,
 // which AWS access, the shared services and the watch do not know, and the HTTP plugins reach only through it and the
 // schema's errors; and no value imports go round in a cycle. Tests and the bench share test/support/, which imports
-// neither back.
+// neither back; only the bench's own tests (test/bench/) import the bench.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
