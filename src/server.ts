@@ -11,7 +11,7 @@ import type { Plugin } from "graphql-yoga";
 import { createYoga } from "graphql-yoga";
 import { createAuthenticator } from "./auth/authenticator.ts";
 import { connectFleet } from "./aws/accounts.ts";
-import type { PermitSource } from "./aws/budget.ts";
+import type { PermitSource } from "./aws/budget/budget.ts";
 import type { Fleet } from "./aws/fleet.ts";
 import type { Services } from "./aws/session.ts";
 import { AwsSession } from "./aws/session.ts";

@@ -4,7 +4,7 @@ import { ServiceException } from "@smithy/core/client";
 import type { Violation } from "../constraints.ts";
 import type { ErrorCode } from "../error-codes.ts";
 import { ERROR_CODES } from "../error-codes.ts";
-import { NotSentError } from "./budget.ts";
+import { NotSentError } from "./budget/budget.ts";
 
 export type FailureKind =
   /** The input breaks a rule: refused before any call (`violations` say which, in AWS member paths). */

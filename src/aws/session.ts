@@ -4,7 +4,7 @@
 import type DataLoader from "dataloader";
 import type { Idempotency } from "../shared/idempotency/idempotency.ts";
 import type { WorkspaceWatch } from "../watch/workspace-watch.ts";
-import type { CallTicket } from "./budget.ts";
+import type { CallTicket } from "./budget/budget.ts";
 import type { BundleShape } from "./bundles.ts";
 import { createBundleLoader } from "./bundles.ts";
 import type { ConnectionStatusShape } from "./connection-status.ts";

@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import type { TestContext } from "node:test";
 import { describe, it } from "node:test";
-import type { CallClass, CallTicket } from "../../src/aws/budget.ts";
-import { AwsBudget, NotSentError } from "../../src/aws/budget.ts";
+import type { CallClass, CallTicket } from "../../src/aws/budget/budget.ts";
+import { AwsBudget, NotSentError } from "../../src/aws/budget/budget.ts";
 
 /** Lets promise callbacks run (setImmediate is not mocked). */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -3,7 +3,7 @@
 // gateway takes leave from a local budget of its share (the rate over the gateways last seen alive).
 // Our own script rather than rate-limiter-flexible: its Redis limiters count fixed windows, which let twice the rate
 // through across a window's edge, and AWS counts any second.
-import type { PermitSource } from "../../aws/budget.ts";
+import type { PermitSource } from "../../aws/budget/budget.ts";
 import type { SharedRedis } from "../redis.ts";
 import { SharedStateDown } from "../redis.ts";
 

@@ -7,7 +7,7 @@
 // by a turn at most, not by the backlog. Gateways that share the budget (several behind one load balancer) each keep
 // these rules for their own calls, and take leave for every call from one permit source they share.
 import { Counter, Gauge, Histogram } from "prom-client";
-import { registry } from "../metrics.ts";
+import { registry } from "../../metrics.ts";
 
 export type CallClass = "probe" | "write" | "read" | "poll";
 
