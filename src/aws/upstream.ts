@@ -11,7 +11,8 @@ import type {
 import { WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { Command } from "@smithy/types";
-import type { CallTicket, PermitSource } from "./budget/budget.ts";
+import type { PermitSource } from "../shared/permits/permits.ts";
+import type { CallTicket } from "./budget/budget.ts";
 import { AwsBudget } from "./budget/budget.ts";
 import { FailureError, failureOf, OutcomeUnknownError, writeFailureOf } from "./failure.ts";
 import { awsRequests, awsRetries, awsThrottles } from "./metrics.ts";

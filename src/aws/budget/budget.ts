@@ -1,13 +1,15 @@
 // The AWS budget of one account and region: the calls per second AWS allows it, shared by every caller of the gateway.
-// Never more than the rate in any one second (a log of the last second's calls), paced by a small token bucket so
-// the calls spread over the second; the calls waiting are served fairly: readiness probes first, then callers with
-// nothing else queued, on a reserve the others leave them, taking turns with the backlog (a round of them, then one
-// of its calls); the backlog goes writes first, then reads and subscription polling, each of those two with its
-// share, callers taking turns within a class. A caller with a thousand calls queued thus delays another's single call
-// by a turn at most, not by the backlog. Gateways that share the budget (several behind one load balancer) each keep
-// these rules for their own calls, and take leave for every call from one permit source they share.
+// A call goes when the rate window (rate-window.ts) has room for it; the calls waiting are served fairly: readiness
+// probes first, then callers with nothing else queued, on a reserve the others leave them, taking turns with the
+// backlog (a round of them, then one of its calls); the backlog goes writes first, then reads and subscription polling,
+// each of those two with its share, callers taking turns within a class. A caller with a thousand calls queued thus
+// delays another's single call by a turn at most, not by the backlog. Gateways that share the budget (several behind
+// one load balancer) each keep these rules for their own calls, and take leave for every call from one permit source
+// they share (src/shared/permits).
 import { Counter, Gauge, Histogram } from "prom-client";
 import { registry } from "../../metrics.ts";
+import type { PermitSource } from "../../shared/permits/permits.ts";
+import { defaultBurst, RateWindow } from "./rate-window.ts";
 
 export type CallClass = "probe" | "write" | "read" | "poll";
 
@@ -17,12 +19,6 @@ export interface CallTicket {
   class: CallClass;
   deadline?: number;
 }
-
-/**
- * The log's second, with a tenth to spare: calls that network or event-loop delays bunch together still reach AWS at
- * most `rate` in any second of its clock.
- */
-const LOG_WINDOW_MS = 1_100;
 
 /** Why a call never left the gateway: its wait was given up (deadline, client gone), or it could not go in time. */
 export class NotSentError extends Error {
@@ -35,11 +31,6 @@ export class NotSentError extends Error {
   ) {
     super(reason === "shed" ? "The AWS budget cannot take this call before its deadline." : "The call was given up before it was sent.");
   }
-}
-
-/** Leave for calls of a budget several gateways share: how many of `want` may go now, else when to ask again. */
-export interface PermitSource {
-  take(partition: string, rate: number, want: number): Promise<{ granted: number; retryInMs: number }>;
 }
 
 interface Waiter {
@@ -145,15 +136,9 @@ export interface BudgetOptions {
 
 export class AwsBudget {
   readonly partition: string;
-  private tokens: number;
-  private updatedAt: number;
-  private readonly burst: number;
-  /** Tokens only a caller with nothing queued may take: a single call then goes at once (or first), past a backlog. */
+  private readonly window: RateWindow;
+  /** Tokens (and places in the log) only probes and light calls may take: a single call then goes at once, past a backlog. */
   private readonly reserve: number;
-  /** When the calls of the last second went, oldest first from `oldest`: the hard cap of `rate` in any second. */
-  private sent: number[] = [];
-  private oldest = 0;
-  private readonly cap: number;
   private readonly pollShare: number;
   private readonly clock: () => number;
   private readonly probes: Waiter[] = [];
@@ -190,15 +175,13 @@ export class AwsBudget {
     options: BudgetOptions = {},
   ) {
     this.partition = options.partition ?? "default";
-    this.cap = Math.max(1, Math.floor(rate));
-    this.burst = options.burst ?? Math.max(1, Math.ceil(rate / 5));
-    this.reserve = Math.min(this.burst - 1, Math.floor(rate / 10));
+    const burst = options.burst ?? defaultBurst(rate);
+    this.reserve = Math.min(burst - 1, Math.floor(rate / 10));
     this.pollShare = options.pollShare ?? 0.2;
     // Monotonic: a wall clock stepped back would take away tokens (and stall every call) for as long.
     this.clock = options.clock ?? (() => performance.now());
+    this.window = new RateWindow({ rate, burst }, this.clock());
     this.permits = options.permits;
-    this.tokens = this.burst;
-    this.updatedAt = this.clock();
     budgets.add(this);
   }
 
@@ -206,15 +189,14 @@ export class AwsBudget {
   take(ticket: CallTicket, signal?: AbortSignal): Promise<void> {
     const now = this.clock();
     if (signal?.aborted) return Promise.reject(this.notSent(ticket, "aborted"));
-    this.refill(now);
     // With others waiting, a caller with nothing queued may take the reserve (at once, or in the next round of such
     // callers when it has a token); otherwise the reserve stays for them.
     const light = this.queued > 0 && !this.isQueued(ticket.caller);
     const goesAtOnce = light
-      ? this.probes.length + this.light.length === 0 && !this.backlogDue && this.available(now) >= 1
-      : this.queued === 0 && this.untilQueueMayGo(now) === 0;
+      ? this.probes.length + this.light.length === 0 && !this.backlogDue && this.window.room(now) >= 1
+      : this.queued === 0 && this.window.room(now, this.reserve) >= 1;
     if (goesAtOnce && !this.permits) {
-      this.spend(now);
+      this.window.spend(now);
       this.count(ticket, 0);
       return Promise.resolve();
     }
@@ -255,7 +237,7 @@ export class AwsBudget {
   private expectedWait(now: number, ticket: CallTicket, light: boolean): number {
     if (ticket.class === "probe" || light) {
       const ahead = this.probes.length + (ticket.class === "probe" ? 0 : this.light.length);
-      return Math.max(this.untilMayGo(now, 0), (ahead * 1000) / this.rate);
+      return Math.max(this.window.untilRoom(now), (ahead * 1000) / this.rate);
     }
     const ahead =
       this.probes.length +
@@ -265,7 +247,7 @@ export class AwsBudget {
     const share = ticket.class === "poll" ? this.pollShare : ticket.class === "read" ? 1 - this.pollShare : 1;
     const busy =
       ticket.class === "read" || ticket.class === "poll" ? (this.queues.read.size > 0 && this.queues.poll.size > 0 ? share : 1) : 1;
-    return ((ahead + 1 + this.reserve - this.tokens) / (this.rate * busy)) * 1000;
+    return ((ahead + 1 + this.reserve - this.window.tokensAt(now)) / (this.rate * busy)) * 1000;
   }
 
   private next(): Waiter | undefined {
@@ -312,49 +294,9 @@ export class AwsBudget {
     }
   }
 
-  private refill(now: number): void {
-    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.updatedAt) * this.rate) / 1000);
-    this.updatedAt = now;
-    while (this.oldest < this.sent.length && this.sent[this.oldest]! <= now - LOG_WINDOW_MS) this.oldest += 1;
-    if (this.oldest > 1024) {
-      this.sent = this.sent.slice(this.oldest);
-      this.oldest = 0;
-    }
-  }
-
-  private get sentLastSecond(): number {
-    return this.sent.length - this.oldest;
-  }
-
-  /** Calls that may go now: the bucket's tokens, within what the last second leaves under the cap. */
-  private available(now: number): number {
-    this.refill(now);
-    return Math.min(this.tokens, this.cap - this.sentLastSecond);
-  }
-
-  private spend(now: number): void {
-    this.tokens -= 1;
-    this.sent.push(now);
-  }
-
-  /** Milliseconds until the queue may take a call: a token above the reserve, and a free place in the second. */
-  private untilQueueMayGo(now: number): number {
-    // The reserve holds in the second too: a tenth of it is left to callers with nothing queued.
-    return this.untilMayGo(now, this.reserve);
-  }
-
-  /** Milliseconds until a call may go leaving `kept` tokens, and as many places in the second, untouched. */
-  private untilMayGo(now: number, kept: number): number {
-    this.refill(now);
-    const forToken = ((1 + kept - this.tokens) * 1000) / this.rate;
-    const over = this.sentLastSecond - (this.cap - 1 - kept);
-    const forPlace = over > 0 ? this.sent[this.oldest + over - 1]! + LOG_WINDOW_MS - now : 0;
-    return Math.max(0, Math.ceil(Math.max(forToken, forPlace)));
-  }
-
-  /** Milliseconds until the next waiter may go: a probe or light call with the reserve, else the queue above it. */
+  /** Milliseconds until the next waiter may go: a probe or light call on the reserve, else the backlog above it. */
   private untilNextMayGo(now: number): number {
-    return this.probes.length + this.light.length > 0 ? this.untilMayGo(now, 0) : this.untilQueueMayGo(now);
+    return this.window.untilRoom(now, this.probes.length + this.light.length > 0 ? 0 : this.reserve);
   }
 
   private schedule(): void {
@@ -377,18 +319,18 @@ export class AwsBudget {
     }, delay);
   }
 
-  /** Whether a probe or a light call may take a token now (the reserve included). */
-  private firstMayGo(now: number): boolean {
-    return this.probes.length + this.light.length > 0 && this.available(now) >= 1;
+  /** Whether the window has room for the next call: the backlog's above the reserve, or a probe's or light call's. */
+  private mayRelease(now: number): boolean {
+    return this.window.room(now, this.reserve) >= 1 || (this.probes.length + this.light.length > 0 && this.window.room(now) >= 1);
   }
 
-  /** Lets up to `limit` waiters go, in the order of the rules, while the budget here has room for them. */
+  /** Lets up to `limit` waiters go, in the order of the rules, while the window has room for them. */
   private release(now: number, limit: number): void {
-    for (let released = 0; released < limit && (this.untilQueueMayGo(now) === 0 || this.firstMayGo(now)); released++) {
+    for (let released = 0; released < limit && this.mayRelease(now); released++) {
       const waiter = this.next();
       if (!waiter) break;
       if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
-      this.spend(now);
+      this.window.spend(now);
       this.count(waiter.ticket, (now - waiter.queuedAt) / 1000);
       waiter.resolve();
     }
@@ -396,21 +338,10 @@ export class AwsBudget {
 
   /** How many waiters release() would let go now: the leave to ask the shared permit source for. */
   private releasable(now: number): number {
-    this.refill(now);
-    let tokens = this.tokens;
-    let sent = this.sentLastSecond;
-    let first = this.probes.length + this.light.length;
-    let rest = this.queued - first;
-    let count = 0;
-    for (;;) {
-      const queueMayGo = tokens >= 1 + this.reserve && sent <= this.cap - 1 - this.reserve;
-      if (first > 0 && (queueMayGo || (tokens >= 1 && sent < this.cap))) first -= 1;
-      else if (rest > 0 && queueMayGo) rest -= 1;
-      else return count;
-      tokens -= 1;
-      sent += 1;
-      count += 1;
-    }
+    // Probes and light calls first, on the reserve too; then the backlog, on what they leave above it.
+    const first = Math.min(this.probes.length + this.light.length, this.window.room(now));
+    const rest = Math.min(this.queued - this.probes.length - this.light.length, Math.max(0, this.window.room(now, this.reserve) - first));
+    return first + rest;
   }
 
   /** Asks the shared source for leave for what may go here, lets that many go, and waits as told for the rest. */
