@@ -74,6 +74,25 @@ describe("AwsBudget", () => {
     budget.close();
   });
 
+  it("lets a single call go at the next token past a thousand calls of another caller: a turn at most", async (t) => {
+    const time = fakeTime(t);
+    const budget = new AwsBudget(10, { burst: 1, clock: time.clock });
+    const { log, take } = recorder(budget, time);
+    for (let i = 0; i < 1_000; i++) void take("flood", ticket("flood"));
+    await flush();
+    await time.advance(250);
+    const arrived = time.now;
+    const before = log.length;
+    assert.equal(before, 3, "the flood goes at the rate: at 0, 100 and 200 ms");
+    void take("single", ticket("quiet"));
+    await time.advance(200);
+    const after = log.slice(before);
+    const single = after.findIndex((e) => e.who === "single");
+    assert.ok(single === 0, `${single} of the flood went before it: ${after.map((e) => e.who).join(", ")}`);
+    assert.ok(after[0]!.at - arrived <= 1000 / 10, `it went ${after[0]!.at - arrived} ms after it came`);
+    budget.close();
+  });
+
   it("keeps a reserve for callers with nothing queued: their single call goes at once, past a backlog", async (t) => {
     const time = fakeTime(t);
     const budget = new AwsBudget(20, { clock: time.clock });
