@@ -3,7 +3,7 @@
 // What a client is told of it (its code, whether to retry) is decided in one place, src/error-codes.ts.
 import { ServiceException } from "@smithy/core/client";
 import type { Violation } from "../constraints.ts";
-import { NotSentError } from "./budget.ts";
+import { NotSentError } from "./budget/budget.ts";
 
 export type Failure = FailureCase & {
   message: string;

@@ -5,7 +5,7 @@ import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-work
 import type DataLoader from "dataloader";
 import type { Idempotency } from "../shared/idempotency/idempotency.ts";
 import type { WorkspaceWatch } from "../watch/workspace-watch.ts";
-import type { CallTicket } from "./budget.ts";
+import type { CallTicket } from "./budget/budget.ts";
 import type { CreateOutcome } from "./create-workspaces.ts";
 import type { Fleet, Partition, PartitionRef } from "./fleet.ts";
 import { partitionKey } from "./fleet.ts";

@@ -11,8 +11,9 @@ import type {
 import { DescribeWorkspacesCommand, WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { Command } from "@smithy/types";
-import type { CallTicket, PermitSource } from "./budget.ts";
-import { AwsBudget } from "./budget.ts";
+import type { PermitSource } from "../shared/permits/permits.ts";
+import type { CallTicket } from "./budget/budget.ts";
+import { AwsBudget } from "./budget/budget.ts";
 import { FailureError, failureOf, OutcomeUnknownError, writeFailureOf } from "./failure.ts";
 import { awsRequests, awsRetries, awsThrottles } from "./metrics.ts";
 import { SharedReads } from "./shared-reads.ts";

@@ -5,7 +5,7 @@
 // IDs are watched), and each caller keeps to its caps.
 import { Repeater } from "@repeaterjs/repeater";
 import { Gauge } from "prom-client";
-import type { CallTicket } from "../aws/budget.ts";
+import type { CallTicket } from "../aws/budget/budget.ts";
 import { FailureError } from "../aws/failure.ts";
 import type { Fleet, Partition } from "../aws/fleet.ts";
 import { qualifiedId, splitQualifiedId } from "../aws/fleet.ts";

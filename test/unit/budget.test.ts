@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import type { TestContext } from "node:test";
 import { describe, it } from "node:test";
-import type { CallClass, CallTicket } from "../../src/aws/budget.ts";
-import { AwsBudget, NotSentError } from "../../src/aws/budget.ts";
+import type { CallClass, CallTicket } from "../../src/aws/budget/budget.ts";
+import { AwsBudget, NotSentError } from "../../src/aws/budget/budget.ts";
 
 /** Lets promise callbacks run (setImmediate is not mocked). */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -71,6 +71,25 @@ describe("AwsBudget", () => {
     await time.advance(300);
     const position = order().indexOf("single");
     assert.ok(position >= 0 && position <= 5, `the single call went ${position}th: ${order().slice(0, 8).join(", ")}`);
+    budget.close();
+  });
+
+  it("lets a single call go at the next token past a thousand calls of another caller: a turn at most", async (t) => {
+    const time = fakeTime(t);
+    const budget = new AwsBudget(10, { burst: 1, clock: time.clock });
+    const { log, take } = recorder(budget, time);
+    for (let i = 0; i < 1_000; i++) void take("flood", ticket("flood"));
+    await flush();
+    await time.advance(250);
+    const arrived = time.now;
+    const before = log.length;
+    assert.equal(before, 3, "the flood goes at the rate: at 0, 100 and 200 ms");
+    void take("single", ticket("quiet"));
+    await time.advance(200);
+    const after = log.slice(before);
+    const single = after.findIndex((e) => e.who === "single");
+    assert.ok(single === 0, `${single} of the flood went before it: ${after.map((e) => e.who).join(", ")}`);
+    assert.ok(after[0]!.at - arrived <= 1000 / 10, `it went ${after[0]!.at - arrived} ms after it came`);
     budget.close();
   });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ServiceException } from "@smithy/core/client";
-import { NotSentError } from "../../src/aws/budget.ts";
+import { NotSentError } from "../../src/aws/budget/budget.ts";
 import { failureOf, invalid, scrubMessage, writeFailureOf } from "../../src/aws/failure.ts";
 import { violation } from "../../src/constraints.ts";
 import { codeOf, codeOfForeign } from "../../src/error-codes.ts";
