@@ -19,6 +19,7 @@ export function banner(
   backend: string,
   config: Pick<GatewayConfig, "graphiql" | "tracing" | "persistedDocuments" | "federationSubgraph">,
   partitions: readonly string[],
+  metricsUrl?: string,
 ): string {
   const documents = config.persistedDocuments;
   const lines = [
@@ -28,6 +29,7 @@ export function banner(
     config.graphiql ? `  GraphiQL   ${url}` : `  GraphQL    ${url} (GraphiQL off)`,
     `  Backend    ${backend}`,
     `  Partitions ${partitions.join(", ")}`,
+    ...(metricsUrl ? [`  Metrics    ${metricsUrl}`] : []),
     ...(config.tracing ? [`  Tracing    OTLP (${config.tracing.protocol}) to ${config.tracing.endpoint}`] : []),
     ...(config.federationSubgraph ? ["  Subgraph   Apollo Federation v2 (_service, _entities)"] : []),
     ...(documents
