@@ -31,18 +31,6 @@ try {
   console.error(reason ?? `Start-up failed: ${(error as Error).message}`);
   process.exit(reason ? 1 : 2);
 }
-const backend = describeBackend(config, gateway.emulator?.url);
-const partitions = gateway.fleet.partitions.map((partition) => partition.key);
-if (pretty) {
-  process.stdout.write(banner(gateway.url, backend, config, partitions, gateway.metricsUrl));
-} else {
-  const graphiql = config.graphiql ? " (GraphiQL in a browser)" : "";
-  logger.info(
-    { url: gateway.url, upstream: backend, partitions, metrics: gateway.metricsUrl },
-    `WorkSpaces gateway on ${gateway.url}${graphiql}, backed by ${backend}, serving ${partitions.join(", ")}`,
-  );
-}
-
 /** Drains, then exits 0; its two lines in that order, written before the process ends. */
 async function stop(signal: NodeJS.Signals): Promise<never> {
   logger.info({ signal }, "shutting down: finishing in-flight requests");
@@ -66,4 +54,17 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     logger.warn({ signal }, "forcing the stop: a second signal came before in-flight requests finished; exiting 1");
     logger.flush(() => process.exit(1));
   });
+}
+
+// Only now that a signal would drain it: whoever starts the gateway may stop it as soon as it says where it listens.
+const backend = describeBackend(config, gateway.emulator?.url);
+const partitions = gateway.fleet.partitions.map((partition) => partition.key);
+if (pretty) {
+  process.stdout.write(banner(gateway.url, backend, config, partitions, gateway.metricsUrl));
+} else {
+  const graphiql = config.graphiql ? " (GraphiQL in a browser)" : "";
+  logger.info(
+    { url: gateway.url, upstream: backend, partitions, metrics: gateway.metricsUrl },
+    `WorkSpaces gateway on ${gateway.url}${graphiql}, backed by ${backend}, serving ${partitions.join(", ")}`,
+  );
 }
