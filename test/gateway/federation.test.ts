@@ -87,6 +87,29 @@ async function post(url: string, query: string, headers: Record<string, string> 
   return (await response.json()) as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
+/** A subscription's first event through the router, over SSE; the stream is closed after it. */
+async function firstEvent(url: string, query: string, key?: string): Promise<unknown> {
+  const abort = new AbortController();
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query }),
+    signal: abort.signal,
+  });
+  try {
+    assert.equal(response.status, 200);
+    let text = "";
+    for await (const chunk of response.body!) {
+      text += Buffer.from(chunk).toString();
+      const data = /^data: (.*)$/m.exec(text);
+      if (data && text.slice(data.index).includes("\n\n")) return JSON.parse(data[1]!);
+    }
+    assert.fail(`the stream ended without an event: ${text}`);
+  } finally {
+    abort.abort();
+  }
+}
+
 const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
 describe("federation", () => {
@@ -251,27 +274,9 @@ describe("federation", () => {
     const [watched] = employees;
     const query = `subscription { workspaceStateChanged(workspaceIds: ["${watched!.workspaceId}"]) {
       ... on Workspace { workspaceId owner { name } } } }`;
-    const abort = new AbortController();
-    const response = await fetch(routerUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream" },
-      body: JSON.stringify({ query }),
-      signal: abort.signal,
+    assert.deepEqual(await firstEvent(routerUrl, query), {
+      data: { workspaceStateChanged: { workspaceId: watched!.workspaceId, owner: { name: watched!.name } } },
     });
-    try {
-      assert.equal(response.status, 200);
-      let text = "";
-      for await (const chunk of response.body!) {
-        text += Buffer.from(chunk).toString();
-        if (text.includes("\n\n") && /data: /.test(text)) break;
-      }
-      const data = /^data: (.*)$/m.exec(text)![1]!;
-      assert.deepEqual(JSON.parse(data), {
-        data: { workspaceStateChanged: { workspaceId: watched!.workspaceId, owner: { name: watched!.name } } },
-      });
-    } finally {
-      abort.abort();
-    }
     // The subgraph's subscription ends with the router's client.
     await eventually(() => subgraph.watch.status.subscriptions === 0, "the subgraph's subscription is closed");
   });
@@ -334,6 +339,13 @@ describe("federation with authentication and a cost limit", () => {
       const anonymous = await post(url, query);
       assert.equal(anonymous.data?.workspace ?? null, null);
       assert.ok(anonymous.errors?.length, JSON.stringify(anonymous));
+      // A subscription's request to the subgraph carries the client's credential too.
+      const subscription = `subscription { workspaceStateChanged(workspaceIds: ["${first!.WorkspaceId}"]) { ... on Workspace { workspaceId } } }`;
+      assert.deepEqual(await firstEvent(url, subscription, READ_KEY), {
+        data: { workspaceStateChanged: { workspaceId: first!.WorkspaceId } },
+      });
+      const refused = (await firstEvent(url, subscription, WRITE_KEY)) as { errors?: { extensions?: { code?: string } }[] };
+      assert.equal(refused.errors?.[0]?.extensions?.code, "FORBIDDEN", JSON.stringify(refused));
     } finally {
       await close(router);
     }

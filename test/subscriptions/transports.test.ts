@@ -2,11 +2,15 @@
 // WebSocket (Apollo's GraphQLWsLink, urql and Relay use its client), Apollo Client's HttpLink with its multipart
 // subscriptions, and graphql-sse over Server-Sent Events. Each gets the same events, and the same refusals: a missing
 // or wrong credential, a credential without the read scope, the cost limit, a caller's spent quota, and the caller's
-// cap on open subscriptions, counted across transports.
+// cap on open subscriptions, counted across transports. Over graphql-ws also: the upgrade's Origin held to the CORS
+// rules, one log line per operation, persisted documents, and a shutdown that completes its subscriptions.
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ApolloClient, HttpLink, InMemoryCache } from "@apollo/client";
-import { ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
+import { DescribeWorkspacesCommand, ModifyWorkspacePropertiesCommand } from "@aws-sdk/client-workspaces";
 import { print } from "graphql";
 import { createClient as createSseClient, NetworkError } from "graphql-sse";
 import { createClient as createWsClient } from "graphql-ws";
@@ -358,5 +362,52 @@ describe("graphql-ws beside HTTP", { timeout: TIMEOUT_MS }, () => {
     await gateway.close();
     assert.deepEqual(await subscription.next(), { code: "complete" });
     await subscription.close();
+  });
+});
+
+describe("persisted documents over graphql-ws", { timeout: TIMEOUT_MS }, () => {
+  const ADHOC = "transport-adhoc-0123456789";
+  let gateway: TestGateway;
+  before(async () => {
+    const manifest = join(mkdtempSync(join(tmpdir(), "transports-")), "documents.json");
+    writeFileSync(manifest, JSON.stringify({ "sha256:watch": QUERY }));
+    gateway = await startTestGateway(
+      {},
+      settingsFrom({
+        GATEWAY_API_KEYS: `${READER}:read,${ADHOC}:read+adhoc`,
+        PERSISTED_DOCUMENTS: manifest,
+        PERSISTED_DOCUMENTS_ONLY: "true",
+      }),
+    );
+  });
+  after(() => gateway.close());
+
+  /** The first result of a subscribe message with `payload`, over a connection with `key`. */
+  async function first(payload: { query: string; documentId?: string; variables: Record<string, unknown> }, key: string) {
+    const client = createWsClient({
+      url: gateway.url.replace(/^http/, "ws"),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${key}` },
+      retryAttempts: 0,
+    });
+    try {
+      for await (const result of client.iterate(payload)) return result;
+    } finally {
+      await client.dispose();
+    }
+  }
+
+  it("runs a document by its documentId, and another only for a credential with the adhoc scope", async () => {
+    const [workspace] = (await gateway.client.send(new DescribeWorkspacesCommand({ Limit: 1 }))).Workspaces!;
+    const variables = { workspaceIds: [workspace!.WorkspaceId!] };
+    const persisted = await first({ query: "", documentId: "sha256:watch", variables }, READER);
+    assert.equal((persisted?.data as WorkspaceStateChangedSubscription).workspaceStateChanged.__typename, "Workspace");
+    const own = await first({ query: QUERY, variables }, READER);
+    assert.deepEqual(
+      own?.errors?.map((e) => e.extensions?.code),
+      ["PERSISTED_DOCUMENTS_ONLY"],
+    );
+    const operator = await first({ query: QUERY, variables }, ADHOC);
+    assert.equal(operator?.errors, undefined);
   });
 });
