@@ -22,7 +22,11 @@ function multipartStream(events: AsyncIterable<ExecutionResult>, fetchAPI: Fetch
       heartbeat = setInterval(() => controller.enqueue(part("{}")), HEARTBEAT_MS);
     },
     async pull(controller) {
-      const { done, value } = await iterator.next();
+      // A stream that fails ends its heartbeat, which would otherwise write to it still.
+      const { done, value } = await iterator.next().catch((error: unknown) => {
+        stop();
+        throw error;
+      });
       if (done) {
         stop();
         controller.enqueue(encoder.encode("\r\n--graphql--\r\n"));

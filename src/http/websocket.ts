@@ -86,11 +86,9 @@ function authorizationOf(params: unknown): string | null {
 }
 
 /** A whole HTTP answer on a socket that asked to upgrade and may not. */
-function refuse(socket: Duplex, status: number, errors: GraphQLError[]): void {
-  const body = JSON.stringify({ errors });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
+function refuse(socket: Duplex, status: number, body: string, contentType = "text/plain"): void {
+  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${contentType}\r\ncontent-length: ${Buffer.byteLength(body)}`;
+  socket.end(`${head}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 export function serveWebSocket(
@@ -108,14 +106,13 @@ export function serveWebSocket(
 
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (request.url?.split("?")[0] !== yoga.graphqlEndpoint) {
-      refuse(socket, 404, [gatewayError("BAD_REQUEST", `WebSocket is served on ${yoga.graphqlEndpoint} only.`)]);
+      refuse(socket, 404, `WebSocket is served on ${yoga.graphqlEndpoint} only.\n`);
     } else if (closing) {
-      refuse(socket, 503, [gatewayError("UPSTREAM_UNAVAILABLE", "The gateway is shutting down; connect again.")]);
+      refuse(socket, 503, "The gateway is shutting down: connect again, to another instance.\n");
     } else if (!origins.admits(request.headers.origin ?? null, request.headers.host ?? null)) {
-      const origin = request.headers.origin;
-      refuse(socket, 403, [
-        gatewayError("ORIGIN_NOT_ALLOWED", `Origin ${origin} is not in CORS_ORIGINS: browsers on it may not call this gateway.`),
-      ]);
+      // As a refused preflight is answered over HTTP.
+      const message = `Origin ${request.headers.origin} is not in CORS_ORIGINS: browsers on it may not call this gateway.`;
+      refuse(socket, 403, JSON.stringify({ errors: [gatewayError("ORIGIN_NOT_ALLOWED", message)] }), "application/json");
     } else {
       sockets.handleUpgrade(request, socket, head, (client) => sockets.emit("connection", client, request));
     }

@@ -98,6 +98,22 @@ describe("start-up", () => {
     }
   });
 
+  it("names METRICS_PORT when that is the port in use", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const { code, stderr } = await failedStart({ METRICS_PORT: String(port), LOG_LEVEL: "silent" });
+      assert.equal(code, 1);
+      assert.equal(
+        stderr,
+        `Port ${port} is in use: set METRICS_PORT to a free port (METRICS_PORT=${port + 1}), or stop what listens there.\n`,
+      );
+    } finally {
+      taken.close();
+    }
+  });
+
   it("says in one line which persisted document does not validate, and exits 2 as for any configuration error", async () => {
     const manifest = join(mkdtempSync(join(tmpdir(), "startup-")), "documents.json");
     writeFileSync(manifest, JSON.stringify({ "sha256:aa": "{ nope }" }));
