@@ -8,7 +8,9 @@ import { DEFAULT_CALL_POLICY } from "./aws/upstream.ts";
 import { REGION_PATTERN, ROLE_ARN_PATTERN } from "./constraints.ts";
 import type { EmulatorSettings } from "./emulator/settings.ts";
 import { parseSettings } from "./emulator/settings.ts";
+import type { CorsSettings } from "./http/cors.ts";
 import type { PersistedDocumentsSettings } from "./http/persisted-documents.ts";
+import type { MetricsSettings } from "./http/probes.ts";
 import type { QueryLimits } from "./http/query-limits.ts";
 import type { TracingSettings } from "./http/tracing.ts";
 import type { LogLevel } from "./logger.ts";
@@ -29,7 +31,9 @@ export interface GatewayConfig {
   jwt?: JwtSettings;
   graphiql: boolean;
   introspection: boolean;
-  corsOrigins: string[];
+  cors: CorsSettings;
+  /** Where /metrics is served: a listener of its own, the API's port (open, or behind a token), or nowhere. */
+  metrics: MetricsSettings;
   limits: QueryLimits;
   /** Time allowed to receive a whole request. */
   requestTimeoutMs: number;
@@ -252,24 +256,70 @@ function corsOrigins(env: NodeJS.ProcessEnv): string[] {
   return origins;
 }
 
-const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
-const NODE_ENVS = ["production", "development", "test"] as const;
-const MIN_CURSOR_SECRET_BYTES = 32;
+/** A secret's least length, in bytes: shorter ones could be guessed. */
+const MIN_SECRET_BYTES = 32;
+const MAKE_SECRET = "make one with: openssl rand -hex 32";
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const backend = env.WORKSPACES_BACKEND ?? "emulator";
+/**
+ * METRICS_PORT: /metrics on a listener of its own (METRICS_HOST, loopback unless told), for a scraper beside the
+ * gateway; METRICS_TOKEN: on the API's port too, for `Authorization: Bearer <token>`. With neither, /metrics is as
+ * open as the API: open on its port only for an open gateway outside production, else not served.
+ */
+function metricsSettings(env: NodeJS.ProcessEnv, production: boolean, authenticated: boolean): MetricsSettings {
+  const token = env.METRICS_TOKEN || undefined;
+  if (token !== undefined && Buffer.byteLength(token) < MIN_SECRET_BYTES) {
+    throw new Error(`METRICS_TOKEN must be at least ${MIN_SECRET_BYTES} bytes (${MAKE_SECRET})`);
+  }
+  const port = env.METRICS_PORT ? integer(env, "METRICS_PORT", 0, 65_535) : undefined;
+  if (port === undefined && env.METRICS_HOST) throw new Error("METRICS_HOST needs METRICS_PORT, the port of the metrics listener");
+  const listener = port === undefined ? undefined : { port, host: env.METRICS_HOST || "127.0.0.1" };
+  if (token) return { listener, onApiPort: { token } };
+  return { listener, onApiPort: !listener && !production && !authenticated ? "open" : "off" };
+}
+
+/**
+ * CURSOR_SECRET signs cursors, which every instance behind one load balancer must accept: production needs one set
+ * and long; elsewhere a process makes its own.
+ */
+function cursorSecret(env: NodeJS.ProcessEnv, production: boolean): string {
+  const secret = env.CURSOR_SECRET;
+  if (production && !secret) {
+    throw new Error(
+      `NODE_ENV=production needs CURSOR_SECRET, the same on every instance, at least ${MIN_SECRET_BYTES} bytes (${MAKE_SECRET})`,
+    );
+  }
+  if (production && Buffer.byteLength(secret!) < MIN_SECRET_BYTES) {
+    throw new Error(`CURSOR_SECRET must be at least ${MIN_SECRET_BYTES} bytes in production (${MAKE_SECRET})`);
+  }
+  return secret || randomBytes(32).toString("hex");
+}
+
+/**
+ * The WorkSpaces API called: AWS, or the embedded emulator's invented WorkSpaces. Production must say which, so a
+ * deployment that forgot the setting cannot serve made-up data as if it were AWS's.
+ */
+function backendOf(env: NodeJS.ProcessEnv, production: boolean): "emulator" | "aws" {
+  const backend = env.WORKSPACES_BACKEND || (production ? undefined : "emulator");
+  if (backend === undefined) {
+    throw new Error(
+      "NODE_ENV=production needs WORKSPACES_BACKEND=aws (or WORKSPACES_BACKEND=emulator, to serve the embedded emulator's invented WorkSpaces on purpose)",
+    );
+  }
   if (backend !== "emulator" && backend !== "aws") {
     throw new Error(`WORKSPACES_BACKEND must be "emulator" or "aws", got "${backend}"`);
   }
+  return backend;
+}
+
+const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+const NODE_ENVS = ["production", "development", "test"] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const nodeEnv = env.NODE_ENV || "development";
   if (!NODE_ENVS.includes(nodeEnv as (typeof NODE_ENVS)[number])) {
     throw new Error(`NODE_ENV must be one of ${NODE_ENVS.join(", ")}, got "${nodeEnv}"`);
   }
   const production = nodeEnv === "production";
-  // Cursors signed with a short key can be forged by guessing it.
-  if (production && env.CURSOR_SECRET && Buffer.byteLength(env.CURSOR_SECRET) < MIN_CURSOR_SECRET_BYTES) {
-    throw new Error(`CURSOR_SECRET must be at least ${MIN_CURSOR_SECRET_BYTES} bytes in production (e.g. openssl rand -hex 32)`);
-  }
   const apiKeys = parseApiKeys(env.GATEWAY_API_KEYS ?? "");
   const jwt = jwtSettings(env);
   if (production && apiKeys.length === 0 && !jwt && !flag(env, "GATEWAY_ALLOW_OPEN", false)) {
@@ -277,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       "NODE_ENV=production needs GATEWAY_API_KEYS or JWT_JWKS_URL; set GATEWAY_ALLOW_OPEN=true to run without authentication",
     );
   }
+  const backend = backendOf(env, production);
   const awsRateLimit = integer(env, "AWS_RATE_LIMIT", 50, 100_000);
   const maxCost = integer(env, "MAX_COST", 100, 100_000, 1);
   // A caller must be able to spend at once what one request may cost, or such a request could never run.
@@ -294,12 +345,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     regions: regionsOf(env, backend, emulator),
     roleArns: roleArnsOf(env),
     bundleCacheTtlMs: integer(env, "BUNDLE_CACHE_TTL_MS", 5 * 60_000, 86_400_000),
-    cursorSecret: env.CURSOR_SECRET || randomBytes(32).toString("hex"),
+    cursorSecret: cursorSecret(env, production),
     apiKeys,
     jwt,
     graphiql: flag(env, "GRAPHIQL", !production),
     introspection: flag(env, "INTROSPECTION", !production),
-    corsOrigins: corsOrigins(env),
+    // Outside production, frontends' dev servers (Vite's http://localhost:5173) can call a local gateway as they are.
+    cors: { origins: corsOrigins(env), localhost: flag(env, "CORS_ALLOW_LOCALHOST", !production) },
+    metrics: metricsSettings(env, production, apiKeys.length > 0 || jwt !== undefined),
     limits: {
       depth: integer(env, "MAX_DEPTH", 12, 1_000, 1),
       aliases: integer(env, "MAX_ALIASES", 20, 10_000),

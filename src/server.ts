@@ -9,6 +9,7 @@ import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspect
 import type { GraphQLSchema } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { createYoga } from "graphql-yoga";
+import type { Authenticator } from "./auth/authenticator.ts";
 import { createAuthenticator } from "./auth/authenticator.ts";
 import { connectFleet } from "./aws/accounts.ts";
 import type { Fleet } from "./aws/fleet.ts";
@@ -22,14 +23,17 @@ import { useAdmission } from "./http/admission.ts";
 import { principalOf, useAuthentication } from "./http/authentication.ts";
 import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
-import { useCors } from "./http/cors.ts";
+import { OriginPolicy, useCors } from "./http/cors.ts";
 import { useGraphiQL } from "./http/graphiql.ts";
+import { useMultipartSubscriptions } from "./http/multipart-subscriptions.ts";
 import { checkPersistedDocuments, usePersistedDocuments } from "./http/persisted-documents.ts";
-import { useMetrics, useReadiness } from "./http/probes.ts";
+import type { ReadinessState } from "./http/probes.ts";
+import { serveMetrics, useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { AwsReadiness } from "./http/readiness.ts";
 import { alreadyLogged, logRequests, useRequestRecord } from "./http/request-log.ts";
 import { startTracing, useTracing } from "./http/tracing.ts";
+import { serveWebSocket } from "./http/websocket.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
 import { registry } from "./metrics.ts";
@@ -88,7 +92,8 @@ export type HandlerSettings = Pick<
   | "jwt"
   | "graphiql"
   | "introspection"
-  | "corsOrigins"
+  | "cors"
+  | "metrics"
   | "limits"
   | "deadlineMs"
   | "logLevel"
@@ -98,14 +103,6 @@ export type HandlerSettings = Pick<
   | "persistedDocuments"
   | "federationSubgraph"
 >;
-
-/** What the handler needs beyond the schema: /ready's state (absent in handlers that serve no probes). */
-export interface HandlerProbes {
-  draining(): boolean;
-  awsReady(): Promise<boolean>;
-  /** Why the gateway runs on local fallbacks, while it does. */
-  degraded?(): string | undefined;
-}
 
 /** Mutations cannot be sent by GET, so only other methods need proof that a page did not forge them. */
 function useCsrfPreventionForPosts(): Plugin {
@@ -130,8 +127,10 @@ export function createGatewayHandler(
   services: Services,
   settings: HandlerSettings = loadConfig({}),
   logger?: Logger,
-  probes?: HandlerProbes,
+  probes?: ReadinessState,
   quotas: Quotas = new CallerQuotas(settings.callerRateLimit, settings.callerBurst),
+  authenticator: Authenticator = createAuthenticator(settings),
+  origins = new OriginPolicy(settings.cors, logger ?? createLogger(settings.logLevel)),
 ) {
   const log = logger ?? createLogger(settings.logLevel);
   const { limits } = settings;
@@ -153,7 +152,7 @@ export function createGatewayHandler(
         if (!alreadyLogged(error) && expectedCode(error) === undefined) log.error({ err: error }, "unexpected error");
       },
     },
-    // No cross-origin access unless the allow-list names the origin: see useCors.
+    // No cross-origin access unless the origin is allowed: see useCors.
     cors: false,
     batching: { limit: limits.batch },
     // A persisted document's ID, in a JSON body (GET parameters are read by usePersistedDocuments).
@@ -162,12 +161,12 @@ export function createGatewayHandler(
     maxRequestBodySize: false,
     plugins: [
       settings.graphiql && useGraphiQL({ title: "WorkSpaces gateway", defaultQuery: DEFAULT_QUERY }),
-      useCors(settings.corsOrigins),
+      useCors(origins),
       ...(probes ? [useReadiness(probes)] : []),
-      useMetrics(registry),
+      useMetrics(registry, settings.metrics.onApiPort),
       useRequestRecord(log),
       settings.tracing !== undefined && useTracing(),
-      useAuthentication(createAuthenticator(settings)),
+      useAuthentication(authenticator),
       settings.persistedDocuments !== undefined && usePersistedDocuments(settings.persistedDocuments),
       useBodyLimit(limits.bodyBytes),
       useCsrfPreventionForPosts(),
@@ -175,6 +174,7 @@ export function createGatewayHandler(
       useQueryLimits(limits),
       useAdmission({ maxCost: limits.cost, quotas }),
       !settings.introspection && useDisableIntrospection(),
+      useMultipartSubscriptions(),
       // Each event of a subscription runs with a session of its own: a deadline of its own, and loaders not stale.
       useExtendContextValuePerExecuteSubscriptionEvent<GatewayContext>(({ args }) => ({
         contextPartial: { aws: sessionFor((args.contextValue as { request: Request }).request) },
@@ -186,6 +186,8 @@ export function createGatewayHandler(
 
 export interface RunningGateway {
   url: string;
+  /** /metrics on its own listener (METRICS_PORT), when it has one. */
+  metricsUrl?: string;
   /** The partitions served, in the order lists walk them. */
   fleet: Fleet;
   /** The polling loop behind subscriptions. */
@@ -227,6 +229,8 @@ async function connect(config: GatewayConfig, sharing: Sharing): Promise<{ fleet
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
+const EMULATED = "WORKSPACES_BACKEND=emulator in production: the gateway serves the embedded emulator's invented WorkSpaces, not AWS's";
+
 const DEGRADED =
   "Redis is unreachable: this gateway runs on its share of the AWS budget and polls its own subscriptions, and refuses creates with an idempotencyKey";
 
@@ -255,6 +259,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {
     logger.warn({ host: config.host }, "no authentication is configured and the gateway listens beyond localhost");
   }
+  // Chosen on purpose (production needs WORKSPACES_BACKEND set), and still said loudly: its data is made up.
+  const emulated = config.production && config.backend === "emulator" ? EMULATED : undefined;
+  if (emulated) logger.warn(emulated);
+  if (!config.metrics.listener && config.metrics.onApiPort === "off") {
+    logger.warn(
+      "/metrics is not served: set METRICS_PORT for a listener of its own (METRICS_HOST, 127.0.0.1 by default), or METRICS_TOKEN to serve it beside the API to that bearer token",
+    );
+  }
   const cluster = shared && new ClusterWatch(shared, { intervalMs: config.watchPollMs });
   const watch = new WorkspaceWatch(fleet, {
     intervalMs: config.watchPollMs,
@@ -276,12 +288,21 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   };
   const readiness = new AwsReadiness(fleet.partitions.map((partition) => partition.upstream));
   let draining = false;
+  const authenticator = createAuthenticator(config);
+  const origins = new OriginPolicy(config.cors, logger);
   const yoga = createGatewayHandler(
     services,
     config,
     logger,
-    { draining: () => draining, awsReady: () => readiness.check(), degraded: () => (shared && !shared.up ? DEGRADED : undefined) },
+    {
+      draining: () => draining,
+      awsReady: () => readiness.check(),
+      degraded: () => (shared && !shared.up ? DEGRADED : undefined),
+      warning: emulated,
+    },
     shared && config.callerRateLimit > 0 ? new ClusterQuotas(shared, config.callerRateLimit, config.callerBurst) : undefined,
+    authenticator,
+    origins,
   );
   const requests = logRequests(logger, (request, response) => {
     if (request.method === "GET" && request.url === "/") {
@@ -299,13 +320,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     },
     requests.listener,
   );
+  const websocket = serveWebSocket(server, yoga, { authenticator, origins, maxPayloadBytes: config.limits.bodyBytes, logger });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const metrics = config.metrics.listener && (await serveMetrics(registry, config.metrics.listener));
   return {
     url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/graphql`,
+    metricsUrl: metrics?.url,
     fleet,
     watch,
     emulator,
@@ -315,6 +339,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       // Subscriptions would never finish on their own: ending the polling loop completes their streams.
       watch.close();
       await cluster?.close();
+      // WebSocket clients, once their operations have ended, are asked to go: they hold connections server.close waits for.
+      await websocket.close(config.shutdownTimeoutMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections between requests would hold the server open: close each as soon as it is idle.
       const idle = setInterval(() => server.closeIdleConnections(), 100);
@@ -325,6 +351,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       await requests.logged();
       clearInterval(idle);
       clearTimeout(deadline);
+      await metrics?.close();
       fleet.destroy();
       shared?.close();
       await emulator?.close();

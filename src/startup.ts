@@ -19,6 +19,7 @@ export function banner(
   backend: string,
   config: Pick<GatewayConfig, "graphiql" | "tracing" | "persistedDocuments" | "federationSubgraph">,
   partitions: readonly string[],
+  metricsUrl?: string,
 ): string {
   const documents = config.persistedDocuments;
   const lines = [
@@ -28,6 +29,7 @@ export function banner(
     config.graphiql ? `  GraphiQL   ${url}` : `  GraphQL    ${url} (GraphiQL off)`,
     `  Backend    ${backend}`,
     `  Partitions ${partitions.join(", ")}`,
+    ...(metricsUrl ? [`  Metrics    ${metricsUrl}`] : []),
     ...(config.tracing ? [`  Tracing    OTLP (${config.tracing.protocol}) to ${config.tracing.endpoint}`] : []),
     ...(config.federationSubgraph ? ["  Subgraph   Apollo Federation v2 (_service, _entities)"] : []),
     ...(documents
@@ -42,12 +44,38 @@ export function banner(
 /** getaddrinfo's codes for a name it could not resolve (no such name; no answer from DNS). */
 const UNRESOLVED = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NODATA", "EAI_NONAME"]);
 
-/** One line saying which setting to change when the gateway (or its embedded emulator) cannot listen; else undefined. */
-export function listenFailure(error: unknown, config: Pick<GatewayConfig, "port" | "host" | "emulator">): string | undefined {
+/** The setting of the listener (the API's, the embedded emulator's or the metrics') whose port or host failed. */
+function listenerSetting(value: unknown, api: unknown, settings: [name: string, value: unknown][], apiSetting: string): string {
+  if (value === api) return apiSetting;
+  return settings.find(([, own]) => own === value)?.[0] ?? apiSetting;
+}
+
+/**
+ * One line saying which setting to change when the gateway (or its embedded emulator, or its metrics listener) cannot
+ * listen; else undefined.
+ */
+export function listenFailure(error: unknown, config: Pick<GatewayConfig, "port" | "host" | "emulator" | "metrics">): string | undefined {
   const { code, port, hostname, address } = error as { code?: string; port?: number; hostname?: string; address?: string };
-  const setting = port === config.emulator.port && port !== config.port ? "EMULATOR_PORT" : "PORT";
+  const { listener } = config.metrics;
+  const setting = listenerSetting(
+    port,
+    config.port,
+    [
+      ["EMULATOR_PORT", config.emulator.port],
+      ["METRICS_PORT", listener?.port],
+    ],
+    "PORT",
+  );
   const host = hostname ?? address ?? config.host;
-  const hostSetting = host === config.emulator.host && host !== config.host ? "EMULATOR_HOST" : "HOST";
+  const hostSetting = listenerSetting(
+    host,
+    config.host,
+    [
+      ["EMULATOR_HOST", config.emulator.host],
+      ["METRICS_HOST", listener?.host],
+    ],
+    "HOST",
+  );
   if (code !== undefined && UNRESOLVED.has(code)) {
     return `${hostSetting}=${host} is neither an IP address nor a name that resolves (${code}): set ${hostSetting} to an address of this machine (127.0.0.1, or 0.0.0.0 for all).`;
   }

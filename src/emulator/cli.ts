@@ -1,10 +1,11 @@
-// `npm run emulator -- --port 4566`: the emulator on its own, for any AWS SDK or the AWS CLI (--endpoint-url).
+// `npm run emulator -- --port 4566`, or built `node dist/emulator/cli.js --port 4566`: the emulator on its own, for any
+// AWS SDK or the AWS CLI (--endpoint-url).
 
 import { DEFAULT_ACCOUNT_ID } from "./partitions.ts";
 import { startEmulator } from "./server.ts";
 import { parseSettings, SETTINGS_HELP } from "./settings.ts";
 
-const USAGE = `Usage: npm run emulator -- [options]
+const USAGE = `Usage: npm run emulator -- [options]   (or, built: node dist/emulator/cli.js [options])
 ${SETTINGS_HELP}
 
 Every account and served region has its own bundles, directories and workspaces. The region is the one a request

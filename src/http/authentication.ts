@@ -48,11 +48,16 @@ export function useAuthentication(authenticator: Authenticator): Plugin {
         endResponse(refusalResponse(fetchAPI, UNAUTHENTICATED));
         return;
       }
-      // With no credentials to tell callers apart, their address does, so each gets its own share of the AWS budget.
-      if (principal === OPEN_ACCESS) principal = { ...principal, id: `address:${addressOf(serverContext) ?? "unknown"}` };
-      principals.set(request, principal);
-      const record = recordOf(request);
-      if (record) record.principal = principal.id;
+      identify(request, principal, addressOf(serverContext));
     },
   };
+}
+
+/** Records who sent a request: an HTTP request, or an operation over WebSocket, whose connection was authenticated. */
+export function identify(request: Request, principal: Principal, address: string | undefined): void {
+  // With no credentials to tell callers apart, their address does, so each gets its own share of the AWS budget.
+  const caller = principal === OPEN_ACCESS ? { ...principal, id: `address:${address ?? "unknown"}` } : principal;
+  principals.set(request, caller);
+  const record = recordOf(request);
+  if (record) record.principal = caller.id;
 }

@@ -24,6 +24,13 @@ const records = new WeakMap<object, RequestRecord>();
 
 export const recordOf = (request: object): RequestRecord | undefined => records.get(request);
 
+/** A fresh record for an operation that is not an HTTP request of its own (one over WebSocket). */
+export function recordOperation(request: object): RequestRecord {
+  const record: RequestRecord = { id: randomUUID() };
+  records.set(request, record);
+  return record;
+}
+
 /** Unexpected errors already logged with their request's ID, so yoga's own log of them is not repeated. */
 const loggedErrors = new WeakSet<object>();
 

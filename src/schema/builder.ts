@@ -109,4 +109,7 @@ builder.mutationType({
   authScopes: { write: true },
   description: "Changes to WorkSpaces (create, modify, start, stop, reboot, rebuild, restore, terminate), item by item.",
 });
-builder.subscriptionType({ authScopes: { read: true }, description: "Live WorkSpace state, over Server-Sent Events." });
+builder.subscriptionType({
+  authScopes: { read: true },
+  description: "Live WorkSpace state, over Server-Sent Events, WebSocket (graphql-ws) or multipart HTTP (Apollo Client).",
+});

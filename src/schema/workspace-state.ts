@@ -1,6 +1,6 @@
-// Live WorkSpace state over subscriptions (SSE): each watched ID streams its state, and ends alone when AWS has no
-// such WorkSpace. WorkSpaces of any partition can be watched together; the one polling loop asks each partition about
-// its own.
+// Live WorkSpace state over subscriptions (SSE, graphql-ws or multipart HTTP): each watched ID streams its state, and
+// ends alone when AWS has no such WorkSpace. WorkSpaces of any partition can be watched together; the one polling loop
+// asks each partition about its own.
 import type { PartitionRef } from "../aws/fleet.ts";
 import { isPartition, qualifiedId, splitQualifiedId } from "../aws/fleet.ts";
 import type { Violation } from "../constraints.ts";

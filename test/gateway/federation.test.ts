@@ -1,7 +1,9 @@
 // The gateway as an Apollo Federation v2 subgraph (FEDERATION_SUBGRAPH=true), composed with another team's small
-// subgraph (an HR system adding a WorkSpace's owner) by The Guild's composition, and served by Hive Gateway: one query
-// through the router spans both subgraphs, each way (our WorkSpaces with their owners; their employees with our
-// WorkSpaces and bundles, which the router fetches from us by key).
+// subgraph (an HR system adding a WorkSpace's owner) by The Guild's composition, and served by Hive Gateway, in
+// process, as docs/router.md sets it up: one query through the router spans both subgraphs, each way (our WorkSpaces
+// with their owners; their employees with our WorkSpaces and bundles, which the router fetches from us by key); a
+// mutation's union result and a subscription's events carry the other subgraph's fields too; and a router that passes
+// each client's Authorization on leaves each client its own scopes.
 import assert from "node:assert/strict";
 import type { Server } from "node:http";
 import { createServer } from "node:http";
@@ -12,8 +14,9 @@ import { createGatewayRuntime } from "@graphql-hive/gateway-runtime";
 import { composeServices } from "@theguild/federation-composition";
 import { parse } from "graphql";
 import { createYoga } from "graphql-yoga";
+import { eventually } from "../subscriptions/helpers.ts";
 import type { TestGateway } from "./fixture.ts";
-import { settingsFrom, startTestGateway } from "./fixture.ts";
+import { sdkWorkspaces, settingsFrom, startTestGateway } from "./fixture.ts";
 
 const HR_TYPE_DEFS = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@external", "@requires"])
@@ -82,6 +85,29 @@ async function post(url: string, query: string, headers: Record<string, string> 
     body: JSON.stringify({ query }),
   });
   return (await response.json()) as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}
+
+/** A subscription's first event through the router, over SSE; the stream is closed after it. */
+async function firstEvent(url: string, query: string, key?: string): Promise<unknown> {
+  const abort = new AbortController();
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query }),
+    signal: abort.signal,
+  });
+  try {
+    assert.equal(response.status, 200);
+    let text = "";
+    for await (const chunk of response.body!) {
+      text += Buffer.from(chunk).toString();
+      const data = /^data: (.*)$/m.exec(text);
+      if (data && text.slice(data.index).includes("\n\n")) return JSON.parse(data[1]!);
+    }
+    assert.fail(`the stream ended without an event: ${text}`);
+  } finally {
+    abort.abort();
+  }
 }
 
 const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
@@ -208,6 +234,53 @@ describe("federation", () => {
     );
   });
 
+  it("carries a mutation's union result, each member as its own type, and the owner the other subgraph adds", async () => {
+    // An employee's WorkSpace that AWS lets be modified (AVAILABLE or STOPPED), asked through the router.
+    const listed = await post(routerUrl, "{ employees { name workspace { workspaceId state } } }");
+    const modifiable = listed.data.employees.find((e: { workspace: { state: string } }) =>
+      ["AVAILABLE", "STOPPED"].includes(e.workspace.state),
+    );
+    const owned = employees.find((e) => e.workspaceId === modifiable?.workspace.workspaceId);
+    assert.ok(owned, `no employee's WorkSpace can be modified: ${JSON.stringify(listed)}`);
+    const result = await post(
+      routerUrl,
+      `mutation {
+        modifyWorkspaceProperties(input: { modifications: [
+          { workspaceId: "${owned.workspaceId}", workspaceProperties: { runningMode: ALWAYS_ON } }
+          { workspaceId: "ws-zzzzzzzz0", workspaceProperties: { runningMode: AUTO_STOP } }
+        ] }) {
+          __typename
+          ... on ModifyWorkspacePropertiesPayload { results { __typename
+            ... on ModifyWorkspacePropertiesSuccess { workspace { workspaceId workspaceProperties { runningMode } owner { name } } }
+            ... on Error { code }
+          } }
+        }
+      }`,
+    );
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    assert.deepEqual(result.data.modifyWorkspaceProperties, {
+      __typename: "ModifyWorkspacePropertiesPayload",
+      results: [
+        {
+          __typename: "ModifyWorkspacePropertiesSuccess",
+          workspace: { workspaceId: owned.workspaceId, workspaceProperties: { runningMode: "ALWAYS_ON" }, owner: { name: owned.name } },
+        },
+        { __typename: "AwsRefusalError", code: "NOT_FOUND" },
+      ],
+    });
+  });
+
+  it("carries a subscription from the subgraph to the router's client, with the other subgraph's fields on each event", async () => {
+    const [watched] = employees;
+    const query = `subscription { workspaceStateChanged(workspaceIds: ["${watched!.workspaceId}"]) {
+      ... on Workspace { workspaceId owner { name } } } }`;
+    assert.deepEqual(await firstEvent(routerUrl, query), {
+      data: { workspaceStateChanged: { workspaceId: watched!.workspaceId, owner: { name: watched!.name } } },
+    });
+    // The subgraph's subscription ends with the router's client.
+    await eventually(() => subgraph.watch.status.subscriptions === 0, "the subgraph's subscription is closed");
+  });
+
   it("serves its schema as a subgraph: _service, _entities and the @key of each entity", async () => {
     const { data } = await post(subgraph.url, "{ _service { sdl } }");
     assert.match(data._service.sdl, /@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.6", import: \["@key"\]\)/);
@@ -249,6 +322,41 @@ describe("federation with authentication and a cost limit", () => {
     assert.match(allowed.data?._service?.sdl ?? "", /type Workspace/);
     const refused = await post(subgraph.url, query, { authorization: `Bearer ${WRITE_KEY}` });
     assert.deepEqual([refused.data, refused.errors?.[0]?.extensions?.code], [null, "FORBIDDEN"], JSON.stringify(refused));
+  });
+
+  it("behind a router that passes each client's Authorization on, answers each client with its own scopes", async () => {
+    const sdl = (await post(subgraph.url, "{ _service { sdl } }", { authorization: `Bearer ${READ_KEY}` })).data._service.sdl as string;
+    const composed = composeServices([{ name: "workspaces", typeDefs: parse(sdl), url: subgraph.url }]);
+    const router = createServer(
+      createGatewayRuntime({
+        supergraph: composed.supergraphSdl!,
+        logging: false,
+        maskedErrors: false,
+        propagateHeaders: { fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get("authorization") }) },
+      }),
+    );
+    await new Promise<void>((resolve) => router.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(router.address() as AddressInfo).port}/graphql`;
+      const [first] = await sdkWorkspaces(subgraph.client);
+      const query = `{ workspace(workspaceId: "${first!.WorkspaceId}") { workspaceId } }`;
+      const read = await post(url, query, { authorization: `Bearer ${READ_KEY}` });
+      assert.deepEqual(read, { data: { workspace: { workspaceId: first!.WorkspaceId } } });
+      const writer = await post(url, query, { authorization: `Bearer ${WRITE_KEY}` });
+      assert.equal(writer.errors?.[0]?.extensions?.code, "FORBIDDEN", JSON.stringify(writer));
+      const anonymous = await post(url, query);
+      assert.equal(anonymous.data?.workspace ?? null, null);
+      assert.ok(anonymous.errors?.length, JSON.stringify(anonymous));
+      // A subscription's request to the subgraph carries the client's credential too.
+      const subscription = `subscription { workspaceStateChanged(workspaceIds: ["${first!.WorkspaceId}"]) { ... on Workspace { workspaceId } } }`;
+      assert.deepEqual(await firstEvent(url, subscription, READ_KEY), {
+        data: { workspaceStateChanged: { workspaceId: first!.WorkspaceId } },
+      });
+      const refused = (await firstEvent(url, subscription, WRITE_KEY)) as { errors?: { extensions?: { code?: string } }[] };
+      assert.equal(refused.errors?.[0]?.extensions?.code, "FORBIDDEN", JSON.stringify(refused));
+    } finally {
+      await close(router);
+    }
   });
 
   it("refuses a reference to a partition it does not serve at that item, and resolves the others", async () => {

@@ -39,9 +39,9 @@ export interface TestGateway extends RunningGateway {
   /** Calls the emulator received, by operation, since the last reset. */
   awsCalls(): Promise<Record<string, number>>;
   resetAwsCalls(): Promise<void>;
-  /** The gateway's origin (scheme, host and port), where /metrics and /health are served. */
+  /** The gateway's origin (scheme, host and port), where /health is served, and /metrics unless it has a listener of its own. */
   origin: string;
-  /** The text of GET /metrics. */
+  /** The text of GET /metrics, wherever it is served. */
   metrics(): Promise<string>;
 }
 
@@ -113,7 +113,7 @@ export async function startTestGateway(
     post,
     origin,
     async metrics() {
-      const response = await fetch(`${origin}/metrics`);
+      const response = await fetch(gateway.metricsUrl ?? `${origin}/metrics`);
       return response.text();
     },
     async execute(document, variables) {

@@ -1,5 +1,5 @@
-// What operators rely on: JSON logs with a request ID and no secrets, Prometheus metrics, health and readiness (the
-// graceful shutdown on SIGTERM is in shutdown.test.ts).
+// What operators rely on: JSON logs with a request ID and no secrets, Prometheus metrics (on a listener of their own,
+// as in production), health and readiness (the graceful shutdown on SIGTERM is in shutdown.test.ts).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createLogger } from "../../src/logger.ts";
@@ -14,7 +14,7 @@ describe("logs, metrics, health", () => {
   const lines: Record<string, unknown>[] = [];
   before(async () => {
     const logger = createLogger("debug", { write: (line: string) => void lines.push(JSON.parse(line)) });
-    gateway = await startTestGateway({}, settingsFrom({ GATEWAY_API_KEYS: `${KEY}:read+write` }), logger);
+    gateway = await startTestGateway({}, settingsFrom({ GATEWAY_API_KEYS: `${KEY}:read+write`, METRICS_PORT: "0" }), logger);
   });
   after(() => gateway.close());
 

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { request as httpRequest } from "node:http";
 import { after, before, describe, it } from "node:test";
+import { createLogger } from "../../src/logger.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
 import { settingsFrom, startTestGateway } from "../gateway/fixture.ts";
 
@@ -89,9 +90,13 @@ describe("authentication and scopes", () => {
     );
   });
 
-  it("still serves /health and /metrics without credentials", async () => {
+  it("still serves /health without credentials, and /metrics not at all beside an API that needs them", async () => {
     assert.equal((await fetch(`${gateway.origin}/health`)).status, 200);
-    assert.equal((await fetch(`${gateway.origin}/metrics`)).status, 200);
+    for (const headers of [{}, bearer(ADMIN_KEY)]) {
+      const metrics = await fetch(`${gateway.origin}/metrics`, { headers });
+      assert.equal(metrics.status, 404);
+      assert.match(await metrics.text(), /METRICS_PORT.*METRICS_TOKEN/);
+    }
   });
 });
 
@@ -235,8 +240,10 @@ describe("query limits", () => {
 
 describe("cross-site requests", () => {
   let gateway: TestGateway;
+  const lines: Record<string, unknown>[] = [];
   before(async () => {
-    gateway = await startTestGateway({}, settingsFrom({ CORS_ORIGINS: "https://console.example.com, https://admin.example.com" }));
+    const logger = createLogger("info", { write: (line: string) => void lines.push(JSON.parse(line)) });
+    gateway = await startTestGateway({}, settingsFrom({ CORS_ORIGINS: "https://console.example.com, https://admin.example.com" }), logger);
   });
   after(() => gateway.close());
 
@@ -266,6 +273,31 @@ describe("cross-site requests", () => {
     assert.notEqual(other.headers.get("access-control-allow-origin"), "https://evil.example.net");
     assert.notEqual(other.headers.get("access-control-allow-origin"), "*");
     await assertOriginRefused(other, "https://evil.example.net");
+  });
+
+  it("allows a dev server on http://localhost or http://127.0.0.1, any port, outside production", async () => {
+    for (const origin of ["http://localhost:5173", "http://127.0.0.1:3000", "http://localhost"]) {
+      const allowed = await preflight(gateway, origin);
+      assert.equal(allowed.status, 204, origin);
+      assert.equal(allowed.headers.get("access-control-allow-origin"), origin);
+    }
+    for (const origin of ["https://localhost:5173", "http://localhost.evil.example", "http://127.0.0.2:3000"]) {
+      await assertOriginRefused(await preflight(gateway, origin), origin);
+    }
+  });
+
+  it("logs a refused origin once, with the setting that would allow it", async () => {
+    for (let i = 0; i < 3; i++) await (await preflight(gateway, "https://once.example.net")).text();
+    const warned = lines.filter((l) => l.origin === "https://once.example.net");
+    assert.deepEqual(
+      warned.map((l) => [l.level, l.msg]),
+      [
+        [
+          40,
+          "a browser on https://once.example.net was refused: add it to CORS_ORIGINS (comma-separated origins) to let it call the gateway",
+        ],
+      ],
+    );
   });
 
   it("answers each origin for itself and says so to caches (Vary: Origin), an unlisted one with no CORS headers", async () => {
@@ -329,7 +361,10 @@ async function assertOriginRefused(response: Response, origin: string) {
 describe("production mode", () => {
   let gateway: TestGateway;
   before(async () => {
-    gateway = await startTestGateway({}, settingsFrom({ NODE_ENV: "production", GATEWAY_API_KEYS: API_KEYS }));
+    gateway = await startTestGateway(
+      {},
+      settingsFrom({ NODE_ENV: "production", GATEWAY_API_KEYS: API_KEYS, WORKSPACES_BACKEND: "emulator", CURSOR_SECRET: "c".repeat(64) }),
+    );
   });
   after(() => gateway.close());
 
@@ -350,6 +385,10 @@ describe("production mode", () => {
 
   it("refuses a browser on another origin, naming CORS_ORIGINS (not a missing CSRF header or credentials)", async () => {
     await assertOriginRefused(await preflight(gateway, "https://console.example.com"), "https://console.example.com");
+  });
+
+  it("refuses a dev server on localhost too", async () => {
+    await assertOriginRefused(await preflight(gateway, "http://localhost:5173"), "http://localhost:5173");
   });
 
   it("still answers queries with credentials", async () => {

@@ -1,6 +1,7 @@
 // A rolling deploy's SIGTERM, sent to the PID a container or process manager holds: docs/production.md's command
 // (`node dist/main.js`, built by `npm run build`) and `npm start` both drain (/ready 503 while still serving, requests
-// and subscriptions in flight finished) and exit 0, leaving no process behind; so does `npm run emulator`.
+// and subscriptions in flight finished) and exit 0, leaving no process behind, and a second SIGTERM forces the stop
+// with 1; `npm run emulator` stops too.
 import assert from "node:assert/strict";
 import type { ChildProcessByStdio } from "node:child_process";
 import { execFileSync, spawn } from "node:child_process";
@@ -161,7 +162,10 @@ async function checkDrain(gateway: ReturnType<typeof follow>, started: Record<st
   assert.deepEqual({ code, signal }, { code: 0, signal: null });
   await gone(tree);
   await assert.rejects(fetch(`${origin}/health`));
-  assert.equal(gateway.lines.at(-1)?.msg, "stopped");
+  // In that order, and nothing after.
+  const messages = gateway.lines.map((l) => l.msg);
+  assert.ok(messages.indexOf("shutting down: finishing in-flight requests") < messages.indexOf("stopped"), JSON.stringify(messages));
+  assert.equal(messages.at(-1), "stopped");
 }
 
 describe("SIGTERM", () => {
@@ -172,6 +176,33 @@ describe("SIGTERM", () => {
   it("to docs/production.md's command (node dist/main.js): drains, exits 0, leaves nothing behind", { timeout: 60_000 }, async () => {
     const child = spawn(process.execPath, ["dist/main.js"], { cwd: ROOT, env: ENV, stdio: ["ignore", "pipe", "inherit"] });
     await drains(child, child.pid!);
+  });
+
+  it("a second SIGTERM during the drain: says it forces the stop, and exits 1 at once", { timeout: 60_000 }, async () => {
+    // A drain long enough that only the second signal can end it.
+    const child = spawn(process.execPath, ["dist/main.js"], {
+      cwd: ROOT,
+      env: { ...ENV, SHUTDOWN_DELAY_MS: "600000" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const gateway = follow(child);
+    try {
+      await gateway.line((l) => typeof l.url === "string");
+      child.kill("SIGTERM");
+      await gateway.line((l) => l.msg === "shutting down: finishing in-flight requests");
+      // The same signal within a second is a terminal's Ctrl-C reaching the gateway twice, and is ignored.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      child.kill("SIGTERM");
+      const [code] = await gateway.exited;
+      assert.equal(code, 1);
+      const last = gateway.lines.at(-1)!;
+      assert.deepEqual(
+        [last.level, last.signal, last.msg],
+        [40, "SIGTERM", "forcing the stop: a second signal came before in-flight requests finished; exiting 1"],
+      );
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 
   it("to npm start's own PID: npm passes it on, the gateway drains, and npm exits 0 after it", { timeout: 60_000 }, async () => {

@@ -1,5 +1,6 @@
 // What a person starting the gateway reads, from the real process: a banner on a terminal, the backend named as it is
-// configured, and one line naming the setting when the port is taken.
+// configured, one line naming the setting when the port is taken, and in production no start on what would go wrong
+// quietly (the emulator's made-up data unless asked for, loudly; a cursor secret of its own).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -97,6 +98,22 @@ describe("start-up", () => {
     }
   });
 
+  it("names METRICS_PORT when that is the port in use", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const { code, stderr } = await failedStart({ METRICS_PORT: String(port), LOG_LEVEL: "silent" });
+      assert.equal(code, 1);
+      assert.equal(
+        stderr,
+        `Port ${port} is in use: set METRICS_PORT to a free port (METRICS_PORT=${port + 1}), or stop what listens there.\n`,
+      );
+    } finally {
+      taken.close();
+    }
+  });
+
   it("says in one line which persisted document does not validate, and exits 2 as for any configuration error", async () => {
     const manifest = join(mkdtempSync(join(tmpdir(), "startup-")), "documents.json");
     writeFileSync(manifest, JSON.stringify({ "sha256:aa": "{ nope }" }));
@@ -106,6 +123,64 @@ describe("start-up", () => {
       stderr,
       `Configuration error: PERSISTED_DOCUMENTS: ${manifest}: document "sha256:aa" is not valid: Cannot query field "nope" on type "Query". Did you mean "node" or "nodes"? (line 1, column 3)\n`,
     );
+  });
+
+  it("refuses production without WORKSPACES_BACKEND or CURSOR_SECRET, saying how to set each, and exits 2", async () => {
+    const production = { NODE_ENV: "production", GATEWAY_API_KEYS: `${"k".repeat(20)}:read`, LOG_LEVEL: "silent" };
+    const noBackend = await failedStart({ ...production, CURSOR_SECRET: "c".repeat(64) });
+    assert.equal(noBackend.code, 2);
+    assert.equal(
+      noBackend.stderr,
+      "Configuration error: NODE_ENV=production needs WORKSPACES_BACKEND=aws (or WORKSPACES_BACKEND=emulator, to serve the embedded emulator's invented WorkSpaces on purpose)\n",
+    );
+    const noSecret = await failedStart({ ...production, WORKSPACES_BACKEND: "aws", AWS_REGION: "us-east-1" });
+    assert.equal(noSecret.code, 2);
+    assert.equal(
+      noSecret.stderr,
+      "Configuration error: NODE_ENV=production needs CURSOR_SECRET, the same on every instance, at least 32 bytes (make one with: openssl rand -hex 32)\n",
+    );
+  });
+
+  it("runs production on the emulator only when asked, warning at start and in /ready's answer", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: "0",
+        NODE_NO_WARNINGS: "1",
+        LOG_FORMAT: "json",
+        NODE_ENV: "production",
+        GATEWAY_API_KEYS: `${"k".repeat(20)}:read`,
+        WORKSPACES_BACKEND: "emulator",
+        CURSOR_SECRET: "c".repeat(64),
+        METRICS_PORT: "0",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const exited = once(child, "exit");
+    const lines: Record<string, unknown>[] = [];
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).on("line", (text) => {
+          const line = JSON.parse(text) as Record<string, unknown>;
+          lines.push(line);
+          if (typeof line.url === "string") resolve(line.url);
+        });
+        void exited.then(() => reject(new Error(`exited before listening: ${JSON.stringify(lines)}`)));
+      });
+      const warning =
+        "WORKSPACES_BACKEND=emulator in production: the gateway serves the embedded emulator's invented WorkSpaces, not AWS's";
+      assert.deepEqual(
+        lines.filter((l) => (l.level as number) >= 40).map((l) => l.msg),
+        [warning],
+      );
+      const ready = await fetch(new URL("/ready", url));
+      assert.equal(ready.status, 200);
+      assert.deepEqual(await ready.json(), { status: "ready", warning });
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+    }
   });
 
   it("says in one line that HOST is not an address it can listen on, and exits 1", async () => {

@@ -90,12 +90,13 @@ export const AUTHORIZATION = { authorization: `Bearer ${BENCH_KEY}` };
 /** The gateway as deployed (`npm start`), on the emulator through the SDK's standard configuration. */
 export function startGatewayProcess(emulatorUrl: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildServer> {
   return startChild("src/main.ts", {
-    // With an API key, as production requires; no AWS rate limit, which would cap the gateway at its rate.
+    // With an API key and a cursor secret, as production requires; no AWS rate limit, which would cap the gateway at its rate.
     env: {
       WORKSPACES_BACKEND: "aws",
       ...awsEnv(emulatorUrl),
       PORT: "0",
       GATEWAY_API_KEYS: `${BENCH_KEY}:read+write`,
+      CURSOR_SECRET: "bench-cursor-secret-0123456789abcdef",
       AWS_RATE_LIMIT: "0",
       ...env,
     },

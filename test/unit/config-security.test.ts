@@ -1,11 +1,14 @@
-// The security settings loadConfig checks at start-up: no open gateway in production unless asked, GraphiQL and
-// introspection off in production by default, complete JWT settings, and numbers in range.
+// The security settings loadConfig checks at start-up: no open gateway in production unless asked, no production
+// start on made-up data or a per-process cursor secret, /metrics no more open than the API, GraphiQL and introspection
+// off in production by default, complete JWT settings, and numbers in range.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { loadConfig } from "../../src/config.ts";
 
 const KEY = "prod_key_5Vb8Nc2Mx7Lz1Qa4";
 const KEYS = `${KEY}:read+write`;
+/** Production as the README starts it, but for what a test is about. */
+const PRODUCTION = { NODE_ENV: "production", WORKSPACES_BACKEND: "emulator", CURSOR_SECRET: "c".repeat(64) };
 const JWT = {
   JWT_JWKS_URL: "https://issuer.example.com/.well-known/jwks.json",
   JWT_ISSUER: "https://issuer.example.com/",
@@ -23,7 +26,7 @@ describe("loadConfig: authentication in production", () => {
 
   it("starts open in production only with GATEWAY_ALLOW_OPEN=true (or 1)", () => {
     for (const value of ["true", "1"]) {
-      const config = loadConfig({ NODE_ENV: "production", GATEWAY_ALLOW_OPEN: value });
+      const config = loadConfig({ ...PRODUCTION, GATEWAY_ALLOW_OPEN: value });
       assert.equal(config.production, true);
       assert.deepEqual(config.apiKeys, []);
       assert.equal(config.jwt, undefined);
@@ -41,9 +44,9 @@ describe("loadConfig: authentication in production", () => {
   });
 
   it("starts in production with API keys, or with a JWT issuer", () => {
-    const withKeys = loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: KEYS });
+    const withKeys = loadConfig({ ...PRODUCTION, GATEWAY_API_KEYS: KEYS });
     assert.equal(withKeys.apiKeys.length, 1);
-    const withJwt = loadConfig({ NODE_ENV: "production", ...JWT });
+    const withJwt = loadConfig({ ...PRODUCTION, ...JWT });
     assert.equal(withJwt.jwt?.jwksUrl, JWT.JWT_JWKS_URL);
   });
 
@@ -74,16 +77,16 @@ describe("loadConfig: GraphiQL and introspection", () => {
   });
 
   it("turns both off in production by default", () => {
-    const config = loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: KEYS });
+    const config = loadConfig({ ...PRODUCTION, GATEWAY_API_KEYS: KEYS });
     assert.equal(config.graphiql, false);
     assert.equal(config.introspection, false);
   });
 
   it("lets GRAPHIQL=true and INTROSPECTION=true turn each back on in production, separately", () => {
-    const graphiql = loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: KEYS, GRAPHIQL: "true" });
+    const graphiql = loadConfig({ ...PRODUCTION, GATEWAY_API_KEYS: KEYS, GRAPHIQL: "true" });
     assert.equal(graphiql.graphiql, true);
     assert.equal(graphiql.introspection, false);
-    const introspection = loadConfig({ NODE_ENV: "production", GATEWAY_API_KEYS: KEYS, INTROSPECTION: "1" });
+    const introspection = loadConfig({ ...PRODUCTION, GATEWAY_API_KEYS: KEYS, INTROSPECTION: "1" });
     assert.equal(introspection.graphiql, false);
     assert.equal(introspection.introspection, true);
   });
@@ -102,11 +105,11 @@ describe("loadConfig: GraphiQL and introspection", () => {
 
 describe("loadConfig: CORS origins", () => {
   it("reads the origins CORS_ORIGINS lists, comma-separated", () => {
-    assert.deepEqual(loadConfig({ CORS_ORIGINS: "https://console.example.com, http://localhost:5173" }).corsOrigins, [
+    assert.deepEqual(loadConfig({ CORS_ORIGINS: "https://console.example.com, http://localhost:5173" }).cors.origins, [
       "https://console.example.com",
       "http://localhost:5173",
     ]);
-    assert.deepEqual(loadConfig({}).corsOrigins, []);
+    assert.deepEqual(loadConfig({}).cors.origins, []);
   });
 
   it("refuses an entry that is not an origin as a browser sends it, naming CORS_ORIGINS and the rule", () => {
@@ -121,6 +124,13 @@ describe("loadConfig: CORS origins", () => {
     );
     assert.throws(() => loadConfig({ CORS_ORIGINS: "https://a.example/app" }), /"https:\/\/a\.example\/app" is not an origin/);
     assert.throws(() => loadConfig({ CORS_ORIGINS: "https://A.example:443" }), /\(here "https:\/\/a\.example"\)$/);
+  });
+
+  it("allows http://localhost and http://127.0.0.1 origins outside production, unless CORS_ALLOW_LOCALHOST=false", () => {
+    assert.equal(loadConfig({}).cors.localhost, true);
+    assert.equal(loadConfig({ CORS_ALLOW_LOCALHOST: "false" }).cors.localhost, false);
+    assert.equal(loadConfig({ ...PRODUCTION, GATEWAY_API_KEYS: KEYS }).cors.localhost, false);
+    assert.equal(loadConfig({ ...PRODUCTION, GATEWAY_API_KEYS: KEYS, CORS_ALLOW_LOCALHOST: "true" }).cors.localhost, true);
   });
 
   it('refuses "*", saying why', () => {
@@ -231,13 +241,68 @@ describe("loadConfig: NODE_ENV and the cursor secret", () => {
     for (const nodeEnv of ["development", "test", ""]) assert.equal(loadConfig({ NODE_ENV: nodeEnv }).production, false);
   });
 
+  it("refuses production without CURSOR_SECRET, saying why and how to make one", () => {
+    const { CURSOR_SECRET: _secret, ...production } = { ...PRODUCTION, GATEWAY_API_KEYS: KEYS };
+    assert.throws(
+      () => loadConfig(production),
+      /^Error: NODE_ENV=production needs CURSOR_SECRET, the same on every instance, at least 32 bytes \(make one with: openssl rand -hex 32\)$/,
+    );
+    assert.match(loadConfig({}).cursorSecret, /^[0-9a-f]{64}$/, "outside production a process makes its own");
+  });
+
   it("refuses in production a CURSOR_SECRET shorter than 32 bytes, which could be guessed", () => {
-    const production = { NODE_ENV: "production", GATEWAY_API_KEYS: KEYS };
+    const production = { ...PRODUCTION, GATEWAY_API_KEYS: KEYS };
     assert.throws(
       () => loadConfig({ ...production, CURSOR_SECRET: "s".repeat(31) }),
-      /CURSOR_SECRET must be at least 32 bytes in production/,
+      /CURSOR_SECRET must be at least 32 bytes in production \(make one with: openssl rand -hex 32\)/,
     );
     assert.equal(loadConfig({ ...production, CURSOR_SECRET: "s".repeat(32) }).cursorSecret, "s".repeat(32));
     assert.equal(loadConfig({ CURSOR_SECRET: "short" }).cursorSecret, "short", "outside production a short secret is allowed");
+  });
+});
+
+describe("loadConfig: the backend in production", () => {
+  it("refuses production without WORKSPACES_BACKEND, naming both choices", () => {
+    const { WORKSPACES_BACKEND: _backend, ...production } = { ...PRODUCTION, GATEWAY_API_KEYS: KEYS };
+    assert.throws(
+      () => loadConfig(production),
+      /^Error: NODE_ENV=production needs WORKSPACES_BACKEND=aws \(or WORKSPACES_BACKEND=emulator, to serve the embedded emulator's invented WorkSpaces on purpose\)$/,
+    );
+    assert.equal(loadConfig({}).backend, "emulator", "outside production the emulator is the default");
+  });
+
+  it("runs the emulator in production only when WORKSPACES_BACKEND=emulator says so", () => {
+    assert.equal(loadConfig({ ...PRODUCTION, GATEWAY_API_KEYS: KEYS }).backend, "emulator");
+    assert.equal(loadConfig({ ...PRODUCTION, GATEWAY_API_KEYS: KEYS, WORKSPACES_BACKEND: "aws", AWS_REGION: "eu-west-1" }).backend, "aws");
+  });
+});
+
+describe("loadConfig: /metrics", () => {
+  it("is open on the API's port only for an open gateway outside production", () => {
+    assert.deepEqual(loadConfig({}).metrics, { listener: undefined, onApiPort: "open" });
+    assert.equal(loadConfig({ GATEWAY_API_KEYS: KEYS }).metrics.onApiPort, "off", "not with API keys");
+    assert.equal(loadConfig({ ...JWT }).metrics.onApiPort, "off", "not with tokens");
+    assert.equal(loadConfig({ ...PRODUCTION, GATEWAY_ALLOW_OPEN: "true" }).metrics.onApiPort, "off", "not in production");
+  });
+
+  it("has a listener of its own on METRICS_PORT, on loopback unless METRICS_HOST says otherwise", () => {
+    const own = loadConfig({ ...PRODUCTION, GATEWAY_API_KEYS: KEYS, METRICS_PORT: "9464" }).metrics;
+    assert.deepEqual(own, { listener: { port: 9464, host: "127.0.0.1" }, onApiPort: "off" });
+    const anywhere = loadConfig({ METRICS_PORT: "9464", METRICS_HOST: "0.0.0.0" }).metrics;
+    assert.deepEqual(anywhere, { listener: { port: 9464, host: "0.0.0.0" }, onApiPort: "off" }, "and then not on the API's port");
+    assert.throws(() => loadConfig({ METRICS_HOST: "0.0.0.0" }), /^Error: METRICS_HOST needs METRICS_PORT/);
+    assert.throws(() => loadConfig({ METRICS_PORT: "99999" }), /METRICS_PORT must be an integer from 0 to 65535/);
+  });
+
+  it("is served beside the API to a bearer of METRICS_TOKEN, at least 32 bytes", () => {
+    const token = "m".repeat(32);
+    assert.deepEqual(loadConfig({ ...PRODUCTION, GATEWAY_API_KEYS: KEYS, METRICS_TOKEN: token }).metrics, {
+      listener: undefined,
+      onApiPort: { token },
+    });
+    assert.throws(
+      () => loadConfig({ METRICS_TOKEN: "short" }),
+      /^Error: METRICS_TOKEN must be at least 32 bytes \(make one with: openssl rand -hex 32\)$/,
+    );
   });
 });
