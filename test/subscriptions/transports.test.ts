@@ -401,7 +401,7 @@ describe("persisted documents over graphql-ws", { timeout: TIMEOUT_MS }, () => {
     const [workspace] = (await gateway.client.send(new DescribeWorkspacesCommand({ Limit: 1 }))).Workspaces!;
     const variables = { workspaceIds: [workspace!.WorkspaceId!] };
     const persisted = await first({ query: "", documentId: "sha256:watch", variables }, READER);
-    assert.equal((persisted?.data as WorkspaceStateChangedSubscription).workspaceStateChanged.__typename, "Workspace");
+    assert.equal((persisted!.data as WorkspaceStateChangedSubscription).workspaceStateChanged.__typename, "Workspace");
     const own = await first({ query: QUERY, variables }, READER);
     assert.deepEqual(
       own?.errors?.map((e) => e.extensions?.code),
