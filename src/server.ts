@@ -23,12 +23,6 @@ import { AwsReadiness } from "./aws/readiness.ts";
 import type { Services } from "./aws/session.ts";
 import { AwsSession } from "./aws/session.ts";
 import { WorkspaceWatch } from "./aws/workspace-watch.ts";
-import { ClusterBundleCache } from "./cluster/bundle-cache.ts";
-import { ClusterIdempotencyStore } from "./cluster/idempotency.ts";
-import { ClusterPermits } from "./cluster/permits.ts";
-import { ClusterQuotas } from "./cluster/quotas.ts";
-import { SharedRedis } from "./cluster/redis.ts";
-import { ClusterWatch } from "./cluster/watch.ts";
 import type { GatewayConfig } from "./config.ts";
 import { loadConfig } from "./config.ts";
 import type { RunningEmulator } from "./emulator/index.ts";
@@ -43,7 +37,6 @@ import { checkPersistedDocuments, usePersistedDocuments } from "./http/persisted
 import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { alreadyLogged, expectedFailure, logRequests, useRequestRecord } from "./http/request-log.ts";
-import { startTracing, useTracing } from "./http/tracing.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
 import type { GatewayContext } from "./schema/builder.ts";
@@ -94,7 +87,6 @@ export type HandlerSettings = Pick<
   | "logLevel"
   | "callerRateLimit"
   | "callerBurst"
-  | "tracing"
   | "persistedDocuments"
   | "federationSubgraph"
 >;
@@ -132,6 +124,7 @@ export function createGatewayHandler(
   logger?: Logger,
   probes?: HandlerProbes,
   quotas: Quotas = new CallerQuotas(settings.callerRateLimit, settings.callerBurst),
+  tracing?: Plugin,
 ) {
   const log = logger ?? createLogger(settings.logLevel);
   const { limits } = settings;
@@ -166,7 +159,7 @@ export function createGatewayHandler(
       ...(probes ? [useReadiness(probes)] : []),
       useMetrics(registry),
       useRequestRecord(log),
-      settings.tracing !== undefined && useTracing(),
+      ...(tracing ? [tracing] : []),
       useAuthentication(createAuthenticator(settings)),
       settings.persistedDocuments !== undefined && usePersistedDocuments(settings.persistedDocuments),
       useBodyLimit(limits.bodyBytes),
@@ -230,32 +223,45 @@ const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 const DEGRADED =
   "Redis is unreachable: this gateway runs on its share of the AWS budget and polls its own subscriptions, and refuses creates with an idempotencyKey";
 
-/** Redis, when REDIS_URL names one: the gateway starts on local fallbacks if it does not answer within 3 s. */
-async function connectShared(config: GatewayConfig, logger: Logger): Promise<SharedRedis | undefined> {
+/**
+ * Redis, when REDIS_URL names one, with the cluster's classes: loaded only then, as ioredis weighs on every start-up.
+ * The gateway starts on local fallbacks if Redis does not answer within 3 s.
+ */
+async function connectShared(config: GatewayConfig, logger: Logger) {
   if (!config.redisUrl) return undefined;
-  const shared = new SharedRedis(config.redisUrl, config.redisKeyPrefix, logger);
-  if (!(await shared.started(3_000))) logger.warn("Redis does not answer yet: starting on local fallbacks, shared once it does");
-  return shared;
+  const [{ SharedRedis }, { ClusterPermits }, { ClusterBundleCache }, { ClusterWatch }, { ClusterIdempotencyStore }, { ClusterQuotas }] =
+    await Promise.all([
+      import("./cluster/redis.ts"),
+      import("./cluster/permits.ts"),
+      import("./cluster/bundle-cache.ts"),
+      import("./cluster/watch.ts"),
+      import("./cluster/idempotency.ts"),
+      import("./cluster/quotas.ts"),
+    ]);
+  const redis = new SharedRedis(config.redisUrl, config.redisKeyPrefix, logger);
+  if (!(await redis.started(3_000))) logger.warn("Redis does not answer yet: starting on local fallbacks, shared once it does");
+  return { redis, ClusterPermits, ClusterBundleCache, ClusterWatch, ClusterIdempotencyStore, ClusterQuotas };
 }
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningGateway> {
   if (config.persistedDocuments) checkPersistedDocuments(config.persistedDocuments, servedSchema(config));
-  const tracing = config.tracing && startTracing(config.tracing);
+  // The OpenTelemetry SDK and envelop's plugin load only when OTEL_* turns tracing on, as ioredis only for Redis.
+  const tracing = config.tracing && (await import("./http/tracing.ts")).startTracing(config.tracing);
   const shared = await connectShared(config, logger);
   const { fleet, emulator } = await connect(config, {
-    permits: shared && new ClusterPermits(shared),
+    permits: shared && new shared.ClusterPermits(shared.redis),
     bundleCacheOf: (partition) =>
       shared && config.bundleCacheTtlMs > 0
-        ? new ClusterBundleCache(shared, partition, config.bundleCacheTtlMs)
+        ? new shared.ClusterBundleCache(shared.redis, partition, config.bundleCacheTtlMs)
         : createBundleCache(config.bundleCacheTtlMs),
   }).catch((error: unknown) => {
-    shared?.close();
+    shared?.redis.close();
     throw error;
   });
   if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {
     logger.warn({ host: config.host }, "no authentication is configured and the gateway listens beyond localhost");
   }
-  const cluster = shared && new ClusterWatch(shared, { intervalMs: config.watchPollMs });
+  const cluster = shared && new shared.ClusterWatch(shared.redis, { intervalMs: config.watchPollMs });
   const watch = new WorkspaceWatch(fleet, {
     intervalMs: config.watchPollMs,
     caps: { subscriptionsPerCaller: config.watchMaxSubscriptions, idsPerCaller: config.watchMaxWorkspaces },
@@ -269,7 +275,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     fleet,
     cursorSecret: config.cursorSecret,
     idempotency: shared
-      ? new ClusterIdempotencyStore(shared, { ...idempotencyBounds, waitMs: config.deadlineMs })
+      ? new shared.ClusterIdempotencyStore(shared.redis, { ...idempotencyBounds, waitMs: config.deadlineMs })
       : new IdempotencyStore(idempotencyBounds),
     watch,
     clock: Date.now,
@@ -280,8 +286,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     services,
     config,
     logger,
-    { draining: () => draining, awsReady: () => readiness.check(), degraded: () => (shared && !shared.up ? DEGRADED : undefined) },
-    shared && config.callerRateLimit > 0 ? new ClusterQuotas(shared, config.callerRateLimit, config.callerBurst) : undefined,
+    { draining: () => draining, awsReady: () => readiness.check(), degraded: () => (shared && !shared.redis.up ? DEGRADED : undefined) },
+    shared && config.callerRateLimit > 0 ? new shared.ClusterQuotas(shared.redis, config.callerRateLimit, config.callerBurst) : undefined,
+    tracing?.plugin,
   );
   const requests = logRequests(logger, (request, response) => {
     if (request.method === "GET" && request.url === "/") {
@@ -326,7 +333,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       clearInterval(idle);
       clearTimeout(deadline);
       fleet.destroy();
-      shared?.close();
+      shared?.redis.close();
       await emulator?.close();
       await tracing?.shutdown();
     },
