@@ -2,7 +2,6 @@
 
 import type { DestinationStream, Logger } from "pino";
 import { pino } from "pino";
-import { build as prettyStream } from "pino-pretty";
 
 export type { Logger };
 
@@ -18,6 +17,8 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
   );
 }
 
-/** LOG_FORMAT=pretty: one readable line per record, written synchronously so nothing is lost at exit. */
-export const prettyLines = (): DestinationStream =>
-  prettyStream({ sync: true, singleLine: true, ignore: "service", translateTime: "SYS:HH:MM:ss.l" });
+/** LOG_FORMAT=pretty: one readable line per record, written synchronously so nothing is lost at exit (loaded only then). */
+export async function prettyLines(): Promise<DestinationStream> {
+  const { build } = await import("pino-pretty");
+  return build({ sync: true, singleLine: true, ignore: "service", translateTime: "SYS:HH:MM:ss.l" });
+}

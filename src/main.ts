@@ -16,7 +16,7 @@ try {
   process.exit(2);
 }
 const pretty = config.logFormat === "pretty";
-const logger = createLogger(config.logLevel, pretty ? prettyLines() : undefined);
+const logger = createLogger(config.logLevel, pretty ? await prettyLines() : undefined);
 let gateway: RunningGateway;
 try {
   gateway = await startGateway(config, logger);

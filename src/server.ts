@@ -32,7 +32,6 @@ import { serveMetrics, useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { AwsReadiness } from "./http/readiness.ts";
 import { alreadyLogged, logRequests, useRequestRecord } from "./http/request-log.ts";
-import { startTracing, useTracing } from "./http/tracing.ts";
 import { serveWebSocket } from "./http/websocket.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
@@ -43,16 +42,10 @@ import { subgraphSchema } from "./schema/federation.ts";
 import { schema } from "./schema/index.ts";
 import type { BundleCache } from "./shared/bundle-cache/bundle-cache.ts";
 import { createBundleCache } from "./shared/bundle-cache/memory.ts";
-import { ClusterBundleCache } from "./shared/bundle-cache/redis.ts";
 import { IdempotencyStore } from "./shared/idempotency/memory.ts";
-import { ClusterIdempotencyStore } from "./shared/idempotency/redis.ts";
 import type { PermitSource } from "./shared/permits/permits.ts";
-import { ClusterPermits } from "./shared/permits/redis.ts";
 import { CallerQuotas } from "./shared/quotas/memory.ts";
 import type { Quotas } from "./shared/quotas/quotas.ts";
-import { ClusterQuotas } from "./shared/quotas/redis.ts";
-import { SharedRedis } from "./shared/redis.ts";
-import { ClusterWatch } from "./shared/watch-lease/redis.ts";
 import { WorkspaceWatch } from "./watch/workspace-watch.ts";
 
 /** GraphiQL's default document: the console's main screen. */
@@ -99,7 +92,6 @@ export type HandlerSettings = Pick<
   | "logLevel"
   | "callerRateLimit"
   | "callerBurst"
-  | "tracing"
   | "persistedDocuments"
   | "federationSubgraph"
 >;
@@ -131,6 +123,7 @@ export function createGatewayHandler(
   quotas: Quotas = new CallerQuotas(settings.callerRateLimit, settings.callerBurst),
   authenticator: Authenticator = createAuthenticator(settings),
   origins = new OriginPolicy(settings.cors, logger ?? createLogger(settings.logLevel)),
+  tracing?: Plugin,
 ) {
   const log = logger ?? createLogger(settings.logLevel);
   const { limits } = settings;
@@ -165,7 +158,7 @@ export function createGatewayHandler(
       ...(probes ? [useReadiness(probes)] : []),
       useMetrics(registry, settings.metrics.onApiPort),
       useRequestRecord(log),
-      settings.tracing !== undefined && useTracing(),
+      ...(tracing ? [tracing] : []),
       useAuthentication(authenticator),
       settings.persistedDocuments !== undefined && usePersistedDocuments(settings.persistedDocuments),
       useBodyLimit(limits.bodyBytes),
@@ -234,26 +227,39 @@ const EMULATED = "WORKSPACES_BACKEND=emulator in production: the gateway serves 
 const DEGRADED =
   "Redis is unreachable: this gateway runs on its share of the AWS budget and polls its own subscriptions, and refuses creates with an idempotencyKey";
 
-/** Redis, when REDIS_URL names one: the gateway starts on local fallbacks if it does not answer within 3 s. */
-async function connectShared(config: GatewayConfig, logger: Logger): Promise<SharedRedis | undefined> {
+/**
+ * Redis, when REDIS_URL names one, with the cluster's classes: loaded only then, as ioredis weighs on every start-up.
+ * The gateway starts on local fallbacks if Redis does not answer within 3 s.
+ */
+async function connectShared(config: GatewayConfig, logger: Logger) {
   if (!config.redisUrl) return undefined;
-  const shared = new SharedRedis(config.redisUrl, config.redisKeyPrefix, logger);
-  if (!(await shared.started(3_000))) logger.warn("Redis does not answer yet: starting on local fallbacks, shared once it does");
-  return shared;
+  const [{ SharedRedis }, { ClusterPermits }, { ClusterBundleCache }, { ClusterWatch }, { ClusterIdempotencyStore }, { ClusterQuotas }] =
+    await Promise.all([
+      import("./shared/redis.ts"),
+      import("./shared/permits/redis.ts"),
+      import("./shared/bundle-cache/redis.ts"),
+      import("./shared/watch-lease/redis.ts"),
+      import("./shared/idempotency/redis.ts"),
+      import("./shared/quotas/redis.ts"),
+    ]);
+  const redis = new SharedRedis(config.redisUrl, config.redisKeyPrefix, logger);
+  if (!(await redis.started(3_000))) logger.warn("Redis does not answer yet: starting on local fallbacks, shared once it does");
+  return { redis, ClusterPermits, ClusterBundleCache, ClusterWatch, ClusterIdempotencyStore, ClusterQuotas };
 }
 
 export async function startGateway(config: GatewayConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningGateway> {
   if (config.persistedDocuments) checkPersistedDocuments(config.persistedDocuments, servedSchema(config));
-  const tracing = config.tracing && startTracing(config.tracing);
+  // The OpenTelemetry SDK and envelop's plugin load only when OTEL_* turns tracing on, as ioredis only for Redis.
+  const tracing = config.tracing && (await import("./http/tracing.ts")).startTracing(config.tracing);
   const shared = await connectShared(config, logger);
   const { fleet, emulator } = await connect(config, {
-    permits: shared && new ClusterPermits(shared),
+    permits: shared && new shared.ClusterPermits(shared.redis),
     bundleCacheOf: (partition) =>
       shared && config.bundleCacheTtlMs > 0
-        ? new ClusterBundleCache(shared, partition, config.bundleCacheTtlMs)
+        ? new shared.ClusterBundleCache(shared.redis, partition, config.bundleCacheTtlMs)
         : createBundleCache(config.bundleCacheTtlMs),
   }).catch((error: unknown) => {
-    shared?.close();
+    shared?.redis.close();
     throw error;
   });
   if (config.apiKeys.length === 0 && !config.jwt && !LOOPBACK.has(config.host)) {
@@ -267,7 +273,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       "/metrics is not served: set METRICS_PORT for a listener of its own (METRICS_HOST, 127.0.0.1 by default), or METRICS_TOKEN to serve it beside the API to that bearer token",
     );
   }
-  const cluster = shared && new ClusterWatch(shared, { intervalMs: config.watchPollMs });
+  const cluster = shared && new shared.ClusterWatch(shared.redis, { intervalMs: config.watchPollMs });
   const watch = new WorkspaceWatch(fleet, {
     intervalMs: config.watchPollMs,
     caps: { subscriptionsPerCaller: config.watchMaxSubscriptions, idsPerCaller: config.watchMaxWorkspaces },
@@ -281,7 +287,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     fleet,
     cursorSecret: config.cursorSecret,
     idempotency: shared
-      ? new ClusterIdempotencyStore(shared, { ...idempotencyBounds, waitMs: config.deadlineMs })
+      ? new shared.ClusterIdempotencyStore(shared.redis, { ...idempotencyBounds, waitMs: config.deadlineMs })
       : new IdempotencyStore(idempotencyBounds),
     watch,
     clock: Date.now,
@@ -297,12 +303,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     {
       draining: () => draining,
       awsReady: () => readiness.check(),
-      degraded: () => (shared && !shared.up ? DEGRADED : undefined),
+      degraded: () => (shared && !shared.redis.up ? DEGRADED : undefined),
       warning: emulated,
     },
-    shared && config.callerRateLimit > 0 ? new ClusterQuotas(shared, config.callerRateLimit, config.callerBurst) : undefined,
+    shared && config.callerRateLimit > 0 ? new shared.ClusterQuotas(shared.redis, config.callerRateLimit, config.callerBurst) : undefined,
     authenticator,
     origins,
+    tracing?.plugin,
   );
   const requests = logRequests(logger, (request, response) => {
     if (request.method === "GET" && request.url === "/") {
@@ -353,7 +360,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       clearTimeout(deadline);
       await metrics?.close();
       fleet.destroy();
-      shared?.close();
+      shared?.redis.close();
       await emulator?.close();
       await tracing?.shutdown();
     },

@@ -20,9 +20,10 @@ export interface TracingSettings {
 
 /**
  * Registers the SDK for the process (its tracer, AsyncLocalStorage to carry the current span, the W3C propagator);
- * `shutdown` sends what is still batched. Sampling, batching and headers follow the SDK's own OTEL_* variables.
+ * `plugin` is the handler's span per operation; `shutdown` sends what is still batched. Sampling, batching and headers
+ * follow the SDK's own OTEL_* variables.
  */
-export function startTracing(settings: TracingSettings): { shutdown(): Promise<void> } {
+export function startTracing(settings: TracingSettings): { plugin: Plugin; shutdown(): Promise<void> } {
   const exporter =
     settings.protocol === "http/json" ? new JsonExporter({ url: settings.endpoint }) : new ProtobufExporter({ url: settings.endpoint });
   const provider = new NodeTracerProvider({
@@ -33,7 +34,7 @@ export function startTracing(settings: TracingSettings): { shutdown(): Promise<v
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
   provider.register();
-  return { shutdown: () => provider.shutdown() };
+  return { plugin: useTracing(), shutdown: () => provider.shutdown() };
 }
 
 const headers: TextMapGetter<Headers> = {
@@ -42,7 +43,7 @@ const headers: TextMapGetter<Headers> = {
 };
 
 /** A span per GraphQL operation (`query.Dashboard`), under the client's span when it sends a traceparent. */
-export function useTracing(): Plugin {
+function useTracing(): Plugin {
   const continueClientTrace = ({ contextValue }: { contextValue: unknown }) => {
     const { request } = contextValue as { request: Request };
     setCurrentOtelContext(contextValue, propagation.extract(ROOT_CONTEXT, request.headers, headers));

@@ -79,8 +79,20 @@ describe("the shared pieces on a real Redis", { timeout: 60_000 }, () => {
       (shared) => new ClusterIdempotencyStore<string>(shared, { ...BIG, waitMs: 300 }),
     ) as [ClusterIdempotencyStore<string>, ClusterIdempotencyStore<string>];
     let finish = (_: string) => {};
-    const running = first.run("alice", "slow", INPUT, () => new Promise<string>((resolve) => (finish = resolve)), keepAll);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The first run holds the key once its work has started.
+    let started = () => {};
+    const holding = new Promise<void>((resolve) => (started = resolve));
+    const running = first.run(
+      "alice",
+      "slow",
+      INPUT,
+      () => {
+        started();
+        return new Promise<string>((resolve) => (finish = resolve));
+      },
+      keepAll,
+    );
+    await holding;
     await assert.rejects(
       second.run("alice", "slow", INPUT, async () => "twice", keepAll),
       (error: unknown) => error instanceof FailureError && codeOf(error.failure) === "IN_PROGRESS",

@@ -2,31 +2,14 @@
 // directories and connection status answer as AWS would, and a create reads back with WorkspaceName and Protocols.
 // The emulator runs in-process on a fake clock; the CLI runs as a child process, so the emulator keeps serving.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
 import type { Workspace } from "@aws-sdk/client-workspaces";
 import type { RunningEmulator } from "../../src/emulator/index.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
+import { AWS, startAwsCli } from "./aws-cli.ts";
 import { BUNDLES, DESIGN_DIRECTORY, DIRECTORIES, T0 } from "./fixture.ts";
 
-/** `aws` on PATH, as scripts/test.mjs installs it (Debian's awscli) where it is missing. */
-function findAws(): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    const candidate = join(dir, "aws");
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {}
-  }
-  return undefined;
-}
-
-const AWS = findAws();
 const PENDING_MS = 10_000;
-const run = promisify(execFile);
 
 /** The CLI's environment: test credentials and nothing from the machine's own AWS configuration. */
 const CLI_ENV = {
@@ -39,13 +22,15 @@ const CLI_ENV = {
   AWS_PAGER: "",
 };
 
+const cli = AWS === undefined ? undefined : await startAwsCli(AWS);
+
 /**
  * The request members this CLI's copy of the service model knows: an older CLI (Debian's awscli 2.9) neither sends
  * WorkspaceName nor knows DescribeWorkspaceDirectories' Filters, so what needs them is skipped there.
  */
 async function knownInputs(command: string): Promise<string> {
-  if (AWS === undefined) return "";
-  return (await run(AWS, ["workspaces", command, "--generate-cli-skeleton", "input"], { env: CLI_ENV })).stdout;
+  if (cli === undefined) return "";
+  return (await cli.run(["workspaces", command, "--generate-cli-skeleton", "input"], CLI_ENV)).stdout;
 }
 const CREATE_INPUTS = await knownInputs("create-workspaces");
 const DIRECTORY_INPUTS = await knownInputs("describe-workspace-directories");
@@ -57,26 +42,22 @@ describe("the AWS CLI against the emulator", {
   let emulator: RunningEmulator;
   let seeded: Workspace[];
 
+  /** `aws workspaces <args>` on the emulator: its exit code and what it printed. */
+  const invoke = (args: string[]) =>
+    cli!.run(["workspaces", ...args, "--endpoint-url", emulator.url, "--region", "us-east-1", "--output", "json"], CLI_ENV);
+
   /** Runs `aws workspaces <args>` and parses its JSON output ({} when it prints none). */
   async function aws(...args: string[]): Promise<any> {
-    const { stdout } = await run(
-      AWS!,
-      ["workspaces", ...args, "--endpoint-url", emulator.url, "--region", "us-east-1", "--output", "json"],
-      { env: CLI_ENV },
-    );
+    const { code, stdout, stderr } = await invoke(args);
+    assert.equal(code, 0, `aws workspaces ${args.join(" ")} failed: ${stderr}`);
     return stdout.trim() === "" ? {} : JSON.parse(stdout);
   }
 
-  /** The CLI's failure: its exit code and what it printed. */
+  /** The CLI's failure: what it printed. */
   async function awsFails(...args: string[]): Promise<string> {
-    try {
-      await aws(...args);
-    } catch (error) {
-      const failure = error as { code?: number; stderr?: string };
-      assert.notEqual(failure.code, 0);
-      return failure.stderr ?? "";
-    }
-    assert.fail(`aws workspaces ${args.join(" ")} succeeded`);
+    const { code, stderr } = await invoke(args);
+    assert.notEqual(code, 0, `aws workspaces ${args.join(" ")} succeeded`);
+    return stderr;
   }
 
   const stateOf = async (id: string) => (await aws("describe-workspaces", "--workspace-ids", id)).Workspaces[0]?.State;
@@ -88,7 +69,10 @@ describe("the AWS CLI against the emulator", {
     emulator = await startEmulator({ port: 0, workspaces: 60, seed: 1, pendingMs: PENDING_MS, visibilityLagMs: 0, clock: () => clock.now });
     seeded = (await aws("describe-workspaces")).Workspaces;
   });
-  after(() => emulator?.close());
+  after(async () => {
+    await cli?.close();
+    await emulator?.close();
+  });
 
   it("describe-workspaces pages through the seeded fleet", () => {
     assert.equal(seeded.length, 60);

@@ -1,22 +1,15 @@
 // The real AWS CLI against the emulator (--endpoint-url): each region and account is seen as AWS would show it,
 // STS's keys included. `npm test` installs Debian's awscli when `aws` is missing and it runs as root.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
 import type { WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { CreateWorkspacesCommand, paginateDescribeWorkspaces } from "@aws-sdk/client-workspaces";
+import type { AwsCli } from "./aws-cli.ts";
+import { AWS, startAwsCli } from "./aws-cli.ts";
 import type { Harness } from "./fixture.ts";
 import { assumeRole, OTHER_ACCOUNT, READER_ROLE, startHarness } from "./fixture.ts";
-
-const run = promisify(execFile);
-const aws = (process.env.PATH ?? "")
-  .split(delimiter)
-  .map((dir) => join(dir, "aws"))
-  .find((path) => existsSync(path));
 
 interface Keys {
   accessKeyId: string;
@@ -26,40 +19,47 @@ interface Keys {
 
 const DEFAULT_KEYS: Keys = { accessKeyId: "test", secretAccessKey: "test" };
 
-describe("the AWS CLI", { skip: aws ? false : "no aws on PATH (npm test installs Debian's awscli when run as root)" }, () => {
+describe("the AWS CLI", { skip: AWS ? false : "no aws on PATH (npm test installs Debian's awscli when run as root)" }, () => {
   let h: Harness;
+  let aws: AwsCli;
   before(async () => {
     h = await startHarness({ workspaces: 12, regions: ["us-east-1", "eu-west-1"] });
+    aws = await startAwsCli(AWS!);
   });
-  after(() => h.close());
+  after(async () => {
+    await aws?.close();
+    await h.close();
+  });
 
-  /** Runs `aws <args> --endpoint-url <emulator>` asynchronously (the emulator serves from this process) and parses its JSON. */
-  async function cli(args: string[], keys: Keys = DEFAULT_KEYS): Promise<any> {
+  /** Runs `aws <args> --endpoint-url <emulator>` asynchronously (the emulator serves from this process). */
+  function invoke(args: string[], keys: Keys) {
     // Only these AWS settings: no profile, config file or instance metadata of the machine's.
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_")));
-    const { stdout } = await run(aws!, [...args, "--endpoint-url", h.emulator.url, "--output", "json"], {
-      env: {
-        ...env,
-        AWS_ACCESS_KEY_ID: keys.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
-        ...(keys.sessionToken ? { AWS_SESSION_TOKEN: keys.sessionToken } : {}),
-        AWS_DEFAULT_REGION: "us-east-1",
-        AWS_CONFIG_FILE: join(tmpdir(), "no-aws-config"),
-        AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), "no-aws-credentials"),
-        AWS_EC2_METADATA_DISABLED: "true",
-        AWS_PAGER: "",
-      },
+    return aws.run([...args, "--endpoint-url", h.emulator.url, "--output", "json"], {
+      ...env,
+      AWS_ACCESS_KEY_ID: keys.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+      ...(keys.sessionToken ? { AWS_SESSION_TOKEN: keys.sessionToken } : {}),
+      AWS_DEFAULT_REGION: "us-east-1",
+      AWS_CONFIG_FILE: join(tmpdir(), "no-aws-config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), "no-aws-credentials"),
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_PAGER: "",
     });
+  }
+
+  /** Runs `aws <args>` on the emulator and parses its JSON. */
+  async function cli(args: string[], keys: Keys = DEFAULT_KEYS): Promise<any> {
+    const { code, stdout, stderr } = await invoke(args, keys);
+    assert.equal(code, 0, `aws ${args.join(" ")} failed: ${stderr}`);
     return JSON.parse(stdout);
   }
 
-  /** The exit and error of a CLI call that must fail. */
+  /** The error of a CLI call that must fail. */
   async function cliError(args: string[], keys: Keys = DEFAULT_KEYS): Promise<string> {
-    const error = await cli(args, keys).then(
-      () => assert.fail(`aws ${args.join(" ")} succeeded`),
-      (e: { stderr?: string }) => e,
-    );
-    return error.stderr ?? "";
+    const { code, stderr } = await invoke(args, keys);
+    assert.notEqual(code, 0, `aws ${args.join(" ")} succeeded`);
+    return stderr;
   }
 
   const workspaceIds = async (region: string, keys?: Keys) =>

@@ -2,18 +2,17 @@
 // account reached through a role assumed over the emulator's STS; four partitions in one graph, each checked against
 // what a plain SDK client (or the AWS CLI) sees in it.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
 import type { Workspace } from "@aws-sdk/client-workspaces";
 import { DescribeWorkspacesCommand, paginateDescribeWorkspaces, WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { PartitionRef } from "../../src/aws/fleet.ts";
 import { partitionKey } from "../../src/aws/fleet.ts";
 import { DEFAULT_ACCOUNT_ID } from "../../src/emulator/index.ts";
+import type { AwsCli } from "../emulator/aws-cli.ts";
+import { AWS, startAwsCli } from "../emulator/aws-cli.ts";
 import type { FleetWorkspacesQuery } from "../generated/graphql.ts";
 import {
   FleetBundlesDocument,
@@ -458,37 +457,35 @@ describe("fleet scope: start-up", () => {
   });
 });
 
-const aws = (process.env.PATH ?? "")
-  .split(delimiter)
-  .map((dir) => join(dir, "aws"))
-  .find((path) => existsSync(path));
-
 describe("fleet scope: as the AWS CLI sees each partition", {
-  skip: aws ? false : "no aws on PATH (npm test installs Debian's awscli when run as root)",
+  skip: AWS ? false : "no aws on PATH (npm test installs Debian's awscli when run as root)",
 }, () => {
-  const run = promisify(execFile);
   let gateway: TestGateway;
+  let aws: AwsCli;
   before(async () => {
     gateway = await startTestGateway({ regions: [EAST, WEST], workspaces: 12 }, { roleArns: [READER_ROLE] });
+    aws = await startAwsCli(AWS!);
   });
-  after(() => gateway.close());
+  after(async () => {
+    await aws?.close();
+    await gateway.close();
+  });
 
   /** `aws <args>` against the emulator, with only these keys and no configuration of the machine's; its JSON. */
   async function cli(args: string[], keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_")));
-    const { stdout } = await run(aws!, [...args, "--endpoint-url", gateway.emulator!.url, "--output", "json"], {
-      env: {
-        ...env,
-        AWS_ACCESS_KEY_ID: keys.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
-        ...(keys.sessionToken ? { AWS_SESSION_TOKEN: keys.sessionToken } : {}),
-        AWS_DEFAULT_REGION: EAST,
-        AWS_CONFIG_FILE: join(tmpdir(), "no-aws-config"),
-        AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), "no-aws-credentials"),
-        AWS_EC2_METADATA_DISABLED: "true",
-        AWS_PAGER: "",
-      },
+    const { code, stdout, stderr } = await aws.run([...args, "--endpoint-url", gateway.emulator!.url, "--output", "json"], {
+      ...env,
+      AWS_ACCESS_KEY_ID: keys.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+      ...(keys.sessionToken ? { AWS_SESSION_TOKEN: keys.sessionToken } : {}),
+      AWS_DEFAULT_REGION: EAST,
+      AWS_CONFIG_FILE: join(tmpdir(), "no-aws-config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), "no-aws-credentials"),
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_PAGER: "",
     });
+    assert.equal(code, 0, `aws ${args.join(" ")} failed: ${stderr}`);
     return JSON.parse(stdout);
   }
 

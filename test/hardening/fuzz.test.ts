@@ -709,7 +709,10 @@ describe("fuzzing createWorkspaces and modifyWorkspaceProperties over HTTP", () 
         problems.push(`${label}: replayed is ${repeat.replayed}, the first result ${retained ? "reached" : "did not reach"} AWS`);
       if (repeat.replayed) {
         replays += 1;
-        assert.deepEqual(repeat.results, first.results, `${label}: a replay differs from the first result`);
+        // An item whose outcome was unknown (AWS slow to answer a create) is sent again and answered as AWS answers now.
+        const settled = (_: Item, i: number) => first.results[i]!.code !== "OUTCOME_UNKNOWN";
+        assert.equal(repeat.results?.length, first.results.length, `${label}: a replay has another number of results`);
+        assert.deepEqual(repeat.results.filter(settled), first.results.filter(settled), `${label}: a replay differs from the first result`);
       }
       if (index % 2 === 0) {
         // Same key, another input: refused while the first result is retained.

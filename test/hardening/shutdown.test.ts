@@ -168,7 +168,8 @@ async function checkDrain(gateway: ReturnType<typeof follow>, started: Record<st
   assert.equal(messages.at(-1), "stopped");
 }
 
-describe("SIGTERM", () => {
+// The cases at once: each waits seconds on its AWS latency and shutdown delay, and they share nothing.
+describe("SIGTERM", { concurrency: true }, () => {
   before(() => {
     execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   });

@@ -53,7 +53,8 @@ async function failedStart(env: Record<string, string>): Promise<{ code: number 
   return { code, stderr };
 }
 
-describe("start-up", () => {
+// The cases at once: each is a process of its own, on a port of its own.
+describe("start-up", { concurrency: true }, () => {
   let emulator: RunningEmulator;
   before(async () => {
     emulator = await startEmulator({ port: 0, host: "127.0.0.1", workspaces: 5 });
