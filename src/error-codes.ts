@@ -20,7 +20,7 @@ export const ERROR_CODES = {
   QUERY_TOO_COMPLEX: {
     retryable: false,
     meaning:
-      "Over a query limit (`rule`: depth, aliases, directives, tokens, fields, fieldPairs or cost; `limit`; `actual`, the number found, for tokens `limit` + 1 as counting stops there); refused before anything runs, HTTP 400.",
+      "Over a query limit (`rule`: depth, aliases, directives, tokens, fields, fieldPairs, cost or listSize, the last with `field`, the list's path; `limit`; `actual`, the number found, for tokens `limit` + 1 as counting stops there); refused before anything runs, HTTP 400.",
   },
   UNAUTHENTICATED: { retryable: false, meaning: "No credentials, or credentials the gateway does not accept (HTTP 401)." },
   AUTHENTICATION_UNAVAILABLE: { retryable: true, meaning: "The token issuer's keys cannot be fetched right now (HTTP 503)." },
@@ -59,6 +59,11 @@ export const ERROR_CODES = {
   OUTCOME_UNKNOWN: {
     retryable: false,
     meaning: "A write failed after it may have reached AWS: check its effect (or retry with the same idempotencyKey) first.",
+  },
+  ERRORS_OMITTED: {
+    retryable: false,
+    meaning:
+      "Stands for a response's errors past its first 25: `count` says how many, `codes` how many of each code, `paths` the first 10 of their paths.",
   },
   INTERNAL_SERVER_ERROR: { retryable: false, meaning: "An unexpected error, logged with the request ID; the message says no more." },
 } as const satisfies Record<string, { retryable: boolean; meaning: string }>;

@@ -24,7 +24,9 @@ import { principalOf, useAuthentication } from "./http/authentication.ts";
 import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
 import { useCors } from "./http/cors.ts";
+import { useErrorLimit } from "./http/error-limit.ts";
 import { useGraphiQL } from "./http/graphiql.ts";
+import { useListLimits } from "./http/list-limits.ts";
 import { checkPersistedDocuments, usePersistedDocuments } from "./http/persisted-documents.ts";
 import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
@@ -165,6 +167,7 @@ export function createGatewayHandler(
       useCors(settings.corsOrigins),
       ...(probes ? [useReadiness(probes)] : []),
       useMetrics(registry),
+      useErrorLimit(),
       useRequestRecord(log),
       settings.tracing !== undefined && useTracing(),
       useAuthentication(createAuthenticator(settings)),
@@ -173,6 +176,7 @@ export function createGatewayHandler(
       useCsrfPreventionForPosts(),
       useClientErrors({ hideSuggestions: !settings.introspection }),
       useQueryLimits(limits),
+      useListLimits(limits.listItems),
       useAdmission({ maxCost: limits.cost, quotas }),
       !settings.introspection && useDisableIntrospection(),
       // Each event of a subscription runs with a session of its own: a deadline of its own, and loaders not stale.
