@@ -3,10 +3,9 @@
 // by ID (100 AWS calls each, the most a request may cost) in flight, and sends again a tenth of a second after each
 // refusal, ignoring Retry-After. The gateway runs with production's budget, AWS_RATE_LIMIT=50, default quotas, and the
 // emulator adds 50 ms to each call. Each run gets a fresh gateway, so neither inherits the other's quotas or caches.
-import { DescribeWorkspacesCommand, WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
 import type { SectionResult } from "./harness.ts";
-import { awsCalls, percentile, postGraphQL, resetAwsCalls, round, total, verdict } from "./harness.ts";
+import { awsCalls, percentile, postGraphQL, resetAwsCalls, round, total, verdict, workspaceIdsOf } from "./harness.ts";
 
 const LATENCY_MS = 50;
 const RATE_LIMIT = 50;
@@ -90,24 +89,6 @@ async function run(emulatorUrl: string, workspaceIds: string[], withAbuser: bool
   } finally {
     await gateway.close();
   }
-}
-
-/** The WorkSpaces' IDs, read from the emulator directly, so that finding them costs the gateway nothing. */
-async function workspaceIdsOf(emulatorUrl: string): Promise<string[]> {
-  const client = new WorkSpacesClient({
-    endpoint: emulatorUrl,
-    region: "us-east-1",
-    credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
-  });
-  const ids: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new DescribeWorkspacesCommand({ NextToken: token }));
-    ids.push(...(page.Workspaces ?? []).map((w) => w.WorkspaceId!));
-    token = page.NextToken;
-  } while (token);
-  client.destroy();
-  return ids;
 }
 
 export async function measureFairness(): Promise<SectionResult> {

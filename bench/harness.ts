@@ -1,6 +1,7 @@
 // What the sections of `npm run bench` share beside the child processes (test/support/processes.ts): GraphQL over
 // HTTP, the emulator's call counts, and the statistics of the figures.
 import { Agent, request } from "node:http";
+import { DescribeWorkspacesCommand, WorkSpacesClient } from "@aws-sdk/client-workspaces";
 import { BENCH_KEY } from "../test/support/processes.ts";
 
 interface GraphQLBody<T> {
@@ -12,7 +13,7 @@ interface GraphQLBody<T> {
 // a timed SDK call (fetch costs about 0.4 ms more per request here).
 const agent = new Agent({ keepAlive: true });
 
-function post(url: string, body: string, key = BENCH_KEY): Promise<{ status: number; text: string }> {
+export function post(url: string, body: string, key = BENCH_KEY): Promise<{ status: number; text: string }> {
   const { hostname, port, pathname } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -95,3 +96,21 @@ export interface SectionResult {
 }
 
 export const verdict = (met: boolean) => (met ? "PASS" : "MISS");
+
+/** The WorkSpaces' IDs, read from the emulator directly, so that finding them costs the gateway nothing. */
+export async function workspaceIdsOf(emulatorUrl: string): Promise<string[]> {
+  const client = new WorkSpacesClient({
+    endpoint: emulatorUrl,
+    region: "us-east-1",
+    credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
+  });
+  const ids: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new DescribeWorkspacesCommand({ NextToken: token }));
+    ids.push(...(page.Workspaces ?? []).map((w) => w.WorkspaceId!));
+    token = page.NextToken;
+  } while (token);
+  client.destroy();
+  return ids;
+}

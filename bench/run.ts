@@ -30,7 +30,7 @@ const SECTIONS: Record<string, () => Promise<SectionResult[]>> = {
   scale: async () => [await measureScale()],
   "fan-out": async () => [await measureFanOut()],
   fairness: async () => [await measureFairness()],
-  validation: async () => [measureValidation()],
+  validation: measureValidation,
   tracing: async () => [await measureTracing()],
   fleet: async () => [await measureFleet()],
   "scale-out": measureScaleOut,

@@ -5,7 +5,7 @@ import type { ApiKey } from "./auth/api-keys.ts";
 import { parseApiKeys } from "./auth/api-keys.ts";
 import type { JwtSettings } from "./auth/jwt.ts";
 import { DEFAULT_CALL_POLICY } from "./aws/upstream.ts";
-import { REGION_PATTERN, ROLE_ARN_PATTERN } from "./constraints.ts";
+import { ID_LIST_SIZE, REGION_PATTERN, ROLE_ARN_PATTERN } from "./constraints.ts";
 import type { EmulatorSettings } from "./emulator/settings.ts";
 import { parseSettings } from "./emulator/settings.ts";
 import type { CorsSettings } from "./http/cors.ts";
@@ -363,6 +363,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       bodyBytes: integer(env, "MAX_BODY_BYTES", 256 * 1024, 100 * 1024 * 1024, 1),
       fields: integer(env, "MAX_FIELDS", 1_000, 100_000, 1),
       fieldPairs: integer(env, "MAX_FIELD_PAIRS", 2_000, 10_000_000, 1),
+      // As many as nodes(ids:) can look up within MAX_COST (25 IDs a call): the longest list any field needs.
+      listItems: integer(env, "MAX_LIST_ITEMS", maxCost * ID_LIST_SIZE.max, 10_000_000, 1),
     },
     requestTimeoutMs: integer(env, "REQUEST_TIMEOUT_MS", 30_000, 3_600_000, 1),
     deadlineMs: integer(env, "REQUEST_DEADLINE_MS", 10_000, 3_600_000, 1),

@@ -44,7 +44,7 @@ export const ERROR_CODES = {
     retryable: false,
     status: 400,
     meaning:
-      "Over a query limit (`rule`: depth, aliases, directives, tokens, fields, fieldPairs or cost; `limit`; `actual`, the number found, for tokens `limit` + 1 as counting stops there); refused before anything runs, HTTP 400.",
+      "Over a query limit (`rule`: depth, aliases, directives, tokens, fields, fieldPairs, cost or listSize, the last with `field`, the list's path; `limit`; `actual`, the number found, for tokens `limit` + 1 as counting stops there); refused before anything runs, HTTP 400.",
   },
   UNAUTHENTICATED: { retryable: false, status: 401, meaning: "No credentials, or credentials the gateway does not accept (HTTP 401)." },
   AUTHENTICATION_UNAVAILABLE: { retryable: true, status: 503, meaning: "The token issuer's keys cannot be fetched right now (HTTP 503)." },
@@ -104,6 +104,12 @@ export const ERROR_CODES = {
     retryable: false,
     status: 200,
     meaning: "A write failed after it may have reached AWS: check its effect (or retry with the same idempotencyKey) first.",
+  },
+  ERRORS_OMITTED: {
+    retryable: false,
+    status: 200,
+    meaning:
+      "Stands for a response's errors past its first 25: `count` says how many, `codes` how many of each code, `paths` the first 10 of their paths.",
   },
   INTERNAL_SERVER_ERROR: {
     retryable: false,

@@ -24,7 +24,9 @@ import { principalOf, useAuthentication } from "./http/authentication.ts";
 import { useBodyLimit } from "./http/body-limit.ts";
 import { useClientErrors } from "./http/client-errors.ts";
 import { OriginPolicy, useCors } from "./http/cors.ts";
+import { useErrorLimit } from "./http/error-limit.ts";
 import { useGraphiQL } from "./http/graphiql.ts";
+import { useListLimits } from "./http/list-limits.ts";
 import { useMultipartSubscriptions } from "./http/multipart-subscriptions.ts";
 import { checkPersistedDocuments, usePersistedDocuments } from "./http/persisted-documents.ts";
 import type { ReadinessState } from "./http/probes.ts";
@@ -157,6 +159,7 @@ export function createGatewayHandler(
       useCors(origins),
       ...(probes ? [useReadiness(probes)] : []),
       useMetrics(registry, settings.metrics.onApiPort),
+      useErrorLimit(),
       useRequestRecord(log),
       ...(tracing ? [tracing] : []),
       useAuthentication(authenticator),
@@ -165,6 +168,7 @@ export function createGatewayHandler(
       useCsrfPreventionForPosts(),
       useClientErrors({ hideSuggestions: !settings.introspection }),
       useQueryLimits(limits),
+      useListLimits(limits.listItems),
       useAdmission({ maxCost: limits.cost, quotas }),
       !settings.introspection && useDisableIntrospection(),
       useMultipartSubscriptions(),

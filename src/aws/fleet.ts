@@ -93,7 +93,7 @@ export class Fleet {
     return this.partitions.filter((p) => (scope.regions?.includes(p.region) ?? true) && (scope.accountIds?.includes(p.accountId) ?? true));
   }
 
-  /** What is wrong with a scope: an empty list, or a region or account not served (at `Regions[i]`, `AccountIds[i]`). */
+  /** What is wrong with a scope: an empty list, a longer one than there are names served, or a region or account not served (at `Regions[i]`, `AccountIds[i]`). */
   checkScope(scope: PartitionScope): Violation[] {
     return [
       ...this.checkNames(scope.regions, "Regions", this.regions, "region"),
@@ -148,6 +148,10 @@ export class Fleet {
   private checkNames(names: readonly string[] | null | undefined, field: string, served: readonly string[], what: string): Violation[] {
     if (names == null) return [];
     if (names.length === 0) return [violation(field, "listSize", `must name at least one ${what}`)];
+    // Naming one twice adds nothing: no scope needs more names than there are served.
+    if (names.length > served.length) {
+      return [violation(field, "listSize", `must name at most the ${served.length} ${what}(s) this gateway serves`)];
+    }
     return names.flatMap((name, i) =>
       served.includes(name)
         ? []

@@ -14,6 +14,7 @@ import type { Command } from "@smithy/types";
 import type { PermitSource } from "../shared/permits/permits.ts";
 import type { CallTicket } from "./budget/budget.ts";
 import { AwsBudget } from "./budget/budget.ts";
+import { paced } from "./call-pacing.ts";
 import { FailureError, failureOf, OutcomeUnknownError, writeFailureOf } from "./failure.ts";
 import { awsRequests, awsRetries, awsThrottles } from "./metrics.ts";
 import { SharedReads } from "./shared-reads.ts";
@@ -147,7 +148,7 @@ export class Upstream {
         options.signal,
         (signal) => {
           this.tickets.set(signal, options.ticket ?? GATEWAY_READ);
-          return this.client.send(command, { abortSignal: signal });
+          return paced(() => this.client.send(command, { abortSignal: signal }));
         },
         options.fresh,
       );
@@ -178,7 +179,7 @@ export class Upstream {
       sent = true;
     });
     try {
-      return await this.client.send(command, { abortSignal: call.signal });
+      return await paced(() => this.client.send(command, { abortSignal: call.signal }));
     } catch (error) {
       throw new FailureError(writeFailureOf(error));
     } finally {

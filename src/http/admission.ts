@@ -7,6 +7,7 @@ import type { DocumentNode, GraphQLSchema } from "graphql";
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { Counter } from "prom-client";
+import { ID_LIST_SIZE } from "../constraints.ts";
 import { registry } from "../metrics.ts";
 import { gatewayError } from "../schema/errors.ts";
 import type { Quotas } from "../shared/quotas/quotas.ts";
@@ -24,6 +25,27 @@ const refused = new Counter({
 
 /** What the operations of one HTTP request have cost so far. */
 const spent = new WeakMap<object, number>();
+
+/** An operation that may make this many AWS calls runs a turn of the event loop after it is admitted. */
+const HEAVY_COST = ID_LIST_SIZE.max;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Each request's latest operation's turn (true: the first, which started at once). */
+const turns = new WeakMap<object, Promise<void> | true>();
+
+/** When an operation of `request` may start: the first at once, each next one of a batch a turn after the one before. */
+function turnOf(request: object): Promise<void> | undefined {
+  const previous = turns.get(request);
+  const turn = previous === undefined ? undefined : previous === true ? nextTurn() : previous.then(nextTurn);
+  turns.set(request, turn ?? true);
+  return turn;
+}
+
+interface Admission {
+  refusal?: GraphQLError;
+  cost: number;
+}
 
 interface OperationArgs {
   schema: GraphQLSchema;
@@ -49,38 +71,50 @@ function whenAnswered<T, R>(value: T | Promise<T>, then: (value: T) => R): R | P
 }
 
 export function useAdmission({ maxCost, quotas }: { maxCost: number; quotas: Quotas }): Plugin {
-  const admit = (args: OperationArgs): GraphQLError | undefined | Promise<GraphQLError | undefined> => {
+  /** The refusal, if any, and what the operation may cost. */
+  const admit = (args: OperationArgs): Admission | Promise<Admission> => {
     let cost: number;
     try {
       cost = operationCost(args.schema, args.document, args.variableValues, args.operationName, args.contextValue as object);
     } catch (error) {
       // The gateway's own refusal of an argument (a malformed global ID) is the answer; execution reports the rest.
-      if (error instanceof GraphQLError && error.extensions.code) return error;
-      return undefined;
+      if (error instanceof GraphQLError && error.extensions.code) return { refusal: error, cost: 0 };
+      return { cost: 0 };
     }
     const request = (args.contextValue as { request: Request }).request;
     const total = (spent.get(request) ?? 0) + cost;
     spent.set(request, total);
     if (total > maxCost) {
       refused.inc({ reason: "cost" });
-      return limitError("cost", maxCost, total, "the request could cause too many AWS calls");
+      return { refusal: limitError("cost", maxCost, total, "the request could cause too many AWS calls"), cost };
     }
     return whenAnswered(quotas.take(principalOf(request).id, cost), (answer) => {
-      if (answer.granted) return undefined;
+      if (answer.granted) return { cost };
       refused.inc({ reason: "quota" });
-      return rateLimited(cost, answer.retryAfter);
+      return { refusal: rateLimited(cost, answer.retryAfter), cost };
     });
   };
+  // What admitting and starting a heavy operation take is done in turns of the event loop of their own, and so is
+  // each operation of a batch: ten operations of 2,500 IDs admitted in one turn held it for 90 ms.
   const stopIfRefused = ({
     args,
     setResultAndStopExecution,
   }: {
     args: OperationArgs;
     setResultAndStopExecution: (result: { errors: GraphQLError[] }) => void;
-  }) =>
-    whenAnswered(admit(args), (error) => {
-      if (error) setResultAndStopExecution({ errors: [error] });
-    });
+  }): Promise<void> | undefined => {
+    const settle = ({ refusal, cost }: Admission): Promise<void> | undefined => {
+      if (refusal) setResultAndStopExecution({ errors: [refusal] });
+      else if (cost >= HEAVY_COST) return nextTurn();
+      return undefined;
+    };
+    const start = () => {
+      const admission = admit(args);
+      return admission instanceof Promise ? admission.then(settle) : settle(admission);
+    };
+    const turn = turnOf((args.contextValue as { request: Request }).request);
+    return turn ? turn.then(start) : start();
+  };
   return {
     // After authentication's (plugins run in order): a caller with nothing left costs no parsing (a flood's bodies).
     onRequest({ request, endResponse, fetchAPI }) {

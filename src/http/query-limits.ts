@@ -24,14 +24,27 @@ export interface QueryLimits {
   fields: number;
   /** Fields answering to the same name in one selection set: validation compares every pair of them. */
   fieldPairs: number;
+  /** Items in any one list of a request's arguments, counted before its variables are coerced. */
+  listItems: number;
 }
 
-export type LimitRule = "depth" | "aliases" | "directives" | "tokens" | "fields" | "fieldPairs" | "cost";
+export type LimitRule = "depth" | "aliases" | "directives" | "tokens" | "fields" | "fieldPairs" | "cost" | "listSize";
 
 /** `actual` is the count found; for tokens, which the parser stops counting past the limit, limit + 1. */
-export function limitError(rule: LimitRule, limit: number, actual: number, detail: string): GraphQLError {
+export function limitError(
+  rule: LimitRule,
+  limit: number,
+  actual: number,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
   const found = rule === "tokens" ? `more than ${limit}` : actual;
-  return gatewayError("QUERY_TOO_COMPLEX", `Query refused: ${detail} (limit ${limit}, found ${found}).`, { rule, limit, actual });
+  return gatewayError("QUERY_TOO_COMPLEX", `Query refused: ${detail} (limit ${limit}, found ${found}).`, {
+    rule,
+    limit,
+    actual,
+    ...extensions,
+  });
 }
 
 /** Armor's options for one rule: its rejection reported as our typed error, with the count armor found. */

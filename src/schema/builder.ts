@@ -71,13 +71,13 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
         args: { ids: { description: "Global IDs from `id` fields; looked up 25 per AWS call, concurrently." } },
         // Costed from the global IDs as sent (query-cost.ts, the only caller, does not let Pothos decode them): per
         // partition (the ID up to its second `/`), the IDs of each loader (modification states share the WorkSpaces'),
-        // counted without building keys, as a document may hold thousands of IDs.
-        complexity: ({ ids }) => {
+        // counted without building keys, as a document may hold thousands of IDs. Malformed IDs count as lookups of
+        // one partition of their own: answering each is work too, and were they free one request could hold any number.
+        complexity: ({ ids }, context) => {
           const byPartition = new Map<string, { Workspace: number; Bundle: number; Directory: number }>();
           for (const globalId of ids as unknown as string[]) {
-            const { typename, id } = decodeGlobalId(globalId);
-            if (isMalformed(id)) continue;
-            const partition = id.slice(0, id.indexOf("/", id.indexOf("/") + 1));
+            const { typename, id } = decodeGlobalId(globalId, context);
+            const partition = isMalformed(id) ? "" : id.slice(0, id.indexOf("/", id.indexOf("/") + 1));
             let counts = byPartition.get(partition);
             if (!counts) {
               counts = { Workspace: 0, Bundle: 0, Directory: 0 };
@@ -91,7 +91,7 @@ export const builder: PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDe
           }
           return { field: calls, multiplier: ids.length, partitions: byPartition.size };
         },
-        resolve: (_root, { ids }, context) => lookUpNodes(context, ids),
+        resolve: (_root, { ids }, context, info) => lookUpNodes(context, ids, info),
       },
       decodeGlobalID: decodeGlobalId,
       encodeGlobalID: encodeGlobalId,

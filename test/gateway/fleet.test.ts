@@ -224,6 +224,7 @@ describe("fleet scope: two regions of two accounts", { timeout: TIMEOUT_MS }, ()
       [{ regions: [WEST, "eu-central-1"] }, "regions[1]", "served"],
       [{ accountIds: ["999999999999"] }, "accountIds[0]", "served"],
       [{ regions: [] }, "regions", "listSize"],
+      [{ accountIds: [OTHER, OTHER, OTHER] }, "accountIds", "listSize"],
     ];
     for (const [variables, field, rule] of refusals) {
       await gateway.resetAwsCalls();

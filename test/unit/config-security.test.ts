@@ -185,6 +185,7 @@ describe("loadConfig: numbers", () => {
       bodyBytes: 256 * 1024,
       fields: 1_000,
       fieldPairs: 2_000,
+      listItems: 2_500,
     });
     const custom = loadConfig({ MAX_DEPTH: "5", MAX_COST: "500", MAX_BATCH: "1", MAX_BODY_BYTES: "1024", MAX_ALIASES: "0" });
     assert.equal(custom.limits.depth, 5);
@@ -192,6 +193,8 @@ describe("loadConfig: numbers", () => {
     assert.equal(custom.limits.batch, 1);
     assert.equal(custom.limits.bodyBytes, 1024);
     assert.equal(custom.limits.aliases, 0);
+    assert.equal(custom.limits.listItems, 500 * 25, "as many IDs as nodes(ids:) can look up within MAX_COST");
+    assert.equal(loadConfig({ MAX_LIST_ITEMS: "100" }).limits.listItems, 100);
   });
 
   it("refuses numbers that are not integers, or out of range", () => {
