@@ -301,6 +301,8 @@ describe("federation with authentication and a cost limit", () => {
         FEDERATION_SUBGRAPH: "true",
         GATEWAY_API_KEYS: `${READ_KEY}:read,${WRITE_KEY}:write`,
         MAX_COST: "1",
+        // Lists are bounded by what the cost could allow (25 items here): raised, so the cost itself is what refuses.
+        MAX_LIST_ITEMS: "100",
         CALLER_RATE_LIMIT: "0",
       }),
     );
