@@ -20,16 +20,19 @@ export class AwsReadiness {
     if (this.upstreams.some((upstream) => upstream.answeredWithin(this.timeoutMs))) return true;
     if (this.last && Date.now() - this.last.at < this.rememberMs) return this.last.ready;
     const probe = { signal: AbortSignal.timeout(this.timeoutMs), ticket: { caller: "readiness", class: "probe" as const } };
-    const answers = await Promise.all(
+    // Ready at the first partition that answers, not once the slowest has (a role's hung STS held /ready 3 s).
+    const ready = await Promise.any(
       this.upstreams.map((upstream) =>
         upstream.read(new DescribeWorkspacesCommand({ Limit: 1 }), probe).then(
           () => true,
-          // Throttled is an answer: AWS is there, and a fleet taken out of service for it would only make it worse.
-          (error: unknown) => failureOf(error).kind === "throttled",
+          (error: unknown) => {
+            // Throttled is an answer: AWS is there, and a fleet taken out of service for it would only make it worse.
+            if (failureOf(error).kind === "throttled") return true;
+            throw error;
+          },
         ),
       ),
-    );
-    const ready = answers.includes(true);
+    ).catch(() => false);
     this.last = { ready, at: Date.now() };
     return ready;
   }
