@@ -41,6 +41,8 @@ export interface GatewayConfig {
   deadlineMs: number;
   /** Attempts per AWS call, first included, in the SDK's standard retry mode. */
   awsMaxAttempts: number;
+  /** Time allowed to each STS call (GetCallerIdentity at start, AssumeRole for roles), connecting included. */
+  stsTimeoutMs: number;
   /** The AWS budget: calls per second per account and region; 0 means unlimited. */
   awsRateLimit: number;
   /** The least share of the budget, in percent, subscription polling gets while reads wait too. */
@@ -369,6 +371,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     requestTimeoutMs: integer(env, "REQUEST_TIMEOUT_MS", 30_000, 3_600_000, 1),
     deadlineMs: integer(env, "REQUEST_DEADLINE_MS", 10_000, 3_600_000, 1),
     awsMaxAttempts: integer(env, "AWS_MAX_ATTEMPTS", DEFAULT_CALL_POLICY.maxAttempts, 20, 1),
+    stsTimeoutMs: integer(env, "STS_TIMEOUT_MS", 3_000, 600_000, 1),
     awsRateLimit,
     awsPollSharePercent: integer(env, "AWS_POLL_SHARE_PERCENT", 20, 90, 1),
     callerRateLimit: integer(env, "CALLER_RATE_LIMIT", Math.ceil(awsRateLimit / 2), 100_000),

@@ -204,6 +204,7 @@ async function connect(config: GatewayConfig, sharing: Sharing): Promise<{ fleet
   const settings = {
     regions: config.regions,
     roleArns: config.roleArns,
+    stsTimeoutMs: config.stsTimeoutMs,
     policy: {
       maxAttempts: config.awsMaxAttempts,
       rateLimit: config.awsRateLimit,

@@ -1,14 +1,14 @@
 // The accounts the gateway reaches: the default credentials' own (STS GetCallerIdentity says which it is), then one
-// per role, assumed with the SDK's own provider (fromTemporaryCredentials) and shared by that account's regions. Each
-// account in each region becomes a partition of the fleet.
+// per role, assumed through STS (role-credentials.ts) and shared by that account's regions. Each account in each region
+// becomes a partition of the fleet. Every STS call has a timeout: a connection STS accepts and never answers is given up.
 import { hostname } from "node:os";
+import type { STSClientConfig } from "@aws-sdk/client-sts";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from "@smithy/core";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { ROLE_ARN_PATTERN } from "../constraints.ts";
 import type { BundleCache } from "../shared/bundle-cache/bundle-cache.ts";
 import { Fleet, Partition, partitionKey } from "./fleet.ts";
+import { RoleCredentials } from "./role-credentials.ts";
 import type { CallPolicy } from "./upstream.ts";
 import { Upstream } from "./upstream.ts";
 
@@ -18,6 +18,8 @@ export interface FleetSettings {
   /** One role per further account, checked against ROLE_ARN_PATTERN. */
   roleArns: readonly string[];
   policy: CallPolicy;
+  /** Time allowed to each STS call (GetCallerIdentity, AssumeRole), connecting included. */
+  stsTimeoutMs: number;
   /** A partition's bundle cache, by its key: this gateway's own, or the one a cluster's gateways share. */
   bundleCacheOf(partition: string): BundleCache;
   /** The embedded emulator: its endpoint (WorkSpaces and STS) and keys. Absent on AWS, where the SDK's standard chain applies. */
@@ -27,11 +29,24 @@ export interface FleetSettings {
 /** Says in CloudTrail which gateway assumed a role: `workspaces-gateway@<host>`, within STS's 64 characters. */
 export const ROLE_SESSION_NAME = `workspaces-gateway@${hostname()}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
 
+/** An STS client whose every attempt, connecting included, has `stsTimeoutMs`. */
+function stsClient(settings: FleetSettings, config: STSClientConfig): STSClient {
+  const { stsTimeoutMs } = settings;
+  return new STSClient({
+    region: settings.regions[0],
+    requestHandler: { connectionTimeout: stsTimeoutMs, requestTimeout: stsTimeoutMs, throwOnRequestTimeout: true },
+    ...config,
+  });
+}
+
 /** The account of the default credentials; throws, naming the cause, when STS cannot say. */
 async function defaultAccount(settings: FleetSettings): Promise<string> {
-  const sts = new STSClient({ region: settings.regions[0], maxAttempts: settings.policy.maxAttempts, ...(settings.emulator ?? {}) });
+  const sts = stsClient(settings, { maxAttempts: settings.policy.maxAttempts, ...(settings.emulator ?? {}) });
   try {
-    const { Account } = await sts.send(new GetCallerIdentityCommand({}));
+    const attempts = settings.policy.maxAttempts;
+    const { Account } = await sts.send(new GetCallerIdentityCommand({}), {
+      abortSignal: AbortSignal.timeout(attempts * settings.stsTimeoutMs),
+    });
     if (!Account) throw new Error("STS answered without an account");
     return Account;
   } catch (error) {
@@ -43,16 +58,13 @@ async function defaultAccount(settings: FleetSettings): Promise<string> {
 
 /**
  * A role's keys, assumed when first needed and again in the five minutes before they expire (the SDK's own window),
- * once for all the account's regions. A role that cannot be assumed fails that account's calls, not the start.
+ * once for all the account's regions. A role that cannot be assumed fails that account's calls, not the start. One
+ * attempt per AssumeRole: RoleCredentials asks again, after a backoff.
  */
 function roleCredentials(roleArn: string, settings: FleetSettings): AwsCredentialIdentityProvider {
   const { emulator } = settings;
-  const assume = fromTemporaryCredentials({
-    params: { RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME },
-    ...(emulator ? { masterCredentials: emulator.credentials } : {}),
-    clientConfig: { region: settings.regions[0], ...(emulator ? { endpoint: emulator.endpoint } : {}) },
-  });
-  return memoizeIdentityProvider(assume, isIdentityExpired, doesIdentityRequireRefresh)!;
+  const sts = stsClient(settings, { maxAttempts: 1, ...(emulator ?? {}) });
+  return new RoleCredentials(sts, { RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME }, settings.stsTimeoutMs).provide;
 }
 
 /** Every account in every region, default account first; throws when an account would be served twice. */

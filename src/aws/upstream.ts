@@ -13,7 +13,7 @@ import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { Command } from "@smithy/types";
 import type { PermitSource } from "../shared/permits/permits.ts";
 import type { CallTicket } from "./budget/budget.ts";
-import { AwsBudget } from "./budget/budget.ts";
+import { AwsBudget, NotSentError } from "./budget/budget.ts";
 import { paced } from "./call-pacing.ts";
 import { FailureError, failureOf, OutcomeUnknownError, writeFailureOf } from "./failure.ts";
 import { awsRequests, awsRetries, awsThrottles } from "./metrics.ts";
@@ -178,8 +178,13 @@ export class Upstream {
     this.onSent.set(call.signal, () => {
       sent = true;
     });
+    // Whatever the SDK does before sending (a role's credential provider waiting on STS), the write ends when it is
+    // given up: at its deadline while unsent (nothing was sent: retryable), at the end of its grace once sent.
+    const givenUp = new Promise<never>((_, reject) =>
+      call.signal.addEventListener("abort", () => reject(sent ? call.signal.reason : new NotSentError("aborted", 0)), { once: true }),
+    );
     try {
-      return await paced(() => this.client.send(command, { abortSignal: call.signal }));
+      return await Promise.race([paced(() => this.client.send(command, { abortSignal: call.signal })), givenUp]);
     } catch (error) {
       throw new FailureError(writeFailureOf(error));
     } finally {

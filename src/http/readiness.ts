@@ -18,8 +18,10 @@ export class AwsReadiness {
     if (this.upstreams.some((upstream) => upstream.answeredWithin(this.timeoutMs))) return true;
     if (this.last && Date.now() - this.last.at < this.rememberMs) return this.last.ready;
     const probe = { signal: AbortSignal.timeout(this.timeoutMs), ticket: { caller: "readiness", class: "probe" as const } };
-    const answers = await Promise.all(this.upstreams.map((upstream) => upstream.answers(probe)));
-    const ready = answers.includes(true);
+    // Ready at the first partition that answers, not once the slowest has (a role's hung STS held /ready 3 s).
+    const ready = await Promise.any(
+      this.upstreams.map((upstream) => upstream.answers(probe).then((answered) => answered || Promise.reject(new Error("no answer")))),
+    ).catch(() => false);
     this.last = { ready, at: Date.now() };
     return ready;
   }

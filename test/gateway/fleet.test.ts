@@ -428,7 +428,7 @@ describe("fleet scope: a role that cannot be assumed", { timeout: TIMEOUT_MS }, 
   });
   after(() => gateway.close());
 
-  it("leaves its account's partitions missing, with why, while the default account's WorkSpaces arrive; each page asks again", async () => {
+  it("leaves its account's partitions missing, with why, while the default account's WorkSpaces arrive; STS is asked again after a backoff", async () => {
     const { pages, nodes } = await walk(gateway, 15);
     assert.ok(pages.length >= 3);
     assert.deepEqual([...new Set(nodes.map(where))], [`${DEFAULT_ACCOUNT_ID}/${EAST}`, `${DEFAULT_ACCOUNT_ID}/${WEST}`]);
@@ -443,8 +443,9 @@ describe("fleet scope: a role that cannot be assumed", { timeout: TIMEOUT_MS }, 
       );
       assert.doesNotMatch(page.missingPartitions[0]!.message, /arn:aws|\d{12}/, "nothing of the ARN or the account leaks");
     }
-    // Both regions' calls wait for the same attempt, so each page made one.
-    assert.equal(gateway.emulator!.stats().requests.AssumeRole, pages.length);
+    // Both regions' calls wait for the same attempt; after a refusal, pages within the backoff (1 s, doubling) get it again.
+    const assumed = gateway.emulator!.stats().requests.AssumeRole ?? 0;
+    assert.ok(assumed >= 1 && assumed <= pages.length, `${assumed} AssumeRole for ${pages.length} pages`);
   });
 });
 
