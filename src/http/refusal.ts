@@ -8,10 +8,14 @@ interface HttpExtension {
   headers?: Record<string, string>;
 }
 
-export function refusalResponse(fetchAPI: FetchAPI, error: GraphQLError): Response {
+/** The refusal's status, headers and body, over HTTP or at a WebSocket's upgrade alike. */
+export function refusalOf(error: GraphQLError): { status: number; headers: Record<string, string>; body: string } {
   const { http, ...extensions } = error.extensions as { http: HttpExtension };
-  return new fetchAPI.Response(JSON.stringify({ errors: [{ message: error.message, extensions }] }), {
-    status: http.status,
-    headers: { "content-type": "application/json", ...http.headers },
-  });
+  const body = JSON.stringify({ errors: [{ message: error.message, extensions }] });
+  return { status: http.status, headers: { "content-type": "application/json", ...http.headers }, body };
+}
+
+export function refusalResponse(fetchAPI: FetchAPI, error: GraphQLError): Response {
+  const { status, headers, body } = refusalOf(error);
+  return new fetchAPI.Response(body, { status, headers });
 }

@@ -24,6 +24,7 @@ import type { GatewayContext } from "../schema/builder.ts";
 import { gatewayError } from "../schema/errors.ts";
 import { identify } from "./authentication.ts";
 import type { OriginPolicy } from "./cors.ts";
+import { refusalOf } from "./refusal.ts";
 import type { RequestRecord } from "./request-log.ts";
 import { recordOperation } from "./request-log.ts";
 
@@ -112,7 +113,8 @@ export function serveWebSocket(
     } else if (!origins.admits(request.headers.origin ?? null, request.headers.host ?? null)) {
       // As a refused preflight is answered over HTTP.
       const message = `Origin ${request.headers.origin} is not in CORS_ORIGINS: browsers on it may not call this gateway.`;
-      refuse(socket, 403, JSON.stringify({ errors: [gatewayError("ORIGIN_NOT_ALLOWED", message)] }), "application/json");
+      const { status, body } = refusalOf(gatewayError("ORIGIN_NOT_ALLOWED", message));
+      refuse(socket, status, body, "application/json");
     } else {
       sockets.handleUpgrade(request, socket, head, (client) => sockets.emit("connection", client, request));
     }
