@@ -29,9 +29,11 @@ export interface FleetSettings {
 /** Says in CloudTrail which gateway assumed a role: `workspaces-gateway@<host>`, within STS's 64 characters. */
 export const ROLE_SESSION_NAME = `workspaces-gateway@${hostname()}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
 
+/** The least time the start-up's GetCallerIdentity gets per attempt. */
+const STARTUP_STS_TIMEOUT_MS = 15_000;
+
 /** An STS client whose every attempt, connecting included, has `stsTimeoutMs`. */
-function stsClient(settings: FleetSettings, config: STSClientConfig): STSClient {
-  const { stsTimeoutMs } = settings;
+function stsClient(settings: FleetSettings, config: STSClientConfig, stsTimeoutMs = settings.stsTimeoutMs): STSClient {
   return new STSClient({
     region: settings.regions[0],
     requestHandler: { connectionTimeout: stsTimeoutMs, requestTimeout: stsTimeoutMs, throwOnRequestTimeout: true },
@@ -41,11 +43,12 @@ function stsClient(settings: FleetSettings, config: STSClientConfig): STSClient 
 
 /** The account of the default credentials; throws, naming the cause, when STS cannot say. */
 async function defaultAccount(settings: FleetSettings): Promise<string> {
-  const sts = stsClient(settings, { maxAttempts: settings.policy.maxAttempts, ...(settings.emulator ?? {}) });
+  // Only the start waits on it, and a busy host's first connections can take seconds: a hung STS still ends it.
+  const timeoutMs = Math.max(settings.stsTimeoutMs, STARTUP_STS_TIMEOUT_MS);
+  const sts = stsClient(settings, { maxAttempts: settings.policy.maxAttempts, ...(settings.emulator ?? {}) }, timeoutMs);
   try {
-    const attempts = settings.policy.maxAttempts;
     const { Account } = await sts.send(new GetCallerIdentityCommand({}), {
-      abortSignal: AbortSignal.timeout(attempts * settings.stsTimeoutMs),
+      abortSignal: AbortSignal.timeout(settings.policy.maxAttempts * timeoutMs),
     });
     if (!Account) throw new Error("STS answered without an account");
     return Account;
