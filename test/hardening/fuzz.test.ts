@@ -4,7 +4,6 @@
 // Reproduce a failure with FUZZ_SEED=<seed> (printed in the report); FUZZ_RUNS sets the variable sets per mutation.
 
 import assert from "node:assert/strict";
-import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
 import type { GraphQLEnumType } from "graphql";
 import { loadConfig } from "../../src/config.ts";
@@ -15,6 +14,7 @@ import { schema } from "../../src/schema/index.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
 import { startTestGateway } from "../gateway/fixture.ts";
 import { BUNDLES, CORP, ENG, UNKNOWN_BUNDLE, UNKNOWN_DIRECTORY, UNKNOWN_WORKSPACE } from "../mutations/helpers.ts";
+import { postJson } from "../support/post-json.ts";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_f00d) >>> 0;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
@@ -573,37 +573,6 @@ async function inBatches<T>(items: readonly T[], concurrency: number, run: (item
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-
-/**
- * A fuzz case's request on a connection of its own: a kept-alive socket that the server times out just as the next
- * case goes out on it (event loops lag on a busy machine) is a reset that no input caused.
- */
-function post(url: string, body: string): Promise<{ status: number; text: string }> {
-  const { hostname, port, pathname } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const sent = request(
-      {
-        hostname,
-        port,
-        path: pathname,
-        method: "POST",
-        agent: false,
-        timeout: REQUEST_TIMEOUT_MS,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-      },
-      (response) => {
-        let text = "";
-        response.setEncoding("utf8");
-        response.on("data", (chunk: string) => (text += chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
-        response.on("error", reject);
-      },
-    );
-    sent.on("timeout", () => sent.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
-    sent.on("error", reject);
-    sent.end(body);
-  });
-}
 describe("fuzzing createWorkspaces and modifyWorkspaceProperties over HTTP", () => {
   let gateway: TestGateway;
   let workspaceIds: string[] = [];
@@ -627,7 +596,9 @@ describe("fuzzing createWorkspaces and modifyWorkspaceProperties over HTTP", () 
   async function send(requestBody: string): Promise<Answer> {
     const sentAt = performance.now();
     try {
-      const { status, text } = await post(gateway.url, requestBody);
+      // A connection of its own: a kept-alive socket the server times out as the next case goes out on it (event loops
+      // lag on a busy machine) is a reset no input caused.
+      const { status, text } = await postJson(gateway.url, requestBody, { agent: false, timeoutMs: REQUEST_TIMEOUT_MS });
       let body: Answer["body"];
       try {
         body = JSON.parse(text) as Answer["body"];
