@@ -55,6 +55,11 @@ export const ERROR_CODES = {
     meaning:
       "AWS could not be reached or failed (5xx), or a keyed create could not reach the gateways' shared store (Redis); nothing was applied.",
   },
+  OVERLOADED: {
+    retryable: true,
+    meaning:
+      "This gateway holds as many subscriptions as it may (MAX_SUBSCRIPTIONS, all callers together): retry later, or through another gateway.",
+  },
   DEADLINE_EXCEEDED: { retryable: true, meaning: "The request's time for AWS calls (REQUEST_DEADLINE_MS) ran out." },
   OUTCOME_UNKNOWN: {
     retryable: false,

@@ -3,7 +3,6 @@
 import type { Server } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { useExtendContextValuePerExecuteSubscriptionEvent } from "@envelop/execute-subscription-event";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import type { GraphQLSchema } from "graphql";
@@ -32,6 +31,7 @@ import { useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { AwsReadiness } from "./http/readiness.ts";
 import { alreadyLogged, expectedFailure, logRequests, useRequestRecord } from "./http/request-log.ts";
+import { useSubscriptionEvents } from "./http/subscription-events.ts";
 import { startTracing, useTracing } from "./http/tracing.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
@@ -179,10 +179,9 @@ export function createGatewayHandler(
       useListLimits(limits.listItems),
       useAdmission({ maxCost: limits.cost, quotas }),
       !settings.introspection && useDisableIntrospection(),
-      // Each event of a subscription runs with a session of its own: a deadline of its own, and loaders not stale.
-      useExtendContextValuePerExecuteSubscriptionEvent<GatewayContext>(({ args }) => ({
-        contextPartial: { aws: sessionFor((args.contextValue as { request: Request }).request) },
-      })),
+      // Each event of a subscription runs with a session of its turn's (a deadline of its own, loaders not stale but
+      // shared by every subscriber), and is charged its lookups.
+      useSubscriptionEvents({ services, deadlineMs: settings.deadlineMs, quotas }),
     ],
     context: ({ request }) => ({ principal: principalOf(request), aws: sessionFor(request) }),
   });
@@ -264,6 +263,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   const watch = new WorkspaceWatch(fleet, {
     intervalMs: config.watchPollMs,
     caps: { subscriptionsPerCaller: config.watchMaxSubscriptions, idsPerCaller: config.watchMaxWorkspaces },
+    maxSubscriptions: config.maxSubscriptions,
     cluster,
   });
   const idempotencyBounds = {

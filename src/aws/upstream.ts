@@ -13,11 +13,11 @@ import { StandardRetryStrategy } from "@smithy/core/retry";
 import type { Command } from "@smithy/types";
 import type { CallTicket, PermitSource } from "./budget.ts";
 import { AwsBudget, NotSentError } from "./budget.ts";
-import { paced } from "./call-pacing.ts";
 import { FailureError, failureOf, OutcomeUnknownError, writeFailureOf } from "./failure.ts";
 import { awsRequests, awsRetries, awsThrottles } from "./metrics.ts";
 import { SharedReads } from "./shared-reads.ts";
 import { traceAttempts } from "./tracing.ts";
+import { TurnPacing } from "./turn-pacing.ts";
 
 export interface CallPolicy {
   /** Attempts per call, the first included. */
@@ -77,6 +77,9 @@ export interface WriteOptions {
 
 /** How long a write AWS may have received still waits for its answer once its request's deadline passed. */
 const WRITE_ANSWER_GRACE_MS = 10_000;
+
+/** Calls of every partition start 4 a turn of the event loop. */
+const calls = new TurnPacing(4);
 
 const GATEWAY_READ: CallTicket = { caller: "gateway", class: "read" };
 const GATEWAY_WRITE: CallTicket = { caller: "gateway", class: "write" };
@@ -147,7 +150,7 @@ export class Upstream {
         options.signal,
         (signal) => {
           this.tickets.set(signal, options.ticket ?? GATEWAY_READ);
-          return paced(() => this.client.send(command, { abortSignal: signal }));
+          return calls.paced(() => this.client.send(command, { abortSignal: signal }));
         },
         options.fresh,
       );
@@ -183,7 +186,7 @@ export class Upstream {
       call.signal.addEventListener("abort", () => reject(sent ? call.signal.reason : new NotSentError("aborted", 0)), { once: true }),
     );
     try {
-      return await Promise.race([paced(() => this.client.send(command, { abortSignal: call.signal })), givenUp]);
+      return await Promise.race([calls.paced(() => this.client.send(command, { abortSignal: call.signal })), givenUp]);
     } catch (error) {
       throw new FailureError(writeFailureOf(error));
     } finally {

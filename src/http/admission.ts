@@ -22,6 +22,14 @@ const refused = new Counter({
   registers: [registry],
 });
 
+/** What callers were charged: each operation's worst case when admitted, each subscription event's lookups as it runs. */
+export const chargedCalls = new Counter({
+  name: "workspaces_caller_charged_calls_total",
+  help: "AWS calls charged to callers' shares of the AWS budget, by what was charged: an operation, or a subscription's event.",
+  labelNames: ["charge"] as const,
+  registers: [registry],
+});
+
 /** What the operations of one HTTP request have cost so far. */
 const spent = new WeakMap<object, number>();
 
@@ -86,7 +94,10 @@ export function useAdmission({ maxCost, quotas }: { maxCost: number; quotas: Quo
       return { refusal: limitError("cost", maxCost, total, "the request could cause too many AWS calls"), cost };
     }
     return whenAnswered(quotas.take(principalOf(request).id, cost), (answer) => {
-      if (answer.granted) return { cost };
+      if (answer.granted) {
+        chargedCalls.inc({ charge: "operation" }, cost);
+        return { cost };
+      }
       refused.inc({ reason: "quota" });
       return { refusal: rateLimited(cost, answer.retryAfter), cost };
     });
