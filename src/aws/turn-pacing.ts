@@ -2,9 +2,16 @@
 // an AWS call (serializing, resolving its endpoint, signing, connecting) takes about a millisecond, and a request whose
 // 100 calls started at once held the loop for 100; a tick's subscription events, a thousand at once, for 200.
 
+/**
+ * Resolves in a later iteration of the event loop, once its timers and I/O have had their turn: an immediate set while
+ * I/O is served would run in the same iteration, so the second one is set from within the first.
+ */
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
 export class TurnPacing {
   private startedThisTurn = 0;
-  private turnEnds: NodeJS.Immediate | undefined;
+  /** Whether the next turn is planned. */
+  private turnPlanned = false;
   /** What waits, by group, the groups in the order they came. */
   private readonly waiting = new Map<unknown, (() => void)[]>();
 
@@ -37,7 +44,7 @@ export class TurnPacing {
   /** The next turn: its first starts go, and the one after it is planned while any wait. */
   private nextTurn(): void {
     this.startedThisTurn = 0;
-    this.turnEnds = undefined;
+    this.turnPlanned = false;
     for (const [group, starts] of this.waiting) {
       while (starts.length > 0 && this.startedThisTurn < this.perTurn) {
         this.startedThisTurn += 1;
@@ -50,7 +57,8 @@ export class TurnPacing {
   }
 
   private planTurn(): void {
-    // setImmediate from within an immediate runs in the loop's next iteration: I/O and timers get their turn between.
-    if (!this.turnEnds && (this.startedThisTurn > 0 || this.waiting.size > 0)) this.turnEnds = setImmediate(() => this.nextTurn());
+    if (this.turnPlanned || (this.startedThisTurn === 0 && this.waiting.size === 0)) return;
+    this.turnPlanned = true;
+    void nextTurn().then(() => this.nextTurn());
   }
 }

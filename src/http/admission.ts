@@ -7,6 +7,7 @@ import type { DocumentNode, GraphQLSchema } from "graphql";
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { Counter } from "prom-client";
+import { nextTurn } from "../aws/turn-pacing.ts";
 import { ID_LIST_SIZE } from "../constraints.ts";
 import { registry } from "../metrics.ts";
 import { gatewayError } from "../schema/errors.ts";
@@ -35,8 +36,6 @@ const spent = new WeakMap<object, number>();
 
 /** An operation that may make this many AWS calls runs a turn of the event loop after it is admitted. */
 const HEAVY_COST = ID_LIST_SIZE.max;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Each request's latest operation's turn (true: the first, which started at once). */
 const turns = new WeakMap<object, Promise<void> | true>();
