@@ -182,7 +182,7 @@ export async function measureSubscriptionFanOut(): Promise<SectionResult> {
       notes: [
         `WATCH_POLL_MS=${POLL_MS}, AWS_RATE_LIMIT=50, quotas at their defaults (${CALLERS} API keys, 20 subscriptions each); emulator +${LATENCY_MS} ms per call`,
         "calls charged: workspaces_caller_charged_calls_total over the phase (subscribing: each subscription's worst case, its first events' lookups included; ticks: each event's lookups, 2/25 of a call); the ticks' calls leave out the five ModifyWorkspaceProperties",
-        "busiest turn CPU: the most CPU time the gateway spent in one turn of its event loop during the phase (bench/loop-probe.ts)",
+        "busiest turn CPU: the most CPU time the gateway's event-loop thread spent in one turn of the loop during the phase (bench/loop-probe.ts)",
       ],
     };
   } finally {
