@@ -179,8 +179,8 @@ export function createGatewayHandler(
       useListLimits(limits.listItems),
       useAdmission({ maxCost: limits.cost, quotas }),
       !settings.introspection && useDisableIntrospection(),
-      // Each event of a subscription runs with a session of its turn's (a deadline of its own, loaders not stale but
-      // shared by every subscriber), and is charged its lookups.
+      // Each event of a subscription runs with the session of the watch's fetch it came from, shared by every
+      // subscriber (loaders batched across them, a deadline of its own), and is charged its lookups.
       useSubscriptionEvents({ services, deadlineMs: settings.deadlineMs, quotas }),
     ],
     context: ({ request }) => ({ principal: principalOf(request), aws: sessionFor(request) }),
