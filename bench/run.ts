@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { measureAwsCalls } from "./aws-calls.ts";
 import { measureFairness } from "./fairness.ts";
-import { measureFanOut } from "./fan-out.ts";
+import { measureFanOut, measureSubscriptionFanOut } from "./fan-out.ts";
 import { measureFleet } from "./fleet.ts";
 import type { SectionResult } from "./harness.ts";
 import { measureLatency } from "./latency.ts";
@@ -28,7 +28,7 @@ const SECTIONS: Record<string, () => Promise<SectionResult[]>> = {
   latency: async () => [await measureLatency()],
   throughput: () => measureThroughput(values.profile),
   scale: async () => [await measureScale()],
-  "fan-out": async () => [await measureFanOut()],
+  "fan-out": async () => [await measureFanOut(), await measureSubscriptionFanOut()],
   fairness: async () => [await measureFairness()],
   validation: measureValidation,
   tracing: async () => [await measureTracing()],

@@ -2,8 +2,8 @@
 // (graphql-js's rules and the gateway's limits) and costed, in-process, for the worst documents the default limits
 // accept of each kind, and for the 9 KB document of the fair-share issue, which they refuse. 7b: the worst requests,
 // accepted or refused, variables included, sent to the gateway as deployed (a child process, default limits): the
-// longest the gateway's event loop was blocked meanwhile (its own monitorEventLoopDelay, read from /metrics), and
-// how long /health, asked again and again meanwhile, took to answer.
+// longest the gateway's event loop was blocked meanwhile (its thread's CPU time in its busiest turn, and its own
+// monitorEventLoopDelay, both read from /metrics), and how long /health, asked again and again meanwhile, took to answer.
 import type { DocumentNode } from "graphql";
 import { GraphQLError, parse, specifiedRules, validate } from "graphql";
 import { loadConfig } from "../src/config.ts";
@@ -230,7 +230,7 @@ async function overHttp(): Promise<SectionResult> {
         notes: [
           `the gateway as deployed (NODE_ENV=production, default limits: MAX_LIST_ITEMS ${limits.listItems}, MAX_COST ${limits.cost}, MAX_BODY_BYTES ${limits.bodyBytes}), on the emulator in a process of its own; ${HTTP_RUNS} runs after ${HTTP_WARMUP} of each`,
           "longest lag: the largest nodejs_eventloop_lag_max_seconds (monitorEventLoopDelay, 10 ms resolution) over the runs, read from /metrics before and after each; it counts the time the gateway waited for a core too, so on a shared machine it overstates the block",
-          "busiest turn CPU: the most CPU time (process.cpuUsage, GC threads included) the gateway spent between two firings of a 1 ms timer, i.e. in one turn of its event loop (bench/loop-probe.ts): the block itself, which the target holds",
+          "busiest turn CPU: the most CPU time the gateway's event-loop thread (Linux schedstat) spent between two firings of a 1 ms timer, i.e. in one turn of its event loop (bench/loop-probe.ts): the block itself, which the target holds",
           "/health max: the slowest of the probes sent one after the other while the request ran",
         ],
       };

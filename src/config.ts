@@ -62,6 +62,8 @@ export interface GatewayConfig {
   /** Open subscriptions, and distinct WorkSpaces they watch, per caller. */
   watchMaxSubscriptions: number;
   watchMaxWorkspaces: number;
+  /** Open subscriptions of all callers together, in this gateway. */
+  maxSubscriptions: number;
   /** createWorkspaces results kept for idempotency keys, in bytes: in all, and per caller. */
   idempotencyMaxBytes: number;
   idempotencyMaxBytesPerCaller: number;
@@ -384,6 +386,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     watchPollMs: integer(env, "WATCH_POLL_MS", 5_000, 3_600_000, 1_000),
     watchMaxSubscriptions: integer(env, "WATCH_MAX_SUBSCRIPTIONS", 20, 100_000, 1),
     watchMaxWorkspaces: integer(env, "WATCH_MAX_WORKSPACES", 500, 1_000_000, 1),
+    maxSubscriptions: integer(env, "MAX_SUBSCRIPTIONS", 1_000, 1_000_000, 1),
     idempotencyMaxBytes: integer(env, "IDEMPOTENCY_MAX_BYTES", 64 * 1024 * 1024, 2 ** 40, 1),
     idempotencyMaxBytesPerCaller: integer(env, "IDEMPOTENCY_MAX_BYTES_PER_CALLER", 8 * 1024 * 1024, 2 ** 40, 1),
     redisUrl: redisUrl(env),

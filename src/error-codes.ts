@@ -99,6 +99,12 @@ export const ERROR_CODES = {
     meaning:
       "AWS could not be reached or failed (5xx), or a keyed create could not reach the gateways' shared store (Redis); nothing was applied.",
   },
+  OVERLOADED: {
+    retryable: true,
+    status: 503,
+    meaning:
+      "This gateway holds as many subscriptions as it may (MAX_SUBSCRIPTIONS, all callers together): retry later, or through another gateway.",
+  },
   DEADLINE_EXCEEDED: { retryable: true, status: 200, meaning: "The request's time for AWS calls (REQUEST_DEADLINE_MS) ran out." },
   OUTCOME_UNKNOWN: {
     retryable: false,
@@ -147,10 +153,12 @@ const INVALID: Record<InvalidReason, ErrorCode> = {
   foreignCursor: "INVALID_CURSOR",
   expiredCursor: "CURSOR_EXPIRED",
   overWatchCaps: "RATE_LIMITED",
+  overGatewayCap: "OVERLOADED",
 };
 
 const UNSENT: Record<UnsentReason, ErrorCode> = {
   shed: "RATE_LIMITED",
+  quotaSpent: "RATE_LIMITED",
   aborted: "DEADLINE_EXCEEDED",
   keyRunning: "IN_PROGRESS",
   sharedStateDown: "UPSTREAM_UNAVAILABLE",

@@ -3,7 +3,6 @@
 import type { Server } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { useExtendContextValuePerExecuteSubscriptionEvent } from "@envelop/execute-subscription-event";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import type { GraphQLSchema } from "graphql";
@@ -34,6 +33,7 @@ import { serveMetrics, useMetrics, useReadiness } from "./http/probes.ts";
 import { useQueryLimits } from "./http/query-limits.ts";
 import { AwsReadiness } from "./http/readiness.ts";
 import { alreadyLogged, logRequests, useRequestRecord } from "./http/request-log.ts";
+import { useSubscriptionEvents } from "./http/subscription-events.ts";
 import { serveWebSocket } from "./http/websocket.ts";
 import type { Logger } from "./logger.ts";
 import { createLogger } from "./logger.ts";
@@ -172,10 +172,9 @@ export function createGatewayHandler(
       useAdmission({ maxCost: limits.cost, quotas }),
       !settings.introspection && useDisableIntrospection(),
       useMultipartSubscriptions(),
-      // Each event of a subscription runs with a session of its own: a deadline of its own, and loaders not stale.
-      useExtendContextValuePerExecuteSubscriptionEvent<GatewayContext>(({ args }) => ({
-        contextPartial: { aws: sessionFor((args.contextValue as { request: Request }).request) },
-      })),
+      // Each event of a subscription runs with the session of the watch's fetch it came from, shared by every
+      // subscriber (loaders batched across them, a deadline of its own), and is charged its lookups.
+      useSubscriptionEvents({ services, deadlineMs: settings.deadlineMs, quotas }),
     ],
     context: ({ request }) => ({ principal: principalOf(request), aws: sessionFor(request) }),
   });
@@ -282,6 +281,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
   const watch = new WorkspaceWatch(fleet, {
     intervalMs: config.watchPollMs,
     caps: { subscriptionsPerCaller: config.watchMaxSubscriptions, idsPerCaller: config.watchMaxWorkspaces },
+    maxSubscriptions: config.maxSubscriptions,
     cluster,
   });
   const idempotencyBounds = {

@@ -17,7 +17,7 @@ type FailureCase =
   /**
    * Refused before any call: input that breaks a rule (`violations` say which, in AWS member paths), a cursor this
    * gateway did not issue for the list (`foreignCursor`) or issued too long ago (`expiredCursor`), a subscription
-   * beyond its caller's caps (`overWatchCaps`).
+   * beyond its caller's caps (`overWatchCaps`) or the gateway's (`overGatewayCap`).
    */
   | { kind: "invalid"; reason?: InvalidReason }
   /** AWS answered and refused (`awsErrorCode` is its exception name or FailedRequests code); `exists`: it has the resource already. */
@@ -30,14 +30,14 @@ type FailureCase =
   | { kind: "throttled" | "unavailable" | "deadline" | "unknown"; reason?: undefined }
   /**
    * The call never left the gateway: its wait for the AWS budget was given up (`aborted`: the deadline, the client
-   * gone) or could not end in time (`shed`), or the gateway would not send a keyed create it could not tell from a
+   * gone) or could not end in time (`shed`), the caller's share was spent (`quotaSpent`), or the gateway would not send a keyed create it could not tell from a
    * repeat (`keyRunning`: the key's first run is still going; `sharedStateDown`: the store the gateways share is
    * unreachable).
    */
   | { kind: "unsent"; reason: UnsentReason };
 
-export type InvalidReason = "foreignCursor" | "expiredCursor" | "overWatchCaps";
-export type UnsentReason = "aborted" | "shed" | "keyRunning" | "sharedStateDown";
+export type InvalidReason = "foreignCursor" | "expiredCursor" | "overWatchCaps" | "overGatewayCap";
+export type UnsentReason = "aborted" | "shed" | "quotaSpent" | "keyRunning" | "sharedStateDown";
 
 /** A failure thrown through promises (reads, loaders): the schema turns it into the field's GraphQL error. */
 export class FailureError extends Error {

@@ -1,7 +1,7 @@
 // A role's temporary keys, from STS AssumeRole, for every region of its account. Each AssumeRole has a timeout of its
 // own: a hung STS once held the SDK's memoized provider pending for good, so the account stayed broken until restart.
-// A failed refresh is asked again after a backoff (1 s, doubling, at most 10 s), and meanwhile the account's calls fail
-// at once with its error; keys still valid are used while newer ones are fetched.
+// Once a refresh has failed, the account's calls fail at once with its error while STS is asked again in the
+// background after a backoff (1 s, doubling, at most 10 s); keys still valid are used while newer ones are fetched.
 import type { AssumeRoleCommandOutput, STSClient } from "@aws-sdk/client-sts";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { ServiceException } from "@smithy/core/client";
@@ -44,8 +44,15 @@ export class RoleCredentials {
   };
 
   private refresh(): Promise<AwsCredentialIdentity> {
-    if (this.refreshing) return this.refreshing;
-    if (this.failed && this.clock() < this.failed.retryAt) return Promise.reject(this.failed.error);
+    if (this.failed) {
+      // Nobody waits on STS while it fails: the next attempt, once due, runs for the calls that come after it.
+      if (!this.refreshing && this.clock() >= this.failed.retryAt) this.attempt().catch(() => {});
+      return Promise.reject(this.failed.error);
+    }
+    return this.refreshing ?? this.attempt();
+  }
+
+  private attempt(): Promise<AwsCredentialIdentity> {
     this.refreshing = this.assume().then(
       (keys) => {
         this.keys = keys;

@@ -7,6 +7,7 @@ import type { Idempotency } from "../shared/idempotency/idempotency.ts";
 import type { WorkspaceWatch } from "../watch/workspace-watch.ts";
 import type { CallTicket } from "./budget/budget.ts";
 import type { CreateOutcome } from "./create-workspaces.ts";
+import { FailureError } from "./failure.ts";
 import type { Fleet, Partition, PartitionRef } from "./fleet.ts";
 import { partitionKey } from "./fleet.ts";
 import type { ItemOf, ListMember, Read } from "./reads.ts";
@@ -54,6 +55,16 @@ export class PartitionSession {
     }
     return loader;
   }
+}
+
+/**
+ * A session whose reads fail at once, before any call: `caller`'s share of the AWS budget is spent for `retryAfter` s
+ * (a subscription's event past what its caller may spend).
+ */
+export function spentSession(services: Services, caller: string, retryAfter: number, deadlineMs: number): AwsSession {
+  const message = `This caller's share of the AWS budget is spent for now; this event's lookups were not made. Retry in ${retryAfter} s.`;
+  const reason = new FailureError({ kind: "unsent", reason: "quotaSpent", message, retryAfter });
+  return new AwsSession(services, { caller, signal: AbortSignal.abort(reason), deadlineMs });
 }
 
 export class AwsSession {

@@ -14,11 +14,11 @@ import type { Command } from "@smithy/types";
 import type { PermitSource } from "../shared/permits/permits.ts";
 import type { CallTicket } from "./budget/budget.ts";
 import { AwsBudget, NotSentError } from "./budget/budget.ts";
-import { paced } from "./call-pacing.ts";
 import { FailureError, failureOf, OutcomeUnknownError, writeFailureOf } from "./failure.ts";
 import { awsRequests, awsRetries, awsThrottles } from "./metrics.ts";
 import { SharedReads } from "./shared-reads.ts";
 import { traceAttempts } from "./tracing.ts";
+import { TurnPacing } from "./turn-pacing.ts";
 
 export interface CallPolicy {
   /** Attempts per call, the first included. */
@@ -78,6 +78,9 @@ export interface WriteOptions {
 
 /** How long a write AWS may have received still waits for its answer once its request's deadline passed. */
 const WRITE_ANSWER_GRACE_MS = 10_000;
+
+/** Calls of every partition start 4 a turn of the event loop. */
+const calls = new TurnPacing(4);
 
 const GATEWAY_READ: CallTicket = { caller: "gateway", class: "read" };
 const GATEWAY_WRITE: CallTicket = { caller: "gateway", class: "write" };
@@ -148,7 +151,7 @@ export class Upstream {
         options.signal,
         (signal) => {
           this.tickets.set(signal, options.ticket ?? GATEWAY_READ);
-          return paced(() => this.client.send(command, { abortSignal: signal }));
+          return calls.paced(() => this.client.send(command, { abortSignal: signal }));
         },
         options.fresh,
       );
@@ -184,7 +187,7 @@ export class Upstream {
       call.signal.addEventListener("abort", () => reject(sent ? call.signal.reason : new NotSentError("aborted", 0)), { once: true }),
     );
     try {
-      return await Promise.race([paced(() => this.client.send(command, { abortSignal: call.signal })), givenUp]);
+      return await Promise.race([calls.paced(() => this.client.send(command, { abortSignal: call.signal })), givenUp]);
     } catch (error) {
       throw new FailureError(writeFailureOf(error));
     } finally {

@@ -7,6 +7,7 @@ import type { DocumentNode, GraphQLSchema } from "graphql";
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { Counter } from "prom-client";
+import { nextTurn } from "../aws/turn-pacing.ts";
 import { ID_LIST_SIZE } from "../constraints.ts";
 import { registry } from "../metrics.ts";
 import { gatewayError } from "../schema/errors.ts";
@@ -23,13 +24,19 @@ const refused = new Counter({
   registers: [registry],
 });
 
+/** What callers were charged: each operation's worst case when admitted, each subscription event's lookups as it runs. */
+export const chargedCalls = new Counter({
+  name: "workspaces_caller_charged_calls_total",
+  help: "AWS calls charged to callers' shares of the AWS budget, by what was charged: an operation, or a subscription's event.",
+  labelNames: ["charge"] as const,
+  registers: [registry],
+});
+
 /** What the operations of one HTTP request have cost so far. */
 const spent = new WeakMap<object, number>();
 
 /** An operation that may make this many AWS calls runs a turn of the event loop after it is admitted. */
 const HEAVY_COST = ID_LIST_SIZE.max;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Each request's latest operation's turn (true: the first, which started at once). */
 const turns = new WeakMap<object, Promise<void> | true>();
@@ -89,7 +96,10 @@ export function useAdmission({ maxCost, quotas }: { maxCost: number; quotas: Quo
       return { refusal: limitError("cost", maxCost, total, "the request could cause too many AWS calls"), cost };
     }
     return whenAnswered(quotas.take(principalOf(request).id, cost), (answer) => {
-      if (answer.granted) return { cost };
+      if (answer.granted) {
+        chargedCalls.inc({ charge: "operation" }, cost);
+        return { cost };
+      }
       refused.inc({ reason: "quota" });
       return { refusal: rateLimited(cost, answer.retryAfter), cost };
     });

@@ -5,6 +5,7 @@
 
 import type {
   DocumentNode,
+  FieldNode,
   FragmentDefinitionNode,
   GraphQLCompositeType,
   GraphQLField,
@@ -38,29 +39,64 @@ interface SelectionCost {
   batched: number;
 }
 
-/**
- * The worst-case AWS calls of the operation `operationName` (the first when not named) of `document`. Our own walk,
- * not Pothos's: that one charges what it did not build (__typename, introspection) 1 and 10 per list item, pricing
- * GraphiQL's introspection at thousands of calls. Each fragment's cost is computed once per type, so spreads stay linear.
- */
-export function operationCost(
+/** The selection sets of an operation, with the fields' declared costs: each fragment is costed once per type. */
+function costWalk(
   schema: GraphQLSchema,
   document: DocumentNode,
-  variables?: Record<string, unknown> | null,
-  operationName?: string | null,
-  context: object = {},
+  variables: Record<string, unknown> | null | undefined,
+  operationName: string | null | undefined,
+  context: object,
 ) {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
   const root = operation && schema.getRootType(operation.operation);
-  if (!operation || !root) return 0;
+  if (!operation || !root) return undefined;
   // With the operation's defaults filled in, as execution will see them; variables it refuses cost nothing here.
   const { coerced } = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
-  if (!coerced) return 0;
+  if (!coerced) return undefined;
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
   const known = new Map<SelectionSetNode, Map<GraphQLCompositeType, SelectionCost>>();
+  /** Each field of a selection, fragments entered (a fragment spread twice in one place runs once). */
+  const fieldsOf = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    visit: (field: FieldNode, parent: GraphQLCompositeType) => void,
+  ) => {
+    const spread = new Set<string>();
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        visit(selection, parent);
+        continue;
+      }
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        if (spread.has(selection.name.value)) continue;
+        spread.add(selection.name.value);
+      }
+      const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+      if (!fragment) continue;
+      const typeName = fragment.typeCondition?.name.value;
+      const type = typeName ? schema.getType(typeName) : parent;
+      // Entered inline (not through costOf's cache) only for a subscription's root, which holds one field.
+      fieldsOf(fragment.selectionSet, type && isCompositeType(type) ? type : parent, visit);
+    }
+  };
+  /** A field's own cost and its multiplier, and the selection under it. */
+  const fieldCost = (selection: FieldNode, parent: GraphQLCompositeType) => {
+    const field =
+      isObjectType(parent) || "getFields" in parent
+        ? (parent as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[selection.name.value]
+        : undefined;
+    if (!field) return undefined;
+    // Arguments as the client wrote them, global IDs undecoded: Pothos's decoding keeps each decoded ID in a
+    // WeakMap, a fifth of the gateway's CPU under a flood of refused 2,500-ID nodes requests.
+    const args = () => getArgumentValues(field, selection, coerced);
+    const declared = declaredCost(field, args, context);
+    const child = getNamedType(field.type);
+    const below = selection.selectionSet && isCompositeType(child) ? costOf(selection.selectionSet, child) : { calls: 0, batched: 0 };
+    return { ...declared, below };
+  };
   const costOf = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType): SelectionCost => {
     const cached = known.get(selectionSet)?.get(parent);
     if (cached !== undefined) return cached;
@@ -72,17 +108,9 @@ export function operationCost(
     const spread = new Set<string>();
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        const field =
-          isObjectType(parent) || "getFields" in parent
-            ? (parent as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[selection.name.value]
-            : undefined;
-        if (!field) continue;
-        // Arguments as the client wrote them, global IDs undecoded: Pothos's decoding keeps each decoded ID in a
-        // WeakMap, a fifth of the gateway's CPU under a flood of refused 2,500-ID nodes requests.
-        const args = () => getArgumentValues(field, selection, coerced);
-        const { own, multiplier, partitions } = declaredCost(field, args, context);
-        const child = getNamedType(field.type);
-        const below = selection.selectionSet && isCompositeType(child) ? costOf(selection.selectionSet, child) : { calls: 0, batched: 0 };
+        const cost = fieldCost(selection, parent);
+        if (!cost) continue;
+        const { own, multiplier, partitions, below } = cost;
         total += own + multiplier * below.calls + (partitions - 1) * below.batched;
         batched += (Number.isInteger(own) ? 0 : 1) + below.batched;
       } else {
@@ -103,6 +131,46 @@ export function operationCost(
     known.get(selectionSet)!.set(parent, cost);
     return cost;
   };
-  // Shares of batched calls (1/25 each) add up in floating point: 25 of them must be 1 call, not 1.0000000000000002.
-  return Math.ceil(Math.round(costOf(operation.selectionSet, root).calls * 1e6) / 1e6);
+  return { operation, root, costOf, fieldsOf, fieldCost };
+}
+
+/** Shares of batched calls (1/25 each) add up in floating point: 25 of them must be 1 call, not 1.0000000000000002. */
+const calls = (cost: number) => Math.round(cost * 1e6) / 1e6;
+
+/**
+ * The worst-case AWS calls of the operation `operationName` (the first when not named) of `document`. Our own walk,
+ * not Pothos's: that one charges what it did not build (__typename, introspection) 1 and 10 per list item, pricing
+ * GraphiQL's introspection at thousands of calls. Each fragment's cost is computed once per type, so spreads stay linear.
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables?: Record<string, unknown> | null,
+  operationName?: string | null,
+  context: object = {},
+) {
+  const walk = costWalk(schema, document, variables, operationName, context);
+  return walk ? Math.ceil(calls(walk.costOf(walk.operation.selectionSet, walk.root).calls)) : 0;
+}
+
+/**
+ * What each event of a subscription can cost beyond what subscribing paid: the calls of what is selected under its
+ * field, for one item (shares of calls batched 25 IDs at a time), and how many events subscribing paid that for (its
+ * field's multiplier: one event per watched ID).
+ */
+export function subscriptionEventCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables?: Record<string, unknown> | null,
+  operationName?: string | null,
+  context: object = {},
+): { perEvent: number; prepaidEvents: number } {
+  const walk = costWalk(schema, document, variables, operationName, context);
+  let cost = { perEvent: 0, prepaidEvents: 0 };
+  if (walk?.operation.operation !== "subscription") return cost;
+  walk.fieldsOf(walk.operation.selectionSet, walk.root, (selection, parent) => {
+    const field = walk.fieldCost(selection, parent);
+    if (field) cost = { perEvent: calls(field.below.calls), prepaidEvents: field.multiplier };
+  });
+  return cost;
 }

@@ -7,6 +7,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { FailureError, invalid } from "../aws/failure.ts";
 import { isQualifiedId, splitQualifiedId } from "../aws/fleet.ts";
 import type { PartitionSession } from "../aws/session.ts";
+import { nextTurn } from "../aws/turn-pacing.ts";
 import type { Violation } from "../constraints.ts";
 import { checkBundleId, checkDirectoryId, checkWorkspaceId, ID_LIST_SIZE, violation } from "../constraints.ts";
 import type { GatewayContext } from "./builder.ts";
@@ -167,8 +168,6 @@ function turnsOf(ids: readonly { typename: string; id: string }[]): number[] | u
   return turns;
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * nodes(ids:)'s items, each its own promise, so graphql-js completes each batch of 25 as AWS answers it (and a failed
  * lookup is that item's error): Pothos's resolveNodes waited for every ID and completed them at once, blocking the
@@ -180,7 +179,7 @@ export function lookUpNodes(
   info: GraphQLResolveInfo,
 ): Promise<unknown>[] {
   const turns = turnsOf(ids);
-  // Each turn starts once the one before it has: an immediate set from within an immediate runs a loop iteration later.
+  // Each turn starts once the one before it has.
   const started: Promise<void>[] = [];
   const turnStarted = (turn: number): Promise<void> =>
     (started[turn] ??= turn === 0 ? Promise.resolve() : turnStarted(turn - 1).then(nextTurn));

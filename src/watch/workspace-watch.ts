@@ -57,6 +57,8 @@ export interface WatchOptions {
   intervalMs: number;
   /** Open subscriptions, and distinct IDs across them, one caller may have. */
   caps?: { subscriptionsPerCaller: number; idsPerCaller: number };
+  /** Open subscriptions this gateway holds for all its callers, at most: each holds a stream and its events' work. */
+  maxSubscriptions?: number;
   clock?: () => number;
   schedule?: Schedule;
   /** With other gateways: one of them polls for all. Alone by default. */
@@ -95,6 +97,11 @@ export class WorkspaceWatch {
   private cancelTick: (() => void) | null = null;
   private ticking = false;
   private subscriptions = 0;
+  /** Subscriptions counted against the caps: from their start (before their first read) to their end. */
+  private reserved = 0;
+  private fetched = 0;
+  /** Which fetch each state came from (states received from the cluster's holder are not here). */
+  private readonly fetchOfState = new WeakMap<WorkspaceShape, number>();
   /** Each caller's open subscriptions and watched IDs (how many of its subscriptions watch each). */
   private readonly callers = new Map<string, { subscriptions: number; ids: Map<string, number> }>();
   private readonly abort = new AbortController();
@@ -215,8 +222,16 @@ export class WorkspaceWatch {
     return events;
   }
 
-  /** Counts a subscription against its caller's caps, or refuses it; returns what gives it back (once). */
+  /** Counts a subscription against its caller's caps and the gateway's, or refuses it; returns what gives it back (once). */
   private reserve(caller: string, workspaceIds: readonly string[]): () => void {
+    const { maxSubscriptions } = this.options;
+    if (maxSubscriptions !== undefined && this.reserved + 1 > maxSubscriptions) {
+      throw new FailureError({
+        kind: "invalid",
+        reason: "overGatewayCap",
+        message: `This gateway holds ${maxSubscriptions} subscriptions, as many as it may; retry later, or through another gateway.`,
+      });
+    }
     const usage = this.callers.get(caller) ?? { subscriptions: 0, ids: new Map<string, number>() };
     const ids = [...new Set(workspaceIds)];
     const caps = this.options.caps;
@@ -235,10 +250,12 @@ export class WorkspaceWatch {
     usage.subscriptions += 1;
     for (const id of ids) usage.ids.set(id, (usage.ids.get(id) ?? 0) + 1);
     this.callers.set(caller, usage);
+    this.reserved += 1;
     let held = true;
     return () => {
       if (!held) return;
       held = false;
+      this.reserved -= 1;
       usage.subscriptions -= 1;
       for (const id of ids) {
         const count = usage.ids.get(id)! - 1;
@@ -253,6 +270,11 @@ export class WorkspaceWatch {
   recordCreated(workspace: WorkspaceShape): void {
     this.rememberCreated(workspace);
     this.cluster.shareCreated(workspace);
+  }
+
+  /** The fetch (a tick's, or new IDs') an event's state came from: events of one are news of the same moment. */
+  fetchOf(event: WatchEvent): number | undefined {
+    return event.workspace ? this.fetchOfState.get(event.workspace) : undefined;
   }
 
   /** Active subscriptions, watched IDs, and whether a tick is scheduled. */
@@ -361,6 +383,7 @@ export class WorkspaceWatch {
 
   /** Each partition is asked about its own IDs, the partitions at once, their calls of 25 one after the other. */
   private async fetch(ids: string[]): Promise<void> {
+    const fetch = ++this.fetched;
     await Promise.all(
       [...this.byPartition(ids)].map(async ([partition, watched]) => {
         for (let start = 0; start < watched.length; start += ID_LIST_SIZE.max) {
@@ -370,6 +393,7 @@ export class WorkspaceWatch {
             const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.min(this.options.intervalMs, 10_000))]);
             const request = { WorkspaceIds: batch.map((w) => w.id) };
             const page = await fetchPage(DESCRIBE_WORKSPACES, partition, request, null, { signal, ticket: POLL });
+            for (const workspace of page.items) this.fetchOfState.set(workspace, fetch);
             this.apply(
               batch.map((w) => w.qualified),
               page.items,

@@ -8,7 +8,7 @@ import { parse, validate } from "graphql";
 import { Fleet, Partition } from "../../src/aws/fleet.ts";
 import { Upstream } from "../../src/aws/upstream.ts";
 import { loadConfig } from "../../src/config.ts";
-import { operationCost } from "../../src/http/query-cost.ts";
+import { operationCost, subscriptionEventCost } from "../../src/http/query-cost.ts";
 import { limitRules, shapeOf } from "../../src/http/query-limits.ts";
 import { schema } from "../../src/schema/index.ts";
 
@@ -244,5 +244,25 @@ describe("operationCost: the AWS calls an operation can cause", () => {
   // width^levels = 262,144 paths, but execution collects a fragment spread twice in one place once: so does the cost.
   it("counts a fragment spread many times in one place once, as execution does", () => {
     assert.equal(cost(fragmentFanOut(8, 6)), cost("{ workspaces(first: 1) { edges { node { workspaceId } } } }"));
+  });
+});
+
+describe("subscriptionEventCost: what each event of a subscription can cost", () => {
+  const eventCost = (source: string, variables: Record<string, unknown>) => subscriptionEventCost(schema, parse(source), variables);
+  const ids = Array.from({ length: 25 }, (_, i) => `ws-${String(i).padStart(9, "0")}`);
+
+  it("is the lookups selected under the event, for one item; subscribing paid for one event per watched ID", () => {
+    const lookups = `subscription ($ids: [String!]!) { workspaceStateChanged(workspaceIds: $ids) {
+      ... on Workspace { workspaceId directory { directoryId } connectionStatus { connectionState } } } }`;
+    assert.deepEqual(eventCost(lookups, { ids }), { perEvent: 2 / 25, prepaidEvents: 25 });
+    const fragment = `subscription ($ids: [String!]!) { ...Watch } fragment Watch on Subscription {
+      workspaceStateChanged(workspaceIds: $ids) { ... on Workspace { bundle { name } } } }`;
+    assert.deepEqual(eventCost(fragment, { ids: ids.slice(0, 3) }), { perEvent: 1 / 25, prepaidEvents: 3 });
+  });
+
+  it("is nothing for events that look nothing up, and for operations that are not subscriptions", () => {
+    const plain = "subscription ($ids: [String!]!) { workspaceStateChanged(workspaceIds: $ids) { ... on Workspace { state } } }";
+    assert.deepEqual(eventCost(plain, { ids }), { perEvent: 0, prepaidEvents: 25 });
+    assert.deepEqual(eventCost("{ workspaces { edges { node { directory { directoryId } } } } }", {}), { perEvent: 0, prepaidEvents: 0 });
   });
 });
