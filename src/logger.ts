@@ -13,7 +13,9 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
       level,
       base: { service: "workspaces-gateway" },
     },
-    destination,
+    // Written synchronously: at exit, pino's flush writes what is buffered while an earlier write may still be in
+    // flight, so a request's line could land after "stopped", or be lost.
+    destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }
 
