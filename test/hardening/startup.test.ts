@@ -99,7 +99,7 @@ describe("start-up", { concurrency: true }, () => {
     }
   });
 
-  it("names METRICS_PORT when that is the port in use", async () => {
+  it("names METRICS_PORT when that is the port in use", { timeout: 60_000 }, async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
     const { port } = taken.address() as AddressInfo;
@@ -126,7 +126,9 @@ describe("start-up", { concurrency: true }, () => {
     );
   });
 
-  it("refuses production without WORKSPACES_BACKEND or CURSOR_SECRET, saying how to set each, and exits 2", async () => {
+  it("refuses production without WORKSPACES_BACKEND or CURSOR_SECRET, saying how to set each, and exits 2", {
+    timeout: 60_000,
+  }, async () => {
     const production = { NODE_ENV: "production", GATEWAY_API_KEYS: `${"k".repeat(20)}:read`, LOG_LEVEL: "silent" };
     const noBackend = await failedStart({ ...production, CURSOR_SECRET: "c".repeat(64) });
     assert.equal(noBackend.code, 2);
@@ -142,7 +144,7 @@ describe("start-up", { concurrency: true }, () => {
     );
   });
 
-  it("runs production on the emulator only when asked, warning at start and in /ready's answer", async () => {
+  it("runs production on the emulator only when asked, warning at start and in /ready's answer", { timeout: 60_000 }, async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd: ROOT,
       env: {
