@@ -111,7 +111,8 @@ function costWalk(
         const cost = fieldCost(selection, parent);
         if (!cost) continue;
         const { own, multiplier, partitions, below } = cost;
-        total += own + multiplier * below.calls + (partitions - 1) * below.batched;
+        // A list of no items names no partition: what is under it costs nothing, not less.
+        total += own + multiplier * below.calls + Math.max(partitions - 1, 0) * below.batched;
         batched += (Number.isInteger(own) ? 0 : 1) + below.batched;
       } else {
         if (selection.kind === Kind.FRAGMENT_SPREAD) {
