@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import type { ApiKey } from "./auth/api-keys.ts";
 import { parseApiKeys } from "./auth/api-keys.ts";
 import type { JwtSettings } from "./auth/jwt.ts";
-import { DEFAULT_CALL_POLICY } from "./aws/upstream.ts";
+import { DEFAULT_CALL_POLICY, WRITE_ANSWER_GRACE_MS } from "./aws/upstream.ts";
 import { ID_LIST_SIZE, REGION_PATTERN, ROLE_ARN_PATTERN } from "./constraints.ts";
 import type { EmulatorSettings } from "./emulator/settings.ts";
 import { parseSettings } from "./emulator/settings.ts";
@@ -50,7 +50,7 @@ export interface GatewayConfig {
   /** Each caller's share of the budget over time: AWS calls per second (0 turns quotas off), and at once. */
   callerRateLimit: number;
   callerBurst: number;
-  /** Time given to in-flight requests to finish after SIGTERM. */
+  /** Time given to in-flight requests to finish after SIGTERM; then writes still in flight are cut short. */
   shutdownTimeoutMs: number;
   /** After SIGTERM, how long /ready answers 503 while requests are still accepted, so load balancers move away first. */
   shutdownDelayMs: number;
@@ -79,6 +79,9 @@ export interface GatewayConfig {
   /** Serve the schema as an Apollo Federation v2 subgraph (`_entities`, `_service`, `@key`s), for a router to compose. */
   federationSubgraph: boolean;
 }
+
+/** What SHUTDOWN_TIMEOUT_MS allows beyond a write's deadline and grace: storing its result for its key, answering it. */
+const SHUTDOWN_MARGIN_MS = 2_000;
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number, min = 0): number {
   const raw = env[name];
@@ -333,6 +336,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   }
   const backend = backendOf(env, production);
   const awsRateLimit = integer(env, "AWS_RATE_LIMIT", 50, 100_000);
+  const deadlineMs = integer(env, "REQUEST_DEADLINE_MS", 10_000, 3_600_000, 1);
   const maxCost = integer(env, "MAX_COST", 100, 100_000, 1);
   // A caller must be able to spend at once what one request may cost, or such a request could never run.
   const callerBurst = integer(env, "CALLER_BURST", 2 * maxCost, 10_000_000, maxCost);
@@ -371,14 +375,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       listItems: integer(env, "MAX_LIST_ITEMS", maxCost * ID_LIST_SIZE.max, 10_000_000, 1),
     },
     requestTimeoutMs: integer(env, "REQUEST_TIMEOUT_MS", 30_000, 3_600_000, 1),
-    deadlineMs: integer(env, "REQUEST_DEADLINE_MS", 10_000, 3_600_000, 1),
+    deadlineMs,
     awsMaxAttempts: integer(env, "AWS_MAX_ATTEMPTS", DEFAULT_CALL_POLICY.maxAttempts, 20, 1),
     stsTimeoutMs: integer(env, "STS_TIMEOUT_MS", 3_000, 600_000, 1),
     awsRateLimit,
     awsPollSharePercent: integer(env, "AWS_POLL_SHARE_PERCENT", 20, 90, 1),
     callerRateLimit: integer(env, "CALLER_RATE_LIMIT", Math.ceil(awsRateLimit / 2), 100_000),
     callerBurst,
-    shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 15_000, 3_600_000),
+    // As long as a write may take (its deadline, then the grace for AWS's answer), and time to store and answer it.
+    shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", deadlineMs + WRITE_ANSWER_GRACE_MS + SHUTDOWN_MARGIN_MS, 3_600_000),
     shutdownDelayMs: integer(env, "SHUTDOWN_DELAY_MS", production ? 5_000 : 0, 600_000),
     logLevel,
     logFormat,

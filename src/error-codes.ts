@@ -109,7 +109,8 @@ export const ERROR_CODES = {
   OUTCOME_UNKNOWN: {
     retryable: false,
     status: 200,
-    meaning: "A write failed after it may have reached AWS: check its effect (or retry with the same idempotencyKey) first.",
+    meaning:
+      "A write failed after it may have reached AWS: check its effect before sending it again. Only a create with an idempotencyKey says `retryable` true: a retry with the same key finds what became of it.",
   },
   ERRORS_OMITTED: {
     retryable: false,
@@ -182,6 +183,11 @@ export function codeOf(failure: Failure): ErrorCode {
     case "unsent":
       return UNSENT[failure.reason];
   }
+}
+
+/** Whether the same request can succeed later: its code's answer, but a retry with the key resolves a keyed create's unknown outcome. */
+export function retryableOf(failure: Failure): boolean {
+  return failure.kind === "unknown" && failure.reason === "keyOpen" ? true : ERROR_CODES[codeOf(failure)].retryable;
 }
 
 /**

@@ -224,6 +224,11 @@ async function connect(config: GatewayConfig, sharing: Sharing): Promise<{ fleet
   }
 }
 
+const SHUTDOWN_CUT = "shutdown timeout reached: writes still in flight are cut short, their outcome unknown";
+
+/** Time a write cut short by the shutdown has to store its result for its key and be answered. */
+const CUT_ANSWER_MS = 1_000;
+
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
 const EMULATED = "WORKSPACES_BACKEND=emulator in production: the gateway serves the embedded emulator's invented WorkSpaces, not AWS's";
@@ -288,7 +293,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
     perCaller: { count: 1_000, bytes: config.idempotencyMaxBytesPerCaller },
     total: { count: 10_000, bytes: config.idempotencyMaxBytes },
   };
+  // Aborted when the drain can wait no longer: writes still in flight are cut short, and answered.
+  const cut = new AbortController();
   const services: Services = {
+    cut: cut.signal,
     fleet,
     cursorSecret: config.cursorSecret,
     idempotency: shared
@@ -357,12 +365,20 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
       // Keep-alive connections between requests would hold the server open: close each as soon as it is idle.
       const idle = setInterval(() => server.closeIdleConnections(), 100);
       server.closeIdleConnections();
-      const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+      let forced: NodeJS.Timeout | undefined;
+      const deadline = setTimeout(() => {
+        // A write cut short is answered OUTCOME_UNKNOWN, its idempotency key left for a retry to resolve; what is
+        // still open after that is closed without an answer.
+        logger.warn(SHUTDOWN_CUT);
+        cut.abort();
+        forced = setTimeout(() => server.closeAllConnections(), CUT_ANSWER_MS);
+      }, config.shutdownTimeoutMs);
       await closed;
       // A response's log line is written when it closes, which can come after the server's own close.
       await requests.logged();
       clearInterval(idle);
       clearTimeout(deadline);
+      clearTimeout(forced);
       await metrics?.close();
       fleet.destroy();
       shared?.redis.close();

@@ -1,8 +1,9 @@
 // CreateWorkspaces for any number of requests up to 100, each in the partition it names: checked item by item
 // against AWS's rules (those of a bundle against the bundle, read through the partition's cached bundle loader), sent
 // in calls of 25 per partition, all concurrently, AWS's two unordered answer lists mapped back onto the requests in
-// input order, and with an idempotency key, a repeat answered from the first run.
+// input order, and with an idempotency key, a repeat answered from the first run, whose unknown outcomes it resolves.
 
+import { setTimeout as sleep } from "node:timers/promises";
 import type { WorkspaceRequest } from "@aws-sdk/client-workspaces";
 import { CreateWorkspacesCommand } from "@aws-sdk/client-workspaces";
 import {
@@ -76,9 +77,25 @@ const worthKeeping = (outcomes: CreateOutcome[]) => outcomes.some((o) => o.kind 
 
 const isUnknown = (outcome: CreateOutcome) => outcome.kind === "failed" && outcome.failure.kind === "unknown";
 
+/** A keyed create's outcome: one left unknown keeps its key open, and says a retry with the key finds out. */
+const keyOpen = (outcome: CreateOutcome): CreateOutcome =>
+  outcome.kind === "failed" && outcome.failure.kind === "unknown"
+    ? { ...outcome, failure: { ...outcome.failure, reason: "keyOpen" } }
+    : outcome;
+
+const LOST =
+  "The create may have been applied, but AWS does not list it yet; retry with the same idempotencyKey to find out what became of it.";
+
+/** Asks for a WorkSpace AWS does not list yet, this far apart at first, twice as far each time, up to a second. */
+const FIRST_PAUSE_MS = 250;
+const LONGEST_PAUSE_MS = 1_000;
+/** Time one ask may take: the last is made only while this much is left before the deadline. */
+const ASK_MS = 500;
+
 /**
  * The WorkSpace AWS already has for a request it refused as existing: one per user, bundle and directory, so the
- * request's own WorkSpace, created by an attempt whose answer was lost.
+ * request's own WorkSpace, created by an attempt whose answer was lost. AWS lists a new WorkSpace only after a while
+ * (seconds, at times minutes), so it is asked again while the request's deadline allows.
  */
 async function existingWorkspace(
   session: AwsSession,
@@ -87,14 +104,22 @@ async function existingWorkspace(
 ): Promise<WorkspaceShape | undefined> {
   if (!("partition" in placed)) return undefined;
   const byUser = { DirectoryId: request.DirectoryId, UserName: request.UserName };
-  const page = await fetchPage(DESCRIBE_WORKSPACES, placed.partition, byUser, null, session.readOptions(true));
   const key = workspaceOwnerKey(request);
-  return page.items.find((w) => workspaceOwnerKey({ DirectoryId: w.directoryId, UserName: w.userName, BundleId: w.bundleId }) === key);
+  const { cut } = session.services;
+  for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(2 * pause, LONGEST_PAUSE_MS)) {
+    const page = await fetchPage(DESCRIBE_WORKSPACES, placed.partition, byUser, null, session.readOptions(true)).catch(() => undefined);
+    const found = page?.items.find(
+      (w) => workspaceOwnerKey({ DirectoryId: w.directoryId, UserName: w.userName, BundleId: w.bundleId }) === key,
+    );
+    if (found || session.timeLeft() < pause + ASK_MS || cut?.aborted) return found;
+    await sleep(pause, undefined, { signal: cut }).catch(() => {});
+  }
 }
 
 /**
- * A kept result asked again: its items with an unknown outcome are sent again and answered with what AWS says now
- * (one AWS refuses as existing is the WorkSpace the lost attempt created); the others are replayed as they were.
+ * Items whose outcome is unknown, sent again and answered with what AWS says now: one AWS refuses as existing is the
+ * WorkSpace a lost attempt created, once AWS lists it; until then it stays unknown, its key open. The others are
+ * kept as they were.
  */
 async function revisitUnknown(
   session: AwsSession,
@@ -109,10 +134,10 @@ async function revisitUnknown(
   const resolved = await Promise.all(
     again.map(async (outcome, i): Promise<CreateOutcome> => {
       const index = unknown[i]!;
-      if (outcome.kind === "created") return { ...outcome, index };
-      if (outcome.failure.reason !== "exists") return { ...outcome, index };
-      const workspace = await existingWorkspace(session, items[index]!, outcome.request).catch(() => undefined);
-      return workspace ? { kind: "created", index, workspace } : { ...outcome, index };
+      if (outcome.kind === "created" || outcome.failure.reason !== "exists") return keyOpen({ ...outcome, index });
+      const workspace = await existingWorkspace(session, items[index]!, outcome.request);
+      if (workspace) return { kind: "created", index, workspace };
+      return { kind: "failed", index, request: outcome.request, failure: { kind: "unknown", reason: "keyOpen", message: LOST } };
     }),
   );
   const outcomes = [...previous];
@@ -122,7 +147,8 @@ async function revisitUnknown(
 
 /**
  * Creates the WorkSpaces; with an idempotency key, a repeat by the same caller with the same input gets the first
- * result, and another input under the key is a conflict. Created WorkSpaces are watchable at once.
+ * result (its unknown outcomes asked again), and another input under the key is a conflict. Created WorkSpaces are
+ * watchable at once.
  */
 export async function createWorkspaces(
   session: AwsSession,
@@ -134,15 +160,26 @@ export async function createWorkspaces(
     session,
     items.map((item, index) => ({ ...item, path: `Workspaces[${index}]` })),
   );
-  const create = async () => {
-    const outcomes = await sendCreates(session, placed);
+  const watched = (outcomes: CreateOutcome[]) => {
     for (const outcome of outcomes) if (outcome.kind === "created") watch.recordCreated(outcome.workspace);
     return outcomes;
   };
-  if (!idempotency) return { kind: "result", result: await create(), replayed: false };
+  if (!idempotency) return { kind: "result", result: watched(await sendCreates(session, placed)), replayed: false };
   // The input as placed: the same requests in the same partitions, however the input named them.
   const input = placed.map((entry) => ["partition" in entry ? entry.partition.key : null, entry.item.request]);
-  return store.run(idempotency.caller, idempotency.key, input, create, worthKeeping, (previous) =>
-    previous.some(isUnknown) ? revisitUnknown(session, placed, previous) : undefined,
+  // A lost run (its gateway stopped) may have created any of the items: each is asked as an unknown one is.
+  const lostRun = () =>
+    placed.map(
+      (entry, index): CreateOutcome => ({
+        kind: "failed",
+        index,
+        request: entry.item.request,
+        failure: { kind: "unknown", message: LOST },
+      }),
+    );
+  const produce = async (lost: boolean) =>
+    watched(lost ? await revisitUnknown(session, placed, lostRun()) : (await sendCreates(session, placed)).map(keyOpen));
+  return store.run(idempotency.caller, idempotency.key, input, produce, worthKeeping, (previous) =>
+    previous.some(isUnknown) ? revisitUnknown(session, placed, previous).then(watched) : undefined,
   );
 }

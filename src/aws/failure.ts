@@ -24,10 +24,14 @@ type FailureCase =
   | { kind: "refused"; reason?: "exists" }
   /**
    * `unavailable`: AWS could not be reached, or failed (5xx), and nothing was applied. `deadline`: the request's
-   * deadline passed (or its client left) before AWS answered a read. `unknown`: a write failed in a way that does
-   * not tell whether AWS applied it.
+   * deadline passed (or its client left) before AWS answered a read.
    */
-  | { kind: "throttled" | "unavailable" | "deadline" | "unknown"; reason?: undefined }
+  | { kind: "throttled" | "unavailable" | "deadline"; reason?: undefined }
+  /**
+   * A write failed in a way that does not tell whether AWS applied it; `keyOpen`: a keyed create's, whose key stays
+   * open so a retry with it finds out what became of it.
+   */
+  | { kind: "unknown"; reason?: "keyOpen" }
   /**
    * The call never left the gateway: its wait for the AWS budget was given up (`aborted`: the deadline, the client
    * gone) or could not end in time (`shed`), the caller's share was spent (`quotaSpent`), or the gateway would not send a keyed create it could not tell from a

@@ -25,6 +25,8 @@ export interface Services {
   /** The process's one polling loop for subscriptions. */
   watch: WorkspaceWatch;
   clock: () => number;
+  /** Aborted when the process stops and can wait no longer (SHUTDOWN_TIMEOUT_MS): writes in flight are cut short. */
+  cut?: AbortSignal;
 }
 
 /** The request a session serves: who sent it, its client's signal (aborted when the client leaves) and its deadline. */
@@ -130,6 +132,11 @@ export class AwsSession {
   }
 
   writeOptions(): WriteOptions {
-    return { signal: this.writes, ticket: this.ticket("write") };
+    return { signal: this.writes, cut: this.services.cut, ticket: this.ticket("write") };
+  }
+
+  /** Milliseconds until the deadline. */
+  timeLeft(): number {
+    return this.deadline - performance.now();
   }
 }

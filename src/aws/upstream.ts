@@ -73,11 +73,13 @@ export interface ReadOptions {
 export interface WriteOptions {
   /** Gives up the call's wait for the budget; a call already sent gets a grace period for its answer instead. */
   signal?: AbortSignal;
+  /** Gives the call up at once, sent or not: the process stops (its outcome is then unknown). */
+  cut?: AbortSignal;
   ticket?: CallTicket;
 }
 
 /** How long a write AWS may have received still waits for its answer once its request's deadline passed. */
-const WRITE_ANSWER_GRACE_MS = 10_000;
+export const WRITE_ANSWER_GRACE_MS = 10_000;
 
 /** Calls of every partition start 4 a turn of the event loop. */
 const calls = new TurnPacing(4);
@@ -175,8 +177,12 @@ export class Upstream {
       if (!sent) call.abort(options.signal?.reason);
       else grace ??= setTimeout(() => call.abort(options.signal?.reason), WRITE_ANSWER_GRACE_MS);
     };
+    // The reason tells the write's failure: cut short once sent, its outcome is unknown.
+    const cutNow = () => call.abort(new OutcomeUnknownError());
     if (options.signal?.aborted) giveUp();
+    if (options.cut?.aborted) cutNow();
     options.signal?.addEventListener("abort", giveUp, { once: true });
+    options.cut?.addEventListener("abort", cutNow, { once: true });
     this.tickets.set(call.signal, options.ticket ?? GATEWAY_WRITE);
     this.onSent.set(call.signal, () => {
       sent = true;
@@ -193,6 +199,7 @@ export class Upstream {
     } finally {
       clearTimeout(grace);
       options.signal?.removeEventListener("abort", giveUp);
+      options.cut?.removeEventListener("abort", cutNow);
     }
   }
 

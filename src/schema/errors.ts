@@ -8,7 +8,7 @@ import type { Failure } from "../aws/failure.ts";
 import { FailureError } from "../aws/failure.ts";
 import type { Violation } from "../constraints.ts";
 import type { ErrorCode } from "../error-codes.ts";
-import { codeOf, ERROR_CODES } from "../error-codes.ts";
+import { codeOf, ERROR_CODES, retryableOf } from "../error-codes.ts";
 
 /**
  * An error of the one vocabulary. One whose code refuses a request whole carries that code's HTTP status (and
@@ -46,7 +46,7 @@ function failureExtensions(failure: Failure): Record<string, unknown> {
   const code = codeOf(failure);
   return {
     code,
-    retryable: ERROR_CODES[code].retryable,
+    retryable: retryableOf(failure),
     ...(failure.awsErrorCode ? { awsErrorCode: failure.awsErrorCode } : {}),
     ...(failure.retryAfter !== undefined ? { retryAfter: failure.retryAfter } : {}),
   };

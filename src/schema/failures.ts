@@ -4,7 +4,7 @@
 import { camelCasePath } from "../aws/camel-case.ts";
 import type { Failure } from "../aws/failure.ts";
 import type { ErrorCode } from "../error-codes.ts";
-import { codeOf, ERROR_CODES } from "../error-codes.ts";
+import { codeOf, ERROR_CODES, retryableOf } from "../error-codes.ts";
 import { builder } from "./builder.ts";
 
 export const ErrorCodeEnum = builder.enumType("ErrorCode", {
@@ -21,6 +21,8 @@ export const ErrorCodeEnum = builder.enumType("ErrorCode", {
 abstract class ExpectedFailure extends Error {
   abstract readonly code: ErrorCode;
   readonly awsErrorCode: string | null = null;
+  /** Where the failure, not its code alone, says whether a retry can succeed (a keyed create's unknown outcome). */
+  readonly retryable?: boolean;
 }
 
 /** Input the gateway refused before calling AWS; `field` is the GraphQL path of the offending value. */
@@ -53,10 +55,13 @@ export class UpstreamFailure extends ExpectedFailure {
   readonly code: ErrorCode;
   override readonly awsErrorCode: string | null;
 
+  override readonly retryable: boolean;
+
   constructor(failure: Failure) {
     super(failure.message);
     this.code = codeOf(failure);
     this.awsErrorCode = failure.awsErrorCode ?? null;
+    this.retryable = retryableOf(failure);
   }
 }
 
@@ -65,6 +70,8 @@ export interface ErrorShape {
   message: string;
   code: ErrorCode;
   awsErrorCode: string | null;
+  /** Whether a retry can succeed, where the code alone does not decide it. */
+  retryable?: boolean;
 }
 
 export const ErrorInterface = builder.interfaceRef<ErrorShape>("Error").implement({
@@ -75,7 +82,7 @@ export const ErrorInterface = builder.interfaceRef<ErrorShape>("Error").implemen
     retryable: t.boolean({
       nullable: false,
       description: "Whether sending the same request again can succeed.",
-      resolve: (error) => ERROR_CODES[error.code].retryable,
+      resolve: (error) => error.retryable ?? ERROR_CODES[error.code].retryable,
     }),
     awsErrorCode: t.exposeString("awsErrorCode", {
       nullable: true,

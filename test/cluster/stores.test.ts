@@ -1,6 +1,7 @@
 // The shared pieces on their own, against a real redis-server, as two gateways would use them (two connections): the
 // permit source keeps both to the rate in any second, and the idempotency store keeps its bounds in bytes (oldest
-// first), answers IN_PROGRESS after its wait, stores a revisited result, and refuses without Redis, sending nothing.
+// first, and only the storing caller's), answers IN_PROGRESS after its wait, hands an orphaned claim over as one whose
+// run may have acted, stores a revisited result, and refuses without Redis, sending nothing.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { FailureError } from "../../src/aws/failure.ts";
@@ -72,6 +73,56 @@ describe("the shared pieces on a real Redis", { timeout: 60_000 }, () => {
     const again = (key: string) => store.run("alice", key, INPUT, async () => "ran again", keepAll);
     assert.deepEqual(await again("4"), { kind: "result", result: result("4"), replayed: true });
     assert.deepEqual(await again("1"), { kind: "result", result: "ran again", replayed: false }, "the oldest went first");
+  });
+
+  it("keeps a caller's results whatever others store: over the total, the storing caller's own oldest go", async () => {
+    const store = new ClusterIdempotencyStore<string>(await linked("total:"), {
+      perCaller: { count: 100, bytes: 10_000 },
+      total: { count: 100, bytes: 350 },
+      waitMs: 1_000,
+    });
+    const result = (key: string) => `${key}:${"x".repeat(98)}`;
+    await store.run("alice", "a", INPUT, async () => result("a"), keepAll);
+    for (const key of ["1", "2", "3", "4"]) await store.run("mallory", key, INPUT, async () => result(key), keepAll);
+    assert.ok(store.bytes <= 350, `${store.bytes} bytes kept`);
+    const again = (owner: string, key: string) => store.run(owner, key, INPUT, async () => "ran again", keepAll);
+    assert.deepEqual(await again("alice", "a"), { kind: "result", result: result("a"), replayed: true });
+    assert.deepEqual(await again("mallory", "4"), { kind: "result", result: result("4"), replayed: true });
+    assert.deepEqual(await again("mallory", "1"), { kind: "result", result: "ran again", replayed: false }, "mallory's own oldest went");
+  });
+
+  it("tells the run that takes over an orphaned claim (its gateway gone) that the lost run may have acted", async () => {
+    const holder = await link(redis.url, "orphan:");
+    const first = new ClusterIdempotencyStore<string>(holder, { ...BIG, waitMs: 1_000, leaseMs: 300 });
+    let started = () => {};
+    const holding = new Promise<void>((resolve) => (started = resolve));
+    void first.run(
+      "alice",
+      "k",
+      INPUT,
+      () => {
+        started();
+        return new Promise<string>(() => {});
+      },
+      keepAll,
+    );
+    await holding;
+    // Its gateway stops: nothing renews the claim, and no result is ever stored.
+    holder.close();
+    const second = new ClusterIdempotencyStore<string>(await linked("orphan:"), { ...BIG, waitMs: 10_000, leaseMs: 300 });
+    const runs: boolean[] = [];
+    const run = await second.run(
+      "alice",
+      "k",
+      INPUT,
+      async (lost) => {
+        runs.push(lost);
+        return "found";
+      },
+      keepAll,
+    );
+    assert.deepEqual(run, { kind: "result", result: "found", replayed: false });
+    assert.deepEqual(runs, [true]);
   });
 
   it("answers a repeat IN_PROGRESS while the first run goes on past the wait, then replays it", async () => {

@@ -1,10 +1,12 @@
 // The gateway under upstream faults, against the emulator's knobs: throttling, slowness, disconnecting clients,
-// an upstream that is gone, and an upstream that fails after it may have applied a create.
+// an upstream that is gone, an upstream that fails after it may have applied a create, and a keyed retry of such a
+// create while AWS does not list the new WorkSpace yet.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RunningGateway } from "../../src/server.ts";
 import type { TestGateway } from "../gateway/fixture.ts";
 import { metricValue, sdkWorkspaces, startTestGateway } from "../gateway/fixture.ts";
+import { BUNDLES, CORP, uniqueUser } from "../mutations/helpers.ts";
 import { eventually } from "../subscriptions/helpers.ts";
 import type { LossyGateway } from "./lossy-network.ts";
 import { startGatewayWithLossyNetwork } from "./lossy-network.ts";
@@ -255,5 +257,85 @@ describe("a write that fails after it may have applied", () => {
     const [after] = (await sdkWorkspaces(gateway.client)).filter((w) => w.WorkspaceId === target!.WorkspaceId);
     // It was applied (TERMINATED once the emulator's 10 s have passed): a retry would have been a second terminate.
     assert.match(after!.State!, /^TERMINAT(ING|ED)$/);
+  });
+});
+
+describe("a keyed create whose answer was lost, retried within AWS's visibility lag", () => {
+  let gateway: TestGateway;
+  let lossy: LossyGateway;
+  /** While set, a create reaches AWS but its answer is lost. */
+  let losing = false;
+  // Short, so waiting out AWS's lag past it costs the test seconds, not the default 10.
+  const DEADLINE_MS = 3_000;
+
+  before(async () => {
+    gateway = await startTestGateway();
+    lossy = await startGatewayWithLossyNetwork(gateway.emulator!.url, (operation) => losing && operation === "CreateWorkspaces", {
+      deadlineMs: DEADLINE_MS,
+    });
+  });
+  after(async () => {
+    await lossy.close();
+    await gateway.close();
+  });
+
+  interface Item {
+    __typename: string;
+    workspaceId?: string;
+    userName?: string;
+    code?: string;
+    retryable?: boolean;
+  }
+  const create = async (key: string, userName: string) => {
+    const response = await fetch(lossy.gateway.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: `mutation ($input: CreateWorkspacesInput!) { createWorkspaces(input: $input) { ... on CreateWorkspacesPayload {
+          results { __typename ... on Workspace { workspaceId userName } ... on Error { code retryable } } } } }`,
+        variables: { input: { idempotencyKey: key, workspaces: [{ directoryId: CORP, userName, bundleId: BUNDLES.standard }] } },
+      }),
+    });
+    const body = (await response.json()) as { data: { createWorkspaces: { results: Item[] } } };
+    return body.data.createWorkspaces.results[0]!;
+  };
+  /** The first answer, lost: OUTCOME_UNKNOWN, retryable, as a retry with the key finds out what became of it. */
+  const lostCreate = async (key: string, userName: string) => {
+    losing = true;
+    try {
+      assert.deepEqual(await create(key, userName), { __typename: "UpstreamError", code: "OUTCOME_UNKNOWN", retryable: true });
+    } finally {
+      losing = false;
+    }
+  };
+  const createdFor = async (userName: string) => (await sdkWorkspaces(gateway.client)).find((w) => w.UserName === userName);
+
+  it("waits out the lag within the deadline and reports the WorkSpace the lost attempt created", async () => {
+    gateway.emulator!.settings.visibilityLagMs = DEADLINE_MS / 2;
+    const userName = uniqueUser("lagging");
+    await lostCreate("lag-within-deadline", userName);
+    const retry = await create("lag-within-deadline", userName);
+    assert.equal(retry.__typename, "Workspace", JSON.stringify(retry));
+    assert.equal(retry.workspaceId, (await createdFor(userName))!.WorkspaceId);
+  });
+
+  it("past the deadline answers OUTCOME_UNKNOWN, retryable, never ALREADY_EXISTS; a later retry reports the WorkSpace", async () => {
+    gateway.emulator!.settings.visibilityLagMs = DEADLINE_MS * 2;
+    const userName = uniqueUser("lagging");
+    await lostCreate("lag-past-deadline", userName);
+    const answers: Item[] = [];
+    for (let answer = await create("lag-past-deadline", userName); ; answer = await create("lag-past-deadline", userName)) {
+      answers.push(answer);
+      if (answer.__typename !== "UpstreamError") break;
+    }
+    const unknown = { __typename: "UpstreamError", code: "OUTCOME_UNKNOWN", retryable: true };
+    assert.deepEqual(answers[0], unknown, "the first retry comes well within the lag");
+    assert.deepEqual(
+      answers.slice(0, -1),
+      answers.slice(0, -1).map(() => unknown),
+    );
+    const last = answers.at(-1)!;
+    assert.equal(last.__typename, "Workspace", JSON.stringify(answers));
+    assert.equal(last.workspaceId, (await createdFor(userName))!.WorkspaceId);
   });
 });

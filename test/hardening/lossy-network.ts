@@ -2,6 +2,7 @@
 // answer of each call `loses` picks never comes back, as a reset connection after a write would do.
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { GatewayConfig } from "../../src/config.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { RunningGateway } from "../../src/server.ts";
 import { startGateway } from "../../src/server.ts";
@@ -12,8 +13,12 @@ export interface LossyGateway {
   close(): Promise<void>;
 }
 
-/** `loses` gets each call's operation (CreateWorkspaces, ...) and says whether its answer is lost. */
-export async function startGatewayWithLossyNetwork(emulatorUrl: string, loses: (operation: string) => boolean): Promise<LossyGateway> {
+/** `loses` gets each call's operation (CreateWorkspaces, ...) and says whether its answer is lost; `settings` override the defaults. */
+export async function startGatewayWithLossyNetwork(
+  emulatorUrl: string,
+  loses: (operation: string) => boolean,
+  settings: Partial<GatewayConfig> = {},
+): Promise<LossyGateway> {
   const upstream = new URL(emulatorUrl);
   const proxy = createServer((incoming, outgoing) => {
     const operation =
@@ -40,6 +45,7 @@ export async function startGatewayWithLossyNetwork(emulatorUrl: string, loses: (
     ...loadConfig({ WORKSPACES_BACKEND: "aws", AWS_REGION: "us-east-1" }),
     port: 0,
     logLevel: "silent",
+    ...settings,
   });
   return {
     gateway,

@@ -1,7 +1,8 @@
 // A rolling deploy's SIGTERM, sent to the PID a container or process manager holds: docs/production.md's command
 // (`node dist/main.js`, built by `npm run build`) and `npm start` both drain (/ready 503 while still serving, requests
 // and subscriptions in flight finished) and exit 0, leaving no process behind, and a second SIGTERM forces the stop
-// with 1; `npm run emulator` stops too.
+// with 1; `npm run emulator` stops too. A keyed create AWS still holds when SHUTDOWN_TIMEOUT_MS runs out is answered
+// OUTCOME_UNKNOWN, not a closed socket, and a retry with its key on another gateway finds the WorkSpace.
 import assert from "node:assert/strict";
 import type { ChildProcessByStdio } from "node:child_process";
 import { execFileSync, spawn } from "node:child_process";
@@ -10,8 +11,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
+import type { RunningEmulator } from "../../src/emulator/index.ts";
+import { startEmulator } from "../../src/emulator/index.ts";
+import type { CreateAnswer } from "../cluster/fixture.ts";
+import { startClusterGateway } from "../cluster/fixture.ts";
 import { FleetStateChangedDocument } from "../generated/graphql.ts";
+import { BUNDLES, CORP, uniqueUser } from "../mutations/helpers.ts";
+import type { RedisServer } from "../support/redis-server.ts";
+import { startRedisServer } from "../support/redis-server.ts";
 import { SseSubscription } from "../support/sse.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -28,6 +36,13 @@ const ENV = {
   // No polling tick during the test: the subscription's only call is its first.
   WATCH_POLL_MS: "3600000",
 };
+
+/** createWorkspaces, with whether each failure may be retried. */
+const CREATE_RETRYABLE = `mutation ($input: CreateWorkspacesInput!) {
+  createWorkspaces(input: $input) {
+    ... on CreateWorkspacesPayload { results { __typename ... on Workspace { workspaceId } ... on Error { code retryable } } }
+  }
+}`;
 
 type Child = ChildProcessByStdio<null, Readable, null>;
 
@@ -235,6 +250,66 @@ describe("SIGTERM", { concurrency: true }, () => {
       await assert.rejects(fetch(`${url}/_emulator/stats`));
     } finally {
       for (const left of tree.filter(running)) process.kill(left, "SIGKILL");
+    }
+  });
+});
+
+describe("SIGTERM while AWS holds a keyed create past SHUTDOWN_TIMEOUT_MS", { timeout: 60_000 }, () => {
+  let redis: RedisServer;
+  let emulator: RunningEmulator;
+
+  before(async () => {
+    redis = await startRedisServer();
+    emulator = await startEmulator({ port: 0, host: "127.0.0.1", workspaces: 5 });
+  });
+  after(async () => {
+    await emulator.close();
+    await redis.close();
+  });
+
+  it("answers the client OUTCOME_UNKNOWN, retryable, and leaves the key to a retry elsewhere, which finds the WorkSpace", async () => {
+    // One gateway told to stop long before the create's deadline, another to retry on: both share the key through Redis.
+    const [stopping, other] = await Promise.all([
+      startClusterGateway(emulator.url, redis.url, { SHUTDOWN_TIMEOUT_MS: "300" }),
+      startClusterGateway(emulator.url, redis.url),
+    ]);
+    let release = () => {};
+    try {
+      // The bundle is read (and cached) first, so the create's only call is the one AWS holds.
+      const bundle = await stopping.post({ query: `{ bundle(bundleId: "${BUNDLES.standard}") { name } }` });
+      assert.equal(bundle.body.errors, undefined, JSON.stringify(bundle.body.errors));
+      const input = {
+        idempotencyKey: "cut-by-shutdown",
+        workspaces: [{ directoryId: CORP, userName: uniqueUser("cut"), bundleId: BUNDLES.standard }],
+      };
+      release = emulator.hold();
+      const cut = stopping.post<CreateAnswer>({ query: CREATE_RETRYABLE, variables: { input } });
+      await arrived(emulator.url, "CreateWorkspaces");
+      const closed = stopping.close();
+      const answer = await cut;
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.body.data!.createWorkspaces!.results, [
+        { __typename: "UpstreamError", code: "OUTCOME_UNKNOWN", retryable: true },
+      ]);
+      await closed;
+      assert.ok(
+        stopping.logs.some((l) => l.msg === "shutdown timeout reached: writes still in flight are cut short, their outcome unknown"),
+        JSON.stringify(stopping.logs.map((l) => l.msg)),
+      );
+      // AWS applies the create it held.
+      release();
+      const retried = await other.post<CreateAnswer>({ query: CREATE_RETRYABLE, variables: { input } });
+      const [result] = retried.body.data!.createWorkspaces!.results!;
+      assert.equal(result!.__typename, "Workspace", JSON.stringify(retried.body));
+      const { Workspaces } = emulator.world.workspaces.describe({ DirectoryId: CORP, UserName: input.workspaces[0]!.userName });
+      assert.deepEqual(
+        Workspaces!.map((w) => w.WorkspaceId),
+        [result!.workspaceId],
+        "the one AWS created for the first attempt",
+      );
+    } finally {
+      release();
+      await Promise.all([stopping.kill(), other.close()]);
     }
   });
 });

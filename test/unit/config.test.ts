@@ -12,6 +12,14 @@ describe("loadConfig", () => {
     assert.equal(config.watchPollMs, 5_000);
   });
 
+  it("waits on SIGTERM, by default, as long as a write may take: its deadline, then 10 s for AWS's answer", () => {
+    for (const deadline of [1_000, 10_000, 30_000]) {
+      const config = loadConfig({ REQUEST_DEADLINE_MS: String(deadline) });
+      assert.ok(config.shutdownTimeoutMs >= deadline + 10_000, `${config.shutdownTimeoutMs} ms for a deadline of ${deadline} ms`);
+    }
+    assert.equal(loadConfig({ REQUEST_DEADLINE_MS: "30000", SHUTDOWN_TIMEOUT_MS: "500" }).shutdownTimeoutMs, 500);
+  });
+
   it("uses real AWS only when asked, and only with a region", () => {
     assert.throws(() => loadConfig({ WORKSPACES_BACKEND: "aws" }), /AWS_REGION/);
     assert.equal(loadConfig({ WORKSPACES_BACKEND: "aws", AWS_REGION: "eu-west-1" }).backend, "aws");

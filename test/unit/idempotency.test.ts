@@ -1,5 +1,5 @@
 // createWorkspaces results by idempotency key: replays, waiting for a first call in flight, conflicts, what is not
-// retained, expiry after 24 hours and the capacity bound.
+// retained, expiry after 24 hours and the bounds (a caller's results pushed out only by its own newer ones).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fingerprintOf } from "../../src/fingerprint.ts";
@@ -99,17 +99,23 @@ describe("IdempotencyStore", () => {
     });
   });
 
-  it("holds at most `capacity` results in all, taking them from the least recently active callers first", async () => {
+  it("over the total, takes the storing caller's own oldest results, never another caller's, and keeps its newest", async () => {
     const store = new IdempotencyStore<string>({ perCaller: { count: 10, bytes: 2 ** 30 }, total: { count: 4, bytes: 2 ** 30 } });
     for (const owner of ["idle", "busy"]) {
       for (const key of ["1", "2"]) await store.run(owner, key, INPUT, async () => `${owner}-${key}`, keepAll);
     }
+    // Over the total with its first result: it has no older one to give, so the newest stays.
     await store.run("new", "1", INPUT, async () => "new-1", keepAll);
-    assert.equal(store["count"], 4);
-    const idle = await store.run("idle", "1", INPUT, async () => "again", keepAll);
-    assert.deepEqual(idle, { kind: "result", result: "again", replayed: false }, "the idle caller's oldest went first");
-    const busy = await store.run("busy", "2", INPUT, async () => "again", keepAll);
-    assert.ok(busy.kind === "result" && busy.replayed, "the busy caller's result is still held");
+    await store.run("busy", "3", INPUT, async () => "busy-3", keepAll);
+    const replayed = async (owner: string, key: string) => {
+      const run = await store.run(owner, key, INPUT, async () => "ran again", keepAll);
+      return run.kind === "result" && run.replayed;
+    };
+    assert.deepEqual(
+      [await replayed("idle", "1"), await replayed("idle", "2"), await replayed("new", "1"), await replayed("busy", "3")],
+      [true, true, true, true],
+    );
+    assert.equal(await replayed("busy", "1"), false, "the busy caller's oldest went, for its own newer result");
   });
 
   it("never drops a create that is still running, even over capacity", async () => {
@@ -224,12 +230,13 @@ describe("IdempotencyStore in bytes", () => {
     assert.ok(store.bytes <= 10 * 1024 && store.bytes > 9 * 1024, `${store.bytes} bytes`);
   });
 
-  it("holds at most the bytes of all callers, the least recently active callers' oldest going first", async () => {
+  it("over the total bytes, takes the storing caller's own oldest results: other callers' large ones push out nothing", async () => {
     const store = new IdempotencyStore<string>({ total: { count: 1_000, bytes: 20 * 1024 } });
-    for (const owner of ["idle", "busy"]) await store.run(owner, "1", INPUT, result(8), keepAll);
-    await store.run("busy", "2", INPUT, result(8), keepAll);
-    assert.deepEqual([...store["owners"].keys()], ["busy"], "the idle caller's result went first");
-    assert.ok(store.bytes <= 20 * 1024);
+    await store.run("alice", "1", INPUT, result(1), keepAll);
+    for (const key of ["1", "2", "3", "4"]) await store.run("mallory", key, INPUT, result(8), keepAll);
+    assert.deepEqual([...store["owners"].get("alice")!.entries.keys()], ["1"], "alice's result is kept");
+    assert.deepEqual([...store["owners"].get("mallory")!.entries.keys()], ["3", "4"], "mallory's own oldest went");
+    assert.ok(store.bytes <= 20 * 1024, `${store.bytes} bytes`);
   });
 
   it("keeps a thousand large results from one caller within its bound: the heap cannot grow without one", async () => {

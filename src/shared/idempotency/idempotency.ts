@@ -13,12 +13,14 @@ export interface Idempotency<T> {
    * The first result for the caller's `key`, or `produce`'s. The same key with another input is a conflict. A
    * result `keep` rejects (nothing reached AWS) is not retained, so a retry with the same key runs again. On a
    * repeat, `revisit` may replace a kept result (its unknown outcomes asked again); it returns undefined to replay.
+   * `produce` is told `lost` when an earlier run under the key may have acted and its result is lost (its gateway
+   * stopped mid-run). A caller's results are dropped for its own newer ones or their age, never for another caller's.
    */
   run(
     owner: string,
     key: string,
     input: unknown,
-    produce: () => Promise<T>,
+    produce: (lost: boolean) => Promise<T>,
     keep: (result: T) => boolean,
     revisit?: (result: T) => Promise<T> | undefined,
   ): Promise<IdempotentRun<T>>;
@@ -41,6 +43,6 @@ new Gauge({
 });
 export const idempotencyEvicted = new Counter({
   name: "workspaces_idempotency_evicted_total",
-  help: "Results dropped before their 24 hours to keep the store within its bounds (oldest first).",
+  help: "Results dropped before their 24 hours to keep the store within its bounds (the storing caller's oldest first).",
   registers: [registry],
 });

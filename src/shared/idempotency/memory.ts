@@ -1,6 +1,7 @@
 // Results of createWorkspaces by idempotency key: a repeat within the retention period gets the first result
 // without calling AWS again, a repeat while the first is running waits for it, and a result that left something
-// unknown is revisited rather than replayed. Bounded in count and in bytes, per caller and in all.
+// unknown is revisited rather than replayed. Bounded in count and in bytes, per caller and in all; a caller's results
+// make room only for its own newer ones.
 import { fingerprintOf } from "../../fingerprint.ts";
 import type { Idempotency, IdempotentRun, StoreBounds } from "./idempotency.ts";
 import { IDEMPOTENCY_RETENTION_MS, idempotencyEvicted, idempotencyStores } from "./idempotency.ts";
@@ -20,7 +21,7 @@ interface Usage<T> {
 }
 
 export class IdempotencyStore<T> implements Idempotency<T> {
-  /** Entries by caller, the least recently active caller first. */
+  /** Entries by caller. */
   private readonly owners = new Map<string, Usage<T>>();
   private count = 0;
   bytes = 0;
@@ -32,7 +33,7 @@ export class IdempotencyStore<T> implements Idempotency<T> {
     options: {
       /** What one caller may keep, so its keys can never push out all of another's. */
       perCaller?: StoreBounds;
-      /** What is kept in all; beyond it the least recently active callers' oldest results go first. */
+      /** What is kept in all; beyond it the storing caller's oldest results go, never another's. */
       total?: StoreBounds;
       clock?: () => number;
     } = {},
@@ -47,26 +48,27 @@ export class IdempotencyStore<T> implements Idempotency<T> {
     owner: string,
     key: string,
     input: unknown,
-    produce: () => Promise<T>,
+    produce: (lost: boolean) => Promise<T>,
     keep: (result: T) => boolean,
     revisit: (result: T) => Promise<T> | undefined = () => undefined,
   ): Promise<IdempotentRun<T>> {
     const fingerprint = fingerprintOf(input);
     const now = this.clock();
-    const usage: Usage<T> = this.owners.get(owner) ?? { entries: new Map(), bytes: 0 };
-    this.owners.delete(owner);
-    this.owners.set(owner, usage);
-    const existing = usage.entries.get(key);
+    const existing = this.owners.get(owner)?.entries.get(key);
     if (existing && existing.expiresAt > now) {
       if (existing.fingerprint !== fingerprint) return { kind: "conflict" };
       // Chained, so concurrent repeats revisit one after the other: the second finds nothing left unknown.
       existing.result = existing.result.then((previous) => revisit(previous) ?? previous);
       const result = await existing.result;
-      this.resize(usage, existing, result);
+      const usage = this.owners.get(owner);
+      if (usage?.entries.get(key) === existing) this.resize(usage, existing, result);
       return { kind: "result", result, replayed: true };
     }
-    const entry: Entry<T> = { fingerprint, result: produce(), settled: false, expiresAt: now + IDEMPOTENCY_RETENTION_MS, bytes: 0 };
+    // An expired entry goes first (with its caller's usage, when it was the last).
     this.remove(owner, key);
+    const usage: Usage<T> = this.owners.get(owner) ?? { entries: new Map(), bytes: 0 };
+    this.owners.set(owner, usage);
+    const entry: Entry<T> = { fingerprint, result: produce(false), settled: false, expiresAt: now + IDEMPOTENCY_RETENTION_MS, bytes: 0 };
     usage.entries.set(key, entry);
     this.count += 1;
     const forget = () => {
@@ -89,7 +91,7 @@ export class IdempotencyStore<T> implements Idempotency<T> {
     usage.bytes += bytes - entry.bytes;
     this.bytes += bytes - entry.bytes;
     entry.bytes = bytes;
-    this.evict(usage);
+    this.evict(usage, entry);
   }
 
   private remove(owner: string, key: string) {
@@ -104,18 +106,21 @@ export class IdempotencyStore<T> implements Idempotency<T> {
   }
 
   /**
-   * Drops expired entries, the current caller's oldest finished ones over its bounds, and the least recently active
-   * callers' oldest finished ones over the total; a create still running is never dropped. A full pass: a create is
-   * an AWS call, next to which 10,000 steps are nothing.
+   * Drops expired entries, then the storing caller's oldest finished ones while it is over its bounds or the store over
+   * its total: `kept`, the result just stored, stays, as do other callers' results and any create still running. A
+   * full pass: a create is an AWS call, next to which 10,000 steps are nothing.
    */
-  private evict(current: Usage<T>) {
+  private evict(current: Usage<T>, kept: Entry<T>) {
     const now = this.clock();
+    const over = () =>
+      current.entries.size > this.perCaller.count ||
+      current.bytes > this.perCaller.bytes ||
+      this.count > this.total.count ||
+      this.bytes > this.total.bytes;
     for (const [owner, usage] of this.owners) {
       for (const [key, entry] of usage.entries) {
-        const overCaller = usage === current && (usage.entries.size > this.perCaller.count || usage.bytes > this.perCaller.bytes);
-        const overTotal = this.count > this.total.count || this.bytes > this.total.bytes;
         if (entry.expiresAt <= now) this.remove(owner, key);
-        else if (entry.settled && (overCaller || overTotal)) {
+        else if (usage === current && entry !== kept && entry.settled && over()) {
           this.remove(owner, key);
           idempotencyEvicted.inc();
         }

@@ -1,7 +1,9 @@
 // createWorkspaces results by idempotency key for the whole cluster, in Redis: a key's first run claims it atomically
 // (a lease, renewed while it runs), a repeat on any gateway waits for its result (IN_PROGRESS after a bound) or
 // replays it, revisiting its unknown outcomes; results expire after 24 hours, within bounds in bytes and in count, per
-// caller and in all, the oldest going first. Without Redis a keyed create is refused: nothing else can tell a repeat.
+// caller and in all, the storing caller's oldest going first (never another caller's). A claim whose gateway stopped
+// passes to the next run, told that the lost run may have acted. Without Redis a keyed create is refused: nothing else
+// can tell a repeat.
 import { createHash, randomUUID } from "node:crypto";
 import { FailureError } from "../../aws/failure.ts";
 import { fingerprintOf } from "../../fingerprint.ts";
@@ -10,7 +12,7 @@ import { SharedStateDown } from "../redis.ts";
 import type { Idempotency, IdempotentRun, StoreBounds } from "./idempotency.ts";
 import { IDEMPOTENCY_RETENTION_MS, idempotencyEvicted, idempotencyStores } from "./idempotency.ts";
 
-/** How long a claim holds without renewal: a gateway that stops mid-run gives its key up after this. */
+/** How long a claim holds without renewal, by default: a gateway that stops mid-run gives its key up after this. */
 const LEASE_MS = 30_000;
 
 // Entry: fingerprint, state (running or done), token of the run holding it, lease (until when, Redis's clock),
@@ -52,8 +54,9 @@ return 1
 `;
 
 // Stores the result of the run holding the entry, counts it against the bounds (meta: id -> "bytes owner"; usage:
-// bytes by owner and in all; indexes by first claim, in all and per owner), and evicts the oldest results over them.
-// Answers {stored (1 or 0 when another run holds the entry now), evicted, total bytes}.
+// bytes by owner and in all; indexes by first claim, in all and per owner), and evicts the owner's oldest other
+// results while it or the store is over them. Answers {stored (1 or 0 when another run holds the entry now), evicted,
+// total bytes}.
 const STORE = `
 local entry, all, meta, usage, ownIndex = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local token, result, bytes, id, owner = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
@@ -85,17 +88,19 @@ redis.call('HSET', meta, id, bytes .. ' ' .. owner)
 redis.call('HINCRBY', usage, 'total', bytes)
 redis.call('HINCRBY', usage, owner, bytes)
 local evicted = 0
-local function evict(index, over)
-  while over() do
-    local oldest = redis.call('ZRANGE', index, 0, 0)[1]
-    if not oldest then return end
-    drop(oldest)
-    redis.call('DEL', prefix .. 'entry:' .. oldest)
-    evicted = evicted + 1
-  end
+local function over()
+  return redis.call('ZCARD', ownIndex) > callerCount or used(owner) > callerBytes
+    or redis.call('ZCARD', all) > totalCount or used('total') > totalBytes
 end
-evict(ownIndex, function() return redis.call('ZCARD', ownIndex) > callerCount or used(owner) > callerBytes end)
-evict(all, function() return redis.call('ZCARD', all) > totalCount or used('total') > totalBytes end)
+while over() do
+  local oldest = redis.call('ZRANGE', ownIndex, 0, 1)
+  local gone = oldest[1]
+  if gone == id then gone = oldest[2] end
+  if not gone then break end
+  drop(gone)
+  redis.call('DEL', prefix .. 'entry:' .. gone)
+  evicted = evicted + 1
+end
 return {1, evicted, used('total')}
 `;
 
@@ -119,6 +124,8 @@ export interface ClusterIdempotencyOptions {
   total: StoreBounds;
   /** How long a repeat waits for a run on another gateway before it is answered IN_PROGRESS. */
   waitMs: number;
+  /** How long a claim holds without renewal (30 s without). */
+  leaseMs?: number;
 }
 
 export class ClusterIdempotencyStore<T> implements Idempotency<T> {
@@ -130,6 +137,7 @@ export class ClusterIdempotencyStore<T> implements Idempotency<T> {
   private readonly renewEntry: Script<number>;
   private readonly releaseEntry: Script<number>;
   private readonly storeEntry: Script<[number, number, number]>;
+  private readonly leaseMs: number;
 
   constructor(
     private readonly shared: SharedRedis,
@@ -139,6 +147,7 @@ export class ClusterIdempotencyStore<T> implements Idempotency<T> {
     this.renewEntry = shared.script("gatewayRenewKey", 1, RENEW);
     this.releaseEntry = shared.script("gatewayReleaseKey", 1, RELEASE);
     this.storeEntry = shared.script("gatewayStoreResult", 5, STORE);
+    this.leaseMs = options.leaseMs ?? LEASE_MS;
     shared.onChange((up) => up && void this.flush());
     idempotencyStores.add(this);
   }
@@ -147,7 +156,7 @@ export class ClusterIdempotencyStore<T> implements Idempotency<T> {
     owner: string,
     key: string,
     input: unknown,
-    produce: () => Promise<T>,
+    produce: (lost: boolean) => Promise<T>,
     keep: (result: T) => boolean,
     revisit: (result: T) => Promise<T> | undefined = () => undefined,
   ): Promise<IdempotentRun<T>> {
@@ -158,9 +167,9 @@ export class ClusterIdempotencyStore<T> implements Idempotency<T> {
     for (let pause = 20; ; pause = Math.min(250, pause * 1.5)) {
       const [state, stored] = await this.claim(entry, fingerprint, token);
       if (state === "conflict") return { kind: "conflict" };
-      // Orphaned without a result: the gateway of its first run stopped before storing one, so it runs again (AWS
-      // refuses what that run created: one WorkSpace per user, bundle and directory).
-      if (state === "claimed" || (state === "orphaned" && !stored)) return this.first(entry, token, produce, keep);
+      if (state === "claimed") return this.first(entry, token, () => produce(false), keep);
+      // Orphaned without a result: the gateway of its first run stopped before storing one, which may have acted.
+      if (state === "orphaned" && !stored) return this.first(entry, token, () => produce(true), keep);
       if (state === "done" || state === "orphaned") return this.again(entry, token, JSON.parse(stored!) as T, revisit);
       if (performance.now() + pause > until) {
         throw new FailureError({ kind: "unsent", reason: "keyRunning", message: STILL_RUNNING, retryAfter: 1 });
@@ -177,7 +186,7 @@ export class ClusterIdempotencyStore<T> implements Idempotency<T> {
   private async claim(entry: Entry, fingerprint: string, token: string): Promise<[string, string?]> {
     try {
       return await this.shared.use("idempotency", () =>
-        this.claimEntry([entry.key], [fingerprint, token, LEASE_MS, IDEMPOTENCY_RETENTION_MS]),
+        this.claimEntry([entry.key], [fingerprint, token, this.leaseMs, IDEMPOTENCY_RETENTION_MS]),
       );
     } catch (error) {
       if (!(error instanceof SharedStateDown)) throw error;
@@ -224,8 +233,8 @@ export class ClusterIdempotencyStore<T> implements Idempotency<T> {
   }
 
   private renewing(entry: Entry, token: string): NodeJS.Timeout {
-    const renew = () => this.shared.use("idempotency", () => this.renewEntry([entry.key], [token, LEASE_MS])).catch(() => {});
-    return setInterval(renew, LEASE_MS / 3).unref();
+    const renew = () => this.shared.use("idempotency", () => this.renewEntry([entry.key], [token, this.leaseMs])).catch(() => {});
+    return setInterval(renew, this.leaseMs / 3).unref();
   }
 
   private store(entry: Entry, token: string, result: T): Promise<void> {
