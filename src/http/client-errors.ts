@@ -32,15 +32,33 @@ function noteRefusal({ result }: { result: ExecutionResult | AsyncIterable<unkno
   for (const error of result.errors ?? []) refusedBeforeExecution.add(error);
 }
 
+/** What yoga's error tells its HTTP response: `spec` keeps the status for application/graphql-response+json alone. */
+interface HttpExtension {
+  spec?: boolean;
+  status?: number;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A refused request (a body that is not JSON, or none, no query) is HTTP 400 under application/json too, as GraphQL
+ * over HTTP says; yoga marks some of them `spec`, which would answer them 200 there.
+ */
+function statusUnderEveryMediaType(http: HttpExtension): HttpExtension {
+  const { spec: _spec, ...kept } = http;
+  return kept;
+}
+
 function clientError(error: GraphQLError, hideSuggestions: boolean): GraphQLError {
   if (!(error instanceof GraphQLError)) return error;
   // A failure of a resolver (unexpected, or AWS's) is for the error masking to word, not for this.
   if (error.originalError && !(error.originalError instanceof GraphQLError)) return error;
-  const code = codeOfForeign(error.extensions.code, refusedPart(error));
+  const part = refusedPart(error);
+  const code = codeOfForeign(error.extensions.code, part);
   if (code === error.extensions.code && "retryable" in error.extensions) return error;
   let message = hideSuggestions ? error.message.replace(SUGGESTION, "") : error.message;
   if (message.length > MAX_MESSAGE_LENGTH) message = `${message.slice(0, MAX_MESSAGE_LENGTH)}…`;
   const { originalError: _echo, ...extensions } = error.extensions as Record<string, unknown>;
+  if (part === "request") extensions.http = statusUnderEveryMediaType(extensions.http as HttpExtension);
   return new GraphQLError(message, {
     nodes: error.nodes,
     source: error.source,
