@@ -1,10 +1,11 @@
 // `npm test`: installs what the tests need from Debian when missing (Chromium for the GraphiQL test, the AWS CLI
 // for the emulator's CLI test, redis-server for the cluster tests, which start their own), then runs every test file
-// under test/ with node's test runner (scripts/run-tests.mjs): a file per core at once, then the timing files alone.
+// under test/ with node's test runner (scripts/run-tests.mjs): a process per core at once, then the timing files alone.
 import { execFileSync, spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, readdirSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { delimiter, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -58,23 +59,31 @@ function testFiles(dir) {
 // Files that time what they check (latency under a flood, AWS calls in each second of a clock): they must not share
 // the cores with other files, so they run one at a time after the rest.
 const ALONE = ["test/hardening/fairness.test.ts", "test/cluster/budget.test.ts"];
-// The longest files (by their time alone) start first, so the last to start are short and no core idles at the end.
-const LONGEST = [
+// Files that spawn processes, wait long or take many seconds of CPU: each runs in a process of its own, the longest (by
+// their time alone) first, so the last to start are short and no core idles at the end.
+const OWN_PROCESS = [
+  "test/cluster/production-path.test.ts",
   "test/hardening/fuzz.test.ts",
-  "test/cluster/watch.test.ts",
-  "test/subscriptions/leaks.test.ts",
-  "test/cluster/sharing.test.ts",
-  "test/cluster/outage.test.ts",
   "test/hardening/startup.test.ts",
   "test/hardening/shutdown.test.ts",
-  "test/hardening/tracing.test.ts",
   "test/hardening/faults.test.ts",
-  "test/gateway/fleet.test.ts",
-  "test/subscriptions/fan-out.test.ts",
-  "test/emulator/aws-cli-operations.test.ts",
+  "test/cluster/outage.test.ts",
+  "test/subscriptions/transports.test.ts",
+  "test/cluster/watch.test.ts",
+  "test/subscriptions/leaks.test.ts",
   "test/gateway/federation.test.ts",
+  "test/subscriptions/fan-out.test.ts",
+  "test/hardening/tracing.test.ts",
   "test/gateway/graphiql.browser.test.ts",
+  "test/cluster/sharing.test.ts",
+  "test/gateway/fleet.test.ts",
+  "test/emulator/aws-cli-operations.test.ts",
+  // The metrics registry is the process's: no other file's gateway may count into it.
+  "test/gateway/metrics.test.ts",
 ];
+// The other files share processes, this many: loading the gateway's modules costs each process about 3 s of CPU, as
+// much as most of these files' tests. Their top-level hooks then run once for the process, which they allow.
+const SHARED_PROCESSES = 4;
 
 const requested = process.argv.slice(2).map((file) => relative(process.cwd(), resolve(file)));
 const files = requested.length > 0 ? requested : testFiles("test").sort();
@@ -82,10 +91,26 @@ if (files.some((f) => f.includes("browser"))) ensureChromium();
 if (files.some((f) => f.includes("aws-cli"))) ensureAwsCli();
 if (files.some((f) => f.includes("cluster"))) ensureRedisServer();
 
-const rank = (file) => (LONGEST.includes(file) ? LONGEST.indexOf(file) : LONGEST.length);
+/** An entry module that imports `members` in order, so that node's test runner runs them in one process. */
+function sharedEntry(index, members) {
+  const dir = resolve("node_modules/.cache/test-processes");
+  mkdirSync(dir, { recursive: true });
+  const entry = join(dir, `shared-${index + 1}.test.mjs`);
+  writeFileSync(entry, members.map((file) => `await import(${JSON.stringify(pathToFileURL(resolve(file)).href)});\n`).join(""));
+  return entry;
+}
+
+const own = (file) => ALONE.includes(file) || OWN_PROCESS.includes(file);
+const shared = files.filter((file) => !own(file));
+const sharedGroups = Array.from({ length: Math.min(SHARED_PROCESSES, shared.length) }, (_, i) =>
+  shared.filter((_, j) => j % SHARED_PROCESSES === i),
+);
 const groups = [
-  // A file per core: their processes (a gateway's start-up alone is seconds of CPU) keep each core busy.
-  { concurrency: availableParallelism(), files: files.filter((f) => !ALONE.includes(f)).sort((a, b) => rank(a) - rank(b)) },
+  // A process per core at once: the long ones first, then the shared ones.
+  {
+    concurrency: availableParallelism(),
+    files: [...OWN_PROCESS.filter((file) => files.includes(file)), ...sharedGroups.map((members, i) => sharedEntry(i, members))],
+  },
   { concurrency: 1, files: files.filter((f) => ALONE.includes(f)) },
 ];
 const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/run-tests.mjs", JSON.stringify(groups)], {
