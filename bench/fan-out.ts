@@ -13,7 +13,7 @@ import {
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse } from "graphql";
 import type { ChildServer } from "../test/support/processes.ts";
-import { startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
+import { scrapeMetrics, startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
 import { SseSubscription } from "../test/support/sse.ts";
 import type { SectionResult } from "./harness.ts";
 import { awsCalls, resetAwsCalls, round, total, verdict } from "./harness.ts";
@@ -73,7 +73,7 @@ const WITH_LOOKUPS = parse(`subscription ($ids: [String!]!) { workspaceStateChan
 
 /** What the gateway has charged its callers so far, and the busiest turn of its event loop since the last scrape. */
 async function scrape(gateway: ChildServer) {
-  const text = await (await fetch(new URL("/metrics", gateway.url))).text();
+  const text = await scrapeMetrics(gateway);
   const value = (line: string) =>
     Number(
       text

@@ -11,7 +11,7 @@ import { operationCost } from "../src/http/query-cost.ts";
 import { limitRules, shapeOf } from "../src/http/query-limits.ts";
 import { schema } from "../src/schema/index.ts";
 import type { ChildServer } from "../test/support/processes.ts";
-import { startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
+import { scrapeMetrics, startEmulatorProcess, startGatewayProcess } from "../test/support/processes.ts";
 import type { SectionResult } from "./harness.ts";
 import { median, percentile, post, round, verdict, workspaceIdsOf } from "./harness.ts";
 
@@ -150,7 +150,7 @@ function requests(ids: string[]): { name: string; body: string }[] {
  * and the CPU time of its busiest turn (bench/loop-probe.ts).
  */
 async function longestBlockMs(gateway: ChildServer): Promise<{ lag: number; cpu: number }> {
-  const text = await (await fetch(new URL("/metrics", gateway.url))).text();
+  const text = await scrapeMetrics(gateway);
   const value = (name: string) =>
     Number(
       text

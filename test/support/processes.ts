@@ -87,6 +87,16 @@ export const awsEnv = (emulatorUrl: string) => ({
 export const BENCH_KEY = "bench-key-0123456789abcdef";
 export const AUTHORIZATION = { authorization: `Bearer ${BENCH_KEY}` };
 
+/** What the bench's gateways take for /metrics, which production serves only to its operators. */
+const METRICS_TOKEN = "bench-metrics-token-0123456789abcdef";
+
+/** The text of a gateway process's GET /metrics. */
+export async function scrapeMetrics(gateway: ChildServer): Promise<string> {
+  const response = await fetch(new URL("/metrics", gateway.url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+  return response.text();
+}
+
 /** The gateway as deployed (`npm start`), on the emulator through the SDK's standard configuration. */
 export function startGatewayProcess(emulatorUrl: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildServer> {
   return startChild("src/main.ts", {
@@ -97,6 +107,7 @@ export function startGatewayProcess(emulatorUrl: string, env: Record<string, str
       PORT: "0",
       GATEWAY_API_KEYS: `${BENCH_KEY}:read+write`,
       CURSOR_SECRET: "bench-cursor-secret-0123456789abcdef",
+      METRICS_TOKEN,
       AWS_RATE_LIMIT: "0",
       ...env,
     },
