@@ -7,9 +7,11 @@ import type {
   DocumentNode,
   FieldNode,
   FragmentDefinitionNode,
+  FragmentSpreadNode,
   GraphQLCompositeType,
   GraphQLField,
   GraphQLSchema,
+  InlineFragmentNode,
   OperationDefinitionNode,
   SelectionSetNode,
 } from "graphql";
@@ -58,7 +60,22 @@ function costWalk(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
   const known = new Map<SelectionSetNode, Map<GraphQLCompositeType, SelectionCost>>();
-  /** Each field of a selection, fragments entered (a fragment spread twice in one place runs once). */
+  /**
+   * The selection set and type a fragment enters, or nothing for a spread already entered in this place (`spread`:
+   * execution collects a fragment spread twice in one place once) or unknown.
+   */
+  const entered = (selection: FragmentSpreadNode | InlineFragmentNode, parent: GraphQLCompositeType, spread: Set<string>) => {
+    if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      if (spread.has(selection.name.value)) return undefined;
+      spread.add(selection.name.value);
+    }
+    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+    if (!fragment) return undefined;
+    const typeName = fragment.typeCondition?.name.value;
+    const type = typeName ? schema.getType(typeName) : parent;
+    return { selectionSet: fragment.selectionSet, type: type && isCompositeType(type) ? type : parent };
+  };
+  /** Each field of a selection, fragments entered. */
   const fieldsOf = (
     selectionSet: SelectionSetNode,
     parent: GraphQLCompositeType,
@@ -70,16 +87,9 @@ function costWalk(
         visit(selection, parent);
         continue;
       }
-      if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        if (spread.has(selection.name.value)) continue;
-        spread.add(selection.name.value);
-      }
-      const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
-      if (!fragment) continue;
-      const typeName = fragment.typeCondition?.name.value;
-      const type = typeName ? schema.getType(typeName) : parent;
+      const fragment = entered(selection, parent, spread);
       // Entered inline (not through costOf's cache) only for a subscription's root, which holds one field.
-      fieldsOf(fragment.selectionSet, type && isCompositeType(type) ? type : parent, visit);
+      if (fragment) fieldsOf(fragment.selectionSet, fragment.type, visit);
     }
   };
   /** A field's own cost and its multiplier, and the selection under it. */
@@ -115,15 +125,9 @@ function costWalk(
         total += own + multiplier * below.calls + Math.max(partitions - 1, 0) * below.batched;
         batched += (Number.isInteger(own) ? 0 : 1) + below.batched;
       } else {
-        if (selection.kind === Kind.FRAGMENT_SPREAD) {
-          if (spread.has(selection.name.value)) continue;
-          spread.add(selection.name.value);
-        }
-        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+        const fragment = entered(selection, parent, spread);
         if (!fragment) continue;
-        const typeName = fragment.typeCondition?.name.value;
-        const type = typeName ? schema.getType(typeName) : parent;
-        const inner = costOf(fragment.selectionSet, type && isCompositeType(type) ? type : parent);
+        const inner = costOf(fragment.selectionSet, fragment.type);
         total += inner.calls;
         batched += inner.batched;
       }
