@@ -71,6 +71,8 @@ export interface GatewayConfig {
   redisUrl?: string;
   /** Prepended to every Redis key and channel, so several deployments can share one Redis. */
   redisKeyPrefix: string;
+  /** The longest a Redis command may take before Redis counts as down (a hung Redis must not hold requests up). */
+  redisTimeoutMs: number;
   /** Knobs of the embedded emulator (EMULATOR_*); port 0 picks a free one. */
   emulator: EmulatorSettings;
   /** Absent when tracing is off. */
@@ -396,6 +398,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     idempotencyMaxBytesPerCaller: integer(env, "IDEMPOTENCY_MAX_BYTES_PER_CALLER", 8 * 1024 * 1024, 2 ** 40, 1),
     redisUrl: redisUrl(env),
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? "workspaces-gateway:",
+    redisTimeoutMs: integer(env, "REDIS_TIMEOUT_MS", 1_000, 60_000, 1),
     emulator,
     tracing: tracingSettings(env),
     persistedDocuments: persistedDocuments(env),

@@ -251,7 +251,7 @@ async function connectShared(config: GatewayConfig, logger: Logger) {
       import("./shared/idempotency/redis.ts"),
       import("./shared/quotas/redis.ts"),
     ]);
-  const redis = new SharedRedis(config.redisUrl, config.redisKeyPrefix, logger);
+  const redis = new SharedRedis(config.redisUrl, config.redisKeyPrefix, logger, config.redisTimeoutMs);
   if (!(await redis.started(3_000))) logger.warn("Redis does not answer yet: starting on local fallbacks, shared once it does");
   return { redis, ClusterPermits, ClusterBundleCache, ClusterWatch, ClusterIdempotencyStore, ClusterQuotas };
 }

@@ -71,12 +71,13 @@ export class SharedRedis {
     url: string,
     private readonly prefix: string,
     private readonly logger: Logger,
+    /** The longest a command may take: a Redis that hangs (not only one that is gone) must not hold requests up. */
+    commandTimeoutMs = 1_000,
   ) {
     const options = {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      // A Redis that hangs (not only one that is gone) must not hold requests up.
-      commandTimeout: 1_000,
+      commandTimeout: commandTimeoutMs,
       connectTimeout: 2_000,
       retryStrategy: (attempt: number) => Math.min(100 * attempt, 1_000),
     };

@@ -20,7 +20,8 @@ const INPUT = [{ UserName: "alice" }];
 const BIG = { perCaller: { count: 1_000, bytes: 2 ** 30 }, total: { count: 10_000, bytes: 2 ** 30 } };
 
 async function link(url: string, prefix: string): Promise<SharedRedis> {
-  const shared = new SharedRedis(url, prefix, logger);
+  // What these tests check is not time: a command on a busy machine (a core kept busy, three test files) took over 1 s.
+  const shared = new SharedRedis(url, prefix, logger, 10_000);
   await shared.started(5_000);
   return shared;
 }
@@ -60,9 +61,7 @@ describe("the shared pieces on a real Redis", { timeout: 60_000 }, () => {
     );
     // The grants certainly within one second: sent at or after its start and answered before its end. (Answers are
     // late by what a busy machine delays them, so their arrival times alone could bunch grants a second apart.)
-    const busiest = Math.max(
-      ...grants.map(({ sent: at }) => grants.filter((g) => g.sent >= at && g.answered < at + 1_000).length),
-    );
+    const busiest = Math.max(...grants.map(({ sent: at }) => grants.filter((g) => g.sent >= at && g.answered < at + 1_000).length));
     assert.ok(busiest <= 20, `${busiest} grants within a second`);
     assert.ok(grants.length >= 40, `only ${grants.length} grants in 3 s`);
   });
