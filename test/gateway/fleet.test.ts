@@ -386,7 +386,8 @@ describe("fleet scope: two regions of two accounts", { timeout: TIMEOUT_MS }, ()
         payload.results.map((r) =>
           r.__typename === "ModifyWorkspacePropertiesSuccess"
             ? [where(r.workspace!), r.workspace!.workspaceId, r.workspace!.workspaceProperties?.runningMode]
-            : r.__typename,
+            : // A failure with its code and message, so that one seen on a busy machine says what it was.
+              [r.__typename, "code" in r ? r.code : null, "message" in r ? r.message : null],
         ),
         targets.map((t) => [where(t), t.workspaceId, "AUTO_STOP"]),
       );
